@@ -1,0 +1,14 @@
+"""moderation: find profanity, slurs and their evasions in text, with exact spans, and mask them."""
+
+from moderation.engine import Match, Moderator, Result
+from moderation.errors import ConfigError, ModerationError, UnknownPolicyError, UnsupportedContentTypeError
+
+__all__ = [
+    "ConfigError",
+    "Match",
+    "ModerationError",
+    "Moderator",
+    "Result",
+    "UnknownPolicyError",
+    "UnsupportedContentTypeError",
+]

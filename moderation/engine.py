@@ -1,0 +1,145 @@
+"""The Moderator: wordlists, policies and matcher tied together behind `check`."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from moderation import policy as policy_module
+from moderation.errors import ConfigError, UnknownPolicyError, UnsupportedContentTypeError
+from moderation.masking import mask
+from moderation.matcher import Matcher
+from moderation.policy import Config, Policy
+from moderation.readings import Hit
+from moderation.wordlists import BUNDLED, Entry, Wordlists, list_files, load_files, parse
+
+CONTENT_TYPES = ("text/plain",)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One flagged span: `text == original[start:end]` (code points, half-open)."""
+
+    start: int
+    end: int
+    text: str
+    term: str
+    category: str
+    severity: int
+    evasions: tuple[str, ...]
+    list: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text, "term": self.term,
+                "category": self.category, "severity": self.severity,
+                "evasions": list(self.evasions), "list": self.list}
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What a check found, what the policy makes of it, and the cleaned text."""
+
+    matches: tuple[Match, ...]
+    action: str
+    cleaned: str
+    policy: str
+    version: str
+    content_type: str = "text/plain"
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.matches)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON body the HTTP API answers with."""
+        return {"flagged": self.flagged, "action": self.action, "policy": self.policy,
+                "version": self.version, "content_type": self.content_type,
+                "cleaned": self.cleaned, "matches": [m.to_dict() for m in self.matches]}
+
+
+class Moderator:
+    """Checks text against loaded wordlists under named policies. Immutable and thread-safe."""
+
+    def __init__(self, config: Config, lists: Wordlists, version: str) -> None:
+        self.config = config
+        self.version = version
+        self._matchers: dict[str, Matcher] = {}
+        shared = Matcher(lists.entries, lists.allow)
+        for name, pol in config.policies.items():
+            if pol.allow or pol.block:
+                self._matchers[name] = Matcher(_merged(lists.entries, pol.block), lists.allow + pol.allow)
+            else:
+                self._matchers[name] = shared
+
+    @classmethod
+    def from_config(cls, path: str | Path | None = None) -> Moderator:
+        """The bundled lists and default policy, or those a TOML config file names."""
+        config = policy_module.load(path) if path is not None else Config()
+        lists, digest = _load_lists(config)
+        return cls(config, lists, digest)
+
+    @property
+    def policies(self) -> Mapping[str, Policy]:
+        return self.config.policies
+
+    def check(self, text: str, policy: str | None = None, content_type: str = "text/plain") -> Result:
+        """Find what `text` holds that the policy cares about, and mask it."""
+        name = policy or self.config.default_policy
+        pol = self.config.policies.get(name)
+        if pol is None:
+            raise UnknownPolicyError(name, list(self.config.policies))
+        if content_type not in CONTENT_TYPES:
+            raise UnsupportedContentTypeError(content_type, CONTENT_TYPES)
+        if not isinstance(text, str):
+            raise TypeError(f"text must be str, not {type(text).__name__}")
+        hits = self._matchers[name].scan(text)
+        if not hits:
+            return Result((), "allow", text, name, self.version, content_type)
+        kept = [h for h in hits if h.entry.severity >= pol.min_severity and h.entry.category in pol.categories]
+        matches = tuple(_match(text, h) for h in kept)
+        worst = max((m.severity for m in matches), default=0)
+        cleaned = mask(text, ((m.start, m.end, pol.rule_for(m.category)) for m in matches))
+        return Result(matches, pol.action(worst), cleaned, name, self.version, content_type)
+
+
+def _match(text: str, hit: Hit) -> Match:
+    e = hit.entry
+    return Match(hit.start, hit.end, text[hit.start : hit.end], e.term, e.category, e.severity, hit.evasions, e.list)
+
+
+def _merged(entries: tuple[Entry, ...], extra: tuple[Entry, ...]) -> tuple[Entry, ...]:
+    """The lists' entries with a policy's own block terms, which win over a listed twin."""
+    replaced = {e.term for e in extra}
+    return tuple(e for e in entries if e.term not in replaced) + extra
+
+
+def _load_lists(config: Config) -> tuple[Wordlists, str]:
+    """Every list the config names, and a digest of their bytes and the config's."""
+    files = list_files(BUNDLED, config.languages)
+    for path in config.paths:
+        files.extend(sorted(path.rglob("*.txt")) if path.is_dir() else [path])
+    lists = load_files(files, BUNDLED)
+    digest = hashlib.sha256(config.raw)
+    for path in files:
+        digest.update(path.read_bytes())
+    if config.better_profanity:
+        extra = _better_profanity_list()
+        digest.update(extra.encode())
+        known = {e.term for e in lists.entries}
+        more = parse(extra, "better-profanity", "better-profanity")
+        lists = Wordlists(lists.entries + tuple(e for e in more.entries if e.term not in known), lists.allow)
+    return lists, digest.hexdigest()[:16]
+
+
+def _better_profanity_list() -> str:
+    """better-profanity's bundled words as one [profanity] section: whole words, severity 2."""
+    from importlib.resources import files
+
+    words = (files("better_profanity") / "profanity_wordlist.txt").read_text("utf-8").split()
+    usable = sorted({w.lower() for w in words if w.isascii() and w.isalpha()})
+    if not usable:
+        raise ConfigError("better-profanity's word list is empty or unreadable")
+    return "[profanity]\n" + "".join(f"{w}: 2 word\n" for w in usable)

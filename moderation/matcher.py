@@ -1,0 +1,176 @@
+"""Finding every listed term in a text, with one C-speed pass over its skeleton.
+
+One Aho-Corasick automaton over the skeleton (see normalize) holds three kinds of pattern:
+
+- terms: an inside-word term as is (``fuck``); a whole-word term between boundary characters
+  (`` ass ``, ``'ass*``), so that ``class`` and ``assassin`` never even reach Python;
+- allowlisted phrases (``scunthorpe``): any match inside one is dropped;
+- triggers: the few shapes an evasion leaves (a digit or symbol beside a letter, ``--``, an
+  invisible character, a letter three times, a term with one letter doubled, a single letter
+  standing alone). Only there do the slower readings of readings.py run.
+
+Plain words, inflections, compounds, case, homoglyphs, diacritics and styled letters are all
+found by the automaton itself, since the skeleton has already folded them to a-z.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Sequence
+
+import ahocorasick_rs
+
+from moderation.normalize import INVISIBLE_MARK, evasion_of, fold
+from moderation.readings import Hit, Readings, is_odd_case
+from moderation.wordlists import Entry
+
+LEFT_BOUNDS = " '*_-"  # may stand right before a whole word in the skeleton
+RIGHT_BOUNDS = " '*_-!"  # may stand right after one
+LETTERS = string.ascii_lowercase
+TRIGGER_SYMBOLS = "0123456789@$|+*#_"
+SINGLE_LETTERS = "bcdefghjklmnopqrstuvwxyz"  # 'a' and 'i' stand alone in ordinary prose
+
+# Pattern kinds.
+TERM, ALLOW, TOKEN, CHAIN = range(4)
+
+
+def _trigger_patterns() -> list[tuple[str, int, int]]:
+    """(pattern, kind, offset of the character to read from) for every evasion shape."""
+    found: list[tuple[str, int, int]] = [(INVISIBLE_MARK, TOKEN, 0)]
+    for x in LETTERS:
+        found += [(x + k, TOKEN, 0) for k in TRIGGER_SYMBOLS]
+        found += [(k + x, TOKEN, 1) for k in TRIGGER_SYMBOLS]
+        found += [(x + "!" + y, TOKEN, 0) for y in LETTERS]
+        found += [(x + "-" + y + "-", TOKEN, 0) for y in LETTERS]
+        found += [(x + "--", TOKEN, 0), (x * 3, TOKEN, 0)]
+    found += [(f" {x} ", CHAIN, 1) for x in SINGLE_LETTERS]
+    return found
+
+
+def _doubled(term: str) -> list[str]:
+    """fuck -> ffuck, fuuck, fucck, fuckk: the term with one letter written twice."""
+    return [term[: i + 1] + term[i:] for i in range(len(term)) if term[i].isalpha()]
+
+
+class Matcher:
+    """Finds the entries of a wordlist in text; build once, use from any thread."""
+
+    def __init__(self, entries: Sequence[Entry], allow: Sequence[str]) -> None:
+        self.entries = tuple(entries)
+        patterns: dict[str, tuple[int, int, int, int]] = {}  # pattern -> kind, ref, left, right
+
+        def add(pattern: str, kind: int, ref: int, left: int = 0, right: int = 0) -> None:
+            if pattern not in patterns or patterns[pattern][0] > kind:
+                patterns[pattern] = (kind, ref, left, right)
+
+        for index, entry in enumerate(self.entries):
+            if entry.scope == "inside":
+                add(entry.term, TERM, index)
+            else:
+                for lb in LEFT_BOUNDS:
+                    for rb in RIGHT_BOUNDS:
+                        add(lb + entry.term + rb, TERM, index, 1, 1)
+        for index, phrase in enumerate(allow):
+            add(phrase, ALLOW, index)
+        for pattern, kind, offset in _trigger_patterns():
+            add(pattern, kind, 0, offset)
+        for entry in self.entries:
+            if " " not in entry.term:
+                for variant in _doubled(entry.term):
+                    add(variant, TOKEN, 0, 0)
+        ordered = list(patterns)
+        self._meta = [patterns[p] for p in ordered]
+        self._automaton = ahocorasick_rs.BytesAhoCorasick([p.encode("ascii") for p in ordered])
+        self._readings = Readings(self.entries)
+        self.pattern_count = len(ordered)
+
+    def scan(self, text: str) -> list[Hit]:
+        """Every term in `text`, in order of start, without overlaps."""
+        skeleton = fold(text)
+        found = self._automaton.find_matches_as_indexes(b" " + skeleton + b" ", overlapping=True)
+        if not found:
+            return []
+        plain: list[tuple[int, int, int]] = []
+        allowed: list[tuple[int, int]] = []
+        triggers: list[tuple[int, int]] = []
+        meta = self._meta
+        for index, start, end in found:
+            kind, ref, left, right = meta[index]
+            if kind == TERM:
+                plain.append((start + left - 1, end - right - 1, ref))
+            elif kind == ALLOW:
+                allowed.append((start - 1, end - 1))
+            else:
+                triggers.append((start - 1 + left, kind))
+        return self._resolve(text, skeleton.decode("ascii"), plain, allowed, triggers)
+
+    def _resolve(self, text: str, skeleton: str, plain: list[tuple[int, int, int]],
+                 allowed: list[tuple[int, int]], triggers: list[tuple[int, int]]) -> list[Hit]:
+        hits = self._read_triggers(text, skeleton, triggers) if triggers else []
+        claimed = [(h.start, h.end) for h in hits]
+        for s, e, ref in plain:
+            entry = self.entries[ref]
+            start, end = self._word(skeleton, s, e, entry)
+            if not _overlaps(start, end, claimed):
+                hits.append(self._plain_hit(text, start, end, entry))
+        hits = [h for h in hits if not _overlaps(h.start, h.end, allowed)] if allowed else hits
+        return _non_overlapping(hits)
+
+    def _read_triggers(self, text: str, skeleton: str, triggers: list[tuple[int, int]]) -> list[Hit]:
+        hits: list[Hit] = []
+        done: list[tuple[int, int]] = []
+        readings = self._readings
+        for pos, kind in sorted(triggers):
+            if _overlaps(pos, pos + 1, done):
+                continue
+            if kind == CHAIN:
+                start, end, found = readings.read_chain(text, skeleton, pos)
+                hits.extend(found)
+            else:
+                start, end = readings.token(skeleton, pos)
+                hit = readings.read_token(text, skeleton, start, end)
+                if hit is not None:
+                    hits.append(hit)
+            done.append((start, end))
+        return hits
+
+    @staticmethod
+    def _word(skeleton: str, start: int, end: int, entry: Entry) -> tuple[int, int]:
+        """The whole word around an inside-word match (motherfucker around fuck)."""
+        if entry.scope != "inside":
+            return start, end
+        while start > 0 and _is_letter(skeleton[start - 1]):
+            start -= 1
+        while end < len(skeleton) and _is_letter(skeleton[end]):
+            end += 1
+        return start, end
+
+    @staticmethod
+    def _plain_hit(text: str, start: int, end: int, entry: Entry) -> Hit:
+        span = text[start:end]
+        evasions = ["compound"] if end - start != len(entry.term) else []
+        if not span.isascii():
+            evasions.extend(kind for c in span if (kind := evasion_of(c)))
+        if is_odd_case(span):
+            evasions.append("case")
+        return Hit(start, end, entry, tuple(dict.fromkeys(evasions)))
+
+
+def _is_letter(c: str) -> bool:
+    return "a" <= c <= "z" or c == "\x01"
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def _non_overlapping(hits: list[Hit]) -> list[Hit]:
+    """Keep, among overlapping hits, the one that starts first, covers most, is a listed word
+    rather than a compound, then is worst."""
+    hits.sort(key=lambda h: (h.start, -(h.end - h.start), "compound" in h.evasions, -h.entry.severity))
+    kept: list[Hit] = []
+    for hit in hits:
+        if kept and hit.start < kept[-1].end:
+            continue
+        kept.append(hit)
+    return kept

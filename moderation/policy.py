@@ -1,0 +1,207 @@
+"""Policies and the TOML config that names them, checked at load with `file:line: why`.
+
+Every key is documented in moderation.toml.example. A config without policies gets the
+default policy, which is also what `Moderator.from_config()` uses.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from moderation.errors import ConfigError
+from moderation.masking import RULES, MaskRule
+from moderation.wordlists import CATEGORIES, SCOPES, Entry
+
+DEFAULT_POLICY = "default"
+NEVER = 4  # a threshold above every severity: the action is never taken
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """What counts, what each match leads to, and how it is masked."""
+
+    name: str = DEFAULT_POLICY
+    categories: tuple[str, ...] = CATEGORIES  # categories reported; others are ignored
+    min_severity: int = 1  # matches below this severity are ignored
+    review_at: int = 3  # a match this severe sends the text to review
+    block_at: int = NEVER  # a match this severe blocks it (4: never)
+    mask: MaskRule = MaskRule()  # rule for categories without their own
+    masks: Mapping[str, MaskRule] = field(default_factory=dict)  # per-category rules
+    allow: tuple[str, ...] = ()  # extra allowlisted words and phrases
+    block: tuple[Entry, ...] = ()  # extra terms
+
+    def action(self, worst: int) -> str:
+        """allow, mask, review or block, for the worst severity among the matches (0: none)."""
+        if worst == 0:
+            return "allow"
+        if worst >= self.block_at:
+            return "block"
+        if worst >= self.review_at:
+            return "review"
+        return "mask"
+
+    def rule_for(self, category: str) -> MaskRule:
+        return self.masks.get(category, self.mask)
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Where the wordlists come from, and the policies."""
+
+    languages: tuple[str, ...] = ("en",)  # bundled language folders to load
+    paths: tuple[Path, ...] = ()  # extra list files or folders
+    better_profanity: bool = False  # also load better-profanity's own word list
+    policies: Mapping[str, Policy] = field(default_factory=lambda: {DEFAULT_POLICY: Policy()})
+    default_policy: str = DEFAULT_POLICY
+    source: Path | None = None  # the file it was read from
+    raw: bytes = b""  # its bytes, part of the version digest
+
+
+_TOP_KEYS = {"wordlists", "policies", "default_policy"}
+_LIST_KEYS = {"languages", "paths", "better_profanity"}
+_POLICY_KEYS = {"categories", "min_severity", "review_at", "block_at", "mask", "mask_char",
+                "replacement", "masks", "allow", "block"}
+_BLOCK_KEYS = {"term", "category", "severity", "scope"}
+
+
+class _Reader:
+    """Reads typed values out of parsed TOML, raising with the line of the offending key."""
+
+    def __init__(self, text: str, file: str) -> None:
+        self.lines = text.splitlines()
+        self.file = file
+
+    def fail(self, key: str, message: str) -> ConfigError:
+        pattern = re.compile(rf"^\s*(\[+\s*)?[\w.\"]*\b{re.escape(key)}\b")
+        line = next((n for n, text in enumerate(self.lines, 1) if pattern.match(text)), None)
+        return ConfigError(message, self.file, line)
+
+    def check_keys(self, table: Mapping[str, Any], allowed: set[str], where: str) -> None:
+        for key in table:
+            if key not in allowed:
+                raise self.fail(key, f"unknown key {key!r} in {where}; expected one of {', '.join(sorted(allowed))}")
+
+    def get(self, table: Mapping[str, Any], key: str, kind: type, default: Any) -> Any:
+        value = table.get(key, default)
+        if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+            raise self.fail(key, f"{key} must be a whole number, not {value!r}")
+        if not isinstance(value, kind):
+            raise self.fail(key, f"{key} must be a {kind.__name__}, not {value!r}")
+        return value
+
+    def strings(self, table: Mapping[str, Any], key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+        value = self.get(table, key, list, list(default))
+        if not all(isinstance(v, str) for v in value):
+            raise self.fail(key, f"{key} must be a list of strings")
+        return tuple(value)
+
+    def severity(self, table: Mapping[str, Any], key: str, default: int, top: int = 3) -> int:
+        value: int = self.get(table, key, int, default)
+        if not 1 <= value <= top:
+            raise self.fail(key, f"{key} must be between 1 and {top}, not {value}")
+        return value
+
+
+def load(path: str | Path) -> Config:
+    """Read a TOML config file; every mistake is a ConfigError naming file and line."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+    except OSError as e:
+        raise ConfigError(f"cannot read config: {e.strerror}", str(path)) from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"config is not UTF-8 ({e.reason} at byte {e.start})", str(path)) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        m = re.search(r"\(at line (\d+), column \d+\)", str(e))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(e))
+        raise ConfigError(f"invalid TOML: {message}", str(path), int(m[1]) if m else None) from None
+    return parse(data, _Reader(text, str(path)), path, raw)
+
+
+def parse(data: Mapping[str, Any], reader: _Reader, path: Path, raw: bytes) -> Config:
+    reader.check_keys(data, _TOP_KEYS, "the config")
+    lists = reader.get(data, "wordlists", dict, {})
+    reader.check_keys(lists, _LIST_KEYS, "[wordlists]")
+    base = path.parent
+    paths = tuple(base / p for p in reader.strings(lists, "paths", ()))
+    for p in paths:
+        if not p.exists():
+            raise reader.fail("paths", f"wordlist path {str(p)!r} does not exist")
+    policies_table = reader.get(data, "policies", dict, {})
+    policies = {name: _policy(name, reader.get(policies_table, name, dict, {}), reader) for name in policies_table}
+    if not policies:
+        policies = {DEFAULT_POLICY: Policy()}
+    default = reader.get(data, "default_policy", str, DEFAULT_POLICY if DEFAULT_POLICY in policies else next(iter(policies)))
+    if default not in policies:
+        raise reader.fail("default_policy", f"default_policy {default!r} is not among the policies: {', '.join(policies)}")
+    return Config(
+        languages=reader.strings(lists, "languages", ("en",)),
+        paths=paths,
+        better_profanity=reader.get(lists, "better_profanity", bool, False),
+        policies=policies,
+        default_policy=default,
+        source=path,
+        raw=raw,
+    )
+
+
+def _policy(name: str, table: Mapping[str, Any], reader: _Reader) -> Policy:
+    reader.check_keys(table, _POLICY_KEYS, f"[policies.{name}]")
+    categories = reader.strings(table, "categories", CATEGORIES)
+    for category in categories:
+        if category not in CATEGORIES:
+            raise reader.fail("categories", f"unknown category {category!r}; known: {', '.join(CATEGORIES)}")
+    char = reader.get(table, "mask_char", str, "*")
+    if len(char) != 1:
+        raise reader.fail("mask_char", f"mask_char must be one character, not {char!r}")
+    replacement = reader.get(table, "replacement", str, "[removed]")
+    default_rule = _rule(reader.get(table, "mask", str, "first"), "mask", reader)
+    masks_table = reader.get(table, "masks", dict, {})
+    masks = {}
+    for category, rule in masks_table.items():
+        if category not in CATEGORIES:
+            raise reader.fail(category, f"unknown category {category!r} in masks; known: {', '.join(CATEGORIES)}")
+        masks[category] = MaskRule(_rule(reader.get(masks_table, category, str, ""), category, reader), char, replacement)
+    return Policy(
+        name=name,
+        categories=categories,
+        min_severity=reader.severity(table, "min_severity", 1),
+        review_at=reader.severity(table, "review_at", 3, top=4),
+        block_at=reader.severity(table, "block_at", NEVER, top=4),
+        mask=MaskRule(default_rule, char, replacement),
+        masks=masks,
+        allow=tuple(" ".join(a.lower().split()) for a in reader.strings(table, "allow", ())),
+        block=tuple(_block_entry(name, item, reader) for item in reader.get(table, "block", list, [])),
+    )
+
+
+def _rule(value: str, key: str, reader: _Reader) -> str:
+    if value not in RULES:
+        raise reader.fail(key, f"mask rule {value!r} is not one of {', '.join(RULES)}")
+    return value
+
+
+def _block_entry(policy: str, item: Any, reader: _Reader) -> Entry:
+    if isinstance(item, str):
+        item = {"term": item}
+    if not isinstance(item, dict) or not isinstance(item.get("term"), str):
+        raise reader.fail("block", "each block item is a term or a table with term, category, severity, scope")
+    reader.check_keys(item, _BLOCK_KEYS, f"a block item of [policies.{policy}]")
+    term = " ".join(item["term"].lower().split())
+    if not re.fullmatch(r"[a-z]+(?:['\- ][a-z]+)*", term):
+        raise reader.fail("block", f"block term {item['term']!r} may hold only letters a-z and single spaces")
+    category = reader.get(item, "category", str, "profanity")
+    if category not in CATEGORIES:
+        raise reader.fail("block", f"unknown category {category!r} for {term!r}; known: {', '.join(CATEGORIES)}")
+    scope = reader.get(item, "scope", str, "word")
+    if scope not in SCOPES:
+        raise reader.fail("block", f"scope of {term!r} must be {' or '.join(SCOPES)}, not {scope!r}")
+    return Entry(term, category, reader.severity(item, "severity", 2), scope, f"policy/{policy}")

@@ -1,0 +1,286 @@
+"""Reading a suspicious token the way its writer meant it: leet, masks, separators, repeats.
+
+The matcher sends here only the few tokens where a trigger fired (a digit or symbol beside a
+letter, a mask, an invisible character, a letter tripled, a run of single letters). Each is
+turned into slots, one per character that carries a letter, and read three ways:
+
+- letters: leet read as letters (1 is i or l), invisible characters dropped, repeated letters
+  allowed beyond what the term has (fuuuck, but not butt for but);
+- masked: a token that keeps its first letter and hides others behind * # _ - @ $ is matched
+  against terms of the same length whose known letters sit at the same places (f***ing);
+- separated: single letters split by separators (f.u.c.k, s_h_i_t, f u c k) joined.
+
+Offsets always point at the original characters, so a match covers exactly what was written.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import ahocorasick_rs
+
+from moderation.normalize import INVISIBLE_MARK, evasion_of
+from moderation.wordlists import Entry
+
+LEET = {"0": "o", "1": "il", "2": "z", "3": "e", "4": "a", "5": "s", "6": "gb", "7": "t", "8": "b",
+        "9": "g", "@": "a", "$": "s", "!": "il", "|": "il", "+": "t"}
+MASKS = frozenset("*#_-@$")  # stand for a hidden letter in a self-censored word
+SEPARATORS = frozenset("*_-.+|~/,:")  # may split the letters of a word: f.u.c.k, s_h_i_t
+WRAPPERS = frozenset("*_#-")  # may wrap a word: *word*, _word_
+MAX_TOKEN = 64  # longer runs (hashes, base64) are not words anyone reads
+MAX_VARIANTS = 16  # leet readings tried per token (1 and | read as i or l)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A term found in the text: a half-open span of the original, and what was undone."""
+
+    start: int
+    end: int
+    entry: Entry
+    evasions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One character of a token that may carry a letter."""
+
+    letters: str  # the letters it may stand for; "" for a pure mask or separator
+    pos: int  # its offset in the original text
+    char: str  # the original character
+    maskable: bool  # may stand for a hidden letter
+
+
+Hidden = tuple[int, str]  # offset of a dropped character, and its evasion
+
+
+class Readings:
+    """The term tables the three readings need, built once per wordlist."""
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        words = [e for e in entries if " " not in e.term and "'" not in e.term and "-" not in e.term]
+        keys: dict[str, list[tuple[Entry, tuple[int, ...]]]] = {}
+        for entry in words:
+            key, runs = collapse(entry.term)
+            keys.setdefault(key, []).append((entry, runs))
+        self._keys = list(keys)
+        self._key_entries = [keys[k] for k in self._keys]
+        self._collapsed = ahocorasick_rs.AhoCorasick(self._keys)
+        self._by_length: dict[int, list[Entry]] = {}
+        for entry in words:
+            self._by_length.setdefault(len(entry.term), []).append(entry)
+        self._inside = [e for e in words if e.scope == "inside"]
+
+    # -- the token and its slots ----------------------------------------------------------
+
+    @staticmethod
+    def token(skeleton: str, pos: int) -> tuple[int, int]:
+        """The span of the whitespace-delimited token around pos, in the skeleton's terms."""
+        start, end = pos, pos + 1
+        while start > 0 and skeleton[start - 1] not in " '":
+            start -= 1
+        while end < len(skeleton) and skeleton[end] not in " '":
+            end += 1
+        return start, end
+
+    def read_token(self, text: str, skeleton: str, start: int, end: int) -> Hit | None:
+        """The best reading of text[start:end], a single token, or None."""
+        if end - start > MAX_TOKEN:
+            return None
+        slots, hidden = _slots(text, skeleton, start, end)
+        wrapped = bool(slots) and not slots[0].letters  # *word* is emphasis, f** is masking
+        while slots and not slots[0].letters and slots[0].char in WRAPPERS:
+            slots.pop(0)
+        while slots and (slots[-1].char == "!" or wrapped and slots[-1].char in WRAPPERS):
+            slots.pop()
+        if not slots:
+            return None
+        candidates = []
+        if all(s.letters for s in slots):
+            candidates.append(self._read_letters(slots, hidden, ()))
+        if any(s.maskable for s in slots[1:]) and slots[0].letters:
+            candidates.append(self._read_masked(slots, hidden))
+        separated = _separated(slots)
+        if separated:
+            candidates.append(self._read_letters(separated, hidden, ("separator",)))
+        return _best(candidates)
+
+    def read_chain(self, text: str, skeleton: str, pos: int) -> tuple[int, int, list[Hit]]:
+        """Single letters split by spaces or punctuation around pos (f u c k): span and reading."""
+        elements = [pos]
+        for step in (-1, 1):
+            at = pos
+            while True:
+                nxt = _next_single(text, skeleton, at, step)
+                if nxt is None:
+                    break
+                elements.append(nxt)
+                at = nxt
+        elements.sort()
+        slots = []
+        for i in elements:
+            letters = skeleton[i] if "a" <= skeleton[i] <= "z" else LEET.get(skeleton[i], "")
+            slots.append(Slot(letters, i, text[i], False))
+        hits: list[Hit] = []
+        pending = [slots]
+        while pending:  # one chain may spell several words: f u c k  o f f
+            part = pending.pop()
+            hit = self._read_letters(part, [], ("separator",), token=False) if len(part) >= 3 else None
+            if hit is not None:
+                hits.append(hit)
+                pending.append([s for s in part if s.pos < hit.start])
+                pending.append([s for s in part if s.pos >= hit.end])
+        return elements[0], elements[-1] + 1, hits
+
+    # -- the three readings ---------------------------------------------------------------
+
+    def _read_letters(self, slots: Sequence[Slot], hidden: Sequence[Hidden], extra: tuple[str, ...],
+                      token: bool = True) -> Hit | None:
+        """Read slots as letters; `token`: slots are one word, so a match spans all of it."""
+        best: Hit | None = None
+        choices = [s.letters for s in slots]
+        for n, variant in enumerate(itertools.product(*choices)):
+            if n == MAX_VARIANTS:
+                break
+            found = self._match_collapsed("".join(variant), slots, hidden, extra, token)
+            best = _best([best, found])
+        return best
+
+    def _match_collapsed(self, word: str, slots: Sequence[Slot], hidden: Sequence[Hidden],
+                         extra: tuple[str, ...], token: bool) -> Hit | None:
+        key, counts = collapse(word)
+        starts = list(itertools.accumulate(counts, initial=0))
+        best: Hit | None = None
+        for key_index, a, b in self._collapsed.find_matches_as_indexes(key, overlapping=True):
+            whole = a == 0 and b == len(key)
+            for entry, runs in self._key_entries[key_index]:
+                if entry.scope == "word" and not whole:
+                    continue
+                if any(counts[a + j] < r for j, r in enumerate(runs)):
+                    continue
+                evasions = list(extra)
+                if any(counts[a + j] > r for j, r in enumerate(runs)):
+                    evasions.append("repeat")
+                used = slots[starts[a] : starts[b]]
+                hit = _hit(slots if token else used, used, hidden, entry, evasions, whole or not token)
+                best = _best([best, hit])
+        return best
+
+    def _read_masked(self, slots: Sequence[Slot], hidden: Sequence[Hidden]) -> Hit | None:
+        n = len(slots)
+        for entry in self._by_length.get(n, ()):
+            if _fits(entry.term, slots):
+                return _hit(slots, slots, hidden, entry, ["masked"], True)
+        for entry in self._inside:
+            size = len(entry.term)
+            for at in range(n - size + 1):
+                part = slots[at : at + size]
+                if part[0].letters and any(not s.letters or s.maskable for s in part) and _fits(entry.term, part):
+                    return _hit(slots, part, hidden, entry, ["masked"], False)
+        return None
+
+
+def collapse(word: str) -> tuple[str, tuple[int, ...]]:
+    """'fuuck' -> ('fuck', (1, 2, 1, 1)): letters with their run lengths."""
+    letters = []
+    counts = []
+    for letter, run in itertools.groupby(word):
+        letters.append(letter)
+        counts.append(sum(1 for _ in run))
+    return "".join(letters), tuple(counts)
+
+
+def _slots(text: str, skeleton: str, start: int, end: int) -> tuple[list[Slot], list[Hidden]]:
+    slots: list[Slot] = []
+    hidden: list[Hidden] = []  # invisible characters and combining marks, dropped
+    for i in range(start, end):
+        f, c = skeleton[i], text[i]
+        if "a" <= f <= "z":
+            slots.append(Slot(f, i, c, False))
+        elif f == INVISIBLE_MARK:
+            hidden.append((i, evasion_of(c) or "invisible"))
+        elif f in LEET:
+            slots.append(Slot(LEET[f], i, c, f in MASKS))
+        else:
+            slots.append(Slot("", i, c, f in MASKS))
+    return slots, hidden
+
+
+def _separated(slots: Sequence[Slot]) -> list[Slot] | None:
+    """The letter slots of 'f*u*c*k'-like tokens: single letters between separators."""
+    letters = [s for s in slots if s.letters]
+    if len(letters) < 3 or len(letters) == len(slots):
+        return None
+    for a, b in itertools.pairwise(slots):
+        if a.letters and b.letters:
+            return None  # two letters side by side: a word, not spelled-out letters
+        if not a.letters and not b.letters and a.char != b.char:
+            return None
+    if any(not s.letters and s.char not in SEPARATORS for s in slots):
+        return None
+    return letters
+
+
+def _next_single(text: str, skeleton: str, at: int, step: int) -> int | None:
+    """The next single-character element from `at` across 1-3 spaces or punctuation, or None."""
+    i = at + step
+    gap = 0
+    while 0 <= i < len(skeleton) and skeleton[i] == " " and text[i] not in "\n\r" and gap < 3:
+        i += step
+        gap += 1
+    if gap == 0 or not 0 <= i < len(skeleton) or not _single(skeleton, i):
+        return None
+    return i
+
+
+def _single(skeleton: str, i: int) -> bool:
+    f = skeleton[i]
+    if not ("a" <= f <= "z" or f in LEET):
+        return False
+    before = skeleton[i - 1] if i > 0 else " "
+    after = skeleton[i + 1] if i + 1 < len(skeleton) else " "
+    return before == " " and after == " "
+
+
+def _fits(term: str, slots: Sequence[Slot]) -> bool:
+    return all(s.maskable or letter in s.letters for letter, s in zip(term, slots, strict=True))
+
+
+def _hit(token: Sequence[Slot], used: Sequence[Slot], hidden: Sequence[Hidden], entry: Entry,
+         evasions: list[str], whole: bool) -> Hit:
+    """A Hit spanning `token` (the word, or the letters used), naming every evasion shown."""
+    start, end = token[0].pos, token[-1].pos + 1
+    if not whole:
+        evasions.append("compound")
+    for s in used:
+        if s.letters and not s.char.isalpha() and "masked" not in evasions:
+            evasions.append("leet")
+        kind = evasion_of(s.char)
+        if kind:
+            evasions.append(kind)
+    evasions.extend(kind for i, kind in hidden if start < i < end)
+    if is_odd_case(s.char for s in used if s.letters):
+        evasions.append("case")
+    return Hit(start, end, entry, tuple(dict.fromkeys(evasions)))
+
+
+def is_odd_case(chars: Iterable[str]) -> bool:
+    """Mixed case that is neither Capitalised nor ALL CAPS: fUcK, ShIt."""
+    flags = [c.isupper() for c in chars if c.isalpha()]
+    if not any(flags) or all(flags):
+        return False
+    return not (flags[0] and not any(flags[1:]))
+
+
+def _best(hits: Iterable[Hit | None]) -> Hit | None:
+    """The hit covering the most text, then the most severe, then the earliest listed."""
+    best: Hit | None = None
+    for hit in hits:
+        if hit is None:
+            continue
+        if best is None or (hit.end - hit.start, hit.entry.severity, "compound" not in hit.evasions) > (
+                best.end - best.start, best.entry.severity, "compound" not in best.evasions):
+            best = hit
+    return best
