@@ -15,8 +15,9 @@ found by the automaton itself, since the skeleton has already folded them to a-z
 
 from __future__ import annotations
 
+import bisect
 import string
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import ahocorasick_rs
 
@@ -29,6 +30,9 @@ RIGHT_BOUNDS = " '*_-!"  # may stand right after one
 LETTERS = string.ascii_lowercase
 TRIGGER_SYMBOLS = "0123456789@$|+*#_"
 SINGLE_LETTERS = "bcdefghjklmnopqrstuvwxyz"  # 'a' and 'i' stand alone in ordinary prose
+
+# A DFA scans fastest; its few MB of tables are built once per process.
+AUTOMATON = ahocorasick_rs.Implementation.DFA
 
 # Pattern kinds.
 TERM, ALLOW, TOKEN, CHAIN = range(4)
@@ -43,7 +47,8 @@ def _trigger_patterns() -> list[tuple[str, int, int]]:
         found += [(x + "!" + y, TOKEN, 0) for y in LETTERS]
         found += [(x + "-" + y + "-", TOKEN, 0) for y in LETTERS]
         found += [(x + "--", TOKEN, 0), (x * 3, TOKEN, 0)]
-    found += [(f" {x} ", CHAIN, 1) for x in SINGLE_LETTERS]
+    # Two lone letters in a row, 1-3 separators apart: the start of f u c k, f. u. c. k
+    found += [(f" {x}{gap}{y} ", CHAIN, 1) for x in SINGLE_LETTERS for y in LETTERS for gap in (" ", "  ", "   ")]
     return found
 
 
@@ -74,13 +79,14 @@ class Matcher:
             add(phrase, ALLOW, index)
         for pattern, kind, offset in _trigger_patterns():
             add(pattern, kind, 0, offset)
-        for entry in self.entries:
-            if " " not in entry.term:
+        for entry in self.entries:  # doubled letters count only in inside-word terms (readings)
+            if entry.scope == "inside" and " " not in entry.term:
                 for variant in _doubled(entry.term):
                     add(variant, TOKEN, 0, 0)
         ordered = list(patterns)
         self._meta = [patterns[p] for p in ordered]
-        self._automaton = ahocorasick_rs.BytesAhoCorasick([p.encode("ascii") for p in ordered])
+        self._automaton = ahocorasick_rs.BytesAhoCorasick(
+            [p.encode("ascii") for p in ordered], implementation=AUTOMATON)
         self._readings = Readings(self.entries)
         self.pattern_count = len(ordered)
 
@@ -107,21 +113,23 @@ class Matcher:
     def _resolve(self, text: str, skeleton: str, plain: list[tuple[int, int, int]],
                  allowed: list[tuple[int, int]], triggers: list[tuple[int, int]]) -> list[Hit]:
         hits = self._read_triggers(text, skeleton, triggers) if triggers else []
-        claimed = [(h.start, h.end) for h in hits]
+        claimed = _Spans((h.start, h.end) for h in hits)
         for s, e, ref in plain:
             entry = self.entries[ref]
             start, end = self._word(skeleton, s, e, entry)
-            if not _overlaps(start, end, claimed):
+            if not claimed.overlaps(start, end):
                 hits.append(self._plain_hit(text, start, end, entry))
-        hits = [h for h in hits if not _overlaps(h.start, h.end, allowed)] if allowed else hits
+        if allowed:
+            allow = _Spans(allowed)
+            hits = [h for h in hits if not allow.overlaps(h.start, h.end)]
         return _non_overlapping(hits)
 
     def _read_triggers(self, text: str, skeleton: str, triggers: list[tuple[int, int]]) -> list[Hit]:
         hits: list[Hit] = []
-        done: list[tuple[int, int]] = []
+        done_until = -1  # triggers come in order: one inside the last region read is done
         readings = self._readings
         for pos, kind in sorted(triggers):
-            if _overlaps(pos, pos + 1, done):
+            if pos < done_until:
                 continue
             if kind == CHAIN:
                 start, end, found = readings.read_chain(text, skeleton, pos)
@@ -131,7 +139,7 @@ class Matcher:
                 hit = readings.read_token(text, skeleton, start, end)
                 if hit is not None:
                     hits.append(hit)
-            done.append((start, end))
+            done_until = max(done_until, end)
         return hits
 
     @staticmethod
@@ -160,14 +168,29 @@ def _is_letter(c: str) -> bool:
     return "a" <= c <= "z" or c == "\x01"
 
 
-def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s < end and start < e for s, e in spans)
+class _Spans:
+    """A set of spans, merged and sorted, that answers overlap queries by bisection."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        merged: list[list[int]] = []
+        for start, end in sorted(spans):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        self._starts = [s for s, _ in merged]
+        self._ends = [e for _, e in merged]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self._starts, end) - 1  # the last span starting before `end`
+        return i >= 0 and self._ends[i] > start
 
 
 def _non_overlapping(hits: list[Hit]) -> list[Hit]:
     """Keep, among overlapping hits, the one that starts first, covers most, is a listed word
     rather than a compound, then is worst."""
-    hits.sort(key=lambda h: (h.start, -(h.end - h.start), "compound" in h.evasions, -h.entry.severity))
+    hits.sort(key=lambda h: (h.start, -(h.end - h.start), "compound" in h.evasions, -h.entry.severity,
+                             -len(h.entry.term)))
     kept: list[Hit] = []
     for hit in hits:
         if kept and hit.start < kept[-1].end:

@@ -16,6 +16,7 @@ Offsets always point at the original characters, so a match covers exactly what 
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -68,10 +69,13 @@ class Readings:
         self._keys = list(keys)
         self._key_entries = [keys[k] for k in self._keys]
         self._collapsed = ahocorasick_rs.AhoCorasick(self._keys)
-        self._by_length: dict[int, list[Entry]] = {}
+        # Masked tokens keep their first letter: index terms by it (and by length, for whole tokens).
+        self._by_shape: dict[tuple[int, str], list[Entry]] = {}
+        self._inside_by_first: dict[str, list[Entry]] = {}
         for entry in words:
-            self._by_length.setdefault(len(entry.term), []).append(entry)
-        self._inside = [e for e in words if e.scope == "inside"]
+            self._by_shape.setdefault((len(entry.term), entry.term[0]), []).append(entry)
+            if entry.scope == "inside":
+                self._inside_by_first.setdefault(entry.term[0], []).append(entry)
 
     # -- the token and its slots ----------------------------------------------------------
 
@@ -158,10 +162,10 @@ class Readings:
             for entry, runs in self._key_entries[key_index]:
                 if entry.scope == "word" and not whole:
                     continue
-                if any(counts[a + j] < r for j, r in enumerate(runs)):
+                if not _repeats_fit(counts[a:b], runs, entry.scope == "inside"):
                     continue
                 evasions = list(extra)
-                if any(counts[a + j] > r for j, r in enumerate(runs)):
+                if counts[a:b] != runs:
                     evasions.append("repeat")
                 used = slots[starts[a] : starts[b]]
                 hit = _hit(slots if token else used, used, hidden, entry, evasions, whole or not token)
@@ -170,26 +174,40 @@ class Readings:
 
     def _read_masked(self, slots: Sequence[Slot], hidden: Sequence[Hidden]) -> Hit | None:
         n = len(slots)
-        for entry in self._by_length.get(n, ()):
-            if _fits(entry.term, slots):
-                return _hit(slots, slots, hidden, entry, ["masked"], True)
-        for entry in self._inside:
-            size = len(entry.term)
-            for at in range(n - size + 1):
-                part = slots[at : at + size]
-                if part[0].letters and any(not s.letters or s.maskable for s in part) and _fits(entry.term, part):
-                    return _hit(slots, part, hidden, entry, ["masked"], False)
-        return None
+        for first in slots[0].letters:
+            for entry in self._by_shape.get((n, first), ()):
+                if _fits(entry.term, slots):
+                    return _hit(slots, slots, hidden, entry, ["masked"], True)
+        best: Hit | None = None
+        for at, slot in enumerate(slots):  # a masked term inside a longer token: clusterf**k
+            for first in slot.letters:
+                for entry in self._inside_by_first.get(first, ()):
+                    part = slots[at : at + len(entry.term)]
+                    if len(part) == len(entry.term) and any(s.maskable for s in part) and _fits(entry.term, part):
+                        best = _best([best, _hit(slots, part, hidden, entry, ["masked"], False)])
+        return best
+
+
+_RUNS = re.compile(r"((.)\2*)", re.DOTALL)
 
 
 def collapse(word: str) -> tuple[str, tuple[int, ...]]:
     """'fuuck' -> ('fuck', (1, 2, 1, 1)): letters with their run lengths."""
-    letters = []
-    counts = []
-    for letter, run in itertools.groupby(word):
-        letters.append(letter)
-        counts.append(sum(1 for _ in run))
-    return "".join(letters), tuple(counts)
+    runs = _RUNS.findall(word)
+    return "".join(letter for _, letter in runs), tuple(len(run) for run, _ in runs)
+
+
+def _repeats_fit(counts: tuple[int, ...], runs: tuple[int, ...], inside: bool) -> bool:
+    """Whether letter runs written `counts` times spell a term with runs `runs`.
+
+    A run may be longer than the term's, but doubled letters make ordinary words out of
+    whole-word terms (assess, Bonner, Shiite), so there a longer run must reach three: asss,
+    booobs. Inside-word terms are roots no innocent word holds, so fuuck counts.
+    """
+    for have, need in zip(counts, runs, strict=True):
+        if have < need or have > need and not inside and have < 3:
+            return False
+    return True
 
 
 def _slots(text: str, skeleton: str, start: int, end: int) -> tuple[list[Slot], list[Hidden]]:
