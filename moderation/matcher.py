@@ -188,7 +188,7 @@ class _Spans:
 
 def _non_overlapping(hits: list[Hit]) -> list[Hit]:
     """Keep, among overlapping hits, the one that starts first, covers most, is a listed word
-    rather than a compound, then is worst."""
+    rather than a compound, is worst, then names the longest term (fucking over fuck)."""
     hits.sort(key=lambda h: (h.start, -(h.end - h.start), "compound" in h.evasions, -h.entry.severity,
                              -len(h.entry.term)))
     kept: list[Hit] = []

@@ -1,0 +1,56 @@
+"""Properties of spans, folding and masking that must hold for any text."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from moderation import Moderator
+from moderation.normalize import fold
+
+BAD = ["fuck", "f**k", "sh1t", "a$$hole", "f.u.c.k", "fu\u200bck", "füсk", "ｆｕｃｋ", "cunt", "shiiit",
+       "motherf***er", "ass", "@ss", "s_h_i_t"]
+PIECES = st.one_of(
+    st.sampled_from(BAD),
+    st.sampled_from([" ", ".", "\n", "😀", "𝐟", "\u0301", "\u00ad", "Scunthorpe", "class", "*", "--", "'"]),
+    st.text(max_size=6),
+)
+TEXTS = st.lists(PIECES, max_size=12).map("".join)
+MOD = Moderator.from_config()
+
+
+@given(TEXTS)
+@settings(max_examples=300, deadline=None)
+def test_spans_point_at_what_was_written(text: str) -> None:
+    result = MOD.check(text)
+    previous_end = 0
+    for m in result.matches:
+        assert 0 <= previous_end <= m.start < m.end <= len(text)
+        assert text[m.start : m.end] == m.text
+        previous_end = m.end
+
+
+@given(TEXTS)
+@settings(max_examples=300, deadline=None)
+def test_cleaned_differs_only_inside_spans(text: str) -> None:
+    result = MOD.check(text)
+    assert len(result.cleaned) == len(text)  # the default rule keeps lengths
+    inside = {i for m in result.matches for i in range(m.start, m.end)}
+    for i, (a, b) in enumerate(zip(text, result.cleaned, strict=True)):
+        if i not in inside:
+            assert a == b
+
+
+@given(st.text())
+def test_skeleton_has_one_byte_per_code_point_and_is_stable(text: str) -> None:
+    skeleton = fold(text)
+    assert len(skeleton) == len(text)
+    assert fold(skeleton.decode("ascii")) == skeleton
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40))
+def test_clean_text_comes_back_unchanged(text: str) -> None:
+    result = MOD.check(text)
+    if not result.flagged:
+        assert result.cleaned == text
+        assert result.action == "allow"
