@@ -113,12 +113,10 @@ class Matcher:
     def _resolve(self, text: str, skeleton: str, plain: list[tuple[int, int, int]],
                  allowed: list[tuple[int, int]], triggers: list[tuple[int, int]]) -> list[Hit]:
         hits = self._read_triggers(text, skeleton, triggers) if triggers else []
-        claimed = _Spans((h.start, h.end) for h in hits)
         for s, e, ref in plain:
             entry = self.entries[ref]
             start, end = self._word(skeleton, s, e, entry)
-            if not claimed.overlaps(start, end):
-                hits.append(self._plain_hit(text, start, end, entry))
+            hits.append(self._plain_hit(text, start, end, entry))
         if allowed:
             allow = _Spans(allowed)
             hits = [h for h in hits if not allow.overlaps(h.start, h.end)]
@@ -188,9 +186,10 @@ class _Spans:
 
 def _non_overlapping(hits: list[Hit]) -> list[Hit]:
     """Keep, among overlapping hits, the one that starts first, covers most, is a listed word
-    rather than a compound, is worst, then names the longest term (fucking over fuck)."""
-    hits.sort(key=lambda h: (h.start, -(h.end - h.start), "compound" in h.evasions, -h.entry.severity,
-                             -len(h.entry.term)))
+    rather than a compound, undid least (xxx as written over xx repeated), is worst, then names
+    the longest term (fucking over fuck)."""
+    hits.sort(key=lambda h: (h.start, -(h.end - h.start), "compound" in h.evasions, len(h.evasions),
+                             -h.entry.severity, -len(h.entry.term)))
     kept: list[Hit] = []
     for hit in hits:
         if kept and hit.start < kept[-1].end:

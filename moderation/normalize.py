@@ -35,11 +35,11 @@ INVISIBLES = frozenset(INVISIBLE)
 def _ascii_fold(c: str) -> str:
     if c.isalpha():
         return c.lower()
-    if c in EVASION_CHARS or c == OTHER_LETTER or c == INVISIBLE_MARK:
+    if c in EVASION_CHARS or c in (OTHER_LETTER, INVISIBLE_MARK):
         return c
     if c in APOSTROPHES:
         return "'"
-    if c < " " and c not in "\t\n\r" or c == "\x7f":
+    if (c < " " and c not in "\t\n\r") or c == "\x7f":
         return INVISIBLE_MARK
     return " "
 
@@ -99,7 +99,7 @@ def fold_str(text: str) -> str:
 def evasion_of(c: str) -> str | None:
     """Which evasion an original character in a match represents, if any."""
     if c.isascii():
-        return "invisible" if c < " " and c not in "\t\n\r" or c == "\x7f" else None
+        return "invisible" if (c < " " and c not in "\t\n\r") or c == "\x7f" else None
     if c in HOMOGLYPHS:
         return "homoglyph"
     if c in DIACRITICS or unicodedata.combining(c):

@@ -30,7 +30,7 @@ class Policy:
     min_severity: int = 1  # matches below this severity are ignored
     review_at: int = 3  # a match this severe sends the text to review
     block_at: int = NEVER  # a match this severe blocks it (4: never)
-    mask: MaskRule = MaskRule()  # rule for categories without their own
+    mask: MaskRule = field(default_factory=MaskRule)  # rule for categories without their own
     masks: Mapping[str, MaskRule] = field(default_factory=dict)  # per-category rules
     allow: tuple[str, ...] = ()  # extra allowlisted words and phrases
     block: tuple[Entry, ...] = ()  # extra terms
@@ -136,12 +136,15 @@ def parse(data: Mapping[str, Any], reader: _Reader, path: Path, raw: bytes) -> C
         if not p.exists():
             raise reader.fail("paths", f"wordlist path {str(p)!r} does not exist")
     policies_table = reader.get(data, "policies", dict, {})
-    policies = {name: _policy(name, reader.get(policies_table, name, dict, {}), reader) for name in policies_table}
+    policies = {name: _policy(name, reader.get(policies_table, name, dict, {}), reader)
+                for name in policies_table}
     if not policies:
         policies = {DEFAULT_POLICY: Policy()}
-    default = reader.get(data, "default_policy", str, DEFAULT_POLICY if DEFAULT_POLICY in policies else next(iter(policies)))
+    fallback = DEFAULT_POLICY if DEFAULT_POLICY in policies else next(iter(policies))
+    default = reader.get(data, "default_policy", str, fallback)
     if default not in policies:
-        raise reader.fail("default_policy", f"default_policy {default!r} is not among the policies: {', '.join(policies)}")
+        raise reader.fail("default_policy",
+                          f"default_policy {default!r} is not among the policies: {', '.join(policies)}")
     return Config(
         languages=reader.strings(lists, "languages", ("en",)),
         paths=paths,
@@ -166,10 +169,11 @@ def _policy(name: str, table: Mapping[str, Any], reader: _Reader) -> Policy:
     default_rule = _rule(reader.get(table, "mask", str, "first"), "mask", reader)
     masks_table = reader.get(table, "masks", dict, {})
     masks = {}
-    for category, rule in masks_table.items():
+    for category in masks_table:
         if category not in CATEGORIES:
             raise reader.fail(category, f"unknown category {category!r} in masks; known: {', '.join(CATEGORIES)}")
-        masks[category] = MaskRule(_rule(reader.get(masks_table, category, str, ""), category, reader), char, replacement)
+        rule = _rule(reader.get(masks_table, category, str, ""), category, reader)
+        masks[category] = MaskRule(rule, char, replacement)
     return Policy(
         name=name,
         categories=categories,

@@ -97,7 +97,7 @@ class Readings:
         wrapped = bool(slots) and not slots[0].letters  # *word* is emphasis, f** is masking
         while slots and not slots[0].letters and slots[0].char in WRAPPERS:
             slots.pop(0)
-        while slots and (slots[-1].char == "!" or wrapped and slots[-1].char in WRAPPERS):
+        while slots and (slots[-1].char == "!" or (wrapped and slots[-1].char in WRAPPERS)):
             slots.pop()
         if not slots:
             return None
@@ -205,7 +205,7 @@ def _repeats_fit(counts: tuple[int, ...], runs: tuple[int, ...], inside: bool) -
     booobs. Inside-word terms are roots no innocent word holds, so fuuck counts.
     """
     for have, need in zip(counts, runs, strict=True):
-        if have < need or have > need and not inside and have < 3:
+        if have < need or (have > need and not inside and have < 3):
             return False
     return True
 

@@ -1,0 +1,107 @@
+"""Policies from TOML: actions, thresholds, masks, extra terms, and load errors with lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from moderation import ConfigError, Moderator, UnknownPolicyError, UnsupportedContentTypeError
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "moderation.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_default_policy_actions(moderator: Moderator) -> None:
+    assert moderator.check("a lovely day").action == "allow"
+    assert moderator.check("damn").action == "mask"
+    assert moderator.check("what the fuck").action == "review"
+
+
+def test_result_dict_matches_the_contract(moderator: Moderator) -> None:
+    body = moderator.check("I'm f***ing telling you").to_dict()
+    assert body["flagged"] is True
+    assert body["policy"] == "default"
+    assert body["cleaned"] == "I'm f****** telling you"
+    assert len(body["version"]) == 16
+    assert body["matches"] == [{"start": 4, "end": 11, "text": "f***ing", "term": "fucking",
+                                "category": "profanity", "severity": 3, "evasions": ["masked"],
+                                "list": "en/profanity"}]
+
+
+def test_policy_thresholds_categories_and_masks(tmp_path: Path) -> None:
+    mod = Moderator.from_config(write(tmp_path, """
+[policies.titles]
+categories = ["slur", "profanity"]
+min_severity = 2
+review_at = 2
+block_at = 3
+mask = "full"
+mask_char = "#"
+[policies.titles.masks]
+slur = "replace"
+"""))
+    assert mod.check("damn idiot").action == "allow"  # severity 1 and an ignored category
+    shit = mod.check("shit")
+    assert (shit.action, shit.cleaned) == ("review", "####")
+    slur = mod.check("you faggot")
+    assert (slur.action, slur.cleaned) == ("block", "you [removed]")
+
+
+def test_extra_allow_and_block_terms(tmp_path: Path) -> None:
+    mod = Moderator.from_config(write(tmp_path, """
+[policies.default]
+allow = ["Dick Van Dyke", "hell's kitchen"]
+block = ["frak", {term = "smeg", category = "insult", severity = 3, scope = "inside"}]
+"""))
+    assert not mod.check("Hell's Kitchen opens").flagged
+    assert [m.term for m in mod.check("frak off, smeghead").matches] == ["frak", "smeg"]
+    assert mod.check("frak off, smeghead").matches[1].evasions == ("compound",)
+    assert mod.check("smeg").action == "review"
+
+
+def test_version_changes_with_the_config(tmp_path: Path, moderator: Moderator) -> None:
+    a = Moderator.from_config(write(tmp_path, "[policies.default]\nmin_severity = 1\n"))
+    b = Moderator.from_config(write(tmp_path, "[policies.default]\nmin_severity = 2\n"))
+    assert len({a.version, b.version, moderator.version}) == 3
+
+
+@pytest.mark.parametrize(
+    ("toml", "line", "message"),
+    [
+        ("[policies.default]\nmin_severity = 7\n", 2, "min_severity must be between 1 and 3"),
+        ("[policies.default]\n\nmask = \"blur\"\n", 3, "mask rule 'blur' is not one of"),
+        ("[policies.default]\ncategories = [\"rude\"]\n", 2, "unknown category 'rude'"),
+        ("[policies.default]\nmask_char = \"**\"\n", 2, "mask_char must be one character"),
+        ("[policies.default]\nreview_at = \"high\"\n", 2, "review_at must be a whole number"),
+        ("[wordlist]\npaths = []\n", 1, "unknown key 'wordlist'"),
+        ("[wordlists]\npaths = [\"nowhere\"]\n", 2, "does not exist"),
+        ("[policies.default]\nmin_severity = \n", 2, "invalid TOML"),
+        ("default_policy = \"strict\"\n[policies.default]\n", 1, "default_policy 'strict' is not among"),
+        ("[policies.default]\nblock = [\"f*ck\"]\n", 2, "may hold only letters"),
+    ],
+)
+def test_bad_config_names_file_and_line(tmp_path: Path, toml: str, line: int, message: str) -> None:
+    path = write(tmp_path, toml)
+    with pytest.raises(ConfigError) as err:
+        Moderator.from_config(path)
+    assert str(err.value).startswith(f"{path}:{line}: "), str(err.value)
+    assert message in str(err.value)
+
+
+def test_unknown_policy_and_content_type(moderator: Moderator) -> None:
+    with pytest.raises(UnknownPolicyError, match="known policies: default"):
+        moderator.check("x", policy="strict")
+    with pytest.raises(UnsupportedContentTypeError, match="text/html"):
+        moderator.check("x", content_type="text/html")
+
+
+def test_better_profanity_list_is_an_extra_source(tmp_path: Path, moderator: Moderator) -> None:
+    word = "xxx"  # in better-profanity's list, not in ours
+    assert not moderator.check(f"{word} rated").flagged
+    mod = Moderator.from_config(write(tmp_path, "[wordlists]\nbetter_profanity = true\n"))
+    match = mod.check(f"{word} rated").matches[0]
+    assert (match.term, match.list) == (word, "better-profanity")
