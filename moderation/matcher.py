@@ -5,9 +5,9 @@ One Aho-Corasick automaton over the skeleton (see normalize) holds three kinds o
 - terms: an inside-word term as is (``fuck``); a whole-word term between boundary characters
   (`` ass ``, ``'ass*``), so that ``class`` and ``assassin`` never even reach Python;
 - allowlisted phrases (``scunthorpe``): any match inside one is dropped;
-- triggers: the few shapes an evasion leaves (a digit or symbol beside a letter, ``--``, an
-  invisible character, a letter three times, a term with one letter doubled, a single letter
-  standing alone). Only there do the slower readings of readings.py run.
+- triggers: the few shapes an evasion leaves (three letters of a term in leet, the start of a
+  term with a letter tripled, a mask beside a letter, ``--``, an invisible character, an
+  inside-word term with one letter doubled, two lone letters in a row). Only there do the slower readings of readings.py run.
 
 Plain words, inflections, compounds, case, homoglyphs, diacritics and styled letters are all
 found by the automaton itself, since the skeleton has already folded them to a-z.
@@ -16,6 +16,7 @@ found by the automaton itself, since the skeleton has already folded them to a-z
 from __future__ import annotations
 
 import bisect
+import itertools
 import string
 from collections.abc import Iterable, Sequence
 
@@ -28,7 +29,10 @@ from moderation.wordlists import Entry
 LEFT_BOUNDS = " '*_-"  # may stand right before a whole word in the skeleton
 RIGHT_BOUNDS = " '*_-!"  # may stand right after one
 LETTERS = string.ascii_lowercase
-TRIGGER_SYMBOLS = "0123456789@$|+*#_"
+MASK_SYMBOLS = "*#_"  # rare in prose beside a letter: any such token is read
+# The leet characters a reader takes for each letter (the inverse of readings.LEET).
+LEET_FOR = {"a": "4@", "b": "86", "e": "3", "g": "96", "i": "1!|", "l": "1|", "o": "0", "s": "5$",
+            "t": "7+", "z": "2"}
 SINGLE_LETTERS = "bcdefghjklmnopqrstuvwxyz"  # 'a' and 'i' stand alone in ordinary prose
 
 # A DFA scans fastest; its few MB of tables are built once per process.
@@ -42,19 +46,48 @@ def _trigger_patterns() -> list[tuple[str, int, int]]:
     """(pattern, kind, offset of the character to read from) for every evasion shape."""
     found: list[tuple[str, int, int]] = [(INVISIBLE_MARK, TOKEN, 0)]
     for x in LETTERS:
-        found += [(x + k, TOKEN, 0) for k in TRIGGER_SYMBOLS]
-        found += [(k + x, TOKEN, 1) for k in TRIGGER_SYMBOLS]
+        found += [(x + k, TOKEN, 0) for k in MASK_SYMBOLS]
+        found += [(k + x, TOKEN, 1) for k in MASK_SYMBOLS]
         found += [(x + "!" + y, TOKEN, 0) for y in LETTERS]
         found += [(x + "-" + y + "-", TOKEN, 0) for y in LETTERS]
-        found += [(x + "--", TOKEN, 0), (x * 3, TOKEN, 0)]
+        found.append((x + "--", TOKEN, 0))
     # Two lone letters in a row, 1-3 separators apart: the start of f u c k, f. u. c. k
     found += [(f" {x}{gap}{y} ", CHAIN, 1) for x in SINGLE_LETTERS for y in LETTERS for gap in (" ", "  ", "   ")]
+    return found
+
+
+def _leet_windows(term: str) -> set[str]:
+    """Every three letters of the term written with at least one leet character: sh1, 5hi, @ss.
+
+    Digits beside letters are common in prose (1st, mp3, 10am); these patterns fire only
+    where leet could spell part of a listed word.
+    """
+    found: set[str] = set()
+    for i in range(max(1, len(term) - 2)):
+        window = term[i : i + 3]
+        if " " in window or "'" in window or "-" in window:
+            continue
+        choices = [c + LEET_FOR.get(c, "") for c in window]
+        for spelled in map("".join, itertools.product(*choices)):
+            # A window of digits is a number (1990), a final ! ends a sentence (finger!).
+            if spelled != window and any(c.isalpha() for c in spelled) and spelled[-1] != "!":
+                found.add(spelled)
     return found
 
 
 def _doubled(term: str) -> list[str]:
     """fuck -> ffuck, fuuck, fucck, fuckk: the term with one letter written twice."""
     return [term[: i + 1] + term[i:] for i in range(len(term)) if term[i].isalpha()]
+
+
+def _tripled(term: str) -> list[str]:
+    """fuck -> fffu, fuuu, fuccc, fuckkk: the start of the term with one letter written thrice.
+
+    Enough to catch any longer run (fuuuuuck) without firing on zzz, hmmm or aaargh.
+    """
+    found = [term[0] * 3 + term[1:2]]
+    found += [term[:i] + term[i] * 3 for i in range(1, len(term)) if term[i].isalpha()]
+    return found
 
 
 class Matcher:
@@ -79,6 +112,9 @@ class Matcher:
             add(phrase, ALLOW, index)
         for pattern, kind, offset in _trigger_patterns():
             add(pattern, kind, 0, offset)
+        for entry in self.entries:
+            for trigger in _leet_windows(entry.term) | set(_tripled(entry.term)):
+                add(trigger, TOKEN, 0, 0)
         for entry in self.entries:  # doubled letters count only in inside-word terms (readings)
             if entry.scope == "inside" and " " not in entry.term:
                 for variant in _doubled(entry.term):
