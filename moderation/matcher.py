@@ -7,7 +7,8 @@ One Aho-Corasick automaton over the skeleton (see normalize) holds three kinds o
 - allowlisted phrases (``scunthorpe``): any match inside one is dropped;
 - triggers: the few shapes an evasion leaves (three letters of a term in leet, the start of a
   term with a letter tripled, a mask beside a letter, ``--``, an invisible character, an
-  inside-word term with one letter doubled, two lone letters in a row). Only there do the slower readings of readings.py run.
+  inside-word term with one letter doubled, two lone letters in a row). Only there do the
+  slower readings of readings.py run.
 
 Plain words, inflections, compounds, case, homoglyphs, diacritics and styled letters are all
 found by the automaton itself, since the skeleton has already folded them to a-z.
