@@ -65,6 +65,7 @@ class Moderator:
 
     def __init__(self, config: Config, lists: Wordlists, version: str) -> None:
         self.config = config
+        self.lists = lists
         self.version = version
         self._matchers: dict[str, Matcher] = {}
         shared = Matcher(lists.entries, lists.allow)

@@ -157,7 +157,7 @@ class Matcher:
         if allowed:
             allow = _Spans(allowed)
             hits = [h for h in hits if not allow.overlaps(h.start, h.end)]
-        return _non_overlapping(hits)
+        return _non_overlapping([h for h in hits if h.entry.scope != "evaded" or _disguised(h)])
 
     def _read_triggers(self, text: str, skeleton: str, triggers: list[tuple[int, int]]) -> list[Hit]:
         hits: list[Hit] = []
@@ -197,6 +197,11 @@ class Matcher:
         if is_odd_case(span):
             evasions.append("case")
         return Hit(start, end, entry, tuple(dict.fromkeys(evasions)))
+
+
+def _disguised(hit: Hit) -> bool:
+    """Whether the writer disguised the word: only then does an `evaded` entry count."""
+    return any(e not in ("case", "compound") for e in hit.evasions)
 
 
 def _is_letter(c: str) -> bool:

@@ -160,7 +160,7 @@ class Readings:
         for key_index, a, b in self._collapsed.find_matches_as_indexes(key, overlapping=True):
             whole = a == 0 and b == len(key)
             for entry, runs in self._key_entries[key_index]:
-                if entry.scope == "word" and not whole:
+                if entry.scope != "inside" and not whole:
                     continue
                 if not _repeats_fit(counts[a:b], runs, entry.scope == "inside"):
                     continue

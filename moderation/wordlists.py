@@ -18,7 +18,7 @@ from pathlib import Path
 from moderation.errors import ConfigError
 
 CATEGORIES = ("profanity", "sexual", "slur", "insult")
-SCOPES = ("word", "inside")
+SCOPES = ("word", "inside", "evaded")
 ALLOW_SECTION = "allow"
 # Installed wheels carry the lists inside the package; a source checkout has them at the top.
 _PACKAGED = Path(__file__).resolve().parent / "wordlists"
@@ -37,7 +37,8 @@ class Entry:
     term: str  # canonical lowercase spelling, what a match reports as `term`
     category: str  # profanity, sexual, slur or insult
     severity: int  # 1 mild, 2 strong, 3 severe
-    scope: str  # "word": only as a whole word; "inside": also inside longer words
+    scope: str  # "word": only as a whole word; "inside": also inside longer words;
+    # "evaded": a whole word with an innocent reading, flagged only when disguised (cr*pple)
     list: str  # the list it comes from, as "en/profanity"
     source: str = field(default="", compare=False)  # "file:line", for error messages
 
