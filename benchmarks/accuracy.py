@@ -38,7 +38,7 @@ def ours(mod: Moderator) -> Spans:
     return spans
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _bp_flags(token: str) -> bool:
     return bool(bp.contains_profanity(token))
 
@@ -64,7 +64,8 @@ def swad(path: Path) -> list[tuple[str, set[int]]]:
 
 def prof(path: Path) -> list[str]:
     with path.open(encoding="utf-8", newline="") as f:
-        return [r["obfuscation"] for r in csv.DictReader(f, delimiter="\t") if (r["language"] or "").strip().upper() == "EN"]
+        rows = csv.DictReader(f, delimiter="\t")
+        return [r["obfuscation"] for r in rows if (r["language"] or "").strip().upper() == "EN"]
 
 
 def toxic_spans(paths: Iterable[Path]) -> list[tuple[str, set[int]]]:

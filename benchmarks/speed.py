@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import fortunes  # noqa: E402
+from corpus import fortunes
 
 STARTUP = {
     "moderation": "from moderation import Moderator; m = Moderator.from_config(); m.check('shit')",

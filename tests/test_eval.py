@@ -1,0 +1,70 @@
+"""Accuracy on public labelled data (../shared/eval) and the dictionary: the issue's targets.
+
+The figures themselves, side by side with better-profanity, come from benchmarks/accuracy.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchmarks.accuracy import (
+    DICTIONARY,
+    char_scores,
+    davidson_neither,
+    ours,
+    prof,
+    recall_of_marked,
+    swad,
+    toxic_spans,
+)
+from moderation import Moderator
+from tests.conftest import SHARED
+
+EVAL = SHARED / "eval"
+REVIEWED = Path(__file__).resolve().parent.parent / "benchmarks" / "dictionary_flagged.txt"
+needs_eval = pytest.mark.skipif(not EVAL.is_dir(), reason="../shared/eval is not beside this checkout")
+
+
+@needs_eval
+def test_swad_swear_word_recall(moderator: Moderator) -> None:
+    assert recall_of_marked(swad(EVAL / "swad_v1.tsv"), ours(moderator)) >= 0.95
+
+
+@needs_eval
+def test_prof_self_censored_english_recall(moderator: Moderator) -> None:
+    spellings = prof(EVAL / "prof_table.tsv")
+    found = sum(1 for w in spellings if moderator.check(w).flagged)
+    assert found / len(spellings) >= 0.95
+
+
+@needs_eval
+def test_toxic_spans_precision(moderator: Moderator) -> None:
+    precision, recall = char_scores(toxic_spans([EVAL / "tsd_trial.csv"]), ours(moderator))
+    assert precision >= 0.70
+    assert recall > 0.10
+
+
+@needs_eval
+def test_davidson_neither_false_flags(moderator: Moderator) -> None:
+    tweets = davidson_neither(EVAL / "davidson.csv")
+    assert sum(1 for t in tweets if moderator.check(t).flagged) / len(tweets) < 0.06
+
+
+@pytest.mark.skipif(not DICTIONARY.exists(), reason="apt-get install wamerican-huge")
+def test_dictionary_false_flags(moderator: Moderator) -> None:
+    words = [w for w in DICTIONARY.read_text(encoding="utf-8", errors="replace").split("\n") if w]
+    flagged = []
+    for word in words:
+        result = moderator.check(word)
+        if result.flagged:
+            flagged.append(word)
+            # The whole word is what is profane, never a piece of an innocent one.
+            match = result.matches[0]
+            assert (match.start, match.end) == (0, len(word.removesuffix("'s"))), word
+    assert len(flagged) / len(words) < 0.001, flagged
+    # Every flagged dictionary word was reviewed: a change needs a fresh look at the list.
+    reviewed = [ln.split("\t")[0] for ln in REVIEWED.read_text(encoding="utf-8").splitlines()
+                if ln and not ln.startswith("#")]
+    assert flagged == reviewed, "rerun benchmarks/accuracy.py and review benchmarks/dictionary_flagged.txt"
