@@ -57,21 +57,21 @@ def _trigger_patterns() -> list[tuple[str, int, int]]:
     return found
 
 
-def _leet_windows(term: str) -> set[str]:
-    """Every three letters of the term written with at least one leet character: sh1, 5hi, @ss.
+def _leet_windows(terms: Iterable[str]) -> set[str]:
+    """Every three letters of a term written with at least one leet character: sh1, 5hi, @ss.
 
     Digits beside letters are common in prose (1st, mp3, 10am); these patterns fire only
     where leet could spell part of a listed word.
     """
+    windows = {t[i : i + 3] for t in terms for i in range(max(1, len(t) - 2))}
     found: set[str] = set()
-    for i in range(max(1, len(term) - 2)):
-        window = term[i : i + 3]
-        if " " in window or "'" in window or "-" in window:
+    for window in windows:
+        if len(window) < 3 or not window.isalpha():
             continue
         choices = [c + LEET_FOR.get(c, "") for c in window]
         for spelled in map("".join, itertools.product(*choices)):
             # A window of digits is a number (1990), a final ! ends a sentence (finger!).
-            if spelled != window and any(c.isalpha() for c in spelled) and spelled[-1] != "!":
+            if spelled != window and not spelled.isdigit() and spelled[-1] != "!":
                 found.add(spelled)
     return found
 
@@ -113,8 +113,10 @@ class Matcher:
             add(phrase, ALLOW, index)
         for pattern, kind, offset in _trigger_patterns():
             add(pattern, kind, 0, offset)
+        for trigger in _leet_windows(e.term for e in self.entries):
+            add(trigger, TOKEN, 0, 0)
         for entry in self.entries:
-            for trigger in _leet_windows(entry.term) | set(_tripled(entry.term)):
+            for trigger in _tripled(entry.term):
                 add(trigger, TOKEN, 0, 0)
         for entry in self.entries:  # doubled letters count only in inside-word terms (readings)
             if entry.scope == "inside" and " " not in entry.term:
