@@ -7,8 +7,8 @@ One Aho-Corasick automaton over the skeleton (see normalize) holds three kinds o
 - allowlisted phrases (``scunthorpe``): any match inside one is dropped;
 - triggers: the few shapes an evasion leaves (three letters of a term in leet, the start of a
   term with a letter tripled, a mask beside a letter, ``--``, an invisible character, an
-  inside-word term with one letter doubled, two lone letters in a row). Only there do the
-  slower readings of readings.py run.
+  inside-word term with one letter doubled or split in two, two lone letters in a row). Only
+  there do the slower readings of readings.py run.
 
 Plain words, inflections, compounds, case, homoglyphs, diacritics and styled letters are all
 found by the automaton itself, since the skeleton has already folded them to a-z.
@@ -40,7 +40,7 @@ SINGLE_LETTERS = "bcdefghjklmnopqrstuvwxyz"  # 'a' and 'i' stand alone in ordina
 AUTOMATON = ahocorasick_rs.Implementation.DFA
 
 # Pattern kinds.
-TERM, ALLOW, TOKEN, CHAIN = range(4)
+TERM, ALLOW, TOKEN, CHAIN, SPLIT = range(5)
 
 
 def _trigger_patterns() -> list[tuple[str, int, int]]:
@@ -81,6 +81,16 @@ def _doubled(term: str) -> list[str]:
     return [term[: i + 1] + term[i:] for i in range(len(term)) if term[i].isalpha()]
 
 
+def _split(term: str, terms: set[str]) -> list[tuple[str, int]]:
+    """fuck -> fu ck, fu-ck, fu_ck, fu*ck: the term in two pieces of two letters or more.
+
+    Not where a piece is a term itself: "fuck off" is two words, not a split "fuckoff".
+    """
+    return [(term[:i] + sep + term[i:], SPLIT if sep == " " else TOKEN)
+            for i in range(2, len(term) - 1) if term[:i] not in terms and term[i:] not in terms
+            for sep in " -_*"]
+
+
 def _tripled(term: str) -> list[str]:
     """fuck -> fffu, fuuu, fuccc, fuckkk: the start of the term with one letter written thrice.
 
@@ -118,10 +128,13 @@ class Matcher:
         for entry in self.entries:
             for trigger in _tripled(entry.term):
                 add(trigger, TOKEN, 0, 0)
+        terms = {e.term for e in self.entries}
         for entry in self.entries:  # doubled letters count only in inside-word terms (readings)
             if entry.scope == "inside" and " " not in entry.term:
                 for variant in _doubled(entry.term):
                     add(variant, TOKEN, 0, 0)
+                for variant, kind in _split(entry.term, terms):
+                    add(variant, kind, 0, 0)
         ordered = list(patterns)
         self._meta = [patterns[p] for p in ordered]
         self._automaton = ahocorasick_rs.BytesAhoCorasick(
@@ -169,8 +182,12 @@ class Matcher:
             if pos < done_until:
                 continue
             if kind == CHAIN:
-                start, end, found = readings.read_chain(text, skeleton, pos)
+                start, end, found = readings.read_chain(text, skeleton, pos, done_until)
                 hits.extend(found)
+            elif kind == SPLIT:
+                start, end, hit = readings.read_split(text, skeleton, pos)
+                if hit is not None:
+                    hits.append(hit)
             else:
                 start, end = readings.token(skeleton, pos)
                 hit = readings.read_token(text, skeleton, start, end)

@@ -109,16 +109,38 @@ class Readings:
         separated = _separated(slots)
         if separated:
             candidates.append(self._read_letters(separated, hidden, ("separator",)))
-        return _best(candidates)
+        best = _best(candidates)
+        letters = [s for s in slots if s.letters]
+        if best is None and len(letters) < len(slots):  # fu-ck, ass_hole: one word, split
+            best = self._read_letters(letters, hidden, ("separator",), whole_only=True)
+        return best
 
-    def read_chain(self, text: str, skeleton: str, pos: int) -> tuple[int, int, list[Hit]]:
-        """Single letters split by spaces or punctuation around pos (f u c k): span and reading."""
+    def read_split(self, text: str, skeleton: str, pos: int) -> tuple[int, int, Hit | None]:
+        """Two tokens one space or dot apart that spell an inside-word term together: fu ck, cu.nt."""
+        start, middle = self.token(skeleton, pos)
+        if middle + 1 >= len(skeleton) or text[middle] in "\n\r":
+            return start, middle, None
+        _, end = self.token(skeleton, middle + 1)
+        if end - start > MAX_TOKEN:
+            return start, end, None
+        slots, hidden = _slots(text, skeleton, start, end)
+        letters = [s for s in slots if s.letters and s.pos != middle]
+        hit = self._read_letters(letters, hidden, ("separator",), whole_only=True)
+        if hit is not None and hit.entry.scope != "inside":
+            hit = None  # pen is, as shole: whole-word terms split in two are ordinary prose
+        return start, end, hit
+
+    def read_chain(self, text: str, skeleton: str, pos: int, floor: int = 0) -> tuple[int, int, list[Hit]]:
+        """Single letters split by spaces or punctuation around pos (f u c k): span and reading.
+
+        The chain reaches back no further than `floor`, where the last region read ended.
+        """
         elements = [pos]
         for step in (-1, 1):
             at = pos
-            while True:
+            while len(elements) < MAX_TOKEN:  # a longer run is read in pieces, never at once
                 nxt = _next_single(text, skeleton, at, step)
-                if nxt is None:
+                if nxt is None or nxt < floor:
                     break
                 elements.append(nxt)
                 at = nxt
@@ -141,26 +163,27 @@ class Readings:
     # -- the three readings ---------------------------------------------------------------
 
     def _read_letters(self, slots: Sequence[Slot], hidden: Sequence[Hidden], extra: tuple[str, ...],
-                      token: bool = True) -> Hit | None:
-        """Read slots as letters; `token`: slots are one word, so a match spans all of it."""
+                      token: bool = True, whole_only: bool = False) -> Hit | None:
+        """Read slots as letters; `token`: slots are one word, so a match spans all of it;
+        `whole_only`: only a term that is all of the letters counts."""
         best: Hit | None = None
         choices = [s.letters for s in slots]
         for n, variant in enumerate(itertools.product(*choices)):
             if n == MAX_VARIANTS:
                 break
-            found = self._match_collapsed("".join(variant), slots, hidden, extra, token)
+            found = self._match_collapsed("".join(variant), slots, hidden, extra, token, whole_only)
             best = _best([best, found])
         return best
 
     def _match_collapsed(self, word: str, slots: Sequence[Slot], hidden: Sequence[Hidden],
-                         extra: tuple[str, ...], token: bool) -> Hit | None:
+                         extra: tuple[str, ...], token: bool, whole_only: bool) -> Hit | None:
         key, counts = collapse(word)
         starts = list(itertools.accumulate(counts, initial=0))
         best: Hit | None = None
         for key_index, a, b in self._collapsed.find_matches_as_indexes(key, overlapping=True):
             whole = a == 0 and b == len(key)
             for entry, runs in self._key_entries[key_index]:
-                if entry.scope != "inside" and not whole:
+                if (entry.scope != "inside" or whole_only) and not whole:
                     continue
                 if not _repeats_fit(counts[a:b], runs, entry.scope == "inside"):
                     continue
