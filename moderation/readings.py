@@ -206,7 +206,10 @@ class Readings:
             for first in slot.letters:
                 for entry in self._inside_by_first.get(first, ()):
                     part = slots[at : at + len(entry.term)]
-                    if len(part) == len(entry.term) and any(s.maskable for s in part) and _fits(entry.term, part):
+                    # Inside a longer token, one known letter is too little (graphic*** is no c***).
+                    if (len(part) == len(entry.term) and any(s.maskable for s in part)
+                            and sum(1 for s in part if s.letters and not s.maskable) >= 2
+                            and _fits(entry.term, part)):
                         best = _best([best, _hit(slots, part, hidden, entry, ["masked"], False)])
         return best
 
