@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 import ahocorasick_rs
 
 from moderation.normalize import INVISIBLE_MARK, evasion_of, fold
-from moderation.readings import Hit, Readings, is_odd_case
+from moderation.readings import Hit, Readings, is_odd_case, rank
 from moderation.wordlists import Entry
 
 LEFT_BOUNDS = " '*_-"  # may stand right before a whole word in the skeleton
@@ -246,11 +246,8 @@ class _Spans:
 
 
 def _non_overlapping(hits: list[Hit]) -> list[Hit]:
-    """Keep, among overlapping hits, the one that starts first, covers most, is a listed word
-    rather than a compound, undid least (xxx as written over xx repeated), is worst, then names
-    the longest term (fucking over fuck)."""
-    hits.sort(key=lambda h: (h.start, -(h.end - h.start), "compound" in h.evasions, len(h.evasions),
-                             -h.entry.severity, -len(h.entry.term)))
+    """Keep, among overlapping hits, the one that starts first, then the best ranked (readings.rank)."""
+    hits.sort(key=lambda h: (h.start, tuple(-x for x in rank(h))))
     kept: list[Hit] = []
     for hit in hits:
         if kept and hit.start < kept[-1].end:

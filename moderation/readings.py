@@ -1,14 +1,15 @@
 """Reading a suspicious token the way its writer meant it: leet, masks, separators, repeats.
 
-The matcher sends here only the few tokens where a trigger fired (a digit or symbol beside a
-letter, a mask, an invisible character, a letter tripled, a run of single letters). Each is
-turned into slots, one per character that carries a letter, and read three ways:
+The matcher sends here only the few tokens where a trigger fired (see matcher). Each is
+turned into slots, one per character that carries a letter, and read these ways:
 
 - letters: leet read as letters (1 is i or l), invisible characters dropped, repeated letters
   allowed beyond what the term has (fuuuck, but not butt for but);
 - masked: a token that keeps its first letter and hides others behind * # _ - @ $ is matched
   against terms of the same length whose known letters sit at the same places (f***ing);
-- separated: single letters split by separators (f.u.c.k, s_h_i_t, f u c k) joined.
+- separated: single letters split by separators (f.u.c.k, s_h_i_t, f u c k) joined;
+- split: a word cut once by a separator (fu-ck, ass_hole) or, for inside-word terms only, by
+  a space or dot (fu ck, fu.ck), read whole.
 
 Offsets always point at the original characters, so a match covers exactly what was written.
 """
@@ -318,13 +319,18 @@ def is_odd_case(chars: Iterable[str]) -> bool:
     return not (flags[0] and not any(flags[1:]))
 
 
+def rank(hit: Hit) -> tuple[int, bool, int, int, int]:
+    """How good a reading of a span is, higher better: it covers more text, it is a listed word
+    rather than a compound, it undid less (xxx as written over xx repeated), it is more severe,
+    its term is longer (fucking over fuck)."""
+    return (hit.end - hit.start, "compound" not in hit.evasions, -len(hit.evasions), hit.entry.severity,
+            len(hit.entry.term))
+
+
 def _best(hits: Iterable[Hit | None]) -> Hit | None:
-    """The hit covering the most text, then the most severe, then the earliest listed."""
+    """The best-ranked hit; among equals, the first (the earliest listed term)."""
     best: Hit | None = None
     for hit in hits:
-        if hit is None:
-            continue
-        if best is None or (hit.end - hit.start, hit.entry.severity, "compound" not in hit.evasions) > (
-                best.end - best.start, best.entry.severity, "compound" not in best.evasions):
+        if hit is not None and (best is None or rank(hit) > rank(best)):
             best = hit
     return best
