@@ -81,6 +81,15 @@ def _doubled(term: str) -> list[str]:
     return [term[: i + 1] + term[i:] for i in range(len(term)) if term[i].isalpha()]
 
 
+def _spacings(phrase: str) -> list[str]:
+    """A phrase as the skeleton may show it: one or two spaces between words (Philip K. Dick)."""
+    words = phrase.split(" ")
+    if len(words) > 5:
+        return [phrase]
+    return [words[0] + "".join(g + w for g, w in zip(gaps, words[1:], strict=True))
+            for gaps in itertools.product((" ", "  "), repeat=len(words) - 1)]
+
+
 def _split(term: str, terms: set[str]) -> list[tuple[str, int]]:
     """fuck -> fu ck, fu-ck, fu_ck, fu*ck: the term in two pieces of two letters or more.
 
@@ -115,12 +124,14 @@ class Matcher:
         for index, entry in enumerate(self.entries):
             if entry.scope == "inside":
                 add(entry.term, TERM, index)
-            else:
+                continue
+            for spelled in _spacings(entry.term):
                 for lb in LEFT_BOUNDS:
                     for rb in RIGHT_BOUNDS:
-                        add(lb + entry.term + rb, TERM, index, 1, 1)
+                        add(lb + spelled + rb, TERM, index, 1, 1)
         for index, phrase in enumerate(allow):
-            add(phrase, ALLOW, index)
+            for spelled in _spacings(phrase):
+                add(spelled, ALLOW, index)
         for pattern, kind, offset in _trigger_patterns():
             add(pattern, kind, 0, offset)
         for trigger in _leet_windows(e.term for e in self.entries):
@@ -210,7 +221,8 @@ class Matcher:
     @staticmethod
     def _plain_hit(text: str, start: int, end: int, entry: Entry) -> Hit:
         span = text[start:end]
-        evasions = ["compound"] if end - start != len(entry.term) else []
+        extended = entry.scope == "inside" and end - start != len(entry.term)  # see _word
+        evasions = ["compound"] if extended else []
         if not span.isascii():
             evasions.extend(kind for c in span if (kind := evasion_of(c)))
         if is_odd_case(span):
