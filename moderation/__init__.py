@@ -3,6 +3,8 @@
 from moderation.engine import Match, Moderator, Result
 from moderation.errors import ConfigError, ModerationError, UnknownPolicyError, UnsupportedContentTypeError
 
+__version__ = "0.1.0"
+
 __all__ = [
     "ConfigError",
     "Match",

@@ -20,11 +20,20 @@ _LEVEL = {"allow": 0, "mask": 1, "review": 2, "block": 3}
 _THRESHOLD = {"flagged": 1, "review": 2, "block": 3, "never": 4}
 
 
+class Failure(click.ClickException):
+    """A library error on the command line: its message, and exit 2 (usage or configuration)."""
+
+    exit_code = ModerationError.exit_code
+
+    def __init__(self, error: ModerationError) -> None:
+        super().__init__(str(error))
+
+
 def _load(config: str | None) -> Moderator:
     try:
         return Moderator.from_config(config)
     except ModerationError as e:
-        raise click.ClickException(str(e)) from None
+        raise Failure(e) from None
 
 
 @click.group()
@@ -62,7 +71,7 @@ def check(paths: tuple[str, ...], policy: str | None, config: str | None, fmt: s
         try:
             result = moderator.check(text, policy=policy)
         except ModerationError as e:
-            raise click.ClickException(str(e)) from None
+            raise Failure(e) from None
         worst = max(worst, _LEVEL[result.action])
         results.append(_report(path, text, result, fmt))
     if fmt == "json":
@@ -83,3 +92,32 @@ def _report(path: str, text: str, result: Result, fmt: str) -> dict[str, object]
             evasions = f" [{', '.join(m.evasions)}]" if m.evasions else ""
             click.echo(f"{path}:{line}:{col}: {m.text!r} {m.term} ({m.category}, severity {m.severity}){evasions}")
     return body
+
+
+@main.command()
+@click.option("--host", default="0.0.0.0", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=0, type=int, help="Worker processes (default: the CPU count).")
+@click.option("--config", "config", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="A moderation.toml (also MODERATION_CONFIG).")
+def serve(host: str, port: int, workers: int, config: str | None) -> None:
+    """Serve the HTTP API with gunicorn (see moderation/server.py for its settings).
+
+    \b
+    Examples:
+      moderation serve --port 8000
+      MODERATION_API_KEYS=secret moderation serve --config moderation.toml
+    """
+    import os
+
+    if config:
+        os.environ["MODERATION_CONFIG"] = str(Path(config).resolve())
+    _load(os.environ.get("MODERATION_CONFIG"))  # a bad config stops here with file:line
+    os.environ["MODERATION_BIND"] = f"{host}:{port}"
+    if workers:
+        os.environ["MODERATION_WORKERS"] = str(workers)
+    from gunicorn.app.wsgiapp import run
+
+    sys.argv = ["gunicorn", "--config", "python:moderation.server"]
+    run()
+

@@ -63,10 +63,11 @@ class Result:
 class Moderator:
     """Checks text against loaded wordlists under named policies. Immutable and thread-safe."""
 
-    def __init__(self, config: Config, lists: Wordlists, version: str) -> None:
+    def __init__(self, config: Config, lists: Wordlists, version: str, sources: tuple[Path, ...] = ()) -> None:
         self.config = config
         self.lists = lists
         self.version = version
+        self.sources = sources  # the files and folders it was loaded from, for reloading
         self._matchers: dict[str, Matcher] = {}
         shared = Matcher(lists.entries, lists.allow)
         for name, pol in config.policies.items():
@@ -79,8 +80,10 @@ class Moderator:
     def from_config(cls, path: str | Path | None = None) -> Moderator:
         """The bundled lists and default policy, or those a TOML config file names."""
         config = policy_module.load(path) if path is not None else Config()
-        lists, digest = _load_lists(config)
-        return cls(config, lists, digest)
+        lists, digest, files = _load_lists(config)
+        folders = {f.parent for f in files} | {p for p in config.paths if p.is_dir()}
+        config_file = (config.source,) if config.source else ()
+        return cls(config, lists, digest, config_file + tuple(files) + tuple(sorted(folders)))
 
     @property
     def policies(self) -> Mapping[str, Policy]:
@@ -117,8 +120,8 @@ def _merged(entries: tuple[Entry, ...], extra: tuple[Entry, ...]) -> tuple[Entry
     return tuple(e for e in entries if e.term not in replaced) + extra
 
 
-def _load_lists(config: Config) -> tuple[Wordlists, str]:
-    """Every list the config names, and a digest of their bytes and the config's."""
+def _load_lists(config: Config) -> tuple[Wordlists, str, list[Path]]:
+    """Every list the config names, a digest of their bytes and the config's, and the files."""
     files = list_files(BUNDLED, config.languages)
     for path in config.paths:
         files.extend(sorted(path.rglob("*.txt")) if path.is_dir() else [path])
@@ -132,7 +135,7 @@ def _load_lists(config: Config) -> tuple[Wordlists, str]:
         known = {e.term for e in lists.entries}
         more = parse(extra, "better-profanity", "better-profanity")
         lists = Wordlists(lists.entries + tuple(e for e in more.entries if e.term not in known), lists.allow)
-    return lists, digest.hexdigest()[:16]
+    return lists, digest.hexdigest()[:16], files
 
 
 def _better_profanity_list() -> str:

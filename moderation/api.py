@@ -1,0 +1,317 @@
+"""The HTTP API: a thin Flask face over the engine. gunicorn runs `moderation.api:create_app()`.
+
+Settings come from defaults, then the environment (MODERATION_*), then `config` (tests):
+
+    MODERATION_CONFIG            path of a moderation.toml (default: bundled lists, default policy)
+    MODERATION_RELOAD_INTERVAL   seconds between looks at the lists and config for edits (2)
+    MODERATION_MAX_BODY_BYTES    largest request body, decided from Content-Length (1048576)
+    MODERATION_MAX_TEXT_CHARS    longest text, in code points (200000)
+    MODERATION_MAX_BATCH_ITEMS   most items in one batch (100)
+    MODERATION_API_KEYS          comma-separated keys; when set, /v1 needs Authorization: Bearer
+    MODERATION_API_KEYS_FILE     a file of keys, one per line (# comments allowed)
+    MODERATION_METRICS_REQUIRE_KEY  true: /metrics needs a key too (false)
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import time
+import uuid
+from collections.abc import Mapping
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, current_app, g, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from moderation import metrics
+from moderation.engine import Result
+from moderation.errors import ConfigError, UnknownPolicyError, UnsupportedContentTypeError
+from moderation.offsets import UNITS, convert
+from moderation.openapi import docs_page, spec
+from moderation.problems import Problem, problem_response
+from moderation.reloader import LiveModerator
+
+log = logging.getLogger("moderation.api")
+
+DEFAULTS: dict[str, Any] = {
+    "CONFIG": None,
+    "RELOAD_INTERVAL": 2.0,
+    "MAX_BODY_BYTES": 1024 * 1024,
+    "MAX_TEXT_CHARS": 200_000,
+    "MAX_BATCH_ITEMS": 100,
+    "API_KEYS": "",
+    "API_KEYS_FILE": None,
+    "METRICS_REQUIRE_KEY": False,
+}
+CHECK_FIELDS = {"text", "policy", "content_type", "offsets"}
+BATCH_FIELDS = {"items", "policy", "content_type", "offsets"}
+ITEM_FIELDS = {"id", "text", "policy", "content_type"}
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """The WSGI app: defaults, then MODERATION_* from the environment, then `config`."""
+    app = Flask(__name__)
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("MODERATION", loads=_env_value)  # MODERATION_CONFIG -> CONFIG
+    app.config.from_mapping(config or {})
+    settings = {k: app.config[k] for k in DEFAULTS}
+    app.config["MAX_CONTENT_LENGTH"] = int(settings["MAX_BODY_BYTES"])  # bodies without Content-Length
+    app.extensions["moderation"] = LiveModerator(settings["CONFIG"], float(settings["RELOAD_INTERVAL"]),
+                                                 on_reload=metrics.on_reload)
+    app.extensions["moderation.keys"] = _load_keys(settings["API_KEYS"], settings["API_KEYS_FILE"])
+    app.extensions["moderation.settings"] = settings
+    document = spec(int(settings["MAX_TEXT_CHARS"]), int(settings["MAX_BATCH_ITEMS"]),
+                    with_keys=bool(app.extensions["moderation.keys"]))
+    app.extensions["moderation.openapi"] = document
+    app.extensions["moderation.docs"] = docs_page(document)
+    _register(app)
+    return app
+
+
+def _env_value(value: str) -> Any:
+    """Environment values: numbers and true/false as such, the rest as strings."""
+    low = value.strip().lower()
+    if low in ("true", "false"):
+        return low == "true"
+    for kind in (int, float):
+        try:
+            return kind(value)
+        except ValueError:
+            pass
+    return value
+
+
+def _load_keys(inline: Any, file: Any) -> tuple[bytes, ...]:
+    keys = [k.strip() for k in str(inline or "").split(",") if k.strip()]
+    if file:
+        try:
+            lines = Path(file).read_text(encoding="utf-8").splitlines()
+        except OSError as e:
+            raise ConfigError(f"cannot read the API keys file: {e.strerror}", str(file)) from None
+        keys += [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+    return tuple(k.encode() for k in keys)
+
+
+# -- the pieces every request goes through ---------------------------------------------------
+
+
+def _register(app: Flask) -> None:
+    app.before_request(_before)
+    app.after_request(_after)
+    app.register_error_handler(Problem, problem_response)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _crash)
+    app.add_url_rule("/v1/check", view_func=check, methods=["POST"])
+    app.add_url_rule("/v1/check/batch", view_func=check_batch, methods=["POST"])
+    app.add_url_rule("/v1/policies", view_func=policies, methods=["GET"])
+    app.add_url_rule("/healthz", view_func=healthz, methods=["GET"])
+    app.add_url_rule("/readyz", view_func=readyz, methods=["GET"])
+    app.add_url_rule("/metrics", view_func=metrics_view, methods=["GET"])
+    app.add_url_rule("/openapi.json", view_func=openapi_view, methods=["GET"])
+    app.add_url_rule("/docs", view_func=docs_view, methods=["GET"])
+
+
+def _before() -> None:
+    g.started = time.perf_counter()
+    rid = request.headers.get("X-Request-ID", "")
+    g.request_id = rid if 0 < len(rid) <= 128 and rid.isprintable() else uuid.uuid4().hex
+    limit = current_app.extensions["moderation.settings"]["MAX_BODY_BYTES"]
+    if request.content_length is not None and request.content_length > limit:  # decided before reading
+        raise Problem(413, f"the body is {request.content_length} bytes; the limit is {limit}. "
+                      "Split the text or send fewer batch items.")
+    keys = current_app.extensions["moderation.keys"]
+    needs_key = request.path.startswith("/v1/") or (
+        request.path == "/metrics" and current_app.extensions["moderation.settings"]["METRICS_REQUIRE_KEY"])
+    if keys and needs_key:
+        _authorize(keys)
+
+
+def _authorize(keys: tuple[bytes, ...]) -> None:
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    challenge = {"WWW-Authenticate": 'Bearer realm="moderation"'}
+    if scheme.lower() != "bearer" or not given.strip():
+        raise Problem(401, "this service needs an API key: send 'Authorization: Bearer <key>'", challenge)
+    offered = given.strip().encode()
+    # Compare with every key, in constant time each, so timing tells nothing about which is close.
+    if not any([hmac.compare_digest(offered, key) for key in keys]):
+        raise Problem(401, "the API key is not valid; check it, or ask the operator for one", challenge)
+
+
+def _after(response: Response) -> Response:
+    response.headers["X-Request-ID"] = g.get("request_id", "")
+    route = request.url_rule.rule if request.url_rule else "unmatched"
+    metrics.REQUESTS.labels(route, str(response.status_code)).inc()
+    metrics.LATENCY.labels(route).observe(time.perf_counter() - g.get("started", time.perf_counter()))
+    return response
+
+
+def _http_error(error: HTTPException) -> Response:
+    status = error.code or 500
+    allowed = ", ".join(sorted(getattr(error, "valid_methods", None) or []))
+    headers = {}
+    if status == 404:
+        detail = f"there is no {request.path}; see /docs for the endpoints"
+    elif status == 405:
+        detail = f"{request.method} is not allowed on {request.path}; use {allowed}"
+        headers["Allow"] = allowed
+    elif status == 413:
+        detail = f"the body is over the limit of {current_app.config['MAX_CONTENT_LENGTH']} bytes"
+    else:
+        detail = error.description or HTTPStatus(status).phrase
+    return problem_response(Problem(status, detail, headers))
+
+
+def _crash(error: Exception) -> Response:
+    log.exception("unhandled error, request %s", g.get("request_id"))
+    return problem_response(Problem(500, f"the server failed on this request; the operator can find it "
+                                         f"in the log by its request id {g.get('request_id')}"))
+
+
+# -- reading requests --------------------------------------------------------------------------
+
+
+def _body(allowed: set[str]) -> dict[str, Any]:
+    if request.mimetype != "application/json":
+        raise Problem(415, f"send the body as application/json, not {request.mimetype or 'no content type'}")
+    data = request.get_json(silent=True)
+    if data is None:
+        raise Problem(400, "the body is not valid JSON")
+    if not isinstance(data, dict):
+        raise Problem(400, "the body must be a JSON object")
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise Problem(400, f"unknown field(s) {', '.join(unknown)}; expected {', '.join(sorted(allowed))}")
+    return data
+
+
+def _field(data: Mapping[str, Any], name: str, default: Any, *, where: str = "") -> Any:
+    value = data.get(name, default)
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        raise Problem(400, f"{where}{name} must be a string, not {type(value).__name__}")
+    return value
+
+
+def _text(data: Mapping[str, Any], where: str = "") -> str:
+    if "text" not in data:
+        raise Problem(400, f"{where}text is required")
+    text = data["text"]
+    if not isinstance(text, str):
+        raise Problem(400, f"{where}text must be a string, not {type(text).__name__}")
+    limit = current_app.extensions["moderation.settings"]["MAX_TEXT_CHARS"]
+    if len(text) > limit:
+        raise Problem(413, f"{where}text is {len(text)} characters; the limit is {limit}. Split it.")
+    return text
+
+
+def _offsets(data: Mapping[str, Any]) -> str:
+    unit: str = _field(data, "offsets", "codepoints")
+    if unit not in UNITS:
+        raise Problem(400, f"offsets must be one of {', '.join(UNITS)}, not {unit!r}")
+    return unit
+
+
+def _run(text: str, policy: str | None, content_type: str, unit: str) -> dict[str, Any]:
+    live: LiveModerator = current_app.extensions["moderation"]
+    try:
+        result = live.moderator.check(text, policy=policy, content_type=content_type)
+    except UnknownPolicyError as e:
+        raise Problem(404, str(e)) from None
+    except UnsupportedContentTypeError as e:
+        raise Problem(422, str(e)) from None
+    for m in result.matches:
+        metrics.MATCHES.labels(m.category).inc()
+    return _with_offsets(text, result, unit)
+
+
+def _with_offsets(text: str, result: Result, unit: str) -> dict[str, Any]:
+    body = result.to_dict()
+    body["offsets"] = unit
+    if unit != "codepoints" and result.matches:
+        where = convert(text, [p for m in result.matches for p in (m.start, m.end)], unit)
+        for m in body["matches"]:
+            m["start"], m["end"] = where[m["start"]], where[m["end"]]
+    return body
+
+
+# -- the views -----------------------------------------------------------------------------------
+
+
+def check() -> Response:
+    data = _body(CHECK_FIELDS)
+    text = _text(data)
+    return jsonify(_run(text, _field(data, "policy", None), _field(data, "content_type", "text/plain"),
+                        _offsets(data)))
+
+
+def check_batch() -> Response:
+    data = _body(BATCH_FIELDS)
+    items = data.get("items")
+    if not isinstance(items, list):
+        raise Problem(400, "items is required: a list of {\"id\": ..., \"text\": ...}")
+    limit = current_app.extensions["moderation.settings"]["MAX_BATCH_ITEMS"]
+    if len(items) > limit:
+        raise Problem(413, f"the batch has {len(items)} items; the limit is {limit}. Send several batches.")
+    policy = _field(data, "policy", None)
+    content_type = _field(data, "content_type", "text/plain")
+    unit = _offsets(data)
+    _run("", policy, content_type, unit)  # batch-wide defaults fail the batch, not each item
+    results = []
+    for n, item in enumerate(items):
+        item_id = item.get("id") if isinstance(item, dict) else None
+        try:
+            results.append({"id": item_id, **_item(item, n, policy, content_type, unit)})
+        except Problem as p:
+            results.append({"id": item_id, "error": p.body()})
+    return jsonify({"results": results})
+
+
+def _item(item: Any, n: int, policy: str | None, content_type: str, unit: str) -> dict[str, Any]:
+    where = f"items[{n}]."
+    if not isinstance(item, dict):
+        raise Problem(400, f"items[{n}] must be an object with a text")
+    unknown = sorted(set(item) - ITEM_FIELDS)
+    if unknown:
+        raise Problem(400, f"{where} unknown field(s) {', '.join(unknown)}; expected {', '.join(sorted(ITEM_FIELDS))}")
+    if not isinstance(item.get("id"), (str, int, type(None))) or isinstance(item.get("id"), bool):
+        raise Problem(400, f"{where}id must be a string or a number")
+    text = _text(item, where)
+    return _run(text, _field(item, "policy", policy, where=where),
+                _field(item, "content_type", content_type, where=where), unit)
+
+
+def policies() -> Response:
+    moderator = current_app.extensions["moderation"].moderator
+    found = [{"name": name, "default": name == moderator.config.default_policy,
+              "categories": list(p.categories), "min_severity": p.min_severity, "review_at": p.review_at,
+              "block_at": p.block_at, "mask": p.mask.rule, "masks": {c: r.rule for c, r in p.masks.items()}}
+             for name, p in moderator.policies.items()]
+    return jsonify({"policies": found, "default": moderator.config.default_policy, "version": moderator.version})
+
+
+def healthz() -> Response:
+    return jsonify({"status": "ok"})
+
+
+def readyz() -> Response:
+    live: LiveModerator = current_app.extensions["moderation"]
+    moderator = live.moderator
+    return jsonify({"ready": True, "version": moderator.version,
+                    "reload": {"ok": live.error is None, "error": live.error, "reloads": live.reloads}})
+
+
+def metrics_view() -> Response:
+    body, content_type = metrics.render()
+    return Response(body, content_type=content_type)
+
+
+def openapi_view() -> Response:
+    return jsonify(current_app.extensions["moderation.openapi"])
+
+
+def docs_view() -> Response:
+    return Response(current_app.extensions["moderation.docs"], mimetype="text/html")

@@ -1,0 +1,221 @@
+"""The HTTP API: contract, errors as problem+json, limits, keys, reload, metrics, docs."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from moderation.api import create_app
+
+
+@pytest.fixture(scope="module")
+def app() -> Flask:
+    return create_app({"MAX_TEXT_CHARS": 1000, "MAX_BATCH_ITEMS": 3, "MAX_BODY_BYTES": 20_000})
+
+
+@pytest.fixture()
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def assert_problem(response: TestResponse, status: int, *phrases: str) -> dict[str, Any]:
+    """The one shape of every error: RFC 9457 problem+json with an actionable detail."""
+    assert response.status_code == status
+    assert response.mimetype == "application/problem+json"
+    body = json.loads(response.data)
+    assert body["status"] == status and body["type"] == "about:blank" and body["title"]
+    assert body["request_id"] == response.headers["X-Request-ID"]
+    for phrase in phrases:
+        assert phrase in body["detail"]
+    assert "Traceback" not in response.get_data(as_text=True)
+    return body
+
+
+def test_check_answers_the_result_of_the_engine(client: FlaskClient) -> None:
+    r = client.post("/v1/check", json={"text": "the f**king Chinese"})
+    assert r.status_code == 200
+    body = r.get_json()
+    assert body["flagged"] is True and body["policy"] == "default" and body["offsets"] == "codepoints"
+    assert body["cleaned"] == "the f****** Chinese"
+    assert body["matches"] == [{"start": 4, "end": 11, "text": "f**king", "term": "fucking",
+                                "category": "profanity", "severity": 3, "evasions": ["masked"],
+                                "list": "en/profanity"}]
+
+
+@pytest.mark.parametrize(("unit", "start", "end"), [("codepoints", 3, 7), ("utf16", 4, 8), ("bytes", 7, 11)])
+def test_offsets_in_the_unit_asked_for(client: FlaskClient, unit: str, start: int, end: int) -> None:
+    text = "😀é fuck"
+    m = client.post("/v1/check", json={"text": text, "offsets": unit}).get_json()["matches"][0]
+    assert (m["start"], m["end"]) == (start, end)
+    encoded = {"utf16": text.encode("utf-16-le"), "bytes": text.encode()}.get(unit)
+    if encoded is not None:
+        width = 2 if unit == "utf16" else 1
+        assert encoded[start * width : end * width].decode("utf-16-le" if unit == "utf16" else "utf-8") == "fuck"
+
+
+def test_batch_answers_in_order_and_isolates_bad_items(client: FlaskClient) -> None:
+    r = client.post("/v1/check/batch", json={"items": [
+        {"id": "a1", "text": "shit"}, {"id": 7, "text": 5}, {"id": "c", "text": "hi", "policy": "nope"},
+    ]})
+    assert r.status_code == 200
+    a, b, c = r.get_json()["results"]
+    assert (a["id"], a["flagged"], a["matches"][0]["term"]) == ("a1", True, "shit")
+    assert b["id"] == 7 and b["error"]["status"] == 400 and "items[1].text must be a string" in b["error"]["detail"]
+    assert c["id"] == "c" and c["error"]["status"] == 404
+
+
+def test_policies(client: FlaskClient) -> None:
+    body = client.get("/v1/policies").get_json()
+    assert body["default"] == "default"
+    assert [p["name"] for p in body["policies"]] == ["default"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "status", "phrase"),
+    [
+        ({"data": "text=hi", "content_type": "application/x-www-form-urlencoded"}, 415, "application/json"),
+        ({"data": "{not json", "content_type": "application/json"}, 400, "not valid JSON"),
+        ({"json": ["a list"]}, 400, "must be a JSON object"),
+        ({"json": {"txt": "hi"}}, 400, "unknown field(s) txt"),
+        ({"json": {"policy": "default"}}, 400, "text is required"),
+        ({"json": {"text": 42}}, 400, "text must be a string"),
+        ({"json": {"text": "hi", "offsets": "words"}}, 400, "offsets must be one of"),
+        ({"json": {"text": "hi", "policy": "strict"}}, 404, "unknown policy 'strict'"),
+        ({"json": {"text": "hi", "content_type": "text/html"}}, 422, "not supported"),
+        ({"json": {"text": "x" * 1001}}, 413, "limit is 1000"),
+    ],
+)
+def test_errors_are_problems(client: FlaskClient, kwargs: dict[str, Any], status: int, phrase: str) -> None:
+    assert_problem(client.post("/v1/check", **kwargs), status, phrase)
+
+
+def test_routing_errors_are_problems(client: FlaskClient) -> None:
+    assert_problem(client.get("/v2/check"), 404, "/docs")
+    r = client.get("/v1/check")
+    assert_problem(r, 405, "POST")
+    assert "POST" in r.headers["Allow"]
+    assert_problem(client.post("/v1/check/batch", json={"items": [{"text": "a"}] * 4}), 413, "limit is 3")
+
+
+def test_body_limit_is_decided_from_the_headers(client: FlaskClient) -> None:
+    # Content-Length says too much: refused before a byte of the body is read.
+    r = client.post("/v1/check", data=b"{}", content_type="application/json",
+                    environ_overrides={"CONTENT_LENGTH": "999999"})
+    assert_problem(r, 413, "limit is 20000")
+
+
+def test_a_crash_is_a_500_problem_without_a_trace(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    live = app.extensions["moderation"]
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(live.moderator, "check", boom)
+    r = app.test_client().post("/v1/check", json={"text": "hi"})
+    body = assert_problem(r, 500, "request id")
+    assert "secret" not in json.dumps(body)
+
+
+def test_request_id_is_honoured_or_made(client: FlaskClient) -> None:
+    assert client.get("/healthz", headers={"X-Request-ID": "abc-123"}).headers["X-Request-ID"] == "abc-123"
+    assert len(client.get("/healthz").headers["X-Request-ID"]) == 32
+
+
+def test_api_keys(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    keys = tmp_path / "keys"
+    keys.write_text("# ops\nk-file\n", encoding="utf-8")
+    monkeypatch.setenv("MODERATION_API_KEYS", "k-one, k-two")
+    monkeypatch.setenv("MODERATION_API_KEYS_FILE", str(keys))
+    client = create_app().test_client()
+    r = client.post("/v1/check", json={"text": "hi"})
+    assert_problem(r, 401, "Authorization: Bearer")
+    assert r.headers["WWW-Authenticate"].startswith("Bearer")
+    assert_problem(client.post("/v1/check", json={"text": "hi"}, headers={"Authorization": "Bearer nope"}),
+                   401, "not valid")
+    for key in ("k-one", "k-two", "k-file"):
+        r = client.post("/v1/check", json={"text": "hi"}, headers={"Authorization": f"Bearer {key}"})
+        assert r.status_code == 200
+    assert client.get("/healthz").status_code == 200 and client.get("/readyz").status_code == 200
+    assert client.get("/metrics").status_code == 200
+    assert "security" in client.get("/openapi.json").get_json()["paths"]["/v1/check"]["post"]
+
+
+def test_metrics_can_require_a_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MODERATION_API_KEYS", "k")
+    monkeypatch.setenv("MODERATION_METRICS_REQUIRE_KEY", "true")
+    client = create_app().test_client()
+    assert_problem(client.get("/metrics"), 401)
+    assert client.get("/metrics", headers={"Authorization": "Bearer k"}).status_code == 200
+
+
+def test_metrics_count_requests_and_matches(client: FlaskClient) -> None:
+    client.post("/v1/check", json={"text": "you faggot"})
+    text = client.get("/metrics").get_data(as_text=True)
+    assert 'moderation_requests_total{route="/v1/check",status="200"}' in text
+    assert 'moderation_matches_total{category="slur"}' in text
+    assert "moderation_request_duration_seconds_bucket" in text
+
+
+def test_docs_and_openapi(client: FlaskClient) -> None:
+    document = client.get("/openapi.json").get_json()
+    assert document["openapi"] == "3.1.0"
+    assert set(document["paths"]) >= {"/v1/check", "/v1/check/batch", "/v1/policies", "/healthz", "/readyz"}
+    page = client.get("/docs").get_data(as_text=True)
+    assert "/v1/check/batch" in page
+    assert "<script" not in page and "http://" not in page and "https://" not in page  # works offline
+
+
+def write_config(path: Path, severity: int) -> None:
+    path.write_text(f'[wordlists]\npaths = ["mine.txt"]\n[policies.default]\nmin_severity = {severity}\n',
+                    encoding="utf-8")
+
+
+def bump(path: Path) -> None:
+    """Make the edit visible to a stat even within one clock tick."""
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 10_000_000))
+
+
+def test_hot_reload_keeps_serving_through_a_bad_edit(tmp_path: Path) -> None:
+    lists = tmp_path / "mine.txt"
+    lists.write_text("[profanity]\nfrak: 2 word\n", encoding="utf-8")
+    config = tmp_path / "moderation.toml"
+    write_config(config, 1)
+    app = create_app({"CONFIG": str(config), "RELOAD_INTERVAL": 0})
+    client = app.test_client()
+    assert client.post("/v1/check", json={"text": "frak"}).get_json()["flagged"]
+
+    lists.write_text("[profanity]\nfrak: 2 word\nsmeg: 9 word\n", encoding="utf-8")  # bad severity
+    bump(lists)
+    r = client.post("/v1/check", json={"text": "frak smeg"})
+    assert r.status_code == 200 and [m["term"] for m in r.get_json()["matches"]] == ["frak"]  # last good lists
+    ready = client.get("/readyz").get_json()
+    assert ready["reload"]["ok"] is False
+    assert ready["reload"]["error"].startswith(f"{lists}:3: severity of 'smeg'")
+    assert "moderation_reload_failures_total" in client.get("/metrics").get_data(as_text=True)
+
+    lists.write_text("[profanity]\nfrak: 2 word\nsmeg: 3 word\n", encoding="utf-8")  # fixed
+    bump(lists)
+    time.sleep(0.01)
+    r = client.post("/v1/check", json={"text": "frak smeg"})
+    assert [m["term"] for m in r.get_json()["matches"]] == ["frak", "smeg"]
+    assert client.get("/readyz").get_json()["reload"] == {"ok": True, "error": None, "reloads": 1}
+
+    write_config(config, 3)  # a config edit is picked up too
+    bump(config)
+    assert [m["term"] for m in client.post("/v1/check", json={"text": "frak smeg"}).get_json()["matches"]] == ["smeg"]
+
+
+def test_a_bad_config_at_start_up_fails_loudly(tmp_path: Path) -> None:
+    config = tmp_path / "moderation.toml"
+    config.write_text("[policies.default]\nmask = \"blur\"\n", encoding="utf-8")
+    with pytest.raises(Exception, match=r"moderation\.toml:2: mask rule 'blur'"):
+        create_app({"CONFIG": str(config)})
