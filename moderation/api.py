@@ -14,19 +14,18 @@ Settings come from defaults, then the environment (MODERATION_*), then `config` 
 
 from __future__ import annotations
 
-import hmac
 import logging
-import time
-import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, current_app, g, jsonify, request
+from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from moderation import metrics
+from moderation.edge import REQUEST_ID, Edge
 from moderation.engine import Result
 from moderation.errors import ConfigError, UnknownPolicyError, UnsupportedContentTypeError
 from moderation.offsets import UNITS, convert
@@ -59,16 +58,44 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(config or {})
     settings = {k: app.config[k] for k in DEFAULTS}
     app.config["MAX_CONTENT_LENGTH"] = int(settings["MAX_BODY_BYTES"])  # bodies without Content-Length
-    app.extensions["moderation"] = LiveModerator(settings["CONFIG"], float(settings["RELOAD_INTERVAL"]),
-                                                 on_reload=metrics.on_reload)
-    app.extensions["moderation.keys"] = _load_keys(settings["API_KEYS"], settings["API_KEYS_FILE"])
-    app.extensions["moderation.settings"] = settings
-    document = spec(int(settings["MAX_TEXT_CHARS"]), int(settings["MAX_BATCH_ITEMS"]),
-                    with_keys=bool(app.extensions["moderation.keys"]))
-    app.extensions["moderation.openapi"] = document
-    app.extensions["moderation.docs"] = docs_page(document)
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # the contract's order, and less work
+    keys = _load_keys(settings["API_KEYS"], settings["API_KEYS_FILE"])
+    document = spec(int(settings["MAX_TEXT_CHARS"]), int(settings["MAX_BATCH_ITEMS"]), with_keys=bool(keys))
+    app.extensions["moderation"] = Service(
+        live=LiveModerator(settings["CONFIG"], float(settings["RELOAD_INTERVAL"]), on_reload=metrics.on_reload),
+        keys=keys,
+        max_body=int(settings["MAX_BODY_BYTES"]),
+        max_text=int(settings["MAX_TEXT_CHARS"]),
+        max_items=int(settings["MAX_BATCH_ITEMS"]),
+        metrics_need_key=bool(settings["METRICS_REQUIRE_KEY"]),
+        openapi=document,
+        docs=docs_page(document),
+    )
     _register(app)
+    service = app.extensions["moderation"]
+    app.wsgi_app = Edge(app.wsgi_app, max_body=service.max_body, keys=service.keys,  # type: ignore[method-assign]
+                        metrics_need_key=service.metrics_need_key,
+                        routes=frozenset(r.rule for r in app.url_map.iter_rules()))
     return app
+
+
+@dataclass(frozen=True)
+class Service:
+    """What the views need, built once per worker and kept on the app."""
+
+    live: LiveModerator  # the moderator, reloaded when its files change
+    keys: tuple[bytes, ...]  # API keys; empty: /v1 is open
+    max_body: int  # bytes
+    max_text: int  # code points
+    max_items: int  # per batch
+    metrics_need_key: bool
+    openapi: dict[str, Any]
+    docs: str
+
+
+def _service() -> Service:
+    service: Service = current_app.extensions["moderation"]
+    return service
 
 
 def _env_value(value: str) -> Any:
@@ -99,8 +126,6 @@ def _load_keys(inline: Any, file: Any) -> tuple[bytes, ...]:
 
 
 def _register(app: Flask) -> None:
-    app.before_request(_before)
-    app.after_request(_after)
     app.register_error_handler(Problem, problem_response)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _crash)
@@ -112,40 +137,6 @@ def _register(app: Flask) -> None:
     app.add_url_rule("/metrics", view_func=metrics_view, methods=["GET"])
     app.add_url_rule("/openapi.json", view_func=openapi_view, methods=["GET"])
     app.add_url_rule("/docs", view_func=docs_view, methods=["GET"])
-
-
-def _before() -> None:
-    g.started = time.perf_counter()
-    rid = request.headers.get("X-Request-ID", "")
-    g.request_id = rid if 0 < len(rid) <= 128 and rid.isprintable() else uuid.uuid4().hex
-    limit = current_app.extensions["moderation.settings"]["MAX_BODY_BYTES"]
-    if request.content_length is not None and request.content_length > limit:  # decided before reading
-        raise Problem(413, f"the body is {request.content_length} bytes; the limit is {limit}. "
-                      "Split the text or send fewer batch items.")
-    keys = current_app.extensions["moderation.keys"]
-    needs_key = request.path.startswith("/v1/") or (
-        request.path == "/metrics" and current_app.extensions["moderation.settings"]["METRICS_REQUIRE_KEY"])
-    if keys and needs_key:
-        _authorize(keys)
-
-
-def _authorize(keys: tuple[bytes, ...]) -> None:
-    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-    challenge = {"WWW-Authenticate": 'Bearer realm="moderation"'}
-    if scheme.lower() != "bearer" or not given.strip():
-        raise Problem(401, "this service needs an API key: send 'Authorization: Bearer <key>'", challenge)
-    offered = given.strip().encode()
-    # Compare with every key, in constant time each, so timing tells nothing about which is close.
-    if not any([hmac.compare_digest(offered, key) for key in keys]):
-        raise Problem(401, "the API key is not valid; check it, or ask the operator for one", challenge)
-
-
-def _after(response: Response) -> Response:
-    response.headers["X-Request-ID"] = g.get("request_id", "")
-    route = request.url_rule.rule if request.url_rule else "unmatched"
-    metrics.REQUESTS.labels(route, str(response.status_code)).inc()
-    metrics.LATENCY.labels(route).observe(time.perf_counter() - g.get("started", time.perf_counter()))
-    return response
 
 
 def _http_error(error: HTTPException) -> Response:
@@ -165,9 +156,10 @@ def _http_error(error: HTTPException) -> Response:
 
 
 def _crash(error: Exception) -> Response:
-    log.exception("unhandled error, request %s", g.get("request_id"))
+    rid = request.environ.get(REQUEST_ID)
+    log.exception("unhandled error, request %s", rid)
     return problem_response(Problem(500, f"the server failed on this request; the operator can find it "
-                                         f"in the log by its request id {g.get('request_id')}"))
+                                         f"in the log by its request id {rid}"))
 
 
 # -- reading requests --------------------------------------------------------------------------
@@ -202,7 +194,7 @@ def _text(data: Mapping[str, Any], where: str = "") -> str:
     text = data["text"]
     if not isinstance(text, str):
         raise Problem(400, f"{where}text must be a string, not {type(text).__name__}")
-    limit = current_app.extensions["moderation.settings"]["MAX_TEXT_CHARS"]
+    limit = _service().max_text
     if len(text) > limit:
         raise Problem(413, f"{where}text is {len(text)} characters; the limit is {limit}. Split it.")
     return text
@@ -216,15 +208,14 @@ def _offsets(data: Mapping[str, Any]) -> str:
 
 
 def _run(text: str, policy: str | None, content_type: str, unit: str) -> dict[str, Any]:
-    live: LiveModerator = current_app.extensions["moderation"]
     try:
-        result = live.moderator.check(text, policy=policy, content_type=content_type)
+        result = _service().live.moderator.check(text, policy=policy, content_type=content_type)
     except UnknownPolicyError as e:
         raise Problem(404, str(e)) from None
     except UnsupportedContentTypeError as e:
         raise Problem(422, str(e)) from None
     for m in result.matches:
-        metrics.MATCHES.labels(m.category).inc()
+        metrics.matched(m.category)
     return _with_offsets(text, result, unit)
 
 
@@ -253,7 +244,7 @@ def check_batch() -> Response:
     items = data.get("items")
     if not isinstance(items, list):
         raise Problem(400, "items is required: a list of {\"id\": ..., \"text\": ...}")
-    limit = current_app.extensions["moderation.settings"]["MAX_BATCH_ITEMS"]
+    limit = _service().max_items
     if len(items) > limit:
         raise Problem(413, f"the batch has {len(items)} items; the limit is {limit}. Send several batches.")
     policy = _field(data, "policy", None)
@@ -285,7 +276,7 @@ def _item(item: Any, n: int, policy: str | None, content_type: str, unit: str) -
 
 
 def policies() -> Response:
-    moderator = current_app.extensions["moderation"].moderator
+    moderator = _service().live.moderator
     found = [{"name": name, "default": name == moderator.config.default_policy,
               "categories": list(p.categories), "min_severity": p.min_severity, "review_at": p.review_at,
               "block_at": p.block_at, "mask": p.mask.rule, "masks": {c: r.rule for c, r in p.masks.items()}}
@@ -298,7 +289,7 @@ def healthz() -> Response:
 
 
 def readyz() -> Response:
-    live: LiveModerator = current_app.extensions["moderation"]
+    live = _service().live
     moderator = live.moderator
     return jsonify({"ready": True, "version": moderator.version,
                     "reload": {"ok": live.error is None, "error": live.error, "reloads": live.reloads}})
@@ -310,8 +301,8 @@ def metrics_view() -> Response:
 
 
 def openapi_view() -> Response:
-    return jsonify(current_app.extensions["moderation.openapi"])
+    return jsonify(_service().openapi)
 
 
 def docs_view() -> Response:
-    return Response(current_app.extensions["moderation.docs"], mimetype="text/html")
+    return Response(_service().docs, mimetype="text/html")

@@ -8,6 +8,7 @@ mode); without it, as in tests, the process's own registry is served.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -27,6 +28,26 @@ RELOAD_FAILURES = Counter("moderation_reload_failures_total", "Wordlist or confi
 RELOAD_OK = Gauge("moderation_reload_ok", "1 while the last reload attempt succeeded, 0 after a failure",
                   multiprocess_mode="min")
 RELOAD_OK.set(1)
+
+
+_request_series: dict[tuple[str, int], tuple[Any, Any]] = {}  # labelled children, looked up once
+_match_series: dict[str, Any] = {}
+
+
+def observe(route: str, status: int, seconds: float) -> None:
+    """Count a request and its latency."""
+    series = _request_series.get((route, status))
+    if series is None:
+        series = _request_series[(route, status)] = (REQUESTS.labels(route, str(status)), LATENCY.labels(route))
+    series[0].inc()
+    series[1].observe(seconds)
+
+
+def matched(category: str) -> None:
+    series = _match_series.get(category)
+    if series is None:
+        series = _match_series[category] = MATCHES.labels(category)
+    series.inc()
 
 
 def on_reload(ok: bool) -> None:

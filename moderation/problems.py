@@ -11,7 +11,7 @@ import json
 from http import HTTPStatus
 from typing import Any
 
-from flask import Response, g, request
+from flask import Response, has_request_context, request
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -30,14 +30,14 @@ class Problem(Exception):
         return problem_body(self.status, self.detail, **self.extra)
 
 
-def problem_body(status: int, detail: str, **extra: Any) -> dict[str, Any]:
+def problem_body(status: int, detail: str, *, instance: str | None = None, request_id: str | None = None,
+                 **extra: Any) -> dict[str, Any]:
+    """The problem document; instance and request_id default to the current Flask request's."""
+    if instance is None and has_request_context():
+        instance = request.path
+        request_id = request.environ.get("moderation.request_id")
     body: dict[str, Any] = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status,
-                            "detail": detail}
-    try:
-        body["instance"] = request.path
-        body["request_id"] = g.get("request_id")
-    except RuntimeError:  # outside a request
-        pass
+                            "detail": detail, "instance": instance, "request_id": request_id}
     body.update(extra)
     return body
 

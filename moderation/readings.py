@@ -16,10 +16,11 @@ Offsets always point at the original characters, so a match covers exactly what 
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick_rs
 
@@ -33,10 +34,10 @@ SEPARATORS = frozenset("*_-.+|~/,:")  # may split the letters of a word: f.u.c.k
 WRAPPERS = frozenset("*_#-")  # may wrap a word: *word*, _word_
 MAX_TOKEN = 64  # longer runs (hashes, base64) are not words anyone reads
 MAX_VARIANTS = 16  # leet readings tried per token (1 and | read as i or l)
+TOKEN_CACHE = 4096  # readings of tokens kept per wordlist
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """A term found in the text: a half-open span of the original, and what was undone."""
 
     start: int
@@ -45,9 +46,8 @@ class Hit:
     evasions: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Slot:
-    """One character of a token that may carry a letter."""
+class Slot(NamedTuple):
+    """One character of a token that may carry a letter (a tuple: tokens make many)."""
 
     letters: str  # the letters it may stand for; "" for a pure mask or separator
     pos: int  # its offset in the original text
@@ -70,6 +70,7 @@ class Readings:
         self._keys = list(keys)
         self._key_entries = [keys[k] for k in self._keys]
         self._collapsed = ahocorasick_rs.AhoCorasick(self._keys)
+        self._read_cached = functools.lru_cache(maxsize=TOKEN_CACHE)(self._read_uncached)
         # Masked tokens keep their first letter: index terms by it (and by length, for whole tokens).
         self._by_shape: dict[tuple[int, str], list[Entry]] = {}
         self._inside_by_first: dict[str, list[Entry]] = {}
@@ -91,10 +92,20 @@ class Readings:
         return start, end
 
     def read_token(self, text: str, skeleton: str, start: int, end: int) -> Hit | None:
-        """The best reading of text[start:end], a single token, or None."""
+        """The best reading of text[start:end], a single token, or None.
+
+        A token's reading depends on its characters alone, and the same few evasions (f**k,
+        sh1t) come back all day: readings are cached by token, at their offsets in the token.
+        """
         if end - start > MAX_TOKEN:
             return None
-        slots, hidden = _slots(text, skeleton, start, end)
+        found = self._read_cached(text[start:end], skeleton[start:end])
+        if found is None:
+            return None
+        return found._replace(start=found.start + start, end=found.end + start)
+
+    def _read_uncached(self, token: str, skeleton: str) -> Hit | None:
+        slots, hidden = _slots(token, skeleton, 0, len(token))
         wrapped = bool(slots) and not slots[0].letters  # *word* is emphasis, f** is masking
         while slots and not slots[0].letters and slots[0].char in WRAPPERS:
             slots.pop(0)
@@ -300,11 +311,11 @@ def _hit(token: Sequence[Slot], used: Sequence[Slot], hidden: Sequence[Hidden], 
     if not whole:
         evasions.append("compound")
     for s in used:
-        if s.letters and not s.char.isalpha() and "masked" not in evasions:
+        if s.char.isalpha():
+            if not s.char.isascii() and (kind := evasion_of(s.char)):
+                evasions.append(kind)
+        elif s.letters and "masked" not in evasions:
             evasions.append("leet")
-        kind = evasion_of(s.char)
-        if kind:
-            evasions.append(kind)
     evasions.extend(kind for i, kind in hidden if start < i < end)
     if is_odd_case(s.char for s in used if s.letters):
         evasions.append("case")

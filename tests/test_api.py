@@ -113,7 +113,7 @@ def test_body_limit_is_decided_from_the_headers(client: FlaskClient) -> None:
 
 
 def test_a_crash_is_a_500_problem_without_a_trace(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
-    live = app.extensions["moderation"]
+    live = app.extensions["moderation"].live
 
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("secret internals")

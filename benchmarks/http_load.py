@@ -1,0 +1,180 @@
+"""HTTP throughput and latency with wrk, against the bare Flask app in the same run; and a soak.
+
+    python benchmarks/http_load.py [--seconds 10] [--soak 60]
+
+Both apps run under gunicorn with the same settings (2 sync workers), 1 KB JSON bodies, 16
+connections, 2 wrk threads. The soak sends a mix of valid and invalid requests and reports
+5xx responses and the workers' resident memory before and after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+# A reader's comment of 1 KB: ordinary prose with one self-censored word, as most flagged
+# comments are.
+TEXT = ("I read the whole article twice and I still think the council got this one badly wrong. "
+        "The plan was announced on a Friday afternoon, the consultation closed on the Monday, and "
+        "nobody in the neighbourhood had a real chance to say a word about it. The library opening "
+        "hours are being cut again, the bus route past the school is going, and the only thing "
+        "anyone at the town hall wants to talk about is the new car park by the station. "
+        "My neighbour stood up at the meeting and asked what the f**k they were thinking, and "
+        "honestly, half the room agreed with her. We pay our council tax like everyone else. "
+        "If they want the public to trust them, they could start by publishing the numbers they "
+        "used, and by listening to the people who actually use these services every single day "
+        "instead of announcing decisions that were clearly made months ago behind closed doors. "
+        "I will be writing to my councillor, and I hope others do the same before the next vote.")
+BODY = json.dumps({"text": TEXT[:1000]})  # 1 KB
+
+
+POST = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = %s
+"""
+
+SOAK = r"""
+local bodies = {
+  {200, '{"text": "what the f**k is this sh1t"}'},
+  {200, '{"items": [{"id": "a", "text": "fine"}, {"id": "b", "text": 5}]}', "/v1/check/batch"},
+  {400, '{"text": '},
+  {400, '{"text": 12}'},
+  {404, '{"text": "x", "policy": "nope"}'},
+  {422, '{"text": "x", "content_type": "text/html"}'},
+  {413, '{"text": "' .. string.rep("a", 250000) .. '"}'},
+}
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) n = 0; server_errors = 0; unexpected = 0 end
+function request()
+  n = n + 1
+  local b = bodies[(n % #bodies) + 1]
+  expected = b[1]
+  return wrk.format("POST", b[3] or "/v1/check", {["Content-Type"] = "application/json"}, b[2])
+end
+function response(status, headers, body)
+  if status >= 500 then server_errors = server_errors + 1 end
+end
+function done(summary, latency, requests)
+  local total = 0
+  for _, t in ipairs(threads) do total = total + t:get("server_errors") end
+  io.write(string.format("SERVER_ERRORS %d\n", total))
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start(app: str, port: int, extra: list[str]) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, PROMETHEUS_MULTIPROC_DIR=tempfile.mkdtemp(), PYTHONPATH=str(ROOT))
+    cmd = [str(BIN / "gunicorn"), "-w", "2", "-k", "sync", "--bind", f"127.0.0.1:{port}", *extra, app]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            req = urllib.request.Request(f"http://127.0.0.1:{port}/v1/check", data=BODY.encode(),
+                                         headers={"Content-Type": "application/json"})
+            urllib.request.urlopen(req, timeout=1)
+            return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit(f"{app} did not start")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=40)
+
+
+def wrk(port: int, script: str, seconds: int, path: str = "/v1/check") -> str:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script)
+    out = subprocess.run(["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "-s", f.name,
+                          f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True)
+    os.unlink(f.name)
+    return out.stdout
+
+
+def parse(out: str) -> dict[str, float]:
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])  # type: ignore[index]
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99[2]]  # type: ignore[index]
+    errors = re.search(r"Socket errors: (.*)", out)
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": rps, "p99_ms": float(p99[1]) * scale,  # type: ignore[index]
+            "socket_errors": 0 if errors is None else sum(map(int, re.findall(r"\d+", errors[1]))),
+            "non_2xx": 0 if non2xx is None else int(non2xx[1])}
+
+
+def worker_rss_mb(master: int) -> list[float]:
+    pids = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout.split()
+    found = []
+    for pid in pids:
+        status = Path(f"/proc/{pid}/status").read_text()
+        found.append(int(re.search(r"VmRSS:\s+(\d+)", status)[1]) / 1024)  # type: ignore[index]
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--soak", type=int, default=60)
+    args = parser.parse_args()
+    script = POST % json.dumps(BODY)
+    results = {}
+    for name, app, extra in (("bare Flask", "benchmarks.bare_app:create_app()", []),
+                             ("moderation", "moderation.api:create_app()", []),
+                             ("moderation, production logging", "moderation.api:create_app()",
+                              ["--config", "python:moderation.server", "--access-logfile", "/dev/null"])):
+        port = free_port()
+        proc = start(app, port, extra)
+        try:
+            wrk(port, script, 2)  # warm up
+            results[name] = parse(wrk(port, script, args.seconds))
+        finally:
+            stop(proc)
+    bare = results["bare Flask"]["rps"]
+    print(f"wrk -t2 -c16 -d{args.seconds}s, 1 KB JSON bodies, gunicorn -w 2 -k sync\n")
+    print("| app | requests/s | ratio to bare | p99 | socket errors | non-2xx |")
+    print("|---|---|---|---|---|---|")
+    for name, r in results.items():
+        print(f"| {name} | {r['rps']:.0f} | {r['rps'] / bare:.2f} | {r['p99_ms']:.2f} ms | "
+              f"{r['socket_errors']:.0f} | {r['non_2xx']:.0f} |")
+    if args.soak:
+        port = free_port()
+        proc = start("moderation.api:create_app()", port, ["--limit-request-line", "0"])
+        try:
+            wrk(port, script, 2)
+            before = worker_rss_mb(proc.pid)
+            out = wrk(port, SOAK, args.soak)
+            after = worker_rss_mb(proc.pid)
+        finally:
+            stop(proc)
+        total = parse(out)
+        errors = re.search(r"SERVER_ERRORS (\d+)", out)[1]  # type: ignore[index]
+        print(f"\nsoak: {args.soak} s of mixed valid and invalid requests (7 kinds, 5 of them errors): "
+              f"{total['rps'] * args.soak:.0f} requests, {errors} 5xx, socket errors {total['socket_errors']:.0f}; "
+              f"worker RSS before {', '.join(f'{m:.0f}' for m in before)} MB, "
+              f"after {', '.join(f'{m:.0f}' for m in after)} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""What every request goes through, as a WSGI middleware in front of Flask: a request id, the
+body limit (decided from Content-Length, before a byte is read), the API key, and the metrics.
+
+Kept out of Flask's hooks because it runs on every request and plain WSGI costs less.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import os
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from moderation import metrics
+from moderation.problems import PROBLEM_JSON, problem_body
+
+REQUEST_ID = "moderation.request_id"  # the environ key views and error handlers read it from
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+class Edge:
+    """Wraps a WSGI app; see the module docstring."""
+
+    def __init__(self, app: WSGIApp, *, max_body: int, keys: tuple[bytes, ...], metrics_need_key: bool,
+                 routes: frozenset[str]) -> None:
+        self.app = app
+        self.max_body = max_body
+        self.keys = keys
+        self.metrics_need_key = metrics_need_key
+        self.routes = routes  # metric labels: known paths only, so a scan cannot grow the series
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        started = time.perf_counter()
+        rid = environ.get("HTTP_X_REQUEST_ID", "")
+        if not (0 < len(rid) <= 128 and rid.isprintable()):
+            rid = os.urandom(16).hex()
+        environ[REQUEST_ID] = rid
+        status: list[int] = []
+
+        def start(code: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            status.append(int(code[:3]))
+            headers.append(("X-Request-ID", rid))
+            return start_response(code, headers, exc_info)
+
+        refusal = self._refusal(environ)
+        if refusal is None:
+            body = self.app(environ, start)
+        else:
+            code, detail, extra_headers = refusal
+            payload = json.dumps(problem_body(code, detail, instance=environ.get("PATH_INFO", ""), request_id=rid))
+            start(f"{code} {_PHRASES[code]}", [("Content-Type", PROBLEM_JSON), *extra_headers])
+            body = [payload.encode()]
+        path = environ.get("PATH_INFO", "")
+        metrics.observe(path if path in self.routes else "unmatched", status[0] if status else 500,
+                        time.perf_counter() - started)
+        return body
+
+    def _refusal(self, environ: dict[str, Any]) -> tuple[int, str, list[tuple[str, str]]] | None:
+        length = environ.get("CONTENT_LENGTH")
+        if length and length.isdigit() and int(length) > self.max_body:
+            return 413, (f"the body is {length} bytes; the limit is {self.max_body}. "
+                         "Split the text or send fewer batch items."), []
+        if not self.keys:
+            return None
+        path = environ.get("PATH_INFO", "")
+        if not (path.startswith("/v1/") or (path == "/metrics" and self.metrics_need_key)):
+            return None
+        challenge = [("WWW-Authenticate", 'Bearer realm="moderation"')]
+        scheme, _, given = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
+        if scheme.lower() != "bearer" or not given.strip():
+            return 401, "this service needs an API key: send 'Authorization: Bearer <key>'", challenge
+        offered = given.strip().encode()
+        # Compare with every key, in constant time each, so timing tells nothing about which is close.
+        if not any([hmac.compare_digest(offered, key) for key in self.keys]):
+            return 401, "the API key is not valid; check it, or ask the operator for one", challenge
+        return None
+
+
+_PHRASES = {401: "Unauthorized", 413: "Content Too Large"}
