@@ -7,13 +7,20 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import click
+from tqdm import tqdm
 
-from moderation.engine import Moderator, Result
+from moderation.batch import Options, run
+from moderation.documents import FORMATS, Chunk
+from moderation.engine import Moderator
 from moderation.errors import ModerationError
+from moderation.wordlists import BUNDLED, load_files
 
 FAIL_ON = ("flagged", "review", "block", "never")
 _LEVEL = {"allow": 0, "mask": 1, "review": 2, "block": 3}
@@ -47,51 +54,114 @@ def main() -> None:
 @click.option("--policy", default=None, help="Policy name from the config (default: its default policy).")
 @click.option("--config", "config", type=click.Path(dir_okay=False), default=None, help="A moderation.toml.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text", show_default=True)
+@click.option("--field", default="text", show_default=True, help="The JSONL field or CSV column with the text.")
+@click.option("--as", "kind", type=click.Choice(FORMATS), default=None,
+              help="Read every file as this format (default: by extension: .jsonl, .csv, else text).")
+@click.option("--include", multiple=True, help="Only files in folders matching this glob (repeatable).")
+@click.option("--exclude", multiple=True, help="Leave out files matching this glob (repeatable).")
+@click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 256), help="Worker processes.")
+@click.option("--write-cleaned", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Mirror the inputs into this folder, cleaned.")
+@click.option("--in-place", is_flag=True, help="Rewrite changed files, cleaned (atomically, with a backup).")
+@click.option("--backup-suffix", default=".bak", show_default=True, help="With --in-place: the backup's suffix.")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default="flagged", show_default=True,
               help="Exit 1 when any text reaches this level.")
-def check(paths: tuple[str, ...], policy: str | None, config: str | None, fmt: str, fail_on: str) -> None:
-    """Check text files (or - for stdin) and report every flagged span.
+def check(paths: tuple[str, ...], policy: str | None, config: str | None, fmt: str, field: str, kind: str | None,
+          include: tuple[str, ...], exclude: tuple[str, ...], jobs: int, write_cleaned: Path | None,
+          in_place: bool, backup_suffix: str, fail_on: str) -> None:
+    """Check files, folders (recursive) or - (stdin) and report every flagged span.
+
+    Exit 0 when nothing reaches --fail-on, 1 when something does, 2 on a usage or config
+    error or when a file could not be read (it is named on stderr; the run goes on).
 
     \b
     Examples:
       moderation check article.txt
+      moderation check content/ --include '*.md' --format jsonl > report.jsonl
+      moderation check comments.jsonl --field body --jobs 4 --write-cleaned cleaned/
       echo "what the f**k" | moderation check - --format json
     """
+    if write_cleaned and in_place:
+        raise click.UsageError("choose --write-cleaned DIR or --in-place, not both")
     moderator = _load(config)
-    worst = 0
-    unreadable = False
-    results: list[dict[str, object]] = []
-    for path in paths:
-        try:
-            text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            click.echo(f"moderation: skipped {path}: {e}", err=True)
-            unreadable = True
-            continue
-        try:
-            result = moderator.check(text, policy=policy)
-        except ModerationError as e:
-            raise Failure(e) from None
-        worst = max(worst, _LEVEL[result.action])
-        results.append(_report(path, text, result, fmt))
-    if fmt == "json":
-        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
-    if unreadable:
+    try:
+        moderator.check("", policy=policy)  # an unknown policy fails here, before any work
+    except ModerationError as e:
+        raise Failure(e) from None
+    options = Options(policy=policy, field=field, kind=kind, include=include, exclude=exclude, jobs=jobs,
+                      write_cleaned=write_cleaned, in_place=in_place, backup_suffix=backup_suffix)
+    report = Report(fmt, sys.stdout.isatty())
+    signal.signal(signal.SIGTERM, _interrupted)  # a kill cleans up like Ctrl-C: no temporary file stays
+    started = time.monotonic()
+    try:
+        summary = run(paths, options, moderator, config, report.emit,
+                      lambda m: click.echo(f"moderation: {m}", err=True), sys.stdin.read)
+    except ModerationError as e:
+        raise Failure(e) from None
+    finally:
+        report.close()
+    skipped = sum(summary.skipped.values())
+    click.echo(f"{summary.files} files, {summary.items} items, {summary.flagged} flagged, {skipped} skipped "
+               f"({', '.join(f'{n} {k}' for k, n in summary.skipped.items() if n) or 'none'}), "
+               f"{summary.item_errors} unreadable items, {time.monotonic() - started:.1f} s", err=True)
+    if summary.skipped["unreadable"] or summary.item_errors:
         sys.exit(2)
-    sys.exit(1 if worst >= _THRESHOLD[fail_on] else 0)
+    sys.exit(1 if _LEVEL[summary.worst] >= _THRESHOLD[fail_on] else 0)
 
 
-def _report(path: str, text: str, result: Result, fmt: str) -> dict[str, object]:
-    body = {"path": path, **result.to_dict()}
-    if fmt == "jsonl":
-        click.echo(json.dumps(body, ensure_ascii=False))
-    elif fmt == "text":
-        for m in result.matches:
-            line = text.count("\n", 0, m.start) + 1
-            col = m.start - (text.rfind("\n", 0, m.start) + 1) + 1
-            evasions = f" [{', '.join(m.evasions)}]" if m.evasions else ""
-            click.echo(f"{path}:{line}:{col}: {m.text!r} {m.term} ({m.category}, severity {m.severity}){evasions}")
-    return body
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+class Report:
+    """Writes each item's outcome as text, a JSON array (streamed) or JSON lines."""
+
+    def __init__(self, fmt: str, color: bool) -> None:
+        self.fmt = fmt
+        self.color = color
+        self.count = 0
+        self.progress = tqdm(unit=" items", delay=1.0, disable=not sys.stderr.isatty(), file=sys.stderr)
+        if fmt == "json":
+            sys.stdout.write("[")
+
+    def emit(self, chunk: Chunk, outcome: dict[str, Any]) -> None:
+        self.progress.update(1)
+        where = {"path": chunk.path} | ({"line": outcome["line"]} if outcome["line"] is not None else {})
+        if "error" in outcome:
+            click.echo(f"moderation: {chunk.path}:{outcome['line']}: {outcome['error']}; skipped", err=True)
+            return
+        if self.fmt == "text":
+            self._text(chunk.path, outcome)
+            return
+        record = where | ({"fields": outcome["extra"]} if outcome.get("extra") else {}) | outcome["result"]
+        line = json.dumps(record, ensure_ascii=False)
+        if self.fmt == "jsonl":
+            sys.stdout.write(line + "\n")
+        else:
+            sys.stdout.write(("," if self.count else "") + "\n" + line)
+        self.count += 1
+
+    def _text(self, path: str, outcome: dict[str, Any]) -> None:
+        text: str = outcome["text"]
+        for m in outcome["result"]["matches"]:
+            line_start = text.rfind("\n", 0, m["start"]) + 1
+            line = outcome["line"] or text.count("\n", 0, m["start"]) + 1
+            col = m["start"] - (0 if outcome["line"] else line_start) + 1
+            evasions = f" [{', '.join(m['evasions'])}]" if m["evasions"] else ""
+            click.echo(f"{path}:{line}:{col}: {m['text']!r} {m['term']} ({m['category']}, "
+                       f"severity {m['severity']}){evasions}")
+            if self.color:
+                end = text.find("\n", m["end"])
+                end = len(text) if end < 0 else end
+                shown = (text[line_start : m["start"]] + click.style(m["text"], reverse=True, bold=True)
+                         + text[m["end"] : end])
+                click.echo("    " + shown.strip())
+
+    def close(self) -> None:
+        self.progress.close()
+        if self.fmt == "json":
+            sys.stdout.write("\n]\n")
+        sys.stdout.flush()
 
 
 @main.command()
@@ -120,4 +190,47 @@ def serve(host: str, port: int, workers: int, config: str | None) -> None:
 
     sys.argv = ["gunicorn", "--config", "python:moderation.server"]
     run()
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+def lint(paths: tuple[Path, ...]) -> None:
+    """Validate wordlists and configs: every mistake as file:line: why, exit 1 if any.
+
+    PATHS are moderation.toml files, list files, or folders of lists; none: the bundled lists.
+
+    \b
+    Examples:
+      moderation lint
+      moderation lint moderation.toml my-lists/
+    """
+    errors = []
+    checked = 0
+    for path in paths or (BUNDLED,):
+        for target in _lint_targets(path):
+            checked += 1
+            try:
+                if target.suffix == ".toml":
+                    Moderator.from_config(target)
+                else:
+                    load_files([target], target.parent)
+            except ModerationError as e:
+                errors.append(str(e))
+    folders = [p for p in paths or (BUNDLED,) if p.is_dir()]
+    for folder in folders:  # a term defined twice across the files of one folder
+        try:
+            load_files(sorted(folder.rglob("*.txt")), folder)
+        except ModerationError as e:
+            if str(e) not in errors:
+                errors.append(str(e))
+    for error in errors:
+        click.echo(error, err=True)
+    click.echo(f"{checked} files checked, {len(errors)} errors", err=True)
+    sys.exit(1 if errors else 0)
+
+
+def _lint_targets(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(path.rglob("*.txt")) + sorted(path.rglob("*.toml"))
+    return [path]
 

@@ -19,7 +19,7 @@ def test_check_files_and_stdin(tmp_path: Path) -> None:
     assert runner.invoke(main, ["check", str(clean)]).exit_code == 0
     assert runner.invoke(main, ["check", str(dirty), "--fail-on", "block"]).exit_code == 0
     r = runner.invoke(main, ["check", "-", "--format", "json"], input="sh1t")
-    body = json.loads(r.output)
+    body = json.loads(r.stdout)
     assert body[0]["path"] == "-" and body[0]["matches"][0]["term"] == "shit"
 
 
@@ -29,7 +29,7 @@ def test_errors_exit_2_and_the_run_goes_on(tmp_path: Path) -> None:
     bad.write_bytes(b"\xff\xfe\xfa")
     r = CliRunner().invoke(main, ["check", str(bad), str(good), "--format", "jsonl"])
     assert r.exit_code == 2
-    assert f"skipped {bad}" in r.output and '"term": "shit"' in r.output
+    assert f"moderation: {bad}: not UTF-8" in r.stderr and '"term": "shit"' in r.stdout
     config = tmp_path / "moderation.toml"
     config.write_text("[policies.default]\nmin_severity = 9\n", encoding="utf-8")
     r = CliRunner().invoke(main, ["check", str(good), "--config", str(config)])

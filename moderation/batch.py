@@ -1,0 +1,319 @@
+"""Running the engine over files and folders: discovery, parallel checking in order, and
+cleaned copies written so that nothing is ever lost.
+
+The main process reads the files and writes every output; worker processes only check. Work
+goes out in chunks (a text file, or a few thousand JSONL lines or CSV rows) and comes back in
+the order it went out, with a bounded number in flight, so output is deterministic and memory
+stays bounded whatever the input size.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import multiprocessing
+import os
+import shutil
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from moderation.documents import (
+    BOM,
+    Chunk,
+    DocumentError,
+    chunks,
+    csv_line,
+    format_of,
+    jsonl_item,
+    line_ending,
+)
+from moderation.engine import Moderator
+
+BINARY_SNIFF = 8192
+
+
+@dataclass
+class Options:
+    """What `moderation check` was asked to do."""
+
+    policy: str | None = None
+    field: str = "text"  # the JSONL field or CSV column holding the text
+    kind: str | None = None  # force a format: text, jsonl or csv
+    include: tuple[str, ...] = ()  # globs a file in a folder must match (any)
+    exclude: tuple[str, ...] = ()  # globs that leave a file out
+    jobs: int = 1
+    write_cleaned: Path | None = None  # mirror the inputs there, cleaned
+    in_place: bool = False
+    backup_suffix: str = ".bak"
+
+
+@dataclass
+class Summary:
+    files: int = 0
+    items: int = 0
+    flagged: int = 0
+    worst: str = "allow"
+    skipped: dict[str, int] = field(default_factory=lambda: {"hidden": 0, "binary": 0, "unreadable": 0})
+    item_errors: int = 0
+
+
+# -- finding the files ---------------------------------------------------------------------------
+
+
+def discover(paths: Iterable[str], options: Options, summary: Summary) -> Iterator[tuple[Path, Path]]:
+    """(file, the root it was found under) for every file to check, in a stable order."""
+    for name in paths:
+        path = Path(name)
+        if name == "-":
+            yield path, path
+        elif path.is_dir():
+            for found in _walk(path, options, summary):
+                yield found, path
+        else:
+            yield path, path.parent
+
+
+def _walk(root: Path, options: Options, summary: Summary) -> Iterator[Path]:
+    """The files under root in path order (posts/a.md before rows.csv), hidden and binary ones counted."""
+    found = []
+    for folder, dirs, files in os.walk(root):
+        hidden = [d for d in dirs if d.startswith(".")]
+        summary.skipped["hidden"] += len(hidden)
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            path = Path(folder) / name
+            rel = path.relative_to(root).as_posix()
+            if name.startswith("."):
+                summary.skipped["hidden"] += 1
+            elif (options.include and not _matches(rel, options.include)) or _matches(rel, options.exclude):
+                continue
+            elif _is_binary(path):
+                summary.skipped["binary"] += 1
+            else:
+                found.append((rel, path))
+    for _, path in sorted(found):
+        yield path
+
+
+def _matches(rel: str, globs: tuple[str, ...]) -> bool:
+    """Whether the relative path, or its file name, matches one of the globs."""
+    name = rel.rsplit("/", 1)[-1]
+    return any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(name, g) for g in globs)
+
+
+def _is_binary(path: Path) -> bool:
+    try:
+        with path.open("rb") as f:
+            return b"\0" in f.read(BINARY_SNIFF)
+    except OSError:
+        return False  # reading it later names the error
+
+
+# -- checking (in worker processes) --------------------------------------------------------------
+
+_moderator: Moderator | None = None
+
+
+def _init(config: str | None) -> None:
+    global _moderator
+    if _moderator is None:
+        _moderator = Moderator.from_config(config)
+
+
+def check_chunk(chunk: Chunk, policy: str | None, cleaned: bool) -> tuple[list[dict[str, Any]], list[str]]:
+    """The outcomes of a chunk's items, and (if asked) the chunk's cleaned lines."""
+    assert _moderator is not None
+    mod = _moderator
+    outcomes: list[dict[str, Any]] = []
+    out: list[str] = []
+    if chunk.kind == "text":
+        for text in chunk.units:
+            result = mod.check(text, policy=policy).to_dict()  # Markdown and HTML as text, for now
+            outcomes.append({"line": None, "result": result, "text": text})
+            out.append(result["cleaned"])
+        return outcomes, out if cleaned else []
+    col = chunk.header.index(chunk.field_name) if chunk.kind == "csv" else -1
+    if chunk.kind == "csv" and chunk.first == 2:
+        out.append(csv_line(chunk.header, chunk.ending))  # the cleaned copy keeps its header
+    for n, unit in enumerate(chunk.units):
+        number = chunk.first + n
+        if chunk.kind == "jsonl":
+            if not unit.strip():
+                out.append(unit)
+                continue
+            obj, error = jsonl_item(unit, chunk.field_name)
+            if obj is None:
+                outcomes.append({"line": number, "error": error})
+                out.append(unit)
+                continue
+            text = obj[chunk.field_name]
+            extra = {k: v for k, v in obj.items() if k != chunk.field_name}
+        else:
+            if len(unit) != len(chunk.header):
+                outcomes.append({"line": number, "error": f"{len(unit)} cells under {len(chunk.header)} columns"})
+                out.append(csv_line(unit, chunk.ending))
+                continue
+            text = unit[col]
+            extra = {k: v for k, v in zip(chunk.header, unit, strict=True) if k != chunk.field_name}
+        result = mod.check(text, policy=policy).to_dict()
+        outcomes.append({"line": number, "result": result, "extra": extra, "text": text})
+        if cleaned:
+            out.append(_cleaned_unit(chunk, unit, obj if chunk.kind == "jsonl" else None, col, result))
+    return outcomes, out if cleaned else []
+
+
+def _cleaned_unit(chunk: Chunk, unit: Any, obj: dict[str, Any] | None, col: int, result: dict[str, Any]) -> str:
+    if chunk.kind == "jsonl":
+        if not result["flagged"] or obj is None:
+            return str(unit)
+        obj[chunk.field_name] = result["cleaned"]
+        return json.dumps(obj, ensure_ascii=False) + line_ending(unit)
+    row = list(unit)
+    row[col] = result["cleaned"]
+    return csv_line(row, chunk.ending)
+
+
+def ordered_map(work: Iterable[Chunk], jobs: int, config: str | None, policy: str | None,
+                cleaned: bool) -> Iterator[tuple[Chunk, tuple[list[dict[str, Any]], list[str]]]]:
+    """check_chunk over the work, answers in the order the work came, at most 4 per job in flight."""
+    if jobs <= 1:
+        _init(config)
+        for chunk in work:
+            yield chunk, check_chunk(chunk, policy, cleaned)
+        return
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    _init(config)  # forked workers inherit it; spawned ones build their own
+    with context.Pool(jobs, initializer=_init, initargs=(config,)) as pool:
+        pending: deque[tuple[Chunk, Any]] = deque()
+        for chunk in work:
+            light = Chunk(chunk.path, chunk.kind, chunk.first, [], chunk.field_name, chunk.header, chunk.ending,
+                          chunk.last)
+            pending.append((light, pool.apply_async(check_chunk, (chunk, policy, cleaned))))
+            if len(pending) >= 4 * jobs:
+                done, answer = pending.popleft()
+                yield done, answer.get()
+        while pending:
+            done, answer = pending.popleft()
+            yield done, answer.get()
+
+
+# -- writing cleaned copies, atomically -----------------------------------------------------------
+
+
+class CleanedCopy:
+    """A cleaned copy of one file, written to a temporary file beside its target and renamed
+    over it only when complete: an interrupted run leaves the target old or new, never half."""
+
+    def __init__(self, source: Path, target: Path, backup_suffix: str | None) -> None:
+        self.source, self.target, self.backup_suffix = source, target, backup_suffix
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.temp = target.with_name(f".{target.name}.moderation-{os.getpid()}.tmp")
+        self.file: TextIO = self.temp.open("w", encoding="utf-8", newline="")
+        self.changed = False
+        try:
+            with source.open("rb") as f:
+                if f.read(3) == BOM.encode():
+                    self.file.write(BOM)
+        except OSError:
+            pass
+
+    def write(self, parts: Iterable[str]) -> None:
+        for part in parts:
+            self.file.write(part)
+
+    def commit(self, only_if_changed: bool) -> bool:
+        self.file.close()
+        if only_if_changed and self.temp.read_bytes() == self.source.read_bytes():
+            self.temp.unlink()
+            return False
+        if self.source.exists():
+            shutil.copymode(self.source, self.temp)
+        if self.backup_suffix and self.target.exists():
+            shutil.copy2(self.target, self.target.with_name(self.target.name + self.backup_suffix))
+        os.replace(self.temp, self.target)
+        return True
+
+    def abandon(self) -> None:
+        self.file.close()
+        self.temp.unlink(missing_ok=True)
+
+
+def run(paths: Iterable[str], options: Options, moderator: Moderator, config: str | None,
+        emit: Callable[[Chunk, dict[str, Any]], None], warn: Callable[[str], None],
+        read_stdin: Callable[[], str]) -> Summary:
+    """Check every file with `moderator` (worker processes started by spawn rebuild it from
+    `config`); `emit` gets each item's outcome, `warn` each file that is skipped."""
+    global _moderator
+    _moderator = moderator
+    summary = Summary()
+    copies: dict[str, CleanedCopy] = {}
+    stdin_text: list[str] = []
+
+    def work() -> Iterator[Chunk]:
+        for path, root in discover(paths, options, summary):
+            if str(path) == "-":
+                stdin_text.append(read_stdin())
+                yield Chunk("-", "text", 1, stdin_text, options.field, last=True)
+                continue
+            kind = format_of(path, options.kind)
+            try:
+                for chunk in chunks(path, kind, options.field):
+                    if str(path) not in copies:
+                        target = _target(path, root, options)
+                        if target is not None:
+                            copies[str(path)] = CleanedCopy(path, target, _backup(options))
+                    yield chunk
+            except DocumentError as e:
+                summary.skipped["unreadable"] += 1
+                warn(f"{path}: {e}; skipped")
+                copy = copies.pop(str(path), None)
+                if copy is not None:
+                    copy.abandon()
+
+    wants_cleaned = bool(options.write_cleaned or options.in_place)
+    try:
+        for chunk, (outcomes, cleaned) in ordered_map(work(), options.jobs, config, options.policy, wants_cleaned):
+            if chunk.last:
+                summary.files += 1
+            for outcome in outcomes:
+                _count(summary, outcome)
+                emit(chunk, outcome)
+            copy = copies.get(chunk.path)
+            if copy is not None:
+                copy.write(cleaned)
+                if chunk.last:
+                    copies.pop(chunk.path).commit(only_if_changed=options.in_place)
+    finally:
+        for copy in copies.values():  # interrupted: no temporary file stays behind
+            copy.abandon()
+    return summary
+
+
+_ORDER = {"allow": 0, "mask": 1, "review": 2, "block": 3}
+
+
+def _count(summary: Summary, outcome: dict[str, Any]) -> None:
+    if "error" in outcome:
+        summary.item_errors += 1
+        return
+    summary.items += 1
+    result = outcome["result"]
+    if result["flagged"]:
+        summary.flagged += 1
+    if _ORDER[result["action"]] > _ORDER[summary.worst]:
+        summary.worst = result["action"]
+
+
+def _target(path: Path, root: Path, options: Options) -> Path | None:
+    if options.in_place:
+        return path
+    if options.write_cleaned is not None:
+        return options.write_cleaned / path.relative_to(root)
+    return None
+
+
+def _backup(options: Options) -> str | None:
+    return options.backup_suffix if options.in_place else None

@@ -1,0 +1,161 @@
+"""Files as the batch CLI reads and writes them: which format, the items in it, the cleaned copy.
+
+- text (.txt, .md, .html and anything else): the whole file is one item; its cleaned copy keeps
+  the file's BOM and line endings, since masking never touches a character outside a span.
+- jsonl: one item per line, the text in `field`; the other fields are carried into the output.
+- csv: one item per row under a header, the text in the column `field`.
+
+Large JSONL and CSV files are read as a stream of chunks, so memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+FORMATS = ("text", "jsonl", "csv")
+BY_SUFFIX = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
+CONTENT_TYPES = {".md": "text/markdown", ".markdown": "text/markdown", ".html": "text/html", ".htm": "text/html"}
+CHUNK = 2000  # JSONL lines or CSV rows sent to a worker at once
+BOM = "\ufeff"
+
+
+class DocumentError(Exception):
+    """A file that cannot be read as its format: it is named, skipped, and the run goes on."""
+
+
+@dataclass
+class Chunk:
+    """A piece of work: some items of one file, with what is needed to write them back."""
+
+    path: str
+    kind: str  # text, jsonl or csv
+    first: int  # line (jsonl, text) or row (csv) number of the first unit
+    units: list[Any]  # text: [the text]; jsonl: raw lines; csv: rows (lists of cells)
+    field_name: str = "text"  # the JSONL field or CSV column with the text
+    header: list[str] = field(default_factory=list)  # csv: the column names
+    ending: str = "\n"  # csv: the line ending the file uses, for the cleaned copy
+    last: bool = False  # the file's last chunk: its cleaned copy can be committed
+
+
+def format_of(path: Path, override: str | None) -> str:
+    return override or BY_SUFFIX.get(path.suffix.lower(), "text")
+
+
+def read_text(path: Path) -> tuple[str, bool]:
+    """The file's text (UTF-8) and whether it began with a BOM; DocumentError if undecodable."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise DocumentError(f"cannot read: {e.strerror}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise DocumentError(f"not UTF-8 (byte {e.start}: {e.reason}); convert it, e.g. with iconv") from None
+    return (text[1:], True) if text.startswith(BOM) else (text, False)
+
+
+def chunks(path: Path, kind: str, field_name: str) -> Iterator[Chunk]:
+    """The file's work, in order, its last chunk marked: one chunk for a text file, a stream
+    of them for JSONL and CSV (a file without items still gives one, empty)."""
+    if kind == "text":
+        text, _ = read_text(path)
+        stream: Iterator[Chunk] = iter([Chunk(str(path), kind, 1, [text], field_name)])
+    elif kind == "jsonl":
+        stream = _jsonl_chunks(path, field_name)
+    else:
+        stream = _csv_chunks(path, field_name)
+    previous = None
+    for chunk in stream:
+        if previous is not None:
+            yield previous
+        previous = chunk
+    if previous is None:
+        previous = Chunk(str(path), kind, 1, [], field_name)
+    previous.last = True
+    yield previous
+
+
+def _lines(path: Path) -> Iterator[str]:
+    try:
+        with path.open("rb") as f:
+            for number, raw in enumerate(f, 1):
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as e:
+                    raise DocumentError(f"line {number} is not UTF-8 (byte {e.start}: {e.reason})") from None
+                yield line[1:] if number == 1 and line.startswith(BOM) else line
+    except OSError as e:
+        raise DocumentError(f"cannot read: {e.strerror}") from None
+
+
+def _jsonl_chunks(path: Path, field_name: str) -> Iterator[Chunk]:
+    batch: list[str] = []
+    first = 1
+    for number, line in enumerate(_lines(path), 1):
+        batch.append(line)
+        if len(batch) == CHUNK:
+            yield Chunk(str(path), "jsonl", first, batch, field_name)
+            batch, first = [], number + 1
+    if batch:
+        yield Chunk(str(path), "jsonl", first, batch, field_name)
+
+
+def _csv_chunks(path: Path, field_name: str) -> Iterator[Chunk]:
+    lines = _lines(path)
+    try:
+        head = next(lines)
+    except StopIteration:
+        return
+    ending = line_ending(head) or "\n"
+    rows = csv.reader(itertools.chain([head], lines))  # any iterable of lines: a stream
+    try:
+        header = next(rows)
+    except StopIteration:
+        return
+    except csv.Error as e:
+        raise DocumentError(f"not CSV: {e}") from None
+    if field_name not in header:
+        raise DocumentError(f"no column {field_name!r} (columns: {', '.join(header)}); choose one with --field")
+    batch: list[list[str]] = []
+    first = 2
+    try:
+        for row in rows:
+            batch.append(row)
+            if len(batch) == CHUNK:
+                yield Chunk(str(path), "csv", first, batch, field_name, header, ending)
+                first += len(batch)
+                batch = []
+    except csv.Error as e:
+        raise DocumentError(f"row {first + len(batch)}: not CSV: {e}") from None
+    if batch:
+        yield Chunk(str(path), "csv", first, batch, field_name, header, ending)
+
+
+def jsonl_item(line: str, field_name: str) -> tuple[dict[str, Any] | None, str | None]:
+    """(the object, None) or (None, why the line is not an item). A blank line is neither."""
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as e:
+        return None, f"not JSON ({e.msg} at column {e.colno})"
+    if not isinstance(obj, dict):
+        return None, "not a JSON object"
+    if not isinstance(obj.get(field_name), str):
+        return None, f"no string field {field_name!r}; choose the field with --field"
+    return obj, None
+
+
+def line_ending(line: str) -> str:
+    return "\r\n" if line.endswith("\r\n") else "\n" if line.endswith("\n") else ""
+
+
+def csv_line(row: list[str], ending: str) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator=ending or "\r\n").writerow(row)
+    return out.getvalue()

@@ -1,0 +1,160 @@
+"""The batch CLI over files: formats, discovery, parallel order, cleaned copies, nothing lost."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from moderation import batch
+from moderation.cli import main
+
+
+def run(*args: str, input: str | None = None) -> Result:
+    return CliRunner().invoke(main, ["check", *args], input=input)
+
+
+@pytest.fixture()
+def tree(tmp_path: Path) -> Path:
+    root = tmp_path / "content"
+    (root / "posts").mkdir(parents=True)
+    (root / ".git").mkdir()
+    (root / ".git" / "HEAD").write_text("fuck", encoding="utf-8")
+    (root / "posts" / "a.md").write_text("# Title\n\nWhat the f**k.\n", encoding="utf-8")
+    (root / "posts" / "clean.txt").write_text("A lovely day.\n", encoding="utf-8")
+    (root / "comments.jsonl").write_text(
+        '{"id": "c1", "body": "sh1t happens", "user": 7}\n\n{"id": "c2", "body": "fine"}\n', encoding="utf-8")
+    (root / "rows.csv").write_text('id,body\nr1,damn it\nr2,"two\nlines, cunt"\n', encoding="utf-8")
+    (root / "logo.png").write_bytes(b"\x89PNG\0\0fuck")
+    return root
+
+
+def jsonl(result: Result) -> list[dict[str, object]]:
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_formats_locations_and_carried_fields(tree: Path) -> None:
+    r = run(str(tree), "--field", "body", "--format", "jsonl")
+    assert r.exit_code == 1, r.stderr
+    records = jsonl(r)
+    where = [(rec["path"], rec.get("line"), rec["flagged"]) for rec in records]
+    assert where == [
+        (str(tree / "comments.jsonl"), 1, True), (str(tree / "comments.jsonl"), 3, False),
+        (str(tree / "posts" / "a.md"), None, True), (str(tree / "posts" / "clean.txt"), None, False),
+        (str(tree / "rows.csv"), 2, True), (str(tree / "rows.csv"), 3, True),
+    ]
+    assert records[0]["fields"] == {"id": "c1", "user": 7}
+    assert records[5]["fields"] == {"id": "r2"} and records[5]["matches"][0]["term"] == "cunt"
+    assert "4 files, 6 items, 4 flagged, 2 skipped (1 hidden, 1 binary)" in r.stderr
+
+
+def test_text_report_names_file_line_and_column(tree: Path) -> None:
+    r = run(str(tree / "posts" / "a.md"))
+    assert r.stdout.splitlines() == [f"{tree / 'posts' / 'a.md'}:3:10: 'f**k' fuck (profanity, severity 3) [masked]"]
+
+
+def test_include_exclude(tree: Path) -> None:
+    r = run(str(tree), "--field", "body", "--include", "*.md", "--format", "jsonl")
+    assert [rec["path"] for rec in jsonl(r)] == [str(tree / "posts" / "a.md")]
+    r = run(str(tree), "--field", "body", "--exclude", "posts/*", "--exclude", "*.csv", "--format", "jsonl")
+    assert {rec["path"] for rec in jsonl(r)} == {str(tree / "comments.jsonl")}
+
+
+def test_parallel_output_is_the_same_in_the_same_order(tree: Path) -> None:
+    one = run(str(tree), "--field", "body", "--format", "json")
+    two = run(str(tree), "--field", "body", "--format", "json", "--jobs", "2")
+    assert json.loads(one.stdout) == json.loads(two.stdout) and one.exit_code == two.exit_code == 1
+
+
+def test_write_cleaned_mirrors_the_tree(tree: Path, tmp_path: Path) -> None:
+    out = tmp_path / "cleaned"
+    r = run(str(tree), "--field", "body", "--write-cleaned", str(out))
+    assert r.exit_code == 1
+    assert (out / "posts" / "a.md").read_text(encoding="utf-8") == "# Title\n\nWhat the f***.\n"
+    assert (out / "posts" / "clean.txt").read_text(encoding="utf-8") == "A lovely day.\n"
+    lines = (out / "comments.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(lines[0]) == {"id": "c1", "body": "s*** happens", "user": 7}
+    assert lines[1:] == ["", '{"id": "c2", "body": "fine"}']
+    assert (out / "rows.csv").read_text(encoding="utf-8") == 'id,body\nr1,d*** it\nr2,"two\nlines, c***"\n'
+    assert (tree / "posts" / "a.md").read_text(encoding="utf-8") == "# Title\n\nWhat the f**k.\n"  # untouched
+
+
+def test_in_place_keeps_encoding_line_endings_permissions_and_a_backup(tmp_path: Path) -> None:
+    path = tmp_path / "page.txt"
+    original = "\ufeffLine one\r\nwhat the fuck\r\n".encode()
+    path.write_bytes(original)
+    path.chmod(0o640)
+    untouched = tmp_path / "clean.txt"
+    untouched.write_text("nothing here\n", encoding="utf-8")
+    before = untouched.stat().st_mtime_ns
+    r = run(str(tmp_path), "--in-place", "--backup-suffix", ".orig")
+    assert r.exit_code == 1
+    assert path.read_bytes() == "\ufeffLine one\r\nwhat the f***\r\n".encode()
+    assert (tmp_path / "page.txt.orig").read_bytes() == original
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert untouched.stat().st_mtime_ns == before and not (tmp_path / "clean.txt.orig").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clean.txt", "page.txt", "page.txt.orig"]
+
+
+def test_an_interrupted_run_leaves_files_old_or_new(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = [tmp_path / f"{n}.txt" for n in range(3)]
+    for f in files:
+        f.write_text("fuck\n", encoding="utf-8")
+    real = batch.check_chunk
+    calls = []
+
+    def interrupted(*args: object) -> object:
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "check_chunk", interrupted)
+    r = run(str(tmp_path), "--in-place")
+    assert r.exit_code != 0
+    assert files[0].read_text(encoding="utf-8") == "f***\n"  # finished before the interrupt: new
+    assert [f.read_text(encoding="utf-8") for f in files[1:]] == ["fuck\n", "fuck\n"]  # old
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_bad_file_is_named_skipped_and_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes(b"caf\xe9 shit")
+    (tmp_path / "b.txt").write_text("shit", encoding="utf-8")
+    (tmp_path / "c.jsonl").write_text('{"text": "ok"}\n{"txt": "no"}\n', encoding="utf-8")
+    out = tmp_path / "out"
+    r = run(str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), str(tmp_path / "c.jsonl"), "--write-cleaned", str(out))
+    assert r.exit_code == 2
+    assert f"{tmp_path / 'a.txt'}: not UTF-8 (byte 3" in r.stderr
+    assert f"{tmp_path / 'c.jsonl'}:2: no string field 'text'" in r.stderr
+    assert "b.txt:1:1: 'shit'" in r.stdout
+    assert sorted(p.name for p in out.iterdir()) == ["b.txt", "c.jsonl"]
+
+
+def test_csv_without_the_column_is_named(tmp_path: Path) -> None:
+    (tmp_path / "x.csv").write_text("id,body\n1,shit\n", encoding="utf-8")
+    r = run(str(tmp_path / "x.csv"))
+    assert r.exit_code == 2 and "no column 'text' (columns: id, body); choose one with --field" in r.stderr
+
+
+def test_usage_errors(tmp_path: Path) -> None:
+    assert run(str(tmp_path), "--in-place", "--write-cleaned", str(tmp_path / "o")).exit_code == 2
+    assert run(str(tmp_path), "--policy", "nope").exit_code == 2
+
+
+def test_lint(tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("[profanity]\nfrak: 2 word\n", encoding="utf-8")
+    bad = tmp_path / "more.txt"
+    bad.write_text("[profanity]\nsmeg: 2 word\nfrak: 1 word\n", encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(main, ["lint"]).exit_code == 0
+    assert runner.invoke(main, ["lint", str(good)]).exit_code == 0
+    r = runner.invoke(main, ["lint", str(tmp_path)])
+    assert r.exit_code == 1
+    assert f"{bad}:3: 'frak' is already defined at {good}:2" in r.stderr
+    os.remove(bad)
+    assert runner.invoke(main, ["lint", str(tmp_path)]).exit_code == 0
