@@ -17,8 +17,9 @@ import shutil
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
 from moderation.documents import (
     BOM,
@@ -30,7 +31,8 @@ from moderation.documents import (
     jsonl_item,
     line_ending,
 )
-from moderation.engine import Moderator
+from moderation.engine import Moderator, Result
+from moderation.report import render
 
 BINARY_SNIFF = 8192
 
@@ -123,66 +125,119 @@ def _init(config: str | None) -> None:
         _moderator = Moderator.from_config(config)
 
 
-def check_chunk(chunk: Chunk, policy: str | None, cleaned: bool) -> tuple[list[dict[str, Any]], list[str]]:
-    """The outcomes of a chunk's items, and (if asked) the chunk's cleaned lines."""
+@dataclass
+class Output:
+    """What a chunk gives back: rendered output, counts, item errors, and its cleaned lines."""
+
+    lines: list[str] = field(default_factory=list)
+    items: int = 0
+    flagged: int = 0
+    worst: str = "allow"
+    errors: list[str] = field(default_factory=list)  # "path:line: why", for stderr
+    cleaned: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Task:
+    """How every chunk is to be checked and shown."""
+
+    policy: str | None
+    fmt: str  # text, json or jsonl
+    color: bool
+    cleaned: bool  # build the cleaned lines
+
+
+class Unit(NamedTuple):
+    """One line, row or file of a chunk: the item in it, if any, and how to write it cleaned."""
+
+    number: int | None  # the line (JSONL) or row (CSV); None for a whole text file
+    text: str | None  # None: not an item (a blank or unreadable line), copied as it is
+    fields: dict[str, Any] | None  # the other fields of a JSONL object or CSV row
+    clean: Callable[[Result | None], str]  # its text in the cleaned copy
+
+
+def check_chunk(chunk: Chunk, task: Task) -> Output:
+    """Check a chunk's items in one scan, render them, and build its cleaned lines."""
     assert _moderator is not None
-    mod = _moderator
-    outcomes: list[dict[str, Any]] = []
-    out: list[str] = []
+    out = Output()
+    if chunk.kind == "csv" and chunk.first == 2:
+        out.cleaned.append(csv_line(chunk.header, chunk.ending))  # the cleaned copy keeps its header
+    units = list(_units(chunk, out))
+    results = iter(_moderator.check_many([u.text for u in units if u.text is not None], policy=task.policy))
+    for unit in units:
+        result = next(results) if unit.text is not None else None
+        if task.cleaned:
+            out.cleaned.append(unit.clean(result))
+        if result is None or unit.text is None:
+            continue
+        out.items += 1
+        if result.matches:
+            out.flagged += 1
+            if _ORDER[result.action] > _ORDER[out.worst]:
+                out.worst = result.action
+        out.lines.extend(render(task.fmt, chunk.path, unit.number, unit.text, result, unit.fields, task.color))
+    if not task.cleaned:
+        out.cleaned = []
+    return out
+
+
+def _units(chunk: Chunk, out: Output) -> Iterator[Unit]:
     if chunk.kind == "text":
         for text in chunk.units:
-            result = mod.check(text, policy=policy).to_dict()  # Markdown and HTML as text, for now
-            outcomes.append({"line": None, "result": result, "text": text})
-            out.append(result["cleaned"])
-        return outcomes, out if cleaned else []
+            yield Unit(None, text, None, partial(_cleaned_text, text))
+        return
     col = chunk.header.index(chunk.field_name) if chunk.kind == "csv" else -1
-    if chunk.kind == "csv" and chunk.first == 2:
-        out.append(csv_line(chunk.header, chunk.ending))  # the cleaned copy keeps its header
-    for n, unit in enumerate(chunk.units):
+    for n, raw in enumerate(chunk.units):
         number = chunk.first + n
-        if chunk.kind == "jsonl":
-            if not unit.strip():
-                out.append(unit)
+        if chunk.kind == "csv":
+            row: list[str] = raw
+            if len(row) != len(chunk.header):
+                out.errors.append(f"{chunk.path}:{number}: {len(row)} cells under {len(chunk.header)} columns")
+                yield Unit(number, None, None, partial(_as_is, csv_line(row, chunk.ending)))
                 continue
-            obj, error = jsonl_item(unit, chunk.field_name)
-            if obj is None:
-                outcomes.append({"line": number, "error": error})
-                out.append(unit)
-                continue
-            text = obj[chunk.field_name]
-            extra = {k: v for k, v in obj.items() if k != chunk.field_name}
-        else:
-            if len(unit) != len(chunk.header):
-                outcomes.append({"line": number, "error": f"{len(unit)} cells under {len(chunk.header)} columns"})
-                out.append(csv_line(unit, chunk.ending))
-                continue
-            text = unit[col]
-            extra = {k: v for k, v in zip(chunk.header, unit, strict=True) if k != chunk.field_name}
-        result = mod.check(text, policy=policy).to_dict()
-        outcomes.append({"line": number, "result": result, "extra": extra, "text": text})
-        if cleaned:
-            out.append(_cleaned_unit(chunk, unit, obj if chunk.kind == "jsonl" else None, col, result))
-    return outcomes, out if cleaned else []
+            fields = {k: v for k, v in zip(chunk.header, row, strict=True) if k != chunk.field_name}
+            yield Unit(number, row[col], fields, partial(_cleaned_row, row, col, chunk.ending))
+            continue
+        line: str = raw
+        if not line.strip():
+            yield Unit(number, None, None, partial(_as_is, line))
+            continue
+        obj, error = jsonl_item(line, chunk.field_name)
+        if obj is None:
+            out.errors.append(f"{chunk.path}:{number}: {error}")
+            yield Unit(number, None, None, partial(_as_is, line))
+            continue
+        fields = {k: v for k, v in obj.items() if k != chunk.field_name}
+        yield Unit(number, obj[chunk.field_name], fields, partial(_cleaned_json, line, obj, chunk.field_name))
 
 
-def _cleaned_unit(chunk: Chunk, unit: Any, obj: dict[str, Any] | None, col: int, result: dict[str, Any]) -> str:
-    if chunk.kind == "jsonl":
-        if not result["flagged"] or obj is None:
-            return str(unit)
-        obj[chunk.field_name] = result["cleaned"]
-        return json.dumps(obj, ensure_ascii=False) + line_ending(unit)
-    row = list(unit)
-    row[col] = result["cleaned"]
-    return csv_line(row, chunk.ending)
+def _as_is(unit: str, result: Result | None) -> str:
+    return unit
 
 
-def ordered_map(work: Iterable[Chunk], jobs: int, config: str | None, policy: str | None,
-                cleaned: bool) -> Iterator[tuple[Chunk, tuple[list[dict[str, Any]], list[str]]]]:
+def _cleaned_text(text: str, result: Result | None) -> str:
+    return result.cleaned if result is not None else text
+
+
+def _cleaned_row(row: list[str], col: int, ending: str, result: Result | None) -> str:
+    if result is not None and result.matches:
+        row = [*row[:col], result.cleaned, *row[col + 1 :]]
+    return csv_line(row, ending)
+
+
+def _cleaned_json(line: str, obj: dict[str, Any], field_name: str, result: Result | None) -> str:
+    """The line as it was when nothing is flagged; else the object with its text cleaned."""
+    if result is None or not result.matches:
+        return line
+    return json.dumps({**obj, field_name: result.cleaned}, ensure_ascii=False) + line_ending(line)
+
+
+def ordered_map(work: Iterable[Chunk], jobs: int, config: str | None, task: Task) -> Iterator[tuple[Chunk, Output]]:
     """check_chunk over the work, answers in the order the work came, at most 4 per job in flight."""
     if jobs <= 1:
         _init(config)
         for chunk in work:
-            yield chunk, check_chunk(chunk, policy, cleaned)
+            yield chunk, check_chunk(chunk, task)
         return
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     _init(config)  # forked workers inherit it; spawned ones build their own
@@ -191,7 +246,7 @@ def ordered_map(work: Iterable[Chunk], jobs: int, config: str | None, policy: st
         for chunk in work:
             light = Chunk(chunk.path, chunk.kind, chunk.first, [], chunk.field_name, chunk.header, chunk.ending,
                           chunk.last)
-            pending.append((light, pool.apply_async(check_chunk, (chunk, policy, cleaned))))
+            pending.append((light, pool.apply_async(check_chunk, (chunk, task))))
             if len(pending) >= 4 * jobs:
                 done, answer = pending.popleft()
                 yield done, answer.get()
@@ -242,10 +297,10 @@ class CleanedCopy:
 
 
 def run(paths: Iterable[str], options: Options, moderator: Moderator, config: str | None,
-        emit: Callable[[Chunk, dict[str, Any]], None], warn: Callable[[str], None],
-        read_stdin: Callable[[], str]) -> Summary:
+        emit: Callable[[Output], None], warn: Callable[[str], None], read_stdin: Callable[[], str],
+        fmt: str = "text", color: bool = False) -> Summary:
     """Check every file with `moderator` (worker processes started by spawn rebuild it from
-    `config`); `emit` gets each item's outcome, `warn` each file that is skipped."""
+    `config`); `emit` gets each chunk's output in order, `warn` each file that is skipped."""
     global _moderator
     _moderator = moderator
     summary = Summary()
@@ -273,17 +328,21 @@ def run(paths: Iterable[str], options: Options, moderator: Moderator, config: st
                 if copy is not None:
                     copy.abandon()
 
-    wants_cleaned = bool(options.write_cleaned or options.in_place)
+    task = Task(options.policy, fmt, color, cleaned=bool(options.write_cleaned or options.in_place))
     try:
-        for chunk, (outcomes, cleaned) in ordered_map(work(), options.jobs, config, options.policy, wants_cleaned):
-            if chunk.last:
-                summary.files += 1
-            for outcome in outcomes:
-                _count(summary, outcome)
-                emit(chunk, outcome)
+        for chunk, out in ordered_map(work(), options.jobs, config, task):
+            summary.files += chunk.last
+            summary.items += out.items
+            summary.flagged += out.flagged
+            summary.item_errors += len(out.errors)
+            if _ORDER[out.worst] > _ORDER[summary.worst]:
+                summary.worst = out.worst
+            for error in out.errors:
+                warn(f"{error}; skipped")
+            emit(out)
             copy = copies.get(chunk.path)
             if copy is not None:
-                copy.write(cleaned)
+                copy.write(out.cleaned)
                 if chunk.last:
                     copies.pop(chunk.path).commit(only_if_changed=options.in_place)
     finally:
@@ -293,18 +352,6 @@ def run(paths: Iterable[str], options: Options, moderator: Moderator, config: st
 
 
 _ORDER = {"allow": 0, "mask": 1, "review": 2, "block": 3}
-
-
-def _count(summary: Summary, outcome: dict[str, Any]) -> None:
-    if "error" in outcome:
-        summary.item_errors += 1
-        return
-    summary.items += 1
-    result = outcome["result"]
-    if result["flagged"]:
-        summary.flagged += 1
-    if _ORDER[result["action"]] > _ORDER[summary.worst]:
-        summary.worst = result["action"]
 
 
 def _target(path: Path, root: Path, options: Options) -> Path | None:

@@ -6,18 +6,16 @@
 
 from __future__ import annotations
 
-import json
 import signal
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import click
 from tqdm import tqdm
 
-from moderation.batch import Options, run
-from moderation.documents import FORMATS, Chunk
+from moderation.batch import Options, Output, run
+from moderation.documents import FORMATS
 from moderation.engine import Moderator
 from moderation.errors import ModerationError
 from moderation.wordlists import BUNDLED, load_files
@@ -90,12 +88,13 @@ def check(paths: tuple[str, ...], policy: str | None, config: str | None, fmt: s
         raise Failure(e) from None
     options = Options(policy=policy, field=field, kind=kind, include=include, exclude=exclude, jobs=jobs,
                       write_cleaned=write_cleaned, in_place=in_place, backup_suffix=backup_suffix)
-    report = Report(fmt, sys.stdout.isatty())
+    report = Report(fmt)
     signal.signal(signal.SIGTERM, _interrupted)  # a kill cleans up like Ctrl-C: no temporary file stays
     started = time.monotonic()
     try:
         summary = run(paths, options, moderator, config, report.emit,
-                      lambda m: click.echo(f"moderation: {m}", err=True), sys.stdin.read)
+                      lambda m: click.echo(f"moderation: {m}", err=True), sys.stdin.read,
+                      fmt=fmt, color=sys.stdout.isatty())
     except ModerationError as e:
         raise Failure(e) from None
     finally:
@@ -114,48 +113,24 @@ def _interrupted(signum: int, frame: object) -> None:
 
 
 class Report:
-    """Writes each item's outcome as text, a JSON array (streamed) or JSON lines."""
+    """Writes the rendered output of each chunk: lines, JSON lines, or one streamed JSON array."""
 
-    def __init__(self, fmt: str, color: bool) -> None:
+    def __init__(self, fmt: str) -> None:
         self.fmt = fmt
-        self.color = color
-        self.count = 0
+        self.records = 0
         self.progress = tqdm(unit=" items", delay=1.0, disable=not sys.stderr.isatty(), file=sys.stderr)
         if fmt == "json":
             sys.stdout.write("[")
 
-    def emit(self, chunk: Chunk, outcome: dict[str, Any]) -> None:
-        self.progress.update(1)
-        where = {"path": chunk.path} | ({"line": outcome["line"]} if outcome["line"] is not None else {})
-        if "error" in outcome:
-            click.echo(f"moderation: {chunk.path}:{outcome['line']}: {outcome['error']}; skipped", err=True)
+    def emit(self, out: Output) -> None:
+        self.progress.update(out.items)
+        if not out.lines:
             return
-        if self.fmt == "text":
-            self._text(chunk.path, outcome)
-            return
-        record = where | ({"fields": outcome["extra"]} if outcome.get("extra") else {}) | outcome["result"]
-        line = json.dumps(record, ensure_ascii=False)
-        if self.fmt == "jsonl":
-            sys.stdout.write(line + "\n")
+        if self.fmt == "json":
+            sys.stdout.write(("," if self.records else "") + "\n" + ",\n".join(out.lines))
         else:
-            sys.stdout.write(("," if self.count else "") + "\n" + line)
-        self.count += 1
-
-    def _text(self, path: str, outcome: dict[str, Any]) -> None:
-        text: str = outcome["text"]
-        for m in outcome["result"]["matches"]:
-            line_start = text.rfind("\n", 0, m["start"]) + 1
-            line = outcome["line"] or text.count("\n", 0, m["start"]) + 1
-            col = m["start"] - (0 if outcome["line"] else line_start) + 1
-            evasions = f" [{', '.join(m['evasions'])}]" if m["evasions"] else ""
-            click.echo(f"{path}:{line}:{col}: {m['text']!r} {m['term']} ({m['category']}, "
-                       f"severity {m['severity']}){evasions}")
-            if self.color:
-                end = text.find("\n", m["end"])
-                end = len(text) if end < 0 else end
-                shown = (text[line_start : m["start"]] + click.style(m["text"], reverse=True, bold=True)
-                         + text[m["end"] : end])
-                click.echo("    " + shown.strip())
+            sys.stdout.write("\n".join(out.lines) + "\n")
+        self.records += len(out.lines)
 
     def close(self) -> None:
         self.progress.close()

@@ -24,6 +24,7 @@ BY_SUFFIX = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 CONTENT_TYPES = {".md": "text/markdown", ".markdown": "text/markdown", ".html": "text/html", ".htm": "text/html"}
 CHUNK = 2000  # JSONL lines or CSV rows sent to a worker at once
 BOM = "\ufeff"
+_decode = json.JSONDecoder().raw_decode
 
 
 class DocumentError(Exception):
@@ -141,9 +142,11 @@ def _csv_chunks(path: Path, field_name: str) -> Iterator[Chunk]:
 def jsonl_item(line: str, field_name: str) -> tuple[dict[str, Any] | None, str | None]:
     """(the object, None) or (None, why the line is not an item). A blank line is neither."""
     try:
-        obj = json.loads(line)
+        obj, end = _decode(line.lstrip())  # the C scanner alone: json.loads adds two regexes a line
     except json.JSONDecodeError as e:
         return None, f"not JSON ({e.msg} at column {e.colno})"
+    if line[len(line) - len(line.lstrip()) + end :].strip():
+        return None, "not JSON (extra data after the object)"
     if not isinstance(obj, dict):
         return None, "not a JSON object"
     if not isinstance(obj.get(field_name), str):

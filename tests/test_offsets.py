@@ -62,3 +62,9 @@ def test_long_runs_of_evasions_are_all_found() -> None:
         result = MOD.check(unit * count)
         assert len(result.matches) == count, unit
         assert {m.term for m in result.matches} == {"fuck"}
+
+
+@given(st.lists(TEXTS, max_size=8))
+@settings(max_examples=200, deadline=None)
+def test_check_many_is_check_of_each(texts: list[str]) -> None:
+    assert [r.to_dict() for r in MOD.check_many(texts)] == [MOD.check(t).to_dict() for t in texts]
