@@ -29,6 +29,7 @@ from moderation.documents import (
     csv_line,
     format_of,
     jsonl_item,
+    jsonl_lines,
     line_ending,
 )
 from moderation.engine import Moderator, Result
@@ -187,7 +188,7 @@ def _units(chunk: Chunk, out: Output) -> Iterator[Unit]:
             yield Unit(None, text, None, partial(_cleaned_text, text))
         return
     col = chunk.header.index(chunk.field_name) if chunk.kind == "csv" else -1
-    for n, raw in enumerate(chunk.units):
+    for n, raw in enumerate(jsonl_lines(chunk) if chunk.kind == "jsonl" else chunk.units):
         number = chunk.first + n
         if chunk.kind == "csv":
             row: list[str] = raw
@@ -199,6 +200,10 @@ def _units(chunk: Chunk, out: Output) -> Iterator[Unit]:
             yield Unit(number, row[col], fields, partial(_cleaned_row, row, col, chunk.ending))
             continue
         line: str = raw
+        if max(line, default=" ") >= "\udc80" and _undecodable(line):
+            out.errors.append(f"{chunk.path}:{number}: not UTF-8")
+            yield Unit(number, None, None, partial(_as_is, line))
+            continue
         if not line.strip():
             yield Unit(number, None, None, partial(_as_is, line))
             continue
@@ -209,6 +214,11 @@ def _units(chunk: Chunk, out: Output) -> Iterator[Unit]:
             continue
         fields = {k: v for k, v in obj.items() if k != chunk.field_name}
         yield Unit(number, obj[chunk.field_name], fields, partial(_cleaned_json, line, obj, chunk.field_name))
+
+
+def _undecodable(line: str) -> bool:
+    """Whether the line holds bytes that were not UTF-8 (kept as lone surrogates)."""
+    return any("\udc80" <= c <= "\udcff" for c in line)
 
 
 def _as_is(unit: str, result: Result | None) -> str:
@@ -266,7 +276,7 @@ class CleanedCopy:
         self.source, self.target, self.backup_suffix = source, target, backup_suffix
         target.parent.mkdir(parents=True, exist_ok=True)
         self.temp = target.with_name(f".{target.name}.moderation-{os.getpid()}.tmp")
-        self.file: TextIO = self.temp.open("w", encoding="utf-8", newline="")
+        self.file: TextIO = self.temp.open("w", encoding="utf-8", errors="surrogateescape", newline="")
         self.changed = False
         try:
             with source.open("rb") as f:

@@ -1,7 +1,9 @@
-"""The command line: a thin face over the engine.
+"""The command line: a thin face over the engine and the batch runner.
 
     moderation check article.txt           # report what is flagged, exit 1 if anything is
     echo "what the f**k" | moderation check - --format json
+    moderation serve --port 8000           # the HTTP API under gunicorn
+    moderation lint moderation.toml        # validate lists and config
 """
 
 from __future__ import annotations

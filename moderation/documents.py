@@ -22,7 +22,8 @@ from typing import Any
 FORMATS = ("text", "jsonl", "csv")
 BY_SUFFIX = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 CONTENT_TYPES = {".md": "text/markdown", ".markdown": "text/markdown", ".html": "text/html", ".htm": "text/html"}
-CHUNK = 2000  # JSONL lines or CSV rows sent to a worker at once
+CHUNK = 2000  # CSV rows sent to a worker at once
+BLOCK = 1 << 20  # bytes of JSONL sent to a worker at once (whole lines)
 BOM = "\ufeff"
 _decode = json.JSONDecoder().raw_decode
 
@@ -38,7 +39,7 @@ class Chunk:
     path: str
     kind: str  # text, jsonl or csv
     first: int  # line (jsonl, text) or row (csv) number of the first unit
-    units: list[Any]  # text: [the text]; jsonl: raw lines; csv: rows (lists of cells)
+    units: list[Any]  # text: [the text]; jsonl: [a block of whole lines, as bytes]; csv: rows
     field_name: str = "text"  # the JSONL field or CSV column with the text
     header: list[str] = field(default_factory=list)  # csv: the column names
     ending: str = "\n"  # csv: the line ending the file uses, for the cleaned copy
@@ -97,15 +98,38 @@ def _lines(path: Path) -> Iterator[str]:
 
 
 def _jsonl_chunks(path: Path, field_name: str) -> Iterator[Chunk]:
-    batch: list[str] = []
+    """Blocks of whole lines, as bytes: the worker decodes and splits them, so the main
+    process only reads and counts line breaks (at C speed)."""
     first = 1
-    for number, line in enumerate(_lines(path), 1):
-        batch.append(line)
-        if len(batch) == CHUNK:
-            yield Chunk(str(path), "jsonl", first, batch, field_name)
-            batch, first = [], number + 1
-    if batch:
-        yield Chunk(str(path), "jsonl", first, batch, field_name)
+    rest = b""
+    try:
+        with path.open("rb") as f:
+            while block := f.read(BLOCK):
+                block = rest + block
+                cut = block.rfind(b"\n") + 1
+                if cut == 0:
+                    rest = block
+                    continue
+                rest = block[cut:]
+                yield Chunk(str(path), "jsonl", first, [block[:cut]], field_name)
+                first += block.count(b"\n", 0, cut)
+    except OSError as e:
+        raise DocumentError(f"cannot read: {e.strerror}") from None
+    if rest:
+        yield Chunk(str(path), "jsonl", first, [rest], field_name)
+
+
+def jsonl_lines(chunk: Chunk) -> list[str]:
+    """The lines of a JSONL chunk, each with its line break; bytes that are not UTF-8 are kept
+    as lone surrogates (surrogateescape), so a cleaned copy writes them back unchanged."""
+    text = b"".join(chunk.units).decode("utf-8", "surrogateescape")
+    if chunk.first == 1 and text.startswith(BOM):
+        text = text[1:]
+    parts = text.split("\n")  # JSONL lines end at \n only; a \r before it stays in the line
+    lines = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
 
 
 def _csv_chunks(path: Path, field_name: str) -> Iterator[Chunk]:

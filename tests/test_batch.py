@@ -158,3 +158,23 @@ def test_lint(tmp_path: Path) -> None:
     assert f"{bad}:3: 'frak' is already defined at {good}:2" in r.stderr
     os.remove(bad)
     assert runner.invoke(main, ["lint", str(tmp_path)]).exit_code == 0
+
+
+def test_jsonl_bad_bytes_and_crlf_survive_a_cleaned_copy(tmp_path: Path) -> None:
+    path = tmp_path / "items.jsonl"
+    raw = b'{"text": "shit"}\r\n{"text": "caf\xe9"}\r\n{"text": "fine"}'
+    path.write_bytes(raw)
+    r = run(str(path), "--in-place")
+    assert r.exit_code == 2 and f"{path}:2: not UTF-8" in r.stderr
+    assert path.read_bytes() == b'{"text": "s***"}\r\n{"text": "caf\xe9"}\r\n{"text": "fine"}'
+    assert (tmp_path / "items.jsonl.bak").read_bytes() == raw
+
+
+def test_large_jsonl_streams_in_blocks_with_right_line_numbers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("moderation.documents.BLOCK", 64)  # many blocks, lines cut across them
+    path = tmp_path / "many.jsonl"
+    path.write_text("".join(f'{{"id": {n}, "text": "{"shit" if n % 7 == 0 else "fine"} {n}"}}\n'
+                            for n in range(1, 200)), encoding="utf-8")
+    records = jsonl(run(str(path), "--format", "jsonl"))
+    assert [rec["line"] for rec in records] == list(range(1, 200))
+    assert [rec["fields"]["id"] for rec in records if rec["flagged"]] == list(range(7, 200, 7))
