@@ -13,6 +13,7 @@ import fnmatch
 import json
 import multiprocessing
 import os
+import re
 import shutil
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -188,7 +189,10 @@ def _units(chunk: Chunk, out: Output) -> Iterator[Unit]:
             yield Unit(None, text, None, partial(_cleaned_text, text))
         return
     col = chunk.header.index(chunk.field_name) if chunk.kind == "csv" else -1
-    for n, raw in enumerate(jsonl_lines(chunk) if chunk.kind == "jsonl" else chunk.units):
+    units = jsonl_lines(chunk) if chunk.kind == "jsonl" else chunk.units
+    # One search of the whole chunk; only a chunk with bytes that were not UTF-8 is searched by line.
+    undecodable = chunk.kind == "jsonl" and _UNDECODABLE.search("".join(units)) is not None
+    for n, raw in enumerate(units):
         number = chunk.first + n
         if chunk.kind == "csv":
             row: list[str] = raw
@@ -200,7 +204,7 @@ def _units(chunk: Chunk, out: Output) -> Iterator[Unit]:
             yield Unit(number, row[col], fields, partial(_cleaned_row, row, col, chunk.ending))
             continue
         line: str = raw
-        if max(line, default=" ") >= "\udc80" and _undecodable(line):
+        if undecodable and _UNDECODABLE.search(line):
             out.errors.append(f"{chunk.path}:{number}: not UTF-8")
             yield Unit(number, None, None, partial(_as_is, line))
             continue
@@ -214,11 +218,6 @@ def _units(chunk: Chunk, out: Output) -> Iterator[Unit]:
             continue
         fields = {k: v for k, v in obj.items() if k != chunk.field_name}
         yield Unit(number, obj[chunk.field_name], fields, partial(_cleaned_json, line, obj, chunk.field_name))
-
-
-def _undecodable(line: str) -> bool:
-    """Whether the line holds bytes that were not UTF-8 (kept as lone surrogates)."""
-    return any("\udc80" <= c <= "\udcff" for c in line)
 
 
 def _as_is(unit: str, result: Result | None) -> str:
@@ -362,6 +361,7 @@ def run(paths: Iterable[str], options: Options, moderator: Moderator, config: st
 
 
 _ORDER = {"allow": 0, "mask": 1, "review": 2, "block": 3}
+_UNDECODABLE = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, kept by surrogateescape
 
 
 def _target(path: Path, root: Path, options: Options) -> Path | None:
