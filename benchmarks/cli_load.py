@@ -41,18 +41,24 @@ def generate(path: Path, megabytes: int) -> int:
     return n
 
 
+# Runs the CLI and prints the peak RSS of the largest process of its tree (workers included:
+# each is waited for by its parent, so it counts in the wrapper's RUSAGE_CHILDREN).
+WRAPPER = ("import resource, subprocess, sys; code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)"
+           ".returncode; print('PEAK', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
+           "sys.exit(code)")
+
+
 def timed(args: list[str], repeat: int) -> tuple[float, int]:
     """Median seconds of the CLI run, and its peak RSS in KB (the largest process of the run)."""
     times = []
     peak = 0
     for _ in range(repeat):
         start = time.perf_counter()
-        done = subprocess.run(["/usr/bin/time", "-f", "%M", *CLI, *args], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True)
+        done = subprocess.run([sys.executable, "-c", WRAPPER, *CLI, *args], stderr=subprocess.PIPE, text=True)
         times.append(time.perf_counter() - start)
         if done.returncode not in (0, 1):
             raise SystemExit(done.stderr)
-        peak = max(peak, int(re.findall(r"^(\d+)$", done.stderr, re.M)[-1]))
+        peak = max(peak, int(re.findall(r"^PEAK (\d+)$", done.stderr, re.M)[-1]))
     return statistics.median(times), peak
 
 

@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import re
 import shutil
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -125,6 +126,14 @@ def _init(config: str | None) -> None:
     global _moderator
     if _moderator is None:
         _moderator = Moderator.from_config(config)
+
+
+def _init_worker(config: str | None) -> None:
+    """A worker leaves Ctrl-C to the main process, and stops when the pool stops it: the CLI's
+    own SIGTERM handler (clean up, then exit) is for the main process only."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _init(config)
 
 
 @dataclass
@@ -250,7 +259,7 @@ def ordered_map(work: Iterable[Chunk], jobs: int, config: str | None, task: Task
         return
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     _init(config)  # forked workers inherit it; spawned ones build their own
-    with context.Pool(jobs, initializer=_init, initargs=(config,)) as pool:
+    with context.Pool(jobs, initializer=_init_worker, initargs=(config,)) as pool:
         pending: deque[tuple[Chunk, Any]] = deque()
         for chunk in work:
             light = Chunk(chunk.path, chunk.kind, chunk.first, [], chunk.field_name, chunk.header, chunk.ending,

@@ -21,7 +21,6 @@ from typing import Any
 
 FORMATS = ("text", "jsonl", "csv")
 BY_SUFFIX = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
-CONTENT_TYPES = {".md": "text/markdown", ".markdown": "text/markdown", ".html": "text/html", ".htm": "text/html"}
 CHUNK = 2000  # CSV rows sent to a worker at once
 BLOCK = 1 << 20  # bytes of JSONL sent to a worker at once (whole lines)
 BOM = "\ufeff"

@@ -178,3 +178,35 @@ def test_large_jsonl_streams_in_blocks_with_right_line_numbers(tmp_path: Path, m
     records = jsonl(run(str(path), "--format", "jsonl"))
     assert [rec["line"] for rec in records] == list(range(1, 200))
     assert [rec["fields"]["id"] for rec in records if rec["flagged"]] == list(range(7, 200, 7))
+
+
+def test_parallel_run_killed_midway_leaves_no_trace(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "big.jsonl"
+    line = '{"id": 1, "text": "a long comment that says shit in the middle of ordinary words"}\n'
+    original = (line * 600_000).encode()
+    path.write_bytes(original)
+    cli = [sys.executable, "-c", "from moderation.cli import main; main()"]
+    proc = subprocess.Popen([*cli, "check", str(path), "--in-place", "--jobs", "2", "--format", "text"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode != 0, "the run ended before the signal: make the file bigger"
+    assert "Traceback" not in err
+    assert path.read_bytes() in (original, original.replace(b"shit", b"s***"))
+    assert sorted(p.name for p in tmp_path.iterdir()) in (["big.jsonl"], ["big.jsonl", "big.jsonl.bak"])
+
+
+def test_parallel_run_prints_no_worker_noise(tree: Path) -> None:
+    import subprocess
+    import sys
+
+    cli = [sys.executable, "-c", "from moderation.cli import main; main()"]
+    done = subprocess.run([*cli, "check", str(tree), "--field", "body", "--jobs", "2"], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
