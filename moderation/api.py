@@ -57,16 +57,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("MODERATION", loads=_env_value)  # MODERATION_CONFIG -> CONFIG
     app.config.from_mapping(config or {})
     settings = {k: app.config[k] for k in DEFAULTS}
-    app.config["MAX_CONTENT_LENGTH"] = int(settings["MAX_BODY_BYTES"])  # bodies without Content-Length
+    max_body, max_text, max_items = (_positive(settings, k) for k in ("MAX_BODY_BYTES", "MAX_TEXT_CHARS",
+                                                                        "MAX_BATCH_ITEMS"))
+    app.config["MAX_CONTENT_LENGTH"] = max_body  # bodies without Content-Length
     app.json.sort_keys = False  # type: ignore[attr-defined]  # the contract's order, and less work
     keys = _load_keys(settings["API_KEYS"], settings["API_KEYS_FILE"])
-    document = spec(int(settings["MAX_TEXT_CHARS"]), int(settings["MAX_BATCH_ITEMS"]), with_keys=bool(keys))
+    document = spec(max_text, max_items, with_keys=bool(keys))
     app.extensions["moderation"] = Service(
-        live=LiveModerator(settings["CONFIG"], float(settings["RELOAD_INTERVAL"]), on_reload=metrics.on_reload),
+        live=LiveModerator(settings["CONFIG"], _positive(settings, "RELOAD_INTERVAL", float, zero=True),
+                           on_reload=metrics.on_reload),
         keys=keys,
-        max_body=int(settings["MAX_BODY_BYTES"]),
-        max_text=int(settings["MAX_TEXT_CHARS"]),
-        max_items=int(settings["MAX_BATCH_ITEMS"]),
+        max_body=max_body,
+        max_text=max_text,
+        max_items=max_items,
         metrics_need_key=bool(settings["METRICS_REQUIRE_KEY"]),
         openapi=document,
         docs=docs_page(document),
@@ -108,6 +111,18 @@ def _env_value(value: str) -> Any:
             return kind(value)
         except ValueError:
             pass
+    return value
+
+
+def _positive(settings: Mapping[str, Any], key: str, kind: type = int, zero: bool = False) -> Any:
+    """A numeric setting, or a ConfigError naming the environment variable."""
+    try:
+        value = kind(settings[key])
+    except (TypeError, ValueError):
+        value = None
+    if value is None or value < 0 or (value == 0 and not zero):
+        raise ConfigError(f"MODERATION_{key} must be a {'non-negative' if zero else 'positive'} "
+                          f"{'number' if kind is float else 'whole number'}, not {settings[key]!r}")
     return value
 
 

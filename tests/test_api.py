@@ -219,3 +219,9 @@ def test_a_bad_config_at_start_up_fails_loudly(tmp_path: Path) -> None:
     config.write_text("[policies.default]\nmask = \"blur\"\n", encoding="utf-8")
     with pytest.raises(Exception, match=r"moderation\.toml:2: mask rule 'blur'"):
         create_app({"CONFIG": str(config)})
+
+
+def test_a_bad_setting_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MODERATION_MAX_BODY_BYTES", "lots")
+    with pytest.raises(Exception, match="MODERATION_MAX_BODY_BYTES must be a positive whole number, not 'lots'"):
+        create_app()
