@@ -35,6 +35,7 @@ from moderation.documents import (
     line_ending,
 )
 from moderation.engine import Moderator, Result
+from moderation.policy import ACTION_RANK
 from moderation.report import render
 
 BINARY_SNIFF = 8192
@@ -369,7 +370,7 @@ def run(paths: Iterable[str], options: Options, moderator: Moderator, config: st
     return summary
 
 
-_ORDER = {"allow": 0, "mask": 1, "review": 2, "block": 3}
+_ORDER = ACTION_RANK
 _UNDECODABLE = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, kept by surrogateescape
 
 

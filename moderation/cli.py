@@ -20,10 +20,10 @@ from moderation.batch import Options, Output, run
 from moderation.documents import FORMATS
 from moderation.engine import Moderator
 from moderation.errors import ModerationError
+from moderation.policy import ACTION_RANK
 from moderation.wordlists import BUNDLED, load_files
 
 FAIL_ON = ("flagged", "review", "block", "never")
-_LEVEL = {"allow": 0, "mask": 1, "review": 2, "block": 3}
 _THRESHOLD = {"flagged": 1, "review": 2, "block": 3, "never": 4}
 
 
@@ -107,7 +107,7 @@ def check(paths: tuple[str, ...], policy: str | None, config: str | None, fmt: s
                f"{summary.item_errors} unreadable items, {time.monotonic() - started:.1f} s", err=True)
     if summary.skipped["unreadable"] or summary.item_errors:
         sys.exit(2)
-    sys.exit(1 if _LEVEL[summary.worst] >= _THRESHOLD[fail_on] else 0)
+    sys.exit(1 if ACTION_RANK[summary.worst] >= _THRESHOLD[fail_on] else 0)
 
 
 def _interrupted(signum: int, frame: object) -> None:

@@ -10,10 +10,10 @@ from typing import Any
 from moderation import __version__
 from moderation.engine import CONTENT_TYPES
 from moderation.offsets import UNITS
+from moderation.policy import ACTIONS
 from moderation.wordlists import CATEGORIES
 
 EVASIONS = ["leet", "repeat", "separator", "masked", "homoglyph", "diacritic", "invisible", "case", "compound"]
-ACTIONS = ["allow", "mask", "review", "block"]
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -40,7 +40,7 @@ def schemas(max_text: int, max_items: int) -> dict[str, Any]:
                "description": "The unit of start and end: code points, UTF-16 code units (JavaScript) or UTF-8 bytes."}
     result_properties = {
         "flagged": {"type": "boolean"},
-        "action": {"type": "string", "enum": ACTIONS},
+        "action": {"type": "string", "enum": list(ACTIONS)},
         "policy": {"type": "string"},
         "version": {"type": "string", "description": "Digest of the loaded wordlists and config."},
         "content_type": {"type": "string"},

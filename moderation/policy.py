@@ -18,6 +18,8 @@ from moderation.masking import RULES, MaskRule
 from moderation.wordlists import CATEGORIES, SCOPES, Entry
 
 DEFAULT_POLICY = "default"
+ACTIONS = ("allow", "mask", "review", "block")  # from mildest to strictest
+ACTION_RANK = {action: level for level, action in enumerate(ACTIONS)}
 NEVER = 4  # a threshold above every severity: the action is never taken
 
 
