@@ -115,7 +115,10 @@ class Matcher:
 
     def __init__(self, entries: Sequence[Entry], allow: Sequence[str]) -> None:
         self.entries = tuple(entries)
-        patterns: dict[str, tuple[int, int, int, int]] = {}  # pattern -> kind, ref, left, right
+        # pattern -> (kind, ref, left, right). A term: ref is its entry, left/right how many
+        # boundary characters the pattern holds on each side. A trigger: left is the offset of
+        # the character to read from. On a clash the lower kind wins (a term over a trigger).
+        patterns: dict[str, tuple[int, int, int, int]] = {}
 
         def add(pattern: str, kind: int, ref: int, left: int = 0, right: int = 0) -> None:
             if pattern not in patterns or patterns[pattern][0] > kind:
