@@ -174,7 +174,7 @@ def check_chunk(chunk: Chunk, task: Task) -> Output:
     out = Output()
     if chunk.kind == "csv" and chunk.first == 2:
         out.cleaned.append(csv_line(chunk.header, chunk.ending))  # the cleaned copy keeps its header
-    units = list(_units(chunk, out))
+    units = list(_units(chunk, out, task))
     results = iter(_moderator.check_many([u.text for u in units if u.text is not None], policy=task.policy))
     for unit in units:
         result = next(results) if unit.text is not None else None
@@ -193,7 +193,9 @@ def check_chunk(chunk: Chunk, task: Task) -> Output:
     return out
 
 
-def _units(chunk: Chunk, out: Output) -> Iterator[Unit]:
+def _units(chunk: Chunk, out: Output, task: Task) -> Iterator[Unit]:
+    """The chunk's units; the other fields only for a JSON report, which shows them."""
+    want_fields = task.fmt != "text"
     if chunk.kind == "text":
         for text in chunk.units:
             yield Unit(None, text, None, partial(_cleaned_text, text))
@@ -210,7 +212,8 @@ def _units(chunk: Chunk, out: Output) -> Iterator[Unit]:
                 out.errors.append(f"{chunk.path}:{number}: {len(row)} cells under {len(chunk.header)} columns")
                 yield Unit(number, None, None, partial(_as_is, csv_line(row, chunk.ending)))
                 continue
-            fields = {k: v for k, v in zip(chunk.header, row, strict=True) if k != chunk.field_name}
+            fields = ({k: v for k, v in zip(chunk.header, row, strict=True) if k != chunk.field_name}
+                      if want_fields else None)
             yield Unit(number, row[col], fields, partial(_cleaned_row, row, col, chunk.ending))
             continue
         line: str = raw
@@ -226,7 +229,7 @@ def _units(chunk: Chunk, out: Output) -> Iterator[Unit]:
             out.errors.append(f"{chunk.path}:{number}: {error}")
             yield Unit(number, None, None, partial(_as_is, line))
             continue
-        fields = {k: v for k, v in obj.items() if k != chunk.field_name}
+        fields = {k: v for k, v in obj.items() if k != chunk.field_name} if want_fields else None
         yield Unit(number, obj[chunk.field_name], fields, partial(_cleaned_json, line, obj, chunk.field_name))
 
 
