@@ -91,13 +91,14 @@ def _spacings(phrase: str) -> list[str]:
 
 
 def _split(term: str, terms: set[str]) -> list[tuple[str, int]]:
-    """fuck -> fu ck, fu-ck, fu_ck, fu*ck: the term in two pieces of two letters or more.
+    """fuck -> fu ck, fu-ck: the term in two pieces of two letters or more, split by a space
+    (or a dot, which folds to one) or a hyphen; * and _ beside a letter are triggers already.
 
     Not where a piece is a term itself: "fuck off" is two words, not a split "fuckoff".
     """
     return [(term[:i] + sep + term[i:], SPLIT if sep == " " else TOKEN)
             for i in range(2, len(term) - 1) if term[:i] not in terms and term[i:] not in terms
-            for sep in " -_*"]
+            for sep in " -"]
 
 
 def _tripled(term: str) -> list[str]:
@@ -143,12 +144,14 @@ class Matcher:
             for trigger in _tripled(entry.term):
                 add(trigger, TOKEN, 0, 0)
         terms = {e.term for e in self.entries}
-        for entry in self.entries:  # doubled letters count only in inside-word terms (readings)
-            if entry.scope == "inside" and " " not in entry.term:
+        for entry in self.entries:
+            if " " in entry.term:
+                continue
+            for variant, kind in _split(entry.term, terms):
+                add(variant, kind, 0, 0)
+            if entry.scope == "inside":  # doubled letters count only in inside-word terms (readings)
                 for variant in _doubled(entry.term):
                     add(variant, TOKEN, 0, 0)
-                for variant, kind in _split(entry.term, terms):
-                    add(variant, kind, 0, 0)
         ordered = list(patterns)
         self._meta = [patterns[p] for p in ordered]
         self._automaton = ahocorasick_rs.BytesAhoCorasick(

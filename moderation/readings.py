@@ -128,7 +128,8 @@ class Readings:
         return best
 
     def read_split(self, text: str, skeleton: str, pos: int) -> tuple[int, int, Hit | None]:
-        """Two tokens one space or dot apart that spell an inside-word term together: fu ck, cu.nt."""
+        """Two tokens one space or mark apart that spell a term together: fu ck, cu.nt, sh.it.
+        Split by a space, only an inside-word term counts: "pen is" is two words."""
         start, middle = self.token(skeleton, pos)
         if middle + 1 >= len(skeleton) or text[middle] in "\n\r":
             return start, middle, None
@@ -138,8 +139,8 @@ class Readings:
         slots, hidden = _slots(text, skeleton, start, end)
         letters = [s for s in slots if s.letters and s.pos != middle]
         hit = self._read_letters(letters, hidden, ("separator",), whole_only=True)
-        if hit is not None and hit.entry.scope != "inside":
-            hit = None  # pen is, as shole: whole-word terms split in two are ordinary prose
+        if hit is not None and hit.entry.scope != "inside" and text[middle].isspace():
+            hit = None  # pen is, as shole: two words; only sh.it, a word cut by a mark, is one
         return start, end, hit
 
     def read_chain(self, text: str, skeleton: str, pos: int, floor: int = 0) -> tuple[int, int, list[Hit]]:
