@@ -214,7 +214,8 @@ def _units(chunk: Chunk, out: Output, task: Task) -> Iterator[Unit]:
                 continue
             fields = ({k: v for k, v in zip(chunk.header, row, strict=True) if k != chunk.field_name}
                       if want_fields else None)
-            yield Unit(number, row[col], fields, partial(_cleaned_row, row, col, chunk.ending))
+            yield Unit(number, row[col], fields,
+                       partial(_cleaned_row, row, col, chunk.ending) if task.cleaned else _no_copy)
             continue
         line: str = raw
         if undecodable and _UNDECODABLE.search(line):
@@ -230,11 +231,17 @@ def _units(chunk: Chunk, out: Output, task: Task) -> Iterator[Unit]:
             yield Unit(number, None, None, partial(_as_is, line))
             continue
         fields = {k: v for k, v in obj.items() if k != chunk.field_name} if want_fields else None
-        yield Unit(number, obj[chunk.field_name], fields, partial(_cleaned_json, line, obj, chunk.field_name))
+        yield Unit(number, obj[chunk.field_name], fields,
+                   partial(_cleaned_json, line, obj, chunk.field_name) if task.cleaned else _no_copy)
 
 
 def _as_is(unit: str, result: Result | None) -> str:
     return unit
+
+
+def _no_copy(result: Result | None) -> str:
+    """Stands in for the cleaning of a unit when no cleaned copy is made (a saving per item)."""
+    raise AssertionError("no cleaned copy is being made")
 
 
 def _cleaned_text(text: str, result: Result | None) -> str:
