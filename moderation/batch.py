@@ -175,14 +175,24 @@ def check_chunk(chunk: Chunk, task: Task) -> Output:
     if chunk.kind == "csv" and chunk.first == 2:
         out.cleaned.append(csv_line(chunk.header, chunk.ending))  # the cleaned copy keeps its header
     units = list(_units(chunk, out, task))
-    results = iter(_moderator.check_many([u.text for u in units if u.text is not None], policy=task.policy))
+    texts = [u.text for u in units if u.text is not None]
+    if task.fmt == "text":  # a report of the flagged items only: no result for the others
+        flagged = _moderator.flagged_among(texts, policy=task.policy)
+        results: list[Result | None] = [flagged.get(i) for i in range(len(texts))]
+    else:
+        results = list(_moderator.check_many(texts, policy=task.policy))
+    answers = iter(results)
     for unit in units:
-        result = next(results) if unit.text is not None else None
+        if unit.text is None:
+            if task.cleaned:
+                out.cleaned.append(unit.clean(None))
+            continue
+        result = next(answers)
         if task.cleaned:
             out.cleaned.append(unit.clean(result))
-        if result is None or unit.text is None:
-            continue
         out.items += 1
+        if result is None:
+            continue
         if result.matches:
             out.flagged += 1
             if _ORDER[result.action] > _ORDER[out.worst]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,23 +105,34 @@ class Moderator:
                    content_type: str = "text/plain") -> list[Result]:
         """`check` of each text, in one scan of them all: many short texts (comments, rows)
         cost about as much as one long text of the same size."""
-        name, pol = self._policy(policy, content_type)
+        pol = self._policy(policy, content_type)[1]
+        hits = self._hits_of_each(texts, policy, content_type)
+        return [self._result(text, hits.get(i, ()), pol, content_type) for i, text in enumerate(texts)]
+
+    def flagged_among(self, texts: Sequence[str], policy: str | None = None,
+                      content_type: str = "text/plain") -> dict[int, Result]:
+        """The results of the flagged texts only, by index: `check_many` for a report that shows
+        nothing of the others, without building a result for each of them."""
+        pol = self._policy(policy, content_type)[1]
+        found = {}
+        for i, hits in self._hits_of_each(texts, policy, content_type).items():
+            result = self._result(texts[i], hits, pol, content_type)
+            if result.matches:
+                found[i] = result
+        return found
+
+    def _hits_of_each(self, texts: Sequence[str], policy: str | None, content_type: str) -> dict[int, list[Hit]]:
+        """One scan of all the texts joined; the hits of each text that has any, at its offsets."""
+        name, _ = self._policy(policy, content_type)
         for text in texts:
             if not isinstance(text, str):
                 raise TypeError(f"text must be str, not {type(text).__name__}")
-        hits = self._matchers[name].scan(SEPARATOR.join(texts))
-        results = []
-        at = 0  # where the current text starts in the joined one
-        h = 0
-        for text in texts:
-            end = at + len(text)
-            mine = []
-            while h < len(hits) and hits[h].start < end:
-                mine.append(hits[h]._replace(start=hits[h].start - at, end=hits[h].end - at))
-                h += 1
-            results.append(self._result(text, mine, pol, content_type))
-            at = end + len(SEPARATOR)
-        return results
+        starts = list(itertools.accumulate((len(t) + len(SEPARATOR) for t in texts), initial=0))
+        found: dict[int, list[Hit]] = {}
+        for hit in self._matchers[name].scan(SEPARATOR.join(texts)):
+            i = bisect.bisect_right(starts, hit.start) - 1
+            found.setdefault(i, []).append(hit._replace(start=hit.start - starts[i], end=hit.end - starts[i]))
+        return found
 
     def _policy(self, policy: str | None, content_type: str) -> tuple[str, Policy]:
         name = policy or self.config.default_policy

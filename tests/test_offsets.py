@@ -68,3 +68,10 @@ def test_long_runs_of_evasions_are_all_found() -> None:
 @settings(max_examples=200, deadline=None)
 def test_check_many_is_check_of_each(texts: list[str]) -> None:
     assert [r.to_dict() for r in MOD.check_many(texts)] == [MOD.check(t).to_dict() for t in texts]
+
+
+@given(st.lists(TEXTS, max_size=8))
+@settings(max_examples=100, deadline=None)
+def test_flagged_among_is_check_of_the_flagged(texts: list[str]) -> None:
+    expected = {i: r.to_dict() for i, t in enumerate(texts) if (r := MOD.check(t)).flagged}
+    assert {i: r.to_dict() for i, r in MOD.flagged_among(texts).items()} == expected
