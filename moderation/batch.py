@@ -232,7 +232,7 @@ def _units(chunk: Chunk, out: Output, task: Task) -> Iterator[Unit]:
             out.errors.append(f"{chunk.path}:{number}: not UTF-8")
             yield Unit(number, None, None, partial(_as_is, line))
             continue
-        if not line.strip():
+        if not line or line.isspace():
             yield Unit(number, None, None, partial(_as_is, line))
             continue
         obj, error = jsonl_item(line, chunk.field_name)

@@ -164,11 +164,13 @@ def _csv_chunks(path: Path, field_name: str) -> Iterator[Chunk]:
 
 def jsonl_item(line: str, field_name: str) -> tuple[dict[str, Any] | None, str | None]:
     """(the object, None) or (None, why the line is not an item). A blank line is neither."""
+    stripped = line.lstrip()
     try:
-        obj, end = _decode(line.lstrip())  # the C scanner alone: json.loads adds two regexes a line
+        obj, end = _decode(stripped)  # the C scanner alone: json.loads adds two regexes a line
     except json.JSONDecodeError as e:
-        return None, f"not JSON ({e.msg} at column {e.colno})"
-    if line[len(line) - len(line.lstrip()) + end :].strip():
+        return None, f"not JSON ({e.msg} at column {e.colno + len(line) - len(stripped)})"
+    rest = stripped[end:]
+    if rest and not rest.isspace():
         return None, "not JSON (extra data after the object)"
     if not isinstance(obj, dict):
         return None, "not a JSON object"
