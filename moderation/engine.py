@@ -105,25 +105,24 @@ class Moderator:
                    content_type: str = "text/plain") -> list[Result]:
         """`check` of each text, in one scan of them all: many short texts (comments, rows)
         cost about as much as one long text of the same size."""
-        pol = self._policy(policy, content_type)[1]
-        hits = self._hits_of_each(texts, policy, content_type)
+        name, pol = self._policy(policy, content_type)
+        hits = self._hits_of_each(texts, name)
         return [self._result(text, hits.get(i, ()), pol, content_type) for i, text in enumerate(texts)]
 
     def flagged_among(self, texts: Sequence[str], policy: str | None = None,
                       content_type: str = "text/plain") -> dict[int, Result]:
         """The results of the flagged texts only, by index: `check_many` for a report that shows
         nothing of the others, without building a result for each of them."""
-        pol = self._policy(policy, content_type)[1]
+        name, pol = self._policy(policy, content_type)
         found = {}
-        for i, hits in self._hits_of_each(texts, policy, content_type).items():
+        for i, hits in self._hits_of_each(texts, name).items():
             result = self._result(texts[i], hits, pol, content_type)
             if result.matches:
                 found[i] = result
         return found
 
-    def _hits_of_each(self, texts: Sequence[str], policy: str | None, content_type: str) -> dict[int, list[Hit]]:
+    def _hits_of_each(self, texts: Sequence[str], name: str) -> dict[int, list[Hit]]:
         """One scan of all the texts joined; the hits of each text that has any, at its offsets."""
-        name, _ = self._policy(policy, content_type)
         for text in texts:
             if not isinstance(text, str):
                 raise TypeError(f"text must be str, not {type(text).__name__}")
