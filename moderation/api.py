@@ -15,7 +15,8 @@ Settings come from defaults, then the environment (MODERATION_*), then `config` 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
@@ -75,7 +76,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         docs=docs_page(document),
     )
     _register(app)
-    service = app.extensions["moderation"]
+    service: Service = app.extensions["moderation"]
     app.wsgi_app = Edge(app.wsgi_app, max_body=service.max_body, keys=service.keys,  # type: ignore[method-assign]
                         metrics_need_key=service.metrics_need_key,
                         routes=frozenset(r.rule for r in app.url_map.iter_rules()))
@@ -188,10 +189,14 @@ def _body(allowed: set[str]) -> dict[str, Any]:
         raise Problem(400, "the body is not valid JSON")
     if not isinstance(data, dict):
         raise Problem(400, "the body must be a JSON object")
+    _known_fields(data, allowed)
+    return data
+
+
+def _known_fields(data: Mapping[str, Any], allowed: set[str], where: str = "") -> None:
     unknown = sorted(set(data) - allowed)
     if unknown:
-        raise Problem(400, f"unknown field(s) {', '.join(unknown)}; expected {', '.join(sorted(allowed))}")
-    return data
+        raise Problem(400, f"{where}unknown field(s) {', '.join(unknown)}; expected {', '.join(sorted(allowed))}")
 
 
 def _field(data: Mapping[str, Any], name: str, default: Any, *, where: str = "") -> Any:
@@ -222,13 +227,25 @@ def _offsets(data: Mapping[str, Any]) -> str:
     return unit
 
 
-def _run(text: str, policy: str | None, content_type: str, unit: str) -> dict[str, Any]:
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """The engine's refusals as problems: an unknown policy is 404, a content type it cannot read 422."""
     try:
-        result = _service().live.moderator.check(text, policy=policy, content_type=content_type)
+        yield
     except UnknownPolicyError as e:
         raise Problem(404, str(e)) from None
     except UnsupportedContentTypeError as e:
         raise Problem(422, str(e)) from None
+
+
+def _policy_for(policy: str | None, content_type: str) -> None:
+    with _refusals():
+        _service().live.moderator.policy_for(policy, content_type)
+
+
+def _run(text: str, policy: str | None, content_type: str, unit: str) -> dict[str, Any]:
+    with _refusals():
+        result = _service().live.moderator.check(text, policy=policy, content_type=content_type)
     for m in result.matches:
         metrics.matched(m.category)
     return _with_offsets(text, result, unit)
@@ -265,7 +282,7 @@ def check_batch() -> Response:
     policy = _field(data, "policy", None)
     content_type = _field(data, "content_type", "text/plain")
     unit = _offsets(data)
-    _run("", policy, content_type, unit)  # batch-wide defaults fail the batch, not each item
+    _policy_for(policy, content_type)  # batch-wide defaults fail the batch, not each item
     results = []
     for n, item in enumerate(items):
         item_id = item.get("id") if isinstance(item, dict) else None
@@ -280,9 +297,7 @@ def _item(item: Any, n: int, policy: str | None, content_type: str, unit: str) -
     where = f"items[{n}]."
     if not isinstance(item, dict):
         raise Problem(400, f"items[{n}] must be an object with a text")
-    unknown = sorted(set(item) - ITEM_FIELDS)
-    if unknown:
-        raise Problem(400, f"{where} unknown field(s) {', '.join(unknown)}; expected {', '.join(sorted(ITEM_FIELDS))}")
+    _known_fields(item, ITEM_FIELDS, where)
     if not isinstance(item.get("id"), (str, int, type(None))) or isinstance(item.get("id"), bool):
         raise Problem(400, f"{where}id must be a string or a number")
     text = _text(item, where)

@@ -85,7 +85,7 @@ def check(paths: tuple[str, ...], policy: str | None, config: str | None, fmt: s
         raise click.UsageError("choose --write-cleaned DIR or --in-place, not both")
     moderator = _load(config)
     try:
-        moderator.check("", policy=policy)  # an unknown policy fails here, before any work
+        moderator.policy_for(policy)  # an unknown policy fails here, before any work
     except ModerationError as e:
         raise Failure(e) from None
     options = Options(policy=policy, field=field, kind=kind, include=include, exclude=exclude, jobs=jobs,

@@ -96,7 +96,7 @@ class Moderator:
 
     def check(self, text: str, policy: str | None = None, content_type: str = "text/plain") -> Result:
         """Find what `text` holds that the policy cares about, and mask it."""
-        name, pol = self._policy(policy, content_type)
+        name, pol = self.policy_for(policy, content_type)
         if not isinstance(text, str):
             raise TypeError(f"text must be str, not {type(text).__name__}")
         return self._result(text, self._matchers[name].scan(text), pol, content_type)
@@ -105,7 +105,7 @@ class Moderator:
                    content_type: str = "text/plain") -> list[Result]:
         """`check` of each text, in one scan of them all: many short texts (comments, rows)
         cost about as much as one long text of the same size."""
-        name, pol = self._policy(policy, content_type)
+        name, pol = self.policy_for(policy, content_type)
         hits = self._hits_of_each(texts, name)
         return [self._result(text, hits.get(i, ()), pol, content_type) for i, text in enumerate(texts)]
 
@@ -113,7 +113,7 @@ class Moderator:
                       content_type: str = "text/plain") -> dict[int, Result]:
         """The results of the flagged texts only, by index: `check_many` for a report that shows
         nothing of the others, without building a result for each of them."""
-        name, pol = self._policy(policy, content_type)
+        name, pol = self.policy_for(policy, content_type)
         found = {}
         for i, hits in self._hits_of_each(texts, name).items():
             result = self._result(texts[i], hits, pol, content_type)
@@ -133,7 +133,9 @@ class Moderator:
             found.setdefault(i, []).append(hit._replace(start=hit.start - starts[i], end=hit.end - starts[i]))
         return found
 
-    def _policy(self, policy: str | None, content_type: str) -> tuple[str, Policy]:
+    def policy_for(self, policy: str | None, content_type: str = "text/plain") -> tuple[str, Policy]:
+        """The policy a check with these arguments uses, and its name; UnknownPolicyError or
+        UnsupportedContentTypeError when it cannot run (to refuse early, before any work)."""
         name = policy or self.config.default_policy
         pol = self.config.policies.get(name)
         if pol is None:
