@@ -318,17 +318,16 @@ class CleanedCopy:
         for part in parts:
             self.file.write(part)
 
-    def commit(self, only_if_changed: bool) -> bool:
+    def commit(self, only_if_changed: bool) -> None:
         self.file.close()
         if only_if_changed and self.temp.read_bytes() == self.source.read_bytes():
             self.temp.unlink()
-            return False
+            return
         if self.source.exists():
             shutil.copymode(self.source, self.temp)
         if self.backup_suffix and self.target.exists():
             shutil.copy2(self.target, self.target.with_name(self.target.name + self.backup_suffix))
         os.replace(self.temp, self.target)
-        return True
 
     def abandon(self) -> None:
         self.file.close()

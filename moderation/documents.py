@@ -49,8 +49,9 @@ def format_of(path: Path, override: str | None) -> str:
     return override or BY_SUFFIX.get(path.suffix.lower(), "text")
 
 
-def read_text(path: Path) -> tuple[str, bool]:
-    """The file's text (UTF-8) and whether it began with a BOM; DocumentError if undecodable."""
+def read_text(path: Path) -> str:
+    """The file's text (UTF-8, without a BOM: the cleaned copy puts it back); DocumentError
+    if it cannot be read or decoded."""
     try:
         data = path.read_bytes()
     except OSError as e:
@@ -59,14 +60,14 @@ def read_text(path: Path) -> tuple[str, bool]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise DocumentError(f"not UTF-8 (byte {e.start}: {e.reason}); convert it, e.g. with iconv") from None
-    return (text[1:], True) if text.startswith(BOM) else (text, False)
+    return text.removeprefix(BOM)
 
 
 def chunks(path: Path, kind: str, field_name: str) -> Iterator[Chunk]:
     """The file's work, in order, its last chunk marked: one chunk for a text file, a stream
     of them for JSONL and CSV (a file without items still gives one, empty)."""
     if kind == "text":
-        text, _ = read_text(path)
+        text = read_text(path)
         stream: Iterator[Chunk] = iter([Chunk(str(path), kind, 1, [text], field_name)])
     elif kind == "jsonl":
         stream = _jsonl_chunks(path, field_name)
