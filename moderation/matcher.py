@@ -157,7 +157,6 @@ class Matcher:
         self._automaton = ahocorasick_rs.BytesAhoCorasick(
             [p.encode("ascii") for p in ordered], implementation=AUTOMATON)
         self._readings = Readings(self.entries)
-        self.pattern_count = len(ordered)
 
     def scan(self, text: str) -> list[Hit]:
         """Every term in `text`, in order of start, without overlaps."""

@@ -91,11 +91,6 @@ def fold(text: str) -> bytes:
     return text.encode("ascii", "moderation.fold").translate(ASCII_TABLE)
 
 
-def fold_str(text: str) -> str:
-    """`fold` as a str (wordlist entries and small regions)."""
-    return fold(text).decode("ascii")
-
-
 def evasion_of(c: str) -> str | None:
     """Which evasion an original character in a match represents, if any."""
     if c.isascii():
