@@ -12,13 +12,14 @@ from typing import Any
 
 from moderation import policy as policy_module
 from moderation.errors import ConfigError, UnknownPolicyError, UnsupportedContentTypeError
-from moderation.masking import mask
+from moderation.markup import MARKUP_TYPES, Visible, extract
+from moderation.masking import mask, mask_span
 from moderation.matcher import Matcher
 from moderation.policy import Config, Policy
 from moderation.readings import Hit
 from moderation.wordlists import BUNDLED, Entry, Wordlists, list_files, load_files, parse
 
-CONTENT_TYPES = ("text/plain",)
+CONTENT_TYPES = ("text/plain", *MARKUP_TYPES)
 # Joins texts for check_many: it folds to four spaces, which no match, phrase, chain of single
 # letters or split word spans (phrases allow two spaces, chains three and no line break).
 SEPARATOR = "\n\n\n\n"
@@ -99,27 +100,43 @@ class Moderator:
         name, pol = self.policy_for(policy, content_type)
         if not isinstance(text, str):
             raise TypeError(f"text must be str, not {type(text).__name__}")
-        return self._result(text, self._matchers[name].scan(text), pol, content_type)
+        if content_type == "text/plain":
+            return self._result(text, self._matchers[name].scan(text), pol, content_type)
+        visible = extract(text, content_type, skip_code=not pol.check_code)
+        return self._result(text, self._matchers[name].scan(visible.text), pol, content_type, visible)
 
     def check_many(self, texts: Sequence[str], policy: str | None = None,
                    content_type: str = "text/plain") -> list[Result]:
         """`check` of each text, in one scan of them all: many short texts (comments, rows)
         cost about as much as one long text of the same size."""
         name, pol = self.policy_for(policy, content_type)
-        hits = self._hits_of_each(texts, name)
-        return [self._result(text, hits.get(i, ()), pol, content_type) for i, text in enumerate(texts)]
+        visible = self._visible(texts, content_type, pol)
+        hits = self._hits_of_each([v.text for v in visible] if visible else texts, name)
+        return [self._result(text, hits.get(i, ()), pol, content_type, visible[i] if visible else None)
+                for i, text in enumerate(texts)]
 
     def flagged_among(self, texts: Sequence[str], policy: str | None = None,
                       content_type: str = "text/plain") -> dict[int, Result]:
         """The results of the flagged texts only, by index: `check_many` for a report that shows
         nothing of the others, without building a result for each of them."""
         name, pol = self.policy_for(policy, content_type)
+        visible = self._visible(texts, content_type, pol)
         found = {}
-        for i, hits in self._hits_of_each(texts, name).items():
-            result = self._result(texts[i], hits, pol, content_type)
+        for i, hits in self._hits_of_each([v.text for v in visible] if visible else texts, name).items():
+            result = self._result(texts[i], hits, pol, content_type, visible[i] if visible else None)
             if result.matches:
                 found[i] = result
         return found
+
+    @staticmethod
+    def _visible(texts: Sequence[str], content_type: str, pol: Policy) -> list[Visible] | None:
+        """What a reader sees of each marked-up text; None for plain text."""
+        if content_type == "text/plain":
+            return None
+        for text in texts:
+            if not isinstance(text, str):
+                raise TypeError(f"text must be str, not {type(text).__name__}")
+        return [extract(text, content_type, skip_code=not pol.check_code) for text in texts]
 
     def _hits_of_each(self, texts: Sequence[str], name: str) -> dict[int, list[Hit]]:
         """One scan of all the texts joined; the hits of each text that has any, at its offsets."""
@@ -144,19 +161,28 @@ class Moderator:
             raise UnsupportedContentTypeError(content_type, CONTENT_TYPES)
         return name, pol
 
-    def _result(self, text: str, hits: Sequence[Hit], pol: Policy, content_type: str) -> Result:
+    def _result(self, text: str, hits: Sequence[Hit], pol: Policy, content_type: str,
+                visible: Visible | None = None) -> Result:
+        """The result for `text`; for markup, `hits` are in its visible text and mapped back."""
         if not hits:
             return Result((), "allow", text, pol.name, self.version, content_type)
         kept = [h for h in hits if h.entry.severity >= pol.min_severity and h.entry.category in pol.categories]
-        matches = tuple(_match(text, h) for h in kept)
+        if visible is None:
+            matches = tuple(_match(text, h.start, h.end, h) for h in kept)
+            cleaned = mask(text, ((m.start, m.end, pol.rule_for(m.category)) for m in matches))
+        else:
+            # Attribute text is read after the body text: sort by where each sits in the source.
+            matches = tuple(sorted((_match(text, *visible.source_span(h.start, h.end), h) for h in kept),
+                                   key=lambda m: m.start))
+            cleaned = visible.masked((h.start, h.end, mask_span(visible.text[h.start : h.end],
+                                                                pol.rule_for(h.entry.category))) for h in kept)
         worst = max((m.severity for m in matches), default=0)
-        cleaned = mask(text, ((m.start, m.end, pol.rule_for(m.category)) for m in matches))
         return Result(matches, pol.action(worst), cleaned, pol.name, self.version, content_type)
 
 
-def _match(text: str, hit: Hit) -> Match:
+def _match(text: str, start: int, end: int, hit: Hit) -> Match:
     e = hit.entry
-    return Match(hit.start, hit.end, text[hit.start : hit.end], e.term, e.category, e.severity, hit.evasions, e.list)
+    return Match(start, end, text[start:end], e.term, e.category, e.severity, hit.evasions, e.list)
 
 
 def _merged(entries: tuple[Entry, ...], extra: tuple[Entry, ...]) -> tuple[Entry, ...]:

@@ -36,6 +36,7 @@ class Policy:
     masks: Mapping[str, MaskRule] = field(default_factory=dict)  # per-category rules
     allow: tuple[str, ...] = ()  # extra allowlisted words and phrases
     block: tuple[Entry, ...] = ()  # extra terms
+    check_code: bool = True  # HTML and Markdown: check code spans and blocks too
 
     def action(self, worst: int) -> str:
         """allow, mask, review or block, for the worst severity among the matches (0: none)."""
@@ -67,7 +68,7 @@ class Config:
 _TOP_KEYS = {"wordlists", "policies", "default_policy"}
 _LIST_KEYS = {"languages", "paths", "better_profanity"}
 _POLICY_KEYS = {"categories", "min_severity", "review_at", "block_at", "mask", "mask_char",
-                "replacement", "masks", "allow", "block"}
+                "replacement", "masks", "allow", "block", "check_code"}
 _BLOCK_KEYS = {"term", "category", "severity", "scope"}
 
 
@@ -186,6 +187,7 @@ def _policy(name: str, table: Mapping[str, Any], reader: _Reader) -> Policy:
         masks=masks,
         allow=tuple(" ".join(a.lower().split()) for a in reader.strings(table, "allow", ())),
         block=tuple(_block_entry(name, item, reader) for item in reader.get(table, "block", list, [])),
+        check_code=reader.get(table, "check_code", bool, True),
     )
 
 

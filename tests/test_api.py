@@ -89,7 +89,7 @@ def test_policies(client: FlaskClient) -> None:
         ({"json": {"text": 42}}, 400, "text must be a string"),
         ({"json": {"text": "hi", "offsets": "words"}}, 400, "offsets must be one of"),
         ({"json": {"text": "hi", "policy": "strict"}}, 404, "unknown policy 'strict'"),
-        ({"json": {"text": "hi", "content_type": "text/html"}}, 422, "not supported"),
+        ({"json": {"text": "hi", "content_type": "application/pdf"}}, 422, "not supported"),
         ({"json": {"text": "x" * 1001}}, 413, "limit is 1000"),
     ],
 )

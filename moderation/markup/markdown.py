@@ -1,0 +1,392 @@
+"""The visible text of Markdown (CommonMark with GitHub's tables and bare links).
+
+Checked: paragraphs, headings, list items, block quotes, table cells, emphasis, link and image
+text, link titles (as blocks of their own, like HTML's title attribute), inline HTML as HTML is
+(see markup.html), and code spans and blocks unless the policy skips code. Not checked: link
+destinations, autolinks and bare URLs, reference labels, HTML comments, front matter, and the
+markers themselves (`#`, `>`, `-`, `1.`, `|`, fences). Headings, list items, table cells and
+paragraphs are separate blocks; the lines of one paragraph read as one text.
+
+Emphasis follows CommonMark's delimiter runs with one change that matters for moderation: a
+run of `*` inside a word (`f**k`) can close emphasis (`**fu**ck` reads `fuck`) but never opens
+it, because writers use it to mask a word, not to embolden half of one.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import partial
+from html import unescape
+from html.entities import html5
+
+from moderation.markup import html
+from moderation.markup.visible import SEPARATOR, Builder, Visible
+
+_FRONT_MATTER = re.compile(r"(---|\+\+\+)[ \t]*\r?\n(?:.*?\n)??(?:\1|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+_BLANK = re.compile(r"[ \t]*\Z")
+_QUOTE = re.compile(r" {0,3}>[ \t]?")
+_LIST_ITEM = re.compile(r" {0,3}(?:[-+*]|[0-9]{1,9}[.)])(?:[ \t]+|\Z)")
+_BREAK = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*\Z")
+_SETEXT = re.compile(r" {0,3}(?:=+|-+)[ \t]*\Z")
+_HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]+|\Z)")
+_CLOSING_HASHES = re.compile(r"(?:[ \t]+#+)?[ \t]*\Z")
+_FENCE = re.compile(r" {0,3}(`{3,}(?=[^`]*\Z)|~{3,})")
+_DEFINITION = re.compile(r""" {0,3}\[(?:[^\]\\]|\\.)+\]:[ \t]*(?:<[^>]*>|\S+)"""
+                         r"""(?:[ \t]+(?:"([^"]*)"|'([^']*)'|\(([^)]*)\)))?[ \t]*\Z""")
+_TABLE_DELIMITER = re.compile(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*\Z")
+_CELL_PIPE = re.compile(r"(?<!\\)\|")
+_INLINE = re.compile(r"""\\[!-/:-@\[-`{-~]|`+|<|&|\*+|_+|~+|!?\[|[ \t]{2,}|\t"""
+                     r"""|(?<![\w/.@-])(?:https?://|www\.)[^\s<]*""")
+_AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9.-]+)>")
+_ENTITY = re.compile(r"&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});")
+_LINK_TAIL = re.compile(r"""\([ \t]*(?:<[^<>\n]*>|[^\s()<]*(?:\([^\s()]*\)[^\s()]*)*)"""
+                        r"""(?:[ \t]+(?:"([^"]*)"|'([^']*)'|\(([^()]*)\)))?[ \t]*\)""")
+_REFERENCE = re.compile(r"\[(?:[^\]\\]|\\.)*\]")
+_URL_TAIL = re.compile(r"[?!.,:*_~'\"]+\Z")
+_SPACES = re.compile(r"[ \t]{2,}|\t")
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+# Contexts of pieces (markup.visible): how a mask character is written back.
+PROSE, CODE, HTML = 0, 1, 2
+ESCAPES = (partial(_PUNCTUATION.sub, r"\\\1"), str, html.ESCAPE)  # `*` as `\*`; as is; `&` as `&amp;`
+
+
+def extract(source: str, skip_code: bool = False) -> Visible:
+    """What a reader of the rendered Markdown `source` sees, mapped back to it."""
+    reader = _Reader(source, skip_code)
+    reader.blocks()
+    return reader.finish()
+
+
+class _Reader:
+    """Reads line by line for blocks; a block's inline content is gathered as operations and
+    written out once its emphasis is paired (see _Inline.flush)."""
+
+    def __init__(self, source: str, skip_code: bool) -> None:
+        self.source = source
+        self.skip_code = skip_code
+        self.b = Builder(source, ESCAPES)
+        self.inline = _Inline(self.b, skip_code)
+
+    def finish(self) -> Visible:
+        self.inline.flush()
+        for first, last, context in self.inline.spoken:
+            self.b.boundary()
+            self.b.context = context
+            html.text(self.b, first, last, attribute=True)
+        return self.b.build()
+
+    def blocks(self) -> None:
+        source = self.source
+        m = _FRONT_MATTER.match(source)
+        pos = m.end() if m else 0
+        fence = ""  # the open code fence, if any
+        in_comment = in_paragraph = in_list = in_table = False
+        while pos < len(source):
+            newline = source.find("\n", pos)
+            end = len(source) if newline < 0 else newline
+            nxt = end + 1
+            stop = end - 1 if end > pos and source[end - 1] == "\r" else end
+            line = source[pos:stop]
+            if fence:
+                if re.match(rf" {{0,3}}{fence[0]}{{{len(fence)},}}[ \t]*\Z", line):
+                    fence = ""
+                    self.inline.flush()
+                else:
+                    self._code(pos, stop)
+            elif in_comment:
+                close = source.find("-->", pos, stop)
+                if close >= 0:
+                    in_comment = False
+                    nxt = self._paragraph_line(close + 3, stop, nxt)
+                    in_paragraph = True
+            elif _BLANK.match(line):
+                self.inline.flush()
+                in_paragraph = in_table = False
+            elif not in_paragraph and not in_list and _indent(line) >= 4:
+                self._code(pos, stop)  # an indented code block
+            else:
+                at = pos
+                while (q := _QUOTE.match(source, at, stop)) is not None:
+                    at = q.end()
+                if _BREAK.match(source, at, stop) or (in_paragraph and _SETEXT.match(source, at, stop)):
+                    self.inline.flush()
+                    in_paragraph = False
+                elif (item := _LIST_ITEM.match(source, at, stop)) is not None:
+                    self.inline.flush()
+                    in_list, in_paragraph = True, True
+                    nxt = self._paragraph_line(item.end(), stop, nxt)
+                elif (h := _HEADING.match(source, at, stop)) is not None:
+                    self.inline.flush()
+                    closing = _CLOSING_HASHES.search(source, h.end(), stop)
+                    nxt = self._paragraph_line(h.end(), closing.start() if closing else stop, nxt)
+                    self.inline.flush()
+                    in_paragraph = False
+                elif (f := _FENCE.match(source, at, stop)) is not None:
+                    self.inline.flush()
+                    fence, in_paragraph = f[1], False
+                elif source.startswith("<!--", at) and source.find("-->", at, stop) < 0:
+                    in_comment = True
+                elif not in_paragraph and (d := _DEFINITION.match(source, at, stop)) is not None:
+                    if d.lastindex:
+                        self.inline.spoken.append((*d.span(d.lastindex), PROSE))
+                elif in_table or (not in_paragraph and self._table_starts(at, stop, nxt)):
+                    in_table = True
+                    self._table_row(at, stop)
+                else:
+                    if not in_paragraph:
+                        self.inline.flush()
+                        in_list = in_list and _indent(line) > 0
+                    else:
+                        self.inline.space(pos - 1, at)  # the line break joins the lines
+                    in_paragraph = True
+                    nxt = self._paragraph_line(at, stop, nxt)
+            pos = nxt
+
+    def _paragraph_line(self, first: int, last: int, nxt: int) -> int:
+        """Reads a line's inline content; where the next line starts (later when an HTML
+        comment or a <script> opened on this line runs on)."""
+        reached = self.inline.read(first, last)
+        if reached <= last:
+            return nxt
+        following = self.source.find("\n", reached)
+        self.inline.read(reached, len(self.source) if following < 0 else following)
+        return len(self.source) if following < 0 else following + 1
+
+    def _code(self, first: int, last: int) -> None:
+        if not self.skip_code:
+            self.inline.code(first, last)
+
+    def _table_starts(self, at: int, stop: int, nxt: int) -> bool:
+        if "|" not in self.source[at:stop]:
+            return False
+        newline = self.source.find("\n", nxt)
+        following = self.source[nxt : len(self.source) if newline < 0 else newline].rstrip("\r")
+        return "-" in following and _TABLE_DELIMITER.match(following) is not None
+
+    def _table_row(self, at: int, stop: int) -> None:
+        if _TABLE_DELIMITER.match(self.source, at, stop):
+            return
+        cell = at
+        for pipe in _CELL_PIPE.finditer(self.source, at, stop):
+            self.inline.flush()
+            self.inline.read(cell, pipe.start())
+            cell = pipe.end()
+        self.inline.flush()
+        self.inline.read(cell, stop)
+        self.inline.flush()
+
+
+def _indent(line: str) -> int:
+    width = 0
+    for c in line:
+        if c == " ":
+            width += 1
+        elif c == "\t":
+            width += 4 - width % 4
+        else:
+            break
+    return width
+
+
+class _Inline:
+    """Inline content of one block, as operations on the builder, written by `flush`."""
+
+    def __init__(self, b: Builder, skip_code: bool) -> None:
+        self.b = b
+        self.source = b.source
+        self.skip_code = skip_code
+        self.ops: list[tuple[int, int, str | None, int]] = []  # (first, last, shown, context); None: literal
+        self.delimiters: list[tuple[int, str, int, bool, bool]] = []  # (op, char, length, opens, closes)
+        self.spoken: list[tuple[int, int, int]] = []  # (first, last, context): titles, read after the text
+
+    def space(self, first: int, last: int) -> None:
+        self.ops.append((first, last, " ", PROSE))
+
+    def code(self, first: int, last: int) -> None:
+        if self.ops:
+            self.space(first - 1, first)
+        self._plain(first, last)
+
+    def read(self, first: int, last: int) -> int:
+        """Reads source[first:last]; returns where it stopped (past `last` when a comment or a
+        hidden HTML element opened here runs on)."""
+        source = self.source
+        pos = first
+        while pos < last and (m := _INLINE.search(source, pos, last)) is not None:
+            at = m.start()
+            self._literal(pos, at)
+            pos = self._construct(m, first, last)
+            if pos > last:
+                return pos
+        self._literal(pos, last)
+        return last
+
+    def _construct(self, m: re.Match[str], first: int, last: int) -> int:
+        source = self.source
+        at, end = m.span()
+        c = source[at]
+        if c == "\\":
+            self.ops.append((at, end, source[at + 1], PROSE))
+        elif c == "`":
+            return self._code_span(at, end, last)
+        elif c == "<":
+            return self._angle(at, last)
+        elif c == "&":
+            entity = _ENTITY.match(source, at, last)
+            if entity is None or (entity[0][1] != "#" and entity[0][1:] not in html5):
+                self._literal(at, at + 1)
+                return at + 1
+            self.ops.append((at, entity.end(), unescape(entity[0]), PROSE))
+            return entity.end()
+        elif c in "*_~":
+            self._delimiter(at, end, first, last)
+        elif c in "![":
+            return self._link(at, end, last)
+        elif c in " \t":
+            self.space(at, end)
+        else:  # a bare URL, less the punctuation that ends the sentence around it
+            tail = _URL_TAIL.search(source, at, end)
+            if tail:
+                self._literal(tail.start(), end)
+        return end
+
+    def _code_span(self, at: int, end: int, last: int) -> int:
+        ticks = end - at
+        close = re.compile(rf"(?<!`)`{{{ticks}}}(?!`)").search(self.source, end, last)
+        if close is None:
+            self._literal(at, end)
+            return end
+        if not self.skip_code:
+            self._plain(end, close.start())
+        return close.end()
+
+    def _angle(self, at: int, last: int) -> int:
+        source = self.source
+        auto = _AUTOLINK.match(source, at, last)
+        if auto is not None:
+            return auto.end()
+        if source.startswith("<!--", at):
+            comment = html.COMMENT.match(source, at)
+            return comment.end() if comment else len(source)
+        tag = html.START_TAG.match(source, at) or html.END_TAG.match(source, at)
+        if tag is None:  # not HTML: Markdown shows the `<`
+            self._literal(at, at + 1)
+            return at + 1
+        if tag[1].lower() in html.BLOCKS:
+            self.ops.append((at, at, SEPARATOR, PROSE))
+        # The HTML reader reads the tag (and a <title>'s text, or past a <script>) into a
+        # scratch builder, whose pieces come here.
+        scratch = Builder(source, ESCAPES)
+        spoken: list[tuple[int, int]] = []
+        reached = html.read_markup(scratch, at, self.skip_code, spoken)
+        self.spoken.extend((first, last, HTML) for first, last in spoken)
+        read = scratch.build()
+        for n, first in enumerate(read.sources):
+            shown = read.text[read.starts[n] : read.stops[n]]
+            self.ops.append((first, read.ends[n], None if read.literal[n] else shown, HTML))
+        return reached
+
+    def _delimiter(self, at: int, end: int, first: int, last: int) -> None:
+        source = self.source
+        char = source[at]
+        before = source[at - 1] if at > first else " "
+        after = source[end] if end < last else " "
+        left = not after.isspace() and (after.isalnum() or before.isspace() or not before.isalnum())
+        right = not before.isspace() and (before.isalnum() or after.isspace() or not after.isalnum())
+        inside_word = before.isalnum() and after.isalnum()
+        if char == "_":
+            opens = left and not inside_word and (not right or not before.isalnum())
+            closes = right and not inside_word and (not left or not after.isalnum())
+        else:
+            opens, closes = left and not inside_word, right
+        self.delimiters.append((len(self.ops), char, end - at, opens, closes))
+        self.ops.append((at, end, None, PROSE))
+
+    def _link(self, at: int, end: int, last: int) -> int:
+        close = _closing_bracket(self.source, end, last)
+        if close < 0:
+            self._literal(at, end)
+            return end
+        tail = _LINK_TAIL.match(self.source, close + 1, last)
+        if tail is None and self.source.startswith("[", close + 1):
+            tail = _REFERENCE.match(self.source, close + 1, last)
+        if tail is None:
+            self._literal(at, end)
+            return end
+        self.read(end, close)
+        if tail.lastindex:
+            self.spoken.append((*tail.span(tail.lastindex), PROSE))
+        return tail.end()
+
+    def _literal(self, first: int, last: int, context: int = PROSE) -> None:
+        if first < last:
+            self.ops.append((first, last, None, context))
+
+    def _plain(self, first: int, last: int) -> None:
+        """Code, shown as written: only white space is read as one space."""
+        pos = first
+        for m in _SPACES.finditer(self.source, first, last):
+            self._literal(pos, m.start(), CODE)
+            self.space(m.start(), m.end())
+            pos = m.end()
+        self._literal(pos, last, CODE)
+
+    def flush(self) -> None:
+        """Pairs the block's emphasis, writes its text, and ends the block."""
+        dropped = _paired(self.delimiters)
+        b = self.b
+        for n, (first, last, shown, context) in enumerate(self.ops):
+            if n in dropped:
+                continue
+            b.context = context
+            if shown is None:
+                b.literal_span(first, last)
+            elif shown is SEPARATOR:
+                b.boundary()
+            elif shown == " ":
+                b.space(first, last)
+            else:
+                b.replaced(first, last, shown)
+        b.boundary()
+        self.ops.clear()
+        self.delimiters.clear()
+
+
+def _paired(delimiters: list[tuple[int, str, int, bool, bool]]) -> set[int]:
+    """The operations of delimiter runs that pair up as emphasis (CommonMark's stack, each
+    closer taking the nearest opener of its character)."""
+    dropped: set[int] = set()
+    openers: list[tuple[int, str, int]] = []
+    for op, char, length, opens, closes in delimiters:
+        if closes:
+            for k in range(len(openers) - 1, -1, -1):
+                if openers[k][1] == char and (char != "~" or openers[k][2] == length):
+                    dropped.update((openers[k][0], op))
+                    del openers[k:]
+                    break
+            else:
+                if opens:
+                    openers.append((op, char, length))
+        elif opens:
+            openers.append((op, char, length))
+    return dropped
+
+
+def _closing_bracket(source: str, start: int, last: int) -> int:
+    """Where the `]` that closes a `[` ending at `start` sits, or -1."""
+    depth = 0
+    i = start
+    while i < last:
+        c = source[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            depth += 1
+        elif c == "]":
+            if depth == 0:
+                return i
+            depth -= 1
+        i += 1
+    return -1
