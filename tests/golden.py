@@ -43,3 +43,46 @@ def load(name: str) -> list[Case]:
             at = m.end()
         cases.append(Case(label, unescape(text), tuple(found), f"{name}:{number}"))
     return cases
+
+
+@dataclass(frozen=True)
+class Document:
+    label: str
+    policy: str | None
+    source: str
+    expected: tuple[tuple[str, str], ...]  # (matched source text, term)
+    cleaned: str
+    where: str
+
+
+_HEADER = re.compile(r"=== (?P<label>.+?)(?: \[policy=(?P<policy>\w+)\])?")
+_FOUND = re.compile(r"(?P<text>.+) => (?P<term>[a-z' -]+)")
+
+
+def load_documents(name: str) -> list[Document]:
+    """The cases of a markup file: blocks of `=== label`, the source, `--- found` and one
+    `text => term` a line, then `--- cleaned` and the cleaned source (README.md)."""
+    path = CASES / name
+    blocks = re.split(r"^(?==== )", path.read_text(encoding="utf-8"), flags=re.M)
+    documents = []
+    line = 1
+    for block in blocks:
+        where, line = f"{name}:{line}", line + block.count("\n")
+        if not block.startswith("=== "):
+            continue
+        header, _, rest = block.partition("\n")
+        head = _HEADER.fullmatch(header)
+        source, found_marker, rest = rest.partition("--- found\n")
+        found, _, cleaned = rest.partition("--- cleaned\n")
+        if head is None or not found_marker:
+            raise ValueError(f"{where}: expected '=== label' and '--- found'")
+        expected = []
+        for text in filter(None, found.splitlines()):
+            m = _FOUND.fullmatch(text)
+            if m is None:
+                raise ValueError(f"{where}: cannot read {text!r}; expected 'text => term'")
+            expected.append((unescape(m["text"]).replace("\\n", "\n"), m["term"]))
+        source = unescape(source.removesuffix("\n"))
+        cleaned = unescape(cleaned.rstrip("\n")) if cleaned else source
+        documents.append(Document(head["label"], head["policy"], source, tuple(expected), cleaned, where))
+    return documents

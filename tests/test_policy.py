@@ -95,7 +95,7 @@ def test_bad_config_names_file_and_line(tmp_path: Path, toml: str, line: int, me
 def test_unknown_policy_and_content_type(moderator: Moderator) -> None:
     with pytest.raises(UnknownPolicyError, match="known policies: default"):
         moderator.check("x", policy="strict")
-    with pytest.raises(UnsupportedContentTypeError, match="application/pdf.*text/plain, text/html, text/markdown"):
+    with pytest.raises(UnsupportedContentTypeError, match=r"application/pdf.*text/plain, text/html, text/markdown"):
         moderator.check("x", content_type="application/pdf")
 
 

@@ -68,7 +68,8 @@ class Visible:
         return "".join(out)
 
     def _edits(self, start: int, end: int, new: str) -> Iterable[tuple[int, int, str]]:
-        """Source edits that show text[start:end] as `new`, one for each piece it touches."""
+        """Source edits that show text[start:end] as `new`, one for each piece it touches. Line
+        breaks and indentation (white space shown as one space) stay as they are."""
         same_length = len(new) == end - start
         i = bisect.bisect_right(self.starts, start) - 1
         while i < len(self.starts) and self.starts[i] < end:
@@ -76,7 +77,7 @@ class Visible:
             a, b = max(start, piece_start), min(end, piece_end)
             shown = new[a - start : b - start] if same_length else (new if a == start else "")
             old = self.text[a:b]
-            if a < b and shown != old:
+            if a < b and shown != old and not (same_length and old == " " and not self.literal[i]):
                 escape = self.escapes[self.contexts[i]]
                 if not self.literal[i]:  # shown as a whole: rewritten as a whole
                     whole = self.text[piece_start:a] + shown + self.text[b:piece_end]

@@ -1,0 +1,166 @@
+"""HTML and Markdown: the golden cases of tests/cases/{html,markdown}.txt, and the properties
+that hold for any document (offsets into the source, cleaned copy equal outside the masks)."""
+
+from __future__ import annotations
+
+import dataclasses
+from html.parser import HTMLParser
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from moderation import Moderator
+from moderation.masking import MaskRule
+from moderation.policy import Policy
+from tests.golden import Document, load_documents
+
+
+@pytest.fixture(scope="module")
+def markup_moderator(moderator: Moderator) -> Moderator:
+    """The bundled lists, with a policy that skips code and one that masks with symbols."""
+    policies = {**moderator.config.policies, "nocode": Policy(name="nocode", check_code=False),
+                "grawlix": Policy(name="grawlix", mask=MaskRule("grawlix"))}
+    return Moderator(dataclasses.replace(moderator.config, policies=policies), moderator.lists, moderator.version)
+
+
+def _params(name: str, content_type: str) -> list[object]:
+    return [pytest.param(content_type, d, id=f"{d.where} {d.label}") for d in load_documents(name)]
+
+
+@pytest.mark.parametrize(("content_type", "doc"), _params("html.txt", "text/html") +
+                         _params("markdown.txt", "text/markdown"))
+def test_document(markup_moderator: Moderator, content_type: str, doc: Document) -> None:
+    result = markup_moderator.check(doc.source, policy=doc.policy, content_type=content_type)
+    for m in result.matches:
+        assert doc.source[m.start : m.end] == m.text
+    assert [(m.text, m.term) for m in result.matches] == list(doc.expected)
+    assert result.cleaned == doc.cleaned
+    assert result.content_type == content_type
+
+
+# Properties. Documents are drawn from a small grammar of words (some profane, some innocent
+# with profane insides) wrapped in markup; the checks compare our cleaned copy with the source
+# through independent parsers: the standard library's HTML tokenizer, and markdown-it-py.
+
+WORDS = ["fuck", "shit", "bitch", "hello", "class", "cocktail", "Scunthorpe", "assignment", "the", "f u c k"]
+
+
+def _html_word(word: str, draw: st.DrawFn) -> str:
+    """A word whose letters may be written as references or wrapped in inline tags."""
+    out = []
+    for c in word:
+        form = draw(st.sampled_from(["plain", "plain", "plain", "decimal", "hex", "tag"]))
+        if form == "decimal":
+            out.append(f"&#{ord(c)};")
+        elif form == "hex":
+            out.append(f"&#x{ord(c):x};")
+        elif form == "tag":
+            out.append(f"<b>{c}</b>")
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+@st.composite
+def html_documents(draw: st.DrawFn) -> str:
+    def words() -> str:
+        return " ".join(_html_word(w, draw) for w in draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=4)))
+
+    def plain_words() -> str:
+        return " ".join(draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=3)))
+
+    blocks = {
+        "p": lambda: f"<p>{words()}</p>",
+        "li": lambda: f"<ul><li>{words()}</li><li>{words()}</li></ul>",
+        "br": lambda: f"{words()}<br>{words()}",
+        "img": lambda: f'<img src="/fuck.png" alt="{plain_words()}" class="shit">',
+        "a": lambda: f"<a href='/shit?a=1&amp;b=2' title=\"{plain_words()}\">{words()}</a>",
+        "comment": lambda: f"<!-- {plain_words()} -->{words()}",
+        "script": lambda: f"<script>var x = '{plain_words()}';</script>",
+        "spaces": lambda: f"<div>\n  {words()}\n  {words()}\n</div>",
+    }
+    kinds = draw(st.lists(st.sampled_from(sorted(blocks)), min_size=1, max_size=5))
+    return draw(st.sampled_from(["", "\n", "\n\n"])).join(blocks[k]() for k in kinds)
+
+
+class _Events(HTMLParser):
+    """The tokens a browser-like tokenizer reads: tags, attributes, comments and text."""
+
+    def __init__(self, document: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.events: list[tuple[str, ...]] = []
+        self.feed(document)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.events.append(("start", tag, *(f"{k}={v}" for k, v in attrs)))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        self.events.append(("end", tag))
+
+    def handle_data(self, data: str) -> None:
+        self.events.append(("data", data))
+
+    def handle_comment(self, data: str) -> None:
+        self.events.append(("comment", data))
+
+
+def _same_but_masked(source_html: str, cleaned_html: str) -> None:
+    """The two parse to the same tokens, except for characters the cleaned one masks (`*`)."""
+    before, after = _Events(source_html).events, _Events(cleaned_html).events
+    assert len(before) == len(after)
+    for old, new in zip(before, after, strict=True):
+        assert len(old) == len(new)
+        for a, b in zip(old, new, strict=True):
+            assert len(a) == len(b) and all(x == y or y == "*" for x, y in zip(a, b, strict=True)), (a, b)
+
+
+@settings(max_examples=300, deadline=None)
+@given(html_documents())
+def test_cleaned_html_parses_to_the_same_tree(markup_moderator: Moderator, document: str) -> None:
+    result = markup_moderator.check(document, content_type="text/html")
+    _same_but_masked(document, result.cleaned)
+    if not result.matches:
+        assert result.cleaned == document
+
+
+@st.composite
+def markdown_documents(draw: st.DrawFn) -> str:
+    def words() -> str:
+        chosen = draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=4))
+        forms = ["{}", "{}", "**{}**", "*{}*", "`{}`", "[{}](/fuck-you 'x')", "&#102;{}"]
+        return " ".join(draw(st.sampled_from(forms)).format(w) for w in chosen)
+
+    blocks = [lambda: words(), lambda: f"# {words()}", lambda: f"- {words()}\n- {words()}",
+              lambda: f"> {words()}", lambda: f"```\n{words()}\n```", lambda: f"{words()}\n{words()}",
+              lambda: f"| a | {words()} |\n|---|---|\n| {words()} | b |"]
+    chosen = draw(st.lists(st.integers(0, len(blocks) - 1), min_size=1, max_size=5))
+    return "\n\n".join(blocks[i]() for i in chosen)
+
+
+@settings(max_examples=300, deadline=None)
+@given(markdown_documents())
+def test_cleaned_markdown_renders_to_the_same_tree(markup_moderator: Moderator, document: str) -> None:
+    result = markup_moderator.check(document, content_type="text/markdown")
+    render = MarkdownIt("commonmark").enable("table").render
+    _same_but_masked(render(document), render(result.cleaned))
+    if not result.matches:
+        assert result.cleaned == document
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("<>&;#x/!-=\"' \n*_`[]()|fuckshit&amp;")), max_size=60),
+       st.sampled_from(["text/html", "text/markdown"]))
+def test_any_markup_is_read_without_error(markup_moderator: Moderator, document: str, content_type: str) -> None:
+    """Malformed markup never raises; every span is where it says, in order, apart."""
+    result = markup_moderator.check(document, content_type=content_type)
+    at = 0
+    for m in result.matches:
+        assert at <= m.start < m.end <= len(document)
+        assert document[m.start : m.end] == m.text
+        at = m.end
