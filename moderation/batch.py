@@ -10,33 +10,20 @@ stays bounded whatever the input size.
 from __future__ import annotations
 
 import fnmatch
-import json
 import multiprocessing
 import os
-import re
 import shutil
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
-from typing import Any, NamedTuple, TextIO
+from typing import Any, TextIO
 
-from moderation.documents import (
-    BOM,
-    Chunk,
-    DocumentError,
-    chunks,
-    csv_line,
-    format_of,
-    jsonl_item,
-    jsonl_lines,
-    line_ending,
-)
+from moderation.documents import BOM, Chunk, DocumentError, Items, chunks, format_of, items_of
 from moderation.engine import Moderator, Result
 from moderation.policy import ACTION_RANK
-from moderation.report import render
+from moderation.report import records, render
 
 BINARY_SNIFF = 8192
 
@@ -139,14 +126,14 @@ def _init_worker(config: str | None) -> None:
 
 @dataclass
 class Output:
-    """What a chunk gives back: rendered output, counts, item errors, and its cleaned lines."""
+    """What a chunk gives back: rendered output, counts, item errors, and its cleaned copy."""
 
     lines: list[str] = field(default_factory=list)
     items: int = 0
     flagged: int = 0
     worst: str = "allow"
     errors: list[str] = field(default_factory=list)  # "path:line: why", for stderr
-    cleaned: list[str] = field(default_factory=list)
+    cleaned: list[str] = field(default_factory=list)  # the chunk as written back, in pieces
 
 
 @dataclass(frozen=True)
@@ -156,119 +143,34 @@ class Task:
     policy: str | None
     fmt: str  # text, json or jsonl
     color: bool
-    cleaned: bool  # build the cleaned lines
-
-
-class Unit(NamedTuple):
-    """One line, row or file of a chunk: the item in it, if any, and how to write it cleaned."""
-
-    number: int | None  # the line (JSONL) or row (CSV); None for a whole text file
-    text: str | None  # None: not an item (a blank or unreadable line), copied as it is
-    fields: dict[str, Any] | None  # the other fields of a JSONL object or CSV row
-    clean: Callable[[Result | None], str]  # its text in the cleaned copy
+    cleaned: bool  # build the cleaned copy
 
 
 def check_chunk(chunk: Chunk, task: Task) -> Output:
-    """Check a chunk's items in one scan, render them, and build its cleaned lines."""
+    """Check a chunk's items in one scan, render them, and build its cleaned copy. Only the
+    flagged items get a result: the others are all alike but for their text."""
     assert _moderator is not None
-    out = Output()
-    if chunk.kind == "csv" and chunk.first == 2:
-        out.cleaned.append(csv_line(chunk.header, chunk.ending))  # the cleaned copy keeps its header
-    units = list(_units(chunk, out, task))
-    texts = [u.text for u in units if u.text is not None]
-    if task.fmt == "text":  # a report of the flagged items only: no result for the others
-        flagged = _moderator.flagged_among(texts, policy=task.policy)
-        results: list[Result | None] = [flagged.get(i) for i in range(len(texts))]
-    else:
-        results = list(_moderator.check_many(texts, policy=task.policy))
-    answers = iter(results)
-    for unit in units:
-        if unit.text is None:
-            if task.cleaned:
-                out.cleaned.append(unit.clean(None))
-            continue
-        result = next(answers)
-        if task.cleaned:
-            out.cleaned.append(unit.clean(result))
-        out.items += 1
-        if result is None:
-            continue
-        if result.matches:
-            out.flagged += 1
-            if _ORDER[result.action] > _ORDER[out.worst]:
-                out.worst = result.action
-        out.lines.extend(render(task.fmt, chunk.path, unit.number, unit.text, result, unit.fields, task.color))
-    if not task.cleaned:
-        out.cleaned = []
+    items = items_of(chunk, fields=task.fmt != "text")
+    found = _moderator.flagged_among(items.texts, policy=task.policy)
+    flagged = {i: found[i] for i in sorted(found)}
+    out = Output(items=len(items.texts), flagged=len(flagged), errors=items.errors)
+    out.worst = max((r.action for r in flagged.values()), key=_ORDER.__getitem__, default="allow")
+    if task.fmt == "text":
+        out.lines = _text_report(chunk.path, items, flagged, task.color)
+    else:  # a record for every item: the clean ones differ from an empty text's result by their text
+        clean = _moderator.check("", policy=task.policy)
+        out.lines = records(chunk.path, items.numbers, items.texts, items.fields, flagged, clean)
+    if task.cleaned:
+        out.cleaned = items.rewrite({i: result.cleaned for i, result in flagged.items()})
     return out
 
 
-def _units(chunk: Chunk, out: Output, task: Task) -> Iterator[Unit]:
-    """The chunk's units; the other fields only for a JSON report, which shows them."""
-    want_fields = task.fmt != "text"
-    if chunk.kind == "text":
-        for text in chunk.units:
-            yield Unit(None, text, None, partial(_cleaned_text, text))
-        return
-    col = chunk.header.index(chunk.field_name) if chunk.kind == "csv" else -1
-    units = jsonl_lines(chunk) if chunk.kind == "jsonl" else chunk.units
-    # One search of the whole chunk; only a chunk with bytes that were not UTF-8 is searched by line.
-    undecodable = chunk.kind == "jsonl" and _UNDECODABLE.search("".join(units)) is not None
-    for n, raw in enumerate(units):
-        number = chunk.first + n
-        if chunk.kind == "csv":
-            row: list[str] = raw
-            if len(row) != len(chunk.header):
-                out.errors.append(f"{chunk.path}:{number}: {len(row)} cells under {len(chunk.header)} columns")
-                yield Unit(number, None, None, partial(_as_is, csv_line(row, chunk.ending)))
-                continue
-            fields = ({k: v for k, v in zip(chunk.header, row, strict=True) if k != chunk.field_name}
-                      if want_fields else None)
-            yield Unit(number, row[col], fields,
-                       partial(_cleaned_row, row, col, chunk.ending) if task.cleaned else _no_copy)
-            continue
-        line: str = raw
-        if undecodable and _UNDECODABLE.search(line):
-            out.errors.append(f"{chunk.path}:{number}: not UTF-8")
-            yield Unit(number, None, None, partial(_as_is, line))
-            continue
-        if not line or line.isspace():
-            yield Unit(number, None, None, partial(_as_is, line))
-            continue
-        obj, error = jsonl_item(line, chunk.field_name)
-        if obj is None:
-            out.errors.append(f"{chunk.path}:{number}: {error}")
-            yield Unit(number, None, None, partial(_as_is, line))
-            continue
-        fields = {k: v for k, v in obj.items() if k != chunk.field_name} if want_fields else None
-        yield Unit(number, obj[chunk.field_name], fields,
-                   partial(_cleaned_json, line, obj, chunk.field_name) if task.cleaned else _no_copy)
-
-
-def _as_is(unit: str, result: Result | None) -> str:
-    return unit
-
-
-def _no_copy(result: Result | None) -> str:
-    """Stands in for the cleaning of a unit when no cleaned copy is made (a saving per item)."""
-    raise AssertionError("no cleaned copy is being made")
-
-
-def _cleaned_text(text: str, result: Result | None) -> str:
-    return result.cleaned if result is not None else text
-
-
-def _cleaned_row(row: list[str], col: int, ending: str, result: Result | None) -> str:
-    if result is not None and result.matches:
-        row = [*row[:col], result.cleaned, *row[col + 1 :]]
-    return csv_line(row, ending)
-
-
-def _cleaned_json(line: str, obj: dict[str, Any], field_name: str, result: Result | None) -> str:
-    """The line as it was when nothing is flagged; else the object with its text cleaned."""
-    if result is None or not result.matches:
-        return line
-    return json.dumps({**obj, field_name: result.cleaned}, ensure_ascii=False) + line_ending(line)
+def _text_report(path: str, items: Items, flagged: dict[int, Result], color: bool) -> list[str]:
+    lines = []
+    for i, result in flagged.items():
+        number = None if items.numbers is None else items.numbers[i]
+        lines.extend(render("text", path, number, items.texts[i], result, None, color))
+    return lines
 
 
 def ordered_map(work: Iterable[Chunk], jobs: int, config: str | None, task: Task) -> Iterator[tuple[Chunk, Output]]:
@@ -390,7 +292,6 @@ def run(paths: Iterable[str], options: Options, moderator: Moderator, config: st
 
 
 _ORDER = ACTION_RANK
-_UNDECODABLE = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, kept by surrogateescape
 
 
 def _target(path: Path, root: Path, options: Options) -> Path | None:

@@ -14,8 +14,12 @@ import csv
 import io
 import itertools
 import json
-from collections.abc import Iterator
+import json.scanner
+import operator
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +28,11 @@ BY_SUFFIX = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 CHUNK = 2000  # CSV rows sent to a worker at once
 BLOCK = 1 << 20  # bytes of JSONL sent to a worker at once (whole lines)
 BOM = "\ufeff"
-_decode = json.JSONDecoder().raw_decode
+_decoder = json.JSONDecoder()
+_decode = _decoder.raw_decode
+# What raw_decode calls: (value, end) of the JSON value at an index (typeshed wants a scanner as its argument).
+_scan = json.scanner.make_scanner(_decoder)  # type: ignore[arg-type]
+_first, _second = operator.itemgetter(0), operator.itemgetter(1)
 
 
 class DocumentError(Exception):
@@ -119,19 +127,6 @@ def _jsonl_chunks(path: Path, field_name: str) -> Iterator[Chunk]:
         yield Chunk(str(path), "jsonl", first, [rest], field_name)
 
 
-def jsonl_lines(chunk: Chunk) -> list[str]:
-    """The lines of a JSONL chunk, each with its line break; bytes that are not UTF-8 are kept
-    as lone surrogates (surrogateescape), so a cleaned copy writes them back unchanged."""
-    text = b"".join(chunk.units).decode("utf-8", "surrogateescape")
-    if chunk.first == 1 and text.startswith(BOM):
-        text = text[1:]
-    parts = text.split("\n")  # JSONL lines end at \n only; a \r before it stays in the line
-    lines = [part + "\n" for part in parts[:-1]]
-    if parts[-1]:
-        lines.append(parts[-1])
-    return lines
-
-
 def _csv_chunks(path: Path, field_name: str) -> Iterator[Chunk]:
     lines = _lines(path)
     try:
@@ -184,7 +179,156 @@ def line_ending(line: str) -> str:
     return "\r\n" if line.endswith("\r\n") else "\n" if line.endswith("\n") else ""
 
 
-def csv_line(row: list[str], ending: str) -> str:
+def csv_text(rows: Iterable[list[str]], ending: str) -> str:
     out = io.StringIO()
-    csv.writer(out, lineterminator=ending or "\r\n").writerow(row)
+    csv.writer(out, lineterminator=ending or "\r\n").writerows(rows)
     return out.getvalue()
+
+
+# -- a chunk's items -------------------------------------------------------------------------------
+
+
+@dataclass
+class Items:
+    """A chunk read as items: the texts to check, where each one is, and how to write the chunk
+    back with some of them cleaned."""
+
+    texts: list[str]
+    numbers: Sequence[int] | None  # each item's line (JSONL) or row (CSV); None for a text file
+    fields: list[dict[str, Any]] | None  # each item's other fields: JSONL always, CSV when asked
+    errors: list[str]  # "path:line: why" for each line or row that is not an item
+    rewrite: Callable[[dict[int, str]], list[str]]  # the chunk as written back, given cleaned texts by item
+
+
+def items_of(chunk: Chunk, fields: bool) -> Items:
+    """The chunk's items; `fields`: gather a CSV row's other cells (a JSONL object's come free)."""
+    if chunk.kind == "jsonl":
+        return _jsonl_items(chunk)
+    if chunk.kind == "csv":
+        return _csv_items(chunk, fields)
+    return Items(chunk.units, None, None, [], partial(_rewrite_text, chunk.units))
+
+
+def _rewrite_text(texts: list[str], cleaned: dict[int, str]) -> list[str]:
+    return [cleaned.get(i, text) for i, text in enumerate(texts)]
+
+
+def _jsonl_items(chunk: Chunk) -> Items:
+    """Every line at once when all are plain objects (the usual file); else line by line."""
+    text, undecodable = _jsonl_text(chunk)
+    found = None if undecodable else _decode_all(text, chunk.field_name)
+    if found is None:
+        return _jsonl_items_by_line(chunk, text, undecodable)
+    texts, others = found
+    where = range(len(texts))
+    return Items(texts, range(chunk.first, chunk.first + len(texts)), others, [],
+                 partial(_rewrite_jsonl, text, where, chunk.field_name))
+
+
+def _jsonl_text(chunk: Chunk) -> tuple[str, bool]:
+    """The chunk's text, and whether it held bytes that were not UTF-8: those are kept as lone
+    surrogates (surrogateescape), so a cleaned copy writes them back unchanged."""
+    data = b"".join(chunk.units)
+    try:
+        text, undecodable = data.decode("utf-8"), False
+    except UnicodeDecodeError:
+        text, undecodable = data.decode("utf-8", "surrogateescape"), True
+    if chunk.first == 1 and text.startswith(BOM):
+        text = text[1:]
+    return text, undecodable
+
+
+def _decode_all(text: str, field_name: str) -> tuple[list[str], list[dict[str, Any]]] | None:
+    """The texts and other fields of all the lines, by loops that run in C (a Python loop costs
+    about as much as the check); None unless every line is one JSON object, not indented, with
+    a string `field_name`: the lines are then read one by one, to name the bad ones."""
+    lines = text.split("\n")
+    if not lines[-1]:
+        lines.pop()  # after the last line break
+    try:
+        # raw_decode without its Python frame: no value at the start of a line (a blank or
+        # indented one) raises StopIteration, which ends the map early: counted below.
+        found = list(map(_scan, lines, itertools.repeat(0)))
+    except json.JSONDecodeError:
+        return None
+    if len(found) != len(lines) or list(map(_second, found)) != list(map(len, map(str.rstrip, lines))):
+        return None  # a line without a value, or with something after it
+    objects = list(map(_first, found))
+    if set(map(type, objects)) - {dict}:
+        return None  # not an object
+    texts = list(map(dict.pop, objects, itertools.repeat(field_name), itertools.repeat(None)))
+    if set(map(type, texts)) - {str}:
+        return None  # no string field_name
+    return texts, objects
+
+
+def _jsonl_items_by_line(chunk: Chunk, text: str, undecodable: bool) -> Items:
+    """Each line on its own: a blank one is skipped, a bad one named and copied as it is."""
+    texts, numbers, others, errors, where = [], [], [], [], []
+    for n, line in enumerate(jsonl_lines(text)):
+        number = chunk.first + n
+        if undecodable and _UNDECODABLE.search(line):
+            errors.append(f"{chunk.path}:{number}: not UTF-8")
+        elif line and not line.isspace():
+            obj, error = jsonl_item(line, chunk.field_name)
+            if obj is None:
+                errors.append(f"{chunk.path}:{number}: {error}")
+                continue
+            texts.append(obj.pop(chunk.field_name))
+            others.append(obj)
+            numbers.append(number)
+            where.append(n)
+    return Items(texts, numbers, others, errors, partial(_rewrite_jsonl, text, where, chunk.field_name))
+
+
+def jsonl_lines(text: str) -> list[str]:
+    """The lines of a JSONL text, each with its line break."""
+    parts = text.split("\n")  # JSONL lines end at \n only; a \r before it stays in the line
+    lines = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
+def _rewrite_jsonl(text: str, where: Sequence[int], field_name: str, cleaned: dict[int, str]) -> list[str]:
+    """The text with the lines of the cleaned items replaced (decoded again: only those)."""
+    if not cleaned:
+        return [text]
+    lines = jsonl_lines(text)
+    for i, new in cleaned.items():
+        line = lines[where[i]]
+        obj, _ = jsonl_item(line, field_name)
+        assert obj is not None  # it was an item
+        lines[where[i]] = json.dumps({**obj, field_name: new}, ensure_ascii=False) + line_ending(line)
+    return ["".join(lines)]
+
+
+def _csv_items(chunk: Chunk, fields: bool) -> Items:
+    """A row with as many cells as the header is an item; another is named and copied as it is."""
+    header, name = chunk.header, chunk.field_name
+    col = header.index(name)
+    texts, numbers, others, errors, where = [], [], [], [], []
+    for n, row in enumerate(chunk.units):
+        number = chunk.first + n
+        if len(row) != len(header):
+            errors.append(f"{chunk.path}:{number}: {len(row)} cells under {len(header)} columns")
+            continue
+        texts.append(row[col])
+        numbers.append(number)
+        where.append(n)
+        if fields:
+            others.append({k: v for k, v in zip(header, row, strict=True) if k != name})
+    return Items(texts, numbers, others if fields else None, errors, partial(_rewrite_csv, chunk, col, where))
+
+
+def _rewrite_csv(chunk: Chunk, col: int, where: list[int], cleaned: dict[int, str]) -> list[str]:
+    rows = [chunk.header] if chunk.first == 2 else []  # the cleaned copy keeps its header
+    rows.extend(chunk.units)
+    skip = len(rows) - len(chunk.units)
+    for i, new in cleaned.items():
+        row = rows[skip + where[i]]
+        rows[skip + where[i]] = [*row[:col], new, *row[col + 1 :]]
+    return [csv_text(rows, chunk.ending)]
+
+
+_UNDECODABLE = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, kept by surrogateescape

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from moderation import batch
+from moderation import Moderator, batch
 from moderation.cli import main
 
 
@@ -210,3 +210,78 @@ def test_parallel_run_prints_no_worker_noise(tree: Path) -> None:
     done = subprocess.run([*cli, "check", str(tree), "--field", "body", "--jobs", "2"], capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 1 and "Traceback" not in done.stderr
+
+
+def _with_lines(path: Path, changed: dict[int, str]) -> list[str]:
+    """Forty JSONL items (every fifth flagged), some lines changed; returns the lines written."""
+    lines = [f'{{"id": {n}, "text": "{"shit" if n % 5 == 0 else "fine"} {n}"}}\n' for n in range(1, 41)]
+    for n, line in changed.items():
+        lines[n - 1] = line
+    path.write_bytes("".join(lines).encode())
+    return lines
+
+
+def _named(r: Result, path: Path) -> list[int]:
+    return [int(line.removeprefix(f"moderation: {path}:").split(":")[0]) for line in r.stderr.splitlines()
+            if line.startswith(f"moderation: {path}:")]
+
+
+def test_lines_whole_only_when_joined_are_named_not_merged(tmp_path: Path) -> None:
+    # Read as one JSON array, these three lines would make two good objects and one: three items for three lines.
+    bad = {20: '{"text": "a"}, {"text": "b"}\n', 21: '{"text": "c", "x": [[1\n', 22: '2]]}\n'}
+    path = tmp_path / "items.jsonl"
+    lines = _with_lines(path, bad)
+    r = run(str(path), "--in-place", "--format", "jsonl")
+    assert r.exit_code == 2 and _named(r, path) == [20, 21, 22]
+    assert [rec["line"] for rec in jsonl(r)] == [n for n in range(1, 41) if n not in bad]
+    written = path.read_bytes().decode().splitlines(keepends=True)
+    assert written[19:22] == lines[19:22]  # as they were
+    assert written[14] == '{"id": 15, "text": "s*** 15"}\n' and written[15] == lines[15]
+
+
+def test_a_bad_line_in_a_block_is_named_and_kept_byte_for_byte(tmp_path: Path) -> None:
+    path = tmp_path / "items.jsonl"
+    lines = _with_lines(path, {12: '{"id": 12, "text": "sh1t, cut\n', 30: "\n",
+                               31: '  {"id": 31, "text": "indented shit"}\r\n'})
+    r = run(str(path), "--in-place", "--format", "jsonl")
+    assert r.exit_code == 2 and _named(r, path) == [12]
+    assert "items.jsonl:12: not JSON (Invalid control character at at column 30)" in r.stderr  # as line by line
+    assert [rec["line"] for rec in jsonl(r)] == [n for n in range(1, 41) if n not in (12, 30)]
+    written = path.read_bytes().decode().splitlines(keepends=True)
+    assert written[11] == lines[11] and written[29] == "\n"
+    assert written[30] == '{"id": 31, "text": "indented s***"}\r\n' and written[9] == '{"id": 10, "text": "s*** 10"}\n'
+
+
+def test_lines_read_at_once_or_one_by_one_give_the_same_items(monkeypatch: pytest.MonkeyPatch) -> None:
+    from moderation.documents import Chunk, items_of
+
+    body = ('{"id": 1, "text": "shit", "tags": ["a"]}\r\n{"text": "caf\\u00e9", "id": 2}\n'
+            '{"text": "x", "text": "dup"}\n{"n": {"text": 1}, "text": "last"}')
+    chunk = Chunk("p.jsonl", "jsonl", 1, [("\ufeff" + body).encode()], "text")  # a first chunk: its BOM goes
+    at_once = items_of(chunk, fields=True)
+    monkeypatch.setattr("moderation.documents._decode_all", lambda text, field_name: None)
+    one_by_one = items_of(chunk, fields=True)
+    assert at_once.texts == one_by_one.texts == ["shit", "café", "dup", "last"]
+    assert list(at_once.numbers or ()) == list(one_by_one.numbers or ()) == [1, 2, 3, 4]
+    assert at_once.fields == one_by_one.fields == [{"id": 1, "tags": ["a"]}, {"id": 2}, {}, {"n": {"text": 1}}]
+    cleaned = {0: "s***", 3: "l***"}
+    assert at_once.rewrite(cleaned) == one_by_one.rewrite(cleaned) == [
+        '{"id": 1, "text": "s***", "tags": ["a"]}\r\n{"text": "caf\\u00e9", "id": 2}\n'
+        '{"text": "x", "text": "dup"}\n{"n": {"text": 1}, "text": "l***"}']
+
+
+def test_json_records_are_the_bytes_render_writes(moderator: Moderator) -> None:
+    from moderation.report import records, render
+
+    texts = ["fine", 'q"uo\\te\n\t\u2028 é', "shit", "", "}, {"]
+    fields: list[dict[str, object]] = [{"id": 1}, {}, {"id": "}, {", "n": [{"a": 1}, {"b": 2.5}]},
+                                       {"x": None, "y": [True, "\", \""]}, {"é": "\u0000"}]
+    flagged = {i: r for i, r in enumerate(moderator.check_many(texts)) if r.matches}
+    assert list(flagged) == [2]
+    expected = [render("jsonl", "dir/a \"b\".jsonl", 10 + i, text, result, fields[i], False)[0]
+                for i, (text, result) in enumerate(zip(texts, moderator.check_many(texts), strict=True))]
+    clean = moderator.check("")
+    assert records('dir/a "b".jsonl', range(10, 15), texts, fields, flagged, clean) == expected
+    assert records('dir/a "b".jsonl', range(10, 15), texts, fields[:1] * 5, flagged, clean)[0] == expected[0]
+    whole = records("a.md", None, ["fine"], None, {}, clean)
+    assert whole == render("jsonl", "a.md", None, "fine", moderator.check("fine"), None, False)
