@@ -27,7 +27,7 @@ def render(fmt: str, path: str, line: int | None, text: str, result: Result, fie
     if fields:
         record["fields"] = fields
     record.update(result.to_dict())
-    return [json.dumps(record, ensure_ascii=False)]
+    return [_encode(record)]
 
 
 def records(path: str, numbers: Sequence[int] | None, texts: list[str], fields: list[dict[str, Any]] | None,

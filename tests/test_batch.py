@@ -12,6 +12,7 @@ from click.testing import CliRunner, Result
 
 from moderation import Moderator, batch
 from moderation.cli import main
+from moderation.engine import Result as Checked
 
 
 def run(*args: str, input: str | None = None) -> Result:
@@ -270,18 +271,27 @@ def test_lines_read_at_once_or_one_by_one_give_the_same_items(monkeypatch: pytes
         '{"text": "x", "text": "dup"}\n{"n": {"text": 1}, "text": "l***"}']
 
 
-def test_json_records_are_the_bytes_render_writes(moderator: Moderator) -> None:
-    from moderation.report import records, render
+def test_json_records_are_the_result_schema_dumped_with_the_location(moderator: Moderator) -> None:
+    from moderation.report import records
+
+    def dumped(path: str, line: int | None, fields: dict[str, object], result: Checked) -> str:
+        record: dict[str, object] = {"path": path}
+        if line is not None:
+            record["line"] = line
+        if fields:
+            record["fields"] = fields
+        return json.dumps(record | result.to_dict(), ensure_ascii=False)
 
     texts = ["fine", 'q"uo\\te\n\t\u2028 é', "shit", "", "}, {"]
     fields: list[dict[str, object]] = [{"id": 1}, {}, {"id": "}, {", "n": [{"a": 1}, {"b": 2.5}]},
                                        {"x": None, "y": [True, "\", \""]}, {"é": "\u0000"}]
-    flagged = {i: r for i, r in enumerate(moderator.check_many(texts)) if r.matches}
+    results = moderator.check_many(texts)
+    flagged = {i: r for i, r in enumerate(results) if r.matches}
     assert list(flagged) == [2]
-    expected = [render("jsonl", "dir/a \"b\".jsonl", 10 + i, text, result, fields[i], False)[0]
-                for i, (text, result) in enumerate(zip(texts, moderator.check_many(texts), strict=True))]
+    path = 'dir/a "b".jsonl'
     clean = moderator.check("")
-    assert records('dir/a "b".jsonl', range(10, 15), texts, fields, flagged, clean) == expected
-    assert records('dir/a "b".jsonl', range(10, 15), texts, fields[:1] * 5, flagged, clean)[0] == expected[0]
-    whole = records("a.md", None, ["fine"], None, {}, clean)
-    assert whole == render("jsonl", "a.md", None, "fine", moderator.check("fine"), None, False)
+    assert records(path, range(10, 15), texts, fields, flagged, clean) == [
+        dumped(path, 10 + i, fields[i], result) for i, result in enumerate(results)]
+    assert records(path, range(10, 15), texts, [{"id": 1}] * 5, flagged, clean)[0] == dumped(path, 10, {"id": 1},
+                                                                                             results[0])
+    assert records("a.md", None, ["fine"], None, {}, clean) == [dumped("a.md", None, {}, moderator.check("fine"))]
