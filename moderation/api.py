@@ -246,8 +246,8 @@ def _policy_for(policy: str | None, content_type: str) -> None:
 def _run(text: str, policy: str | None, content_type: str, unit: str) -> dict[str, Any]:
     with _refusals():
         result = _service().live.moderator.check(text, policy=policy, content_type=content_type)
-    for m in result.matches:
-        metrics.matched(m.category)
+    if result.matches:
+        metrics.matched([m.category for m in result.matches])
     return _with_offsets(text, result, unit)
 
 

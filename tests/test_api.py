@@ -11,8 +11,10 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from prometheus_client.parser import text_string_to_metric_families
 from werkzeug.test import TestResponse
 
+from moderation import metrics
 from moderation.api import create_app
 
 
@@ -156,12 +158,38 @@ def test_metrics_can_require_a_key(monkeypatch: pytest.MonkeyPatch) -> None:
     assert client.get("/metrics", headers={"Authorization": "Bearer k"}).status_code == 200
 
 
-def test_metrics_count_requests_and_matches(client: FlaskClient) -> None:
-    client.post("/v1/check", json={"text": "you faggot"})
+def samples(client: FlaskClient) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
     text = client.get("/metrics").get_data(as_text=True)
-    assert 'moderation_requests_total{route="/v1/check",status="200"}' in text
-    assert 'moderation_matches_total{category="slur"}' in text
-    assert "moderation_request_duration_seconds_bucket" in text
+    return {(s.name, frozenset(s.labels.items())): s.value
+            for family in text_string_to_metric_families(text) for s in family.samples}
+
+
+def grew(before: dict[Any, float], after: dict[Any, float], name: str, **labels: str) -> float:
+    key = (name, frozenset(labels.items()))
+    return after.get(key, 0.0) - before.get(key, 0.0)
+
+
+def test_metrics_count_requests_and_matches(client: FlaskClient) -> None:
+    before = samples(client)
+    for _ in range(3):
+        client.post("/v1/check", json={"text": "you faggot, f**k"})
+    after = samples(client)
+    assert grew(before, after, "moderation_requests_total", route="/v1/check", status="200") == 3
+    assert grew(before, after, "moderation_request_duration_seconds_count", route="/v1/check") == 3
+    assert grew(before, after, "moderation_request_duration_seconds_bucket", route="/v1/check", le="+Inf") == 3
+    assert 0 < grew(before, after, "moderation_request_duration_seconds_sum", route="/v1/check") < 3
+    assert grew(before, after, "moderation_matches_total", category="slur") == 3
+    assert grew(before, after, "moderation_matches_total", category="profanity") == 3
+
+
+def test_latency_on_a_bound_counts_in_that_bucket(client: FlaskClient) -> None:
+    before = samples(client)
+    metrics.observe("/test", 200, 0.001)  # as Histogram.observe: a value counts where value <= le
+    after = samples(client)
+    bucket = "moderation_request_duration_seconds_bucket"
+    assert grew(before, after, bucket, route="/test", le="0.0005") == 0
+    assert grew(before, after, bucket, route="/test", le="0.001") == 1
+    assert grew(before, after, bucket, route="/test", le="+Inf") == 1
 
 
 def test_docs_and_openapi(client: FlaskClient) -> None:

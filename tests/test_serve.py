@@ -1,5 +1,6 @@
 """`moderation serve` for real: gunicorn, the JSON access log with the request id, metrics summed
-over two workers, and a graceful stop on SIGTERM."""
+over two workers (each writes its counts within a second, and at exit), and a graceful stop on
+SIGTERM."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+
+from prometheus_client import CollectorRegistry, generate_latest, multiprocess
 
 
 def free_port() -> int:
@@ -49,11 +52,19 @@ def test_serve(tmp_path: Path) -> None:
         assert result["matches"][0]["term"] == "fuck"
         for _ in range(10):
             request(port, "/healthz")
-        metrics = request(port, "/metrics").decode()
-        assert 'moderation_requests_total{route="/healthz",status="200"} 11.0' in metrics  # all workers
+        healthz = 'moderation_requests_total{route="/healthz",status="200"} 11.0'
+        while healthz not in (metrics := request(port, "/metrics").decode()):  # all workers, within a second
+            assert time.time() < deadline + 5, metrics
+            time.sleep(0.2)
+        for _ in range(5):
+            request(port, "/v1/check", {"text": "fine"})
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=40) == 0
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry, path=env["PROMETHEUS_MULTIPROC_DIR"])  # type: ignore[no-untyped-call]
+    after = generate_latest(registry).decode()  # the counts of the last second were written at exit
+    assert 'moderation_requests_total{route="/v1/check",status="200"} 6.0' in after
     lines = [json.loads(ln) for ln in log.read_text().splitlines() if ln.startswith("{")]
     check = next(ln for ln in lines if ln["path"] == "/v1/check")
     assert (check["request_id"], check["method"], check["status"]) == ("req-42", "POST", 200)
