@@ -14,15 +14,16 @@ Settings come from defaults, then the environment (MODERATION_*), then `config` 
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, current_app, jsonify, request
+from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
 from moderation import metrics
@@ -46,9 +47,11 @@ DEFAULTS: dict[str, Any] = {
     "API_KEYS_FILE": None,
     "METRICS_REQUIRE_KEY": False,
 }
-CHECK_FIELDS = {"text", "policy", "content_type", "offsets"}
-BATCH_FIELDS = {"items", "policy", "content_type", "offsets"}
-ITEM_FIELDS = {"id", "text", "policy", "content_type"}
+CHECK_FIELDS = frozenset({"text", "policy", "content_type", "offsets"})
+BATCH_FIELDS = frozenset({"items", "policy", "content_type", "offsets"})
+ITEM_FIELDS = frozenset({"id", "text", "policy", "content_type"})
+# What jsonify writes outside debug mode, without its per-call encoder set-up and app lookup.
+_ENCODER = json.JSONEncoder(separators=(",", ":"))
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -61,10 +64,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     max_body, max_text, max_items = (_positive(settings, k) for k in ("MAX_BODY_BYTES", "MAX_TEXT_CHARS",
                                                                         "MAX_BATCH_ITEMS"))
     app.config["MAX_CONTENT_LENGTH"] = max_body  # bodies without Content-Length
-    app.json.sort_keys = False  # type: ignore[attr-defined]  # the contract's order, and less work
     keys = _load_keys(settings["API_KEYS"], settings["API_KEYS_FILE"])
     document = spec(max_text, max_items, with_keys=bool(keys))
-    app.extensions["moderation"] = Service(
+    service = app.extensions["moderation"] = Service(
         live=LiveModerator(settings["CONFIG"], _positive(settings, "RELOAD_INTERVAL", float, zero=True),
                            on_reload=metrics.on_reload),
         keys=keys,
@@ -75,8 +77,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         openapi=document,
         docs=docs_page(document),
     )
-    _register(app)
-    service: Service = app.extensions["moderation"]
+    _register(app, service)
     app.wsgi_app = Edge(app.wsgi_app, max_body=service.max_body, keys=service.keys,  # type: ignore[method-assign]
                         metrics_need_key=service.metrics_need_key,
                         routes=frozenset(r.rule for r in app.url_map.iter_rules()))
@@ -95,11 +96,6 @@ class Service:
     metrics_need_key: bool
     openapi: dict[str, Any]
     docs: str
-
-
-def _service() -> Service:
-    service: Service = current_app.extensions["moderation"]
-    return service
 
 
 def _env_value(value: str) -> Any:
@@ -141,18 +137,16 @@ def _load_keys(inline: Any, file: Any) -> tuple[bytes, ...]:
 # -- the pieces every request goes through ---------------------------------------------------
 
 
-def _register(app: Flask) -> None:
+def _register(app: Flask, service: Service) -> None:
     app.register_error_handler(Problem, problem_response)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _crash)
-    app.add_url_rule("/v1/check", view_func=check, methods=["POST"])
-    app.add_url_rule("/v1/check/batch", view_func=check_batch, methods=["POST"])
-    app.add_url_rule("/v1/policies", view_func=policies, methods=["GET"])
-    app.add_url_rule("/healthz", view_func=healthz, methods=["GET"])
-    app.add_url_rule("/readyz", view_func=readyz, methods=["GET"])
-    app.add_url_rule("/metrics", view_func=metrics_view, methods=["GET"])
-    app.add_url_rule("/openapi.json", view_func=openapi_view, methods=["GET"])
-    app.add_url_rule("/docs", view_func=docs_view, methods=["GET"])
+    views: list[tuple[str, str, Callable[..., Response]]] = [
+        ("/v1/check", "POST", check), ("/v1/check/batch", "POST", check_batch), ("/v1/policies", "GET", policies),
+        ("/healthz", "GET", healthz), ("/readyz", "GET", readyz), ("/metrics", "GET", metrics_view),
+        ("/openapi.json", "GET", openapi_view), ("/docs", "GET", docs_view)]
+    for rule, method, view in views:  # each view gets the service as its argument, not from current_app
+        app.add_url_rule(rule, view.__name__, partial(view, service), methods=[method])
 
 
 def _http_error(error: HTTPException) -> Response:
@@ -181,7 +175,7 @@ def _crash(error: Exception) -> Response:
 # -- reading requests --------------------------------------------------------------------------
 
 
-def _body(allowed: set[str]) -> dict[str, Any]:
+def _body(allowed: frozenset[str]) -> dict[str, Any]:
     if request.mimetype != "application/json":
         raise Problem(415, f"send the body as application/json, not {request.mimetype or 'no content type'}")
     data = request.get_json(silent=True)
@@ -193,10 +187,11 @@ def _body(allowed: set[str]) -> dict[str, Any]:
     return data
 
 
-def _known_fields(data: Mapping[str, Any], allowed: set[str], where: str = "") -> None:
+def _known_fields(data: Mapping[str, Any], allowed: frozenset[str], where: str = "") -> None:
+    if data.keys() <= allowed:
+        return
     unknown = sorted(set(data) - allowed)
-    if unknown:
-        raise Problem(400, f"{where}unknown field(s) {', '.join(unknown)}; expected {', '.join(sorted(allowed))}")
+    raise Problem(400, f"{where}unknown field(s) {', '.join(unknown)}; expected {', '.join(sorted(allowed))}")
 
 
 def _field(data: Mapping[str, Any], name: str, default: Any, *, where: str = "") -> Any:
@@ -208,13 +203,12 @@ def _field(data: Mapping[str, Any], name: str, default: Any, *, where: str = "")
     return value
 
 
-def _text(data: Mapping[str, Any], where: str = "") -> str:
+def _text(data: Mapping[str, Any], limit: int, where: str = "") -> str:
     if "text" not in data:
         raise Problem(400, f"{where}text is required")
     text = data["text"]
     if not isinstance(text, str):
         raise Problem(400, f"{where}text must be a string, not {type(text).__name__}")
-    limit = _service().max_text
     if len(text) > limit:
         raise Problem(413, f"{where}text is {len(text)} characters; the limit is {limit}. Split it.")
     return text
@@ -227,25 +221,23 @@ def _offsets(data: Mapping[str, Any]) -> str:
     return unit
 
 
-@contextmanager
-def _refusals() -> Iterator[None]:
-    """The engine's refusals as problems: an unknown policy is 404, a content type it cannot read 422."""
+def _refusal(error: UnknownPolicyError | UnsupportedContentTypeError) -> Problem:
+    """An engine refusal as a problem: an unknown policy is 404, a content type it cannot read 422."""
+    return Problem(404 if isinstance(error, UnknownPolicyError) else 422, str(error))
+
+
+def _policy_for(service: Service, policy: str | None, content_type: str) -> None:
     try:
-        yield
-    except UnknownPolicyError as e:
-        raise Problem(404, str(e)) from None
-    except UnsupportedContentTypeError as e:
-        raise Problem(422, str(e)) from None
+        service.live.moderator.policy_for(policy, content_type)
+    except (UnknownPolicyError, UnsupportedContentTypeError) as e:
+        raise _refusal(e) from None
 
 
-def _policy_for(policy: str | None, content_type: str) -> None:
-    with _refusals():
-        _service().live.moderator.policy_for(policy, content_type)
-
-
-def _run(text: str, policy: str | None, content_type: str, unit: str) -> dict[str, Any]:
-    with _refusals():
-        result = _service().live.moderator.check(text, policy=policy, content_type=content_type)
+def _run(service: Service, text: str, policy: str | None, content_type: str, unit: str) -> dict[str, Any]:
+    try:
+        result = service.live.moderator.check(text, policy=policy, content_type=content_type)
+    except (UnknownPolicyError, UnsupportedContentTypeError) as e:
+        raise _refusal(e) from None
     if result.matches:
         metrics.matched([m.category for m in result.matches])
     return _with_offsets(text, result, unit)
@@ -261,78 +253,82 @@ def _with_offsets(text: str, result: Result, unit: str) -> dict[str, Any]:
     return body
 
 
-# -- the views -----------------------------------------------------------------------------------
+def _json(body: Any) -> Response:
+    return Response(_ENCODER.encode(body) + "\n", mimetype="application/json")
 
 
-def check() -> Response:
+# -- the views: each gets the Service as its first argument (see _register) -----------------------
+
+
+def check(service: Service) -> Response:
     data = _body(CHECK_FIELDS)
-    text = _text(data)
-    return jsonify(_run(text, _field(data, "policy", None), _field(data, "content_type", "text/plain"),
-                        _offsets(data)))
+    text = _text(data, service.max_text)
+    return _json(_run(service, text, _field(data, "policy", None), _field(data, "content_type", "text/plain"),
+                      _offsets(data)))
 
 
-def check_batch() -> Response:
+def check_batch(service: Service) -> Response:
     data = _body(BATCH_FIELDS)
     items = data.get("items")
     if not isinstance(items, list):
         raise Problem(400, "items is required: a list of {\"id\": ..., \"text\": ...}")
-    limit = _service().max_items
+    limit = service.max_items
     if len(items) > limit:
         raise Problem(413, f"the batch has {len(items)} items; the limit is {limit}. Send several batches.")
     policy = _field(data, "policy", None)
     content_type = _field(data, "content_type", "text/plain")
     unit = _offsets(data)
-    _policy_for(policy, content_type)  # batch-wide defaults fail the batch, not each item
+    _policy_for(service, policy, content_type)  # batch-wide defaults fail the batch, not each item
     results = []
     for n, item in enumerate(items):
         item_id = item.get("id") if isinstance(item, dict) else None
         try:
-            results.append({"id": item_id, **_item(item, n, policy, content_type, unit)})
+            results.append({"id": item_id, **_item(service, item, n, policy, content_type, unit)})
         except Problem as p:
             results.append({"id": item_id, "error": p.body()})
-    return jsonify({"results": results})
+    return _json({"results": results})
 
 
-def _item(item: Any, n: int, policy: str | None, content_type: str, unit: str) -> dict[str, Any]:
+def _item(service: Service, item: Any, n: int, policy: str | None, content_type: str, unit: str) -> dict[str, Any]:
     where = f"items[{n}]."
     if not isinstance(item, dict):
         raise Problem(400, f"items[{n}] must be an object with a text")
     _known_fields(item, ITEM_FIELDS, where)
     if not isinstance(item.get("id"), (str, int, type(None))) or isinstance(item.get("id"), bool):
         raise Problem(400, f"{where}id must be a string or a number")
-    text = _text(item, where)
-    return _run(text, _field(item, "policy", policy, where=where),
+    text = _text(item, service.max_text, where)
+    return _run(service, text, _field(item, "policy", policy, where=where),
                 _field(item, "content_type", content_type, where=where), unit)
 
 
-def policies() -> Response:
-    moderator = _service().live.moderator
+def policies(service: Service) -> Response:
+    moderator = service.live.moderator
     found = [{"name": name, "default": name == moderator.config.default_policy,
               "categories": list(p.categories), "min_severity": p.min_severity, "review_at": p.review_at,
               "block_at": p.block_at, "mask": p.mask.rule, "masks": {c: r.rule for c, r in p.masks.items()}}
              for name, p in moderator.policies.items()]
-    return jsonify({"policies": found, "default": moderator.config.default_policy, "version": moderator.version})
+    return _json({"policies": found, "default": moderator.config.default_policy, "version": moderator.version})
 
 
-def healthz() -> Response:
-    return jsonify({"status": "ok"})
+def healthz(service: Service) -> Response:
+    return _json({"status": "ok"})
 
 
-def readyz() -> Response:
-    live = _service().live
+def readyz(service: Service) -> Response:
+    live = service.live
     moderator = live.moderator
-    return jsonify({"ready": True, "version": moderator.version,
-                    "reload": {"ok": live.error is None, "error": live.error, "reloads": live.reloads}})
+    return _json({"ready": True, "version": moderator.version,
+                  "reload": {"ok": live.error is None, "error": live.error, "reloads": live.reloads}})
 
 
-def metrics_view() -> Response:
+def metrics_view(service: Service) -> Response:
     body, content_type = metrics.render()
     return Response(body, content_type=content_type)
 
 
-def openapi_view() -> Response:
-    return jsonify(_service().openapi)
+def openapi_view(service: Service) -> Response:
+    return _json(service.openapi)
 
 
-def docs_view() -> Response:
-    return Response(_service().docs, mimetype="text/html")
+def docs_view(service: Service) -> Response:
+    return Response(service.docs, mimetype="text/html")
