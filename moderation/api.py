@@ -23,7 +23,7 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from moderation import metrics
@@ -63,7 +63,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     settings = {k: app.config[k] for k in DEFAULTS}
     max_body, max_text, max_items = (_positive(settings, k) for k in ("MAX_BODY_BYTES", "MAX_TEXT_CHARS",
                                                                         "MAX_BATCH_ITEMS"))
-    app.config["MAX_CONTENT_LENGTH"] = max_body  # bodies without Content-Length
     keys = _load_keys(settings["API_KEYS"], settings["API_KEYS_FILE"])
     document = spec(max_text, max_items, with_keys=bool(keys))
     service = app.extensions["moderation"] = Service(
@@ -158,8 +157,6 @@ def _http_error(error: HTTPException) -> Response:
     elif status == 405:
         detail = f"{request.method} is not allowed on {request.path}; use {allowed}"
         headers["Allow"] = allowed
-    elif status == 413:
-        detail = f"the body is over the limit of {current_app.config['MAX_CONTENT_LENGTH']} bytes"
     else:
         detail = error.description or HTTPStatus(status).phrase
     return problem_response(Problem(status, detail, headers))

@@ -1,5 +1,6 @@
 """What every request goes through, as a WSGI middleware in front of Flask: a request id, the
-body limit (decided from Content-Length, before a byte is read), the API key, and the metrics.
+body limit (decided from Content-Length, before a byte is read; a chunked body is read up to
+the limit here), the API key, and the metrics.
 
 Kept out of Flask's hooks because it runs on every request and plain WSGI costs less.
 """
@@ -7,6 +8,7 @@ Kept out of Flask's hooks because it runs on every request and plain WSGI costs 
 from __future__ import annotations
 
 import hmac
+import io
 import json
 import os
 import time
@@ -19,6 +21,7 @@ from moderation.problems import PROBLEM_JSON, problem_body
 REQUEST_ID = "moderation.request_id"  # the environ key views and error handlers read it from
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+Refusal = tuple[int, str, list[tuple[str, str]]]
 
 
 class Edge:
@@ -34,8 +37,8 @@ class Edge:
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
-        rid = environ.get("HTTP_X_REQUEST_ID", "")
-        if not (0 < len(rid) <= 128 and rid.isprintable()):
+        rid = environ.get("HTTP_X_REQUEST_ID")
+        if not (rid and len(rid) <= 128 and rid.isprintable()):
             rid = os.urandom(16).hex()
         environ[REQUEST_ID] = rid
         status: list[int] = []
@@ -58,13 +61,29 @@ class Edge:
                         time.perf_counter() - started)
         return body
 
-    def _refusal(self, environ: dict[str, Any]) -> tuple[int, str, list[tuple[str, str]]] | None:
+    def _refusal(self, environ: dict[str, Any]) -> Refusal | None:
         length = environ.get("CONTENT_LENGTH")
         if length and length.isdigit() and int(length) > self.max_body:
             return 413, (f"the body is {length} bytes; the limit is {self.max_body}. "
                          "Split the text or send fewer batch items."), []
-        if not self.keys:
-            return None
+        if self.keys:
+            refusal = self._key_refusal(environ)
+            if refusal is not None:
+                return refusal
+        if not length and environ.get("HTTP_TRANSFER_ENCODING") and "wsgi.input_terminated" in environ:
+            return self._read_chunked(environ)
+        return None
+
+    def _read_chunked(self, environ: dict[str, Any]) -> Refusal | None:
+        """A body without a Content-Length: read up to the limit, then hand it on with its length."""
+        body = environ["wsgi.input"].read(self.max_body + 1)
+        if len(body) > self.max_body:
+            return 413, (f"the body is over the limit of {self.max_body} bytes. "
+                         "Split the text or send fewer batch items."), []
+        environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(body), str(len(body))
+        return None
+
+    def _key_refusal(self, environ: dict[str, Any]) -> Refusal | None:
         path = environ.get("PATH_INFO", "")
         if not (path.startswith("/v1/") or (path == "/metrics" and self.metrics_need_key)):
             return None

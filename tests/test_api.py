@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import time
@@ -112,6 +113,16 @@ def test_body_limit_is_decided_from_the_headers(client: FlaskClient) -> None:
     r = client.post("/v1/check", data=b"{}", content_type="application/json",
                     environ_overrides={"CONTENT_LENGTH": "999999"})
     assert_problem(r, 413, "limit is 20000")
+
+
+def test_a_chunked_body_is_read_up_to_the_limit(client: FlaskClient) -> None:
+    def chunked(body: bytes) -> TestResponse:
+        return client.post("/v1/check", input_stream=io.BytesIO(body), content_type="application/json",
+                           headers={"Transfer-Encoding": "chunked"},
+                           environ_overrides={"wsgi.input_terminated": True, "CONTENT_LENGTH": ""})
+
+    assert_problem(chunked(b'{"text": "' + b"a" * 30_000 + b'"}'), 413, "over the limit of 20000 bytes")
+    assert chunked(b'{"text": "f**k"}').get_json()["flagged"] is True
 
 
 def test_a_crash_is_a_500_problem_without_a_trace(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
