@@ -18,12 +18,20 @@ from typing import Any
 
 from gunicorn.glogging import Logger
 
+
+def _remove_made_folder(folder: str, master: int) -> None:
+    """Workers inherit atexit handlers: only the master, at its exit, removes the folder it made
+    (a worker leaving on a HUP would otherwise take it from the workers that replace it)."""
+    if os.getpid() == master:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 # Metrics from every worker, added up at /metrics (prometheus-client multiprocess mode). Set
 # before any worker imports prometheus_client.
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     _metrics_dir = tempfile.mkdtemp(prefix="moderation-metrics-")
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir
-    atexit.register(shutil.rmtree, _metrics_dir, True)
+    atexit.register(_remove_made_folder, _metrics_dir, os.getpid())
 os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
 
 bind = os.environ.get("MODERATION_BIND", "0.0.0.0:8000")

@@ -31,36 +31,46 @@ def request(port: int, path: str, body: dict[str, object] | None = None, rid: st
         return bytes(r.read())
 
 
-def test_serve(tmp_path: Path) -> None:
+def serve(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """`moderation serve` with two workers, once it answers."""
     port = free_port()
-    log = tmp_path / "serve.log"
-    env = dict(os.environ, PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"))
     cli = [sys.executable, "-c", "from moderation.cli import main; main()"]
     with log.open("w") as out:
         proc = subprocess.Popen([*cli, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
                                 stdout=out, stderr=subprocess.STDOUT, env=env)
+    deadline = time.time() + 30
+    while True:
+        try:
+            request(port, "/healthz")
+            return proc, port
+        except OSError:
+            assert time.time() < deadline and proc.poll() is None, log.read_text()
+            time.sleep(0.2)
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=40) == 0
+
+
+def test_serve(tmp_path: Path) -> None:
+    log = tmp_path / "serve.log"
+    env = dict(os.environ, PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"))
+    proc, port = serve(env, log)
     try:
-        deadline = time.time() + 30
-        while True:
-            try:
-                request(port, "/healthz")
-                break
-            except OSError:
-                assert time.time() < deadline, log.read_text()
-                time.sleep(0.2)
         result = json.loads(request(port, "/v1/check", {"text": "f**k"}, rid="req-42"))
         assert result["matches"][0]["term"] == "fuck"
         for _ in range(10):
             request(port, "/healthz")
         healthz = 'moderation_requests_total{route="/healthz",status="200"} 11.0'
+        deadline = time.time() + 5
         while healthz not in (metrics := request(port, "/metrics").decode()):  # all workers, within a second
-            assert time.time() < deadline + 5, metrics
+            assert time.time() < deadline, metrics
             time.sleep(0.2)
         for _ in range(5):
             request(port, "/v1/check", {"text": "fine"})
     finally:
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=40) == 0
+        stop(proc)
     registry = CollectorRegistry()
     multiprocess.MultiProcessCollector(registry, path=env["PROMETHEUS_MULTIPROC_DIR"])  # type: ignore[no-untyped-call]
     after = generate_latest(registry).decode()  # the counts of the last second were written at exit
@@ -68,3 +78,22 @@ def test_serve(tmp_path: Path) -> None:
     lines = [json.loads(ln) for ln in log.read_text().splitlines() if ln.startswith("{")]
     check = next(ln for ln in lines if ln["path"] == "/v1/check")
     assert (check["request_id"], check["method"], check["status"]) == ("req-42", "POST", 200)
+
+
+def test_workers_replaced_on_hup_keep_the_metrics_folder(tmp_path: Path) -> None:
+    # Without PROMETHEUS_MULTIPROC_DIR the master makes a folder; a worker leaving must not remove it.
+    log = tmp_path / "serve.log"
+    env = {k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
+    proc, port = serve(env, log)
+    try:
+        proc.send_signal(signal.SIGHUP)
+        deadline = time.time() + 30
+        while log.read_text().count("Worker exiting") < 2:
+            assert time.time() < deadline and proc.poll() is None, log.read_text()
+            time.sleep(0.2)
+        for _ in range(10):
+            assert json.loads(request(port, "/v1/check", {"text": "f**k"}))["flagged"] is True
+        assert b"moderation_requests_total" in request(port, "/metrics")
+        assert proc.poll() is None, log.read_text()
+    finally:
+        stop(proc)
