@@ -1,22 +1,31 @@
 """The visible text of HTML, as a browser's tokenizer reads it (WHATWG HTML, section 13.2.5).
 
-Checked: text nodes, the text of <title> and <textarea>, and the attributes people read or hear
-(alt, title, aria-label, placeholder), each attribute as a block of its own after the text.
-Not checked: tags, other attributes (href, src, class, id...), comments, doctypes, and the
-contents of script, style, template, iframe, noembed and noframes. Character references are
-decoded; inline tags join the text around them (`f<b>u</b>ck`); block tags, <br> and table
-cells separate it. Nothing here raises: a stray `<` is text, a tag cut off by the end of the
-input is dropped, an unclosed comment runs to the end, as in a browser.
+Checked: text nodes and the attributes people read or hear (alt, title, aria-label,
+placeholder), each attribute as a block of its own after the text. Not checked: tags, other
+attributes (href, src, class, id...), comments, doctypes, and the contents of script, style,
+template, iframe, noembed and noframes. Character references are decoded; inline tags join the
+text around them (`f<b>u</b>ck`); block tags, <br> and table cells separate it. Nothing here
+raises: a stray `<` is text, a tag cut off by the end of the input is dropped, an unclosed
+comment or script runs to the end, as in a browser. White space is read as written, as in plain
+text. (Unlike a browser, tags inside <title> and <textarea> are read as tags, not as text.)
+
+Speed: the source is split by one regular expression into text and tags (and the texts that
+hold `&` around their character references), each token is read once per distinct spelling
+(`<p>`, `</a>`, `&amp;` repeat), and the map back to the source is only worked out when
+something is found.
 """
 
 from __future__ import annotations
 
 import html
+import itertools
+import operator
 import re
+from collections.abc import Iterator
 from functools import partial
 from html.entities import html5
 
-from moderation.markup.visible import Builder, Visible
+from moderation.markup.visible import SEPARATOR, Pieces, Visible
 
 # Elements that start a new line or box, so their text never runs into the text around them.
 BLOCKS = frozenset((
@@ -28,155 +37,211 @@ BLOCKS = frozenset((
     "pre", "section", "select", "summary", "table", "tbody", "td", "textarea", "tfoot", "th",
     "thead", "title", "tr", "ul", "video",
 ))
-HIDDEN = frozenset(["script", "style", "template", "iframe", "noembed", "noframes"])  # contents not shown
-TEXT_ONLY = frozenset(("title", "textarea"))  # contents are text, with character references
-CODE = frozenset(["pre", "code", "kbd", "samp"])  # skipped when a policy does not check code
+HIDDEN = ("script", "style", "template", "iframe", "noembed", "noframes")  # contents not shown
+CODE = ("pre", "code", "kbd", "samp")  # skipped, contents and all, when a policy skips code
 SPOKEN = frozenset(("alt", "title", "aria-label", "placeholder"))
+ESCAPE = partial(html.escape, quote=True)  # a mask character `&` or `"` written back as a reference
 
-_NEXT = re.compile(r"[<&]|[ \t\n\r\f]{2,}|[\t\n\r\f]")
-_TEXT_NEXT = re.compile(r"&|[ \t\n\r\f]{2,}|[\t\n\r\f]")
-START_TAG = re.compile(r"""<([a-zA-Z][^\t\n\f\r />]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
-END_TAG = re.compile(r"""</([a-zA-Z][^\t\n\f\r />]*)(?:[^>"']|"[^"]*"|'[^']*')*>""")
+# The rest of a tag after its name: quotes count only after `=`, as in the tokenizer.
+_TAG_REST = r"""(?:[^>="']+|=[\t\n\f\r ]*(?:"[^"]*"|'[^']*'|(?!["']))|["'])*>"""
+
+
+def _any_case(name: str) -> str:
+    return "".join(f"[{c}{c.upper()}]" if c.isalpha() else c for c in name)
+
+
+def _elements(names: tuple[str, ...]) -> str:
+    """Elements with their contents, each up to its end tag or the end of the input (less the
+    leading `<`)."""
+    after_name = r"(?=[\t\n\f\r />])"
+    return "|".join(rf"{_any_case(n)}{after_name}{_TAG_REST}.*?(?:</{_any_case(n)}{after_name}[^>]*>?|\Z)"
+                    for n in names)
+
+
+def _token_pattern(elements: tuple[str, ...]) -> re.Pattern[str]:
+    """The markup tokens, factored on their first character (what makes Python's `re` fast)."""
+    markup = "|".join([
+        r"!--(?:-?>|.*?(?:--!?>|\Z))",  # a comment
+        _elements(elements),  # script, style... (and code, when a policy skips it)
+        rf"/?[a-zA-Z][^\t\n\f\r />]*{_TAG_REST}",  # a start or end tag
+        r"/?[a-zA-Z].*\Z",  # a tag cut off by the end of the input: dropped
+        r"[!?][^>]*>?|/(?:[^a-zA-Z>][^>]*)?>?",  # a doctype, CDATA, `</3>`...: a bogus comment
+    ])
+    return re.compile(rf"(<(?:{markup}))", re.S)
+
+
+_REFERENCE = r"&(?:#[xX][0-9a-fA-F]+;?|#[0-9]+;?|[A-Za-z][A-Za-z0-9]*;?)"
+TOKEN = _token_pattern(HIDDEN)
+_CODE_TOKEN = _token_pattern(HIDDEN + CODE)
+_TEXT_TOKEN = re.compile(_REFERENCE)
+_REFERENCE_TOKEN = re.compile(f"({_REFERENCE})")
+_NAME = re.compile(r"</?([a-zA-Z][^\t\n\f\r />]*)")
 _ATTRIBUTE = re.compile(r"""([^\t\n\f\r />"'=][^\t\n\f\r />=]*)(?:[\t\n\f\r ]*=[\t\n\f\r ]*"""
                         r"""(?:"([^"]*)"|'([^']*)'|([^\t\n\f\r >]+)))?""")
-_MAY_SPEAK = re.compile(r"(?i)(?:alt|title|aria-label|placeholder)[\t\n\f\r ]*=")
-COMMENT = re.compile(r"<!--(?:-?>|.*?(?:--!?>|\Z))", re.S)
-_CHARREF = re.compile(r"&(?:#[xX]([0-9a-fA-F]+)|#([0-9]+)|([A-Za-z][A-Za-z0-9]*))(;?)")
 _LEGACY_LONGEST = max(len(name) for name in html5 if not name.endswith(";"))
-_closers: dict[str, re.Pattern[str]] = {}
-ESCAPE = partial(html.escape, quote=True)  # a mask character `&` or `"` written back as a reference
+_shown_cache: dict[str, str] = {}
 
 
 def extract(source: str, skip_code: bool = False) -> Visible:
     """What a reader of the HTML `source` sees, mapped back to it."""
-    b = Builder(source, (ESCAPE,))
-    spoken: list[tuple[int, int]] = []
-    pos, n = 0, len(source)
-    while (m := _NEXT.search(source, pos)) is not None:
-        at = m.start()
-        b.literal_span(pos, at)
-        c = source[at]
-        if c == "<":
-            pos = read_markup(b, at, skip_code, spoken)
-        elif c == "&":
-            pos = _charref(b, at, n, False)
+    if "<" not in source and "&" not in source:
+        return Visible(source, source, (ESCAPE,), Pieces([0], [len(source)], [0], [len(source)], [True], [0]))
+    parts = (_CODE_TOKEN if skip_code else TOKEN).split(source)  # text, tag, text, tag ... text
+    shown = _shown_parts(parts)
+    body = "".join(shown)
+    references = "&" in body
+    if references:  # decoded in each text apart (NUL keeps them apart), or one by one
+        if "\x00" in source:
+            body = "".join(_shown_parts(_with_references(parts)))
         else:
-            b.space(at, m.end())
-            pos = m.end()
-    b.literal_span(pos, n)
-    for first, last in spoken:  # after the text, so an attribute never splits a word in two
-        b.boundary()
-        text(b, first, last, attribute=True)
-    return b.build()
+            body = _REFERENCE_TOKEN.sub(_decoded, "\x00".join(shown)).replace("\x00", "")
+    segments: list[tuple[int, list[str], list[str] | None]] = [(0, parts, None if references else shown)]
+    segments.extend(_spoken(source, parts))
+    texts = [body, *("".join(seg_shown) for _, _, seg_shown in segments[1:] if seg_shown is not None)]
+    return Visible(source, SEPARATOR.join(texts), (ESCAPE,), partial(_pieces, segments))
 
 
-def text(b: Builder, first: int, last: int, attribute: bool = False) -> None:
-    """source[first:last] as text: references decoded, white space shown as one space."""
-    source = b.source
-    pos = first
-    for m in _TEXT_NEXT.finditer(source, first, last):
-        at = m.start()
-        if at < pos:  # inside a reference already read
-            continue
-        b.literal_span(pos, at)
-        if source[at] == "&":
-            pos = _charref(b, at, last, attribute)
-        else:
-            b.space(at, m.end())
-            pos = m.end()
-    b.literal_span(pos, last)
+def _shown_parts(parts: list[str]) -> list[str]:
+    """What a reader sees of each part: the texts as they are, each token as `shown` says."""
+    if len(_shown_cache) > 50_000:  # unique tags (links) would grow it without end
+        _shown_cache.clear()
+    get = _shown_cache.get
+    found = parts[:]
+    found[1::2] = [c if (c := get(t)) is not None else _cached(t) for t in parts[1::2]]
+    return found
 
 
-def read_markup(b: Builder, at: int, skip_code: bool, spoken: list[tuple[int, int]]) -> int:
-    """Reads what starts with the `<` at `at` into b, the spans of its spoken attributes into
-    `spoken`; returns where reading goes on."""
-    source = b.source
-    follower = source[at + 1 : at + 2]
-    if follower.isascii() and follower.isalpha():
-        return _start_tag(b, at, skip_code, spoken)
-    if follower == "/":
-        return _end_tag(b, at)
-    if source.startswith("<!--", at):
-        m = COMMENT.match(source, at)
-        return m.end() if m else len(source)
-    if follower in ("!", "?"):  # a doctype, CDATA or processing instruction: a bogus comment
-        return _past(source, ">", at)
-    b.literal_span(at, at + 1)  # `a < b`, `<3`: a browser shows the `<`
-    return at + 1
+def _with_references(parts: list[str]) -> list[str]:
+    """`parts` with each text that holds character references split around them, so that they
+    are tokens too. (Apart from the tags because a pattern that starts with one literal `<`
+    is what Python's `re` scans fastest.)"""
+    out: list[str] = []
+    done = 0
+    for i in [i for i in range(0, len(parts), 2) if "&" in parts[i]]:
+        out.extend(parts[done:i])
+        out.extend(_REFERENCE_TOKEN.split(parts[i]))
+        done = i + 1
+    out.extend(parts[done:])
+    return out
 
 
-def _start_tag(b: Builder, at: int, skip_code: bool, spoken: list[tuple[int, int]]) -> int:
-    source = b.source
-    m = START_TAG.match(source, at)
-    if m is None:  # cut off by the end of the input: a browser drops it
-        return len(source)
-    name = m[1].lower()
-    if name in BLOCKS:
-        b.boundary()
-    first, last = m.span(2)
-    if first < last and _MAY_SPEAK.search(source, first, last):
-        for attr in _ATTRIBUTE.finditer(source, first, last):
+def shown(token: str) -> str:
+    """What a reader sees for one markup token: nothing, a block boundary or a decoded reference."""
+    if token[0] == "<":
+        name = _NAME.match(token)
+        return SEPARATOR if name and name[1].lower() in BLOCKS and token.endswith(">") else ""
+    decoded, length = _reference(token, attribute=False)
+    return decoded + token[length:] if length else token
+
+
+def _decoded(m: re.Match[str]) -> str:
+    token = m[0]
+    found = _shown_cache.get(token)
+    return found if found is not None else _cached(token)
+
+
+def is_cut_off(token: str) -> bool:
+    """Whether `token` is a tag cut off by the end of the input (not a comment or element)."""
+    if token.endswith(">") or token.startswith("<!--"):
+        return False
+    name = _NAME.match(token)
+    return name is not None and name[1].lower() not in HIDDEN and name[1].lower() not in CODE
+
+
+def _cached(token: str) -> str:
+    _shown_cache[token] = found = shown(token)
+    return found
+
+
+def spoken_spans(token: str, at: int) -> Iterator[tuple[int, int]]:
+    """The source spans of the spoken attribute values of the tag `token`, which starts at `at`."""
+    if token[0] == "<" and token[1:2].isalpha() and token.endswith(">") and _may_speak(token):
+        for attr in _ATTRIBUTE.finditer(token, _NAME.match(token).end()):  # type: ignore[union-attr]
             if attr[1].lower() in SPOKEN and attr.lastindex and attr.lastindex > 1:
-                spoken.append(attr.span(attr.lastindex))
-    if name in HIDDEN or (skip_code and name in CODE):
-        return _closing_tag(source, name, m.end())
-    if name in TEXT_ONLY:
-        close = _closing_tag(source, name, m.end())
-        text(b, m.end(), close)
-        return close
-    return m.end()
+                first, last = attr.span(attr.lastindex)
+                yield at + first, at + last
 
 
-def _end_tag(b: Builder, at: int) -> int:
-    source = b.source
-    m = END_TAG.match(source, at)
-    if m is not None:
-        if m[1].lower() in BLOCKS:
-            b.boundary()
-        return m.end()
-    follower = source[at + 2 : at + 3]
-    if follower == ">":  # `</>` is ignored
-        return at + 3
-    if follower.isascii() and follower.isalpha():  # an end tag cut off by the end of the input
-        return len(source)
-    return _past(source, ">", at)  # `</3`: a bogus comment
+def text_parts(source: str, first: int, last: int, attribute: bool) -> Iterator[tuple[int, int, str | None]]:
+    """source[first:last] read as text, in parts (first, last, shown): `shown` is None where the
+    source is shown as is, else what a character reference shows."""
+    pos = first
+    for m in _TEXT_TOKEN.finditer(source, first, last):
+        decoded, length = _reference(m[0], attribute, source[m.end() : m.end() + 1])
+        if length:  # else the `&` is text
+            if pos < m.start():
+                yield pos, m.start(), None
+            yield m.start(), m.start() + length, decoded
+            pos = m.start() + length
+    if pos < last:
+        yield pos, last, None
 
 
-def _closing_tag(source: str, name: str, start: int) -> int:
-    """Where `</name` closes the element whose contents start at `start` (or the end)."""
-    closer = _closers.get(name)
-    if closer is None:
-        closer = _closers[name] = re.compile(rf"</{re.escape(name)}[\t\n\f\r />]", re.I)
-    m = closer.search(source, start)
-    return m.start() if m else len(source)
+def _spoken(source: str, parts: list[str]) -> Iterator[tuple[int, list[str], list[str] | None]]:
+    """Each spoken attribute value in the tags among `parts`, as a segment (start, parts, shown).
+    The names are looked for in all tags at once, joined by NUL (which costs less than a look at
+    each tag), unless the source holds a NUL."""
+    tags = parts[1::2]
+    if "\x00" in source:
+        found = {k for k, tag in enumerate(tags) if _may_speak(tag)}
+    else:
+        joined = "\x00".join(tags).lower()
+        found = {joined.count("\x00", 0, at) for name in SPOKEN for at in _occurrences(joined, name)}
+    for k in sorted(found):
+        i = 2 * k + 1
+        for first, last in spoken_spans(parts[i], sum(map(len, parts[:i]))):
+            pieces = list(text_parts(source, first, last, attribute=True))
+            seg_parts = [source[a:b] for a, b, _ in pieces]
+            yield first, seg_parts, [p if s is None else s for p, (_, _, s) in zip(seg_parts, pieces, strict=True)]
 
 
-def _past(source: str, char: str, at: int) -> int:
-    found = source.find(char, at)
-    return len(source) if found < 0 else found + 1
+def _occurrences(text: str, word: str) -> Iterator[int]:
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + 1)
 
 
-def _charref(b: Builder, at: int, limit: int, attribute: bool) -> int:
-    """Reads the character reference at `at` into b (or a plain `&`); returns where it ends."""
-    source = b.source
-    m = _CHARREF.match(source, at, limit)
-    if m is None:
-        b.literal_span(at, at + 1)
-        return at + 1
-    name = m[3]
-    if name is None:  # numeric: html.unescape knows the table of what browsers substitute
-        b.replaced(at, m.end(), html.unescape(m[0]))
-        return m.end()
-    if m[4] and name + ";" in html5:
-        b.replaced(at, m.end(), html5[name + ";"])
-        return m.end()
+def _may_speak(tag: str) -> bool:
+    """A quick look for a spoken attribute's name (a regular expression costs more)."""
+    tag = tag.lower()
+    return "alt" in tag or "title" in tag or "aria-label" in tag or "placeholder" in tag
+
+
+def _pieces(segments: list[tuple[int, list[str], list[str] | None]]) -> Pieces:
+    """The piece map of the visible text (see markup.visible), from the segments that make it:
+    (where it starts in the source, its parts, what each shows: None for a body whose character
+    references are worked out here)."""
+    map_ = Pieces([], [], [], [], [], [])
+    at = 0
+    for origin, parts, seg_shown in segments:
+        if seg_shown is None:
+            parts = _with_references(parts)
+            seg_shown = _shown_parts(parts)
+        shown_at = list(itertools.accumulate(map(len, seg_shown), initial=at))
+        source_at = list(itertools.accumulate(map(len, parts), initial=origin))
+        map_.starts.extend(shown_at[:-1])
+        map_.stops.extend(shown_at[1:])
+        map_.sources.extend(source_at[:-1])
+        map_.ends.extend(source_at[1:])
+        map_.literal.extend(map(operator.eq, parts, seg_shown))
+        at = shown_at[-1] + len(SEPARATOR)
+    map_.contexts.extend([0] * len(map_.starts))
+    return map_
+
+
+def _reference(token: str, attribute: bool, follower: str = "") -> tuple[str, int]:
+    """The text a character reference shows and how much of `token` it takes (0: none, the
+    `&` is text). `follower` is the character after the token, for the attribute rule."""
+    name = token[1:].rstrip(";")
+    if name.startswith("#"):
+        return html.unescape(token), len(token)  # it knows what browsers substitute
+    if token.endswith(";") and name + ";" in html5:
+        return html5[name + ";"], len(token)
     for length in range(min(len(name), _LEGACY_LONGEST), 1, -1):  # `&copy` without its `;`
         if name[:length] in html5:
-            end = at + 1 + length
-            follower = source[end : end + 1]
-            if attribute and (follower.isalnum() or follower == "="):
+            after = token[1 + length : 2 + length] or follower
+            if attribute and (after.isalnum() or after == "="):
                 break  # in an attribute, `&copy=1` is left as written (a URL query, say)
-            b.replaced(at, end, html5[name[:length]])
-            return end
-    b.literal_span(at, at + 1)
-    return at + 1
+            return html5[name[:length]], 1 + length
+    return token, 0

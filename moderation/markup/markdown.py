@@ -41,6 +41,7 @@ _AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[\w.!#$%&'*+/
 _ENTITY = re.compile(r"&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});")
 _LINK_TAIL = re.compile(r"""\([ \t]*(?:<[^<>\n]*>|[^\s()<]*(?:\([^\s()]*\)[^\s()]*)*)"""
                         r"""(?:[ \t]+(?:"([^"]*)"|'([^']*)'|\(([^()]*)\)))?[ \t]*\)""")
+_NAME_START = re.compile(r"</?[a-zA-Z]")
 _REFERENCE = re.compile(r"\[(?:[^\]\\]|\\.)*\]")
 _URL_TAIL = re.compile(r"[?!.,:*_~'\"]+\Z")
 _SPACES = re.compile(r"[ \t]{2,}|\t")
@@ -70,11 +71,18 @@ class _Reader:
 
     def finish(self) -> Visible:
         self.inline.flush()
+        b = self.b
         for first, last, context in self.inline.spoken:
-            self.b.boundary()
-            self.b.context = context
-            html.text(self.b, first, last, attribute=True)
-        return self.b.build()
+            b.boundary()
+            b.context = context
+            for a, z, shown in html.text_parts(self.source, first, last, attribute=True):
+                if shown is None:
+                    b.literal_span(a, z)
+                elif shown == " ":
+                    b.space(a, z)
+                else:
+                    b.replaced(a, z, shown)
+        return b.build()
 
     def blocks(self) -> None:
         source = self.source
@@ -266,26 +274,17 @@ class _Inline:
         auto = _AUTOLINK.match(source, at, last)
         if auto is not None:
             return auto.end()
-        if source.startswith("<!--", at):
-            comment = html.COMMENT.match(source, at)
-            return comment.end() if comment else len(source)
-        tag = html.START_TAG.match(source, at) or html.END_TAG.match(source, at)
-        if tag is None:  # not HTML: Markdown shows the `<`
-            self._literal(at, at + 1)
+        is_html = source.startswith("<!--", at) or _NAME_START.match(source, at)
+        token = html.TOKEN.match(source, at) if is_html else None
+        if token is None or html.is_cut_off(token[0]):
+            self._literal(at, at + 1)  # not HTML (or a tag never closed): Markdown shows the `<`
             return at + 1
-        if tag[1].lower() in html.BLOCKS:
+        # Inline HTML: a comment, a tag, or a hidden element with its contents.
+        shown = html.shown(token[0])
+        if shown:
             self.ops.append((at, at, SEPARATOR, PROSE))
-        # The HTML reader reads the tag (and a <title>'s text, or past a <script>) into a
-        # scratch builder, whose pieces come here.
-        scratch = Builder(source, ESCAPES)
-        spoken: list[tuple[int, int]] = []
-        reached = html.read_markup(scratch, at, self.skip_code, spoken)
-        self.spoken.extend((first, last, HTML) for first, last in spoken)
-        read = scratch.build()
-        for n, first in enumerate(read.sources):
-            shown = read.text[read.starts[n] : read.stops[n]]
-            self.ops.append((first, read.ends[n], None if read.literal[n] else shown, HTML))
-        return reached
+        self.spoken.extend((first, last, HTML) for first, last in html.spoken_spans(token[0], at))
+        return token.end()
 
     def _delimiter(self, at: int, end: int, first: int, last: int) -> None:
         source = self.source
