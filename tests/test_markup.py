@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from moderation import Moderator
+from moderation.markup import Visible, extract, html
 from moderation.masking import MaskRule
 from moderation.policy import Policy
 from tests.golden import Document, load_documents
@@ -164,3 +165,45 @@ def test_any_markup_is_read_without_error(markup_moderator: Moderator, document:
         assert at <= m.start < m.end <= len(document)
         assert document[m.start : m.end] == m.text
         at = m.end
+
+
+def _consistent(visible: Visible) -> None:
+    """Every piece shows its source (as is when literal), in order; between pieces only
+    block separators."""
+    p = visible.pieces
+    covered = 0
+    for i in range(len(p.starts)):
+        shown = visible.text[p.starts[i] : p.stops[i]]
+        assert p.starts[i] >= covered and not visible.text[covered : p.starts[i]].strip()
+        if p.literal[i]:
+            assert shown == visible.source[p.sources[i] : p.ends[i]]
+        covered = p.stops[i]
+    assert not visible.text[covered:].strip()
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(html_documents(), st.text(alphabet=st.sampled_from(list("<>&;#x/!-=\"' \n*_`[]()|fuckshit&amp;\x00")),
+                                            max_size=60)), st.booleans())
+def test_html_piece_map_matches_the_visible_text(document: str, skip_code: bool) -> None:
+    """The map worked out late agrees with the text read early, in every document."""
+    _consistent(extract(document, "text/html", skip_code=skip_code))
+
+
+@settings(max_examples=200, deadline=None)
+@given(markdown_documents())
+def test_markdown_piece_map_matches_the_visible_text(document: str) -> None:
+    _consistent(extract(document, "text/markdown"))
+
+
+def test_html_reads_the_same_once_its_token_cache_is_full(markup_moderator: Moderator,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past CACHE_SIZE distinct tags nothing more is kept, and every case still reads the same."""
+    monkeypatch.setattr(html, "CACHE_SIZE", 0)
+    monkeypatch.setattr(html, "_shown_cache", {})
+    monkeypatch.setattr(html, "_spoken_cache", {})
+    monkeypatch.setattr(html, "_speaking", set())
+    for doc in load_documents("html.txt"):
+        result = markup_moderator.check(doc.source, policy=doc.policy, content_type="text/html")
+        assert [(m.text, m.term) for m in result.matches] == list(doc.expected), doc.where
+        assert result.cleaned == doc.cleaned, doc.where
+    assert html._shown_cache == {}

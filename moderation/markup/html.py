@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterator
 from functools import partial
 from html.entities import html5
+from typing import cast
 
 from moderation.markup.visible import SEPARATOR, Pieces, Visible
 
@@ -63,6 +64,7 @@ def _token_pattern(elements: tuple[str, ...]) -> re.Pattern[str]:
     markup = "|".join([
         r"!--(?:-?>|.*?(?:--!?>|\Z))",  # a comment
         _elements(elements),  # script, style... (and code, when a policy skips it)
+        r"/?[a-zA-Z][a-zA-Z0-9]*>",  # a tag without attributes: the most common, and quick to match
         rf"/?[a-zA-Z][^\t\n\f\r />]*{_TAG_REST}",  # a start or end tag
         r"/?[a-zA-Z].*\Z",  # a tag cut off by the end of the input: dropped
         r"[!?][^>]*>?|/(?:[^a-zA-Z>][^>]*)?>?",  # a doctype, CDATA, `</3>`...: a bogus comment
@@ -79,7 +81,10 @@ _NAME = re.compile(r"</?([a-zA-Z][^\t\n\f\r />]*)")
 _ATTRIBUTE = re.compile(r"""([^\t\n\f\r />"'=][^\t\n\f\r />=]*)(?:[\t\n\f\r ]*=[\t\n\f\r ]*"""
                         r"""(?:"([^"]*)"|'([^']*)'|([^\t\n\f\r >]+)))?""")
 _LEGACY_LONGEST = max(len(name) for name in html5 if not name.endswith(";"))
+CACHE_SIZE = 50_000  # distinct tags and references remembered
 _shown_cache: dict[str, str] = {}
+_spoken_cache: dict[str, list[tuple[int, int]]] = {}  # tag: spans of its spoken attribute values
+_speaking: set[str] = set()  # the tags in _spoken_cache
 
 
 def extract(source: str, skip_code: bool = False) -> Visible:
@@ -103,11 +108,13 @@ def extract(source: str, skip_code: bool = False) -> Visible:
 
 def _shown_parts(parts: list[str]) -> list[str]:
     """What a reader sees of each part: the texts as they are, each token as `shown` says."""
-    if len(_shown_cache) > 50_000:  # unique tags (links) would grow it without end
-        _shown_cache.clear()
-    get = _shown_cache.get
+    tokens = parts[1::2]
+    known = list(map(_shown_cache.get, tokens))  # in C: most tokens are known
     found = parts[:]
-    found[1::2] = [c if (c := get(t)) is not None else _cached(t) for t in parts[1::2]]
+    if None in known:
+        found[1::2] = [_cached(t) if k is None else k for t, k in zip(tokens, known, strict=True)]
+    else:
+        found[1::2] = cast(list[str], known)
     return found
 
 
@@ -149,17 +156,29 @@ def is_cut_off(token: str) -> bool:
 
 
 def _cached(token: str) -> str:
-    _shown_cache[token] = found = shown(token)
+    """shown(token), kept with the spans of its spoken attributes while there is room (tags that
+    never repeat, such as links, would fill it without end)."""
+    found = shown(token)
+    if len(_shown_cache) < CACHE_SIZE:
+        spans = list(_spoken_in(token))
+        if spans:
+            _spoken_cache[token] = spans
+            _speaking.add(token)
+        _shown_cache[token] = found
     return found
 
 
-def spoken_spans(token: str, at: int) -> Iterator[tuple[int, int]]:
+def spoken_spans(token: str, at: int) -> list[tuple[int, int]]:
     """The source spans of the spoken attribute values of the tag `token`, which starts at `at`."""
+    return [(at + first, at + last) for first, last in _spoken_in(token)]
+
+
+def _spoken_in(token: str) -> Iterator[tuple[int, int]]:
+    """The spans of the spoken attribute values in the tag `token`."""
     if token[0] == "<" and token[1:2].isalpha() and token.endswith(">") and _may_speak(token):
         for attr in _ATTRIBUTE.finditer(token, _NAME.match(token).end()):  # type: ignore[union-attr]
             if attr[1].lower() in SPOKEN and attr.lastindex and attr.lastindex > 1:
-                first, last = attr.span(attr.lastindex)
-                yield at + first, at + last
+                yield attr.span(attr.lastindex)
 
 
 def text_parts(source: str, first: int, last: int, attribute: bool) -> Iterator[tuple[int, int, str | None]]:
@@ -178,28 +197,25 @@ def text_parts(source: str, first: int, last: int, attribute: bool) -> Iterator[
 
 
 def _spoken(source: str, parts: list[str]) -> Iterator[tuple[int, list[str], list[str] | None]]:
-    """Each spoken attribute value in the tags among `parts`, as a segment (start, parts, shown).
-    The names are looked for in all tags at once, joined by NUL (which costs less than a look at
-    each tag), unless the source holds a NUL."""
+    """Each spoken attribute value in the tags among `parts`, as a segment (start, parts, shown)."""
     tags = parts[1::2]
-    if "\x00" in source:
-        found = {k for k, tag in enumerate(tags) if _may_speak(tag)}
-    else:
-        joined = "\x00".join(tags).lower()
-        found = {joined.count("\x00", 0, at) for name in SPOKEN for at in _occurrences(joined, name)}
-    for k in sorted(found):
+    speaking = _speaking.intersection(tags)  # in C, for the tags kept by _cached
+    if len(_shown_cache) >= CACHE_SIZE:
+        speaking.update(t for t in tags if t not in _shown_cache and _may_speak(t))
+    if not speaking:
+        return
+    for k in [k for k, tag in enumerate(tags) if tag in speaking]:
         i = 2 * k + 1
-        for first, last in spoken_spans(parts[i], sum(map(len, parts[:i]))):
+        at = sum(map(len, parts[:i]))
+        spans = _spoken_cache.get(parts[i])
+        for first, last in list(_spoken_in(parts[i])) if spans is None else spans:
+            first, last = at + first, at + last
+            if "&" not in source[first:last]:
+                yield first, [source[first:last]], [source[first:last]]
+                continue
             pieces = list(text_parts(source, first, last, attribute=True))
             seg_parts = [source[a:b] for a, b, _ in pieces]
             yield first, seg_parts, [p if s is None else s for p, (_, _, s) in zip(seg_parts, pieces, strict=True)]
-
-
-def _occurrences(text: str, word: str) -> Iterator[int]:
-    at = text.find(word)
-    while at >= 0:
-        yield at
-        at = text.find(word, at + 1)
 
 
 def _may_speak(tag: str) -> bool:
