@@ -34,7 +34,9 @@ def schemas(max_text: int, max_items: int) -> dict[str, Any]:
         "policy": {"type": ["string", "null"], "description": "A policy name from GET /v1/policies; "
                    "null or absent: the default policy."},
         "content_type": {"type": ["string", "null"], "enum": [*CONTENT_TYPES, None], "default": "text/plain",
-                         "description": "How to read the text; another value is refused with 422."},
+                         "description": "How to read the text: text/plain; text/html or text/markdown for what "
+                         "a reader of the rendered markup sees, with offsets into the markup as sent and a cleaned "
+                         "copy that differs only where it masks. Another value is refused with 422."},
     }
     offsets = {"type": ["string", "null"], "enum": [*UNITS, None], "default": "codepoints",
                "description": "The unit of start and end: code points, UTF-16 code units (JavaScript) or UTF-8 bytes."}

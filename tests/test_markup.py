@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from moderation import Moderator
+from moderation.api import create_app
 from moderation.markup import Visible, extract, html
 from moderation.masking import MaskRule
 from moderation.policy import Policy
@@ -207,3 +208,21 @@ def test_html_reads_the_same_once_its_token_cache_is_full(markup_moderator: Mode
         assert [(m.text, m.term) for m in result.matches] == list(doc.expected), doc.where
         assert result.cleaned == doc.cleaned, doc.where
     assert html._shown_cache == {}
+
+
+def test_the_service_checks_markup_with_offsets_into_the_source() -> None:
+    """content_type over HTTP: offsets into the markup as sent (code points, UTF-16 units or
+    bytes), the cleaned markup, and the content type applied, per batch item too."""
+    client = create_app().test_client()
+    page = "<p>😀 <b>fu</b>ck</p>"
+    body = client.post("/v1/check", json={"text": page, "content_type": "text/html"}).get_json()
+    assert body["content_type"] == "text/html"
+    assert [(m["start"], m["end"], m["text"]) for m in body["matches"]] == [(8, 16, "fu</b>ck")]
+    assert body["cleaned"] == "<p>😀 <b>f*</b>**</p>"
+    utf16 = client.post("/v1/check", json={"text": page, "content_type": "text/html", "offsets": "utf16"})
+    assert [(m["start"], m["end"]) for m in utf16.get_json()["matches"]] == [(9, 17)]
+    batch = client.post("/v1/check/batch", json={"content_type": "text/markdown", "items": [
+        {"id": "md", "text": "**fu**ck"}, {"id": "html", "text": "f&#117;ck", "content_type": "text/html"},
+        {"id": "plain", "text": "f&#117;ck", "content_type": "text/plain"}]}).get_json()
+    assert [(r["id"], r["content_type"], r["cleaned"]) for r in batch["results"]] == [
+        ("md", "text/markdown", "**f\\***\\*\\*"), ("html", "text/html", "f***"), ("plain", "text/plain", "f&#117;ck")]
