@@ -23,6 +23,7 @@ from moderation.markup import html
 from moderation.markup.visible import SEPARATOR, Builder, Visible
 
 _FRONT_MATTER = re.compile(r"(---|\+\+\+)[ \t]*\r?\n(?:.*?\n)??(?:\1|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+_PROSE_LINES = re.compile(r"(?:[A-Za-z][^\n|]*(?:\n|\Z))*")  # lines that start with a letter, no table
 _BLANK = re.compile(r"[ \t]*\Z")
 _QUOTE = re.compile(r" {0,3}>[ \t]?")
 _LIST_ITEM = re.compile(r" {0,3}(?:[-+*]|[0-9]{1,9}[.)])(?:[ \t]+|\Z)")
@@ -35,8 +36,8 @@ _DEFINITION = re.compile(r""" {0,3}\[(?:[^\]\\]|\\.)+\]:[ \t]*(?:<[^>]*>|\S+)"""
                          r"""(?:[ \t]+(?:"([^"]*)"|'([^']*)'|\(([^)]*)\)))?[ \t]*\Z""")
 _TABLE_DELIMITER = re.compile(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*\Z")
 _CELL_PIPE = re.compile(r"(?<!\\)\|")
-_INLINE = re.compile(r"""\\[!-/:-@\[-`{-~]|`+|<|&|\*+|_+|~+|!?\[|[ \t]{2,}|\t"""
-                     r"""|(?<![\w/.@-])(?:https?://|www\.)[^\s<]*""")
+_INLINE = re.compile(r"""\\[!-/:-@\[-`{-~]|`+|<|&|\*+|_+|~+|!?\[""")
+_INLINE_URL = re.compile(_INLINE.pattern + r"""|(?<![\w/.@-])(?:https?://|www\.)[^\s<]*""")  # lines with a URL
 _AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9.-]+)>")
 _ENTITY = re.compile(r"&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});")
 _LINK_TAIL = re.compile(r"""\([ \t]*(?:<[^<>\n]*>|[^\s()<]*(?:\([^\s()]*\)[^\s()]*)*)"""
@@ -44,7 +45,6 @@ _LINK_TAIL = re.compile(r"""\([ \t]*(?:<[^<>\n]*>|[^\s()<]*(?:\([^\s()]*\)[^\s()
 _NAME_START = re.compile(r"</?[a-zA-Z]")
 _REFERENCE = re.compile(r"\[(?:[^\]\\]|\\.)*\]")
 _URL_TAIL = re.compile(r"[?!.,:*_~'\"]+\Z")
-_SPACES = re.compile(r"[ \t]{2,}|\t")
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
 # Contexts of pieces (markup.visible): how a mask character is written back.
@@ -78,8 +78,6 @@ class _Reader:
             for a, z, shown in html.text_parts(self.source, first, last, attribute=True):
                 if shown is None:
                     b.literal_span(a, z)
-                elif shown == " ":
-                    b.space(a, z)
                 else:
                     b.replaced(a, z, shown)
         return b.build()
@@ -108,6 +106,17 @@ class _Reader:
                     in_comment = False
                     nxt = self._paragraph_line(close + 3, stop, nxt)
                     in_paragraph = True
+            elif line[:1].isalpha() and not in_table and "|" not in line:  # most lines: prose
+                if not in_paragraph:
+                    self.inline.flush()
+                    in_list = False
+                else:
+                    self.inline.line_break(pos - 1)
+                in_paragraph = True
+                more = _PROSE_LINES.match(source, min(nxt, len(source)))
+                if more is not None and more.end() > nxt:  # lines of plain prose after it: read in one go
+                    stop, nxt = _before_line_end(source, more.end()), more.end()
+                nxt = self._paragraph_line(pos, stop, nxt)
             elif _BLANK.match(line):
                 self.inline.flush()
                 in_paragraph = in_table = False
@@ -146,7 +155,7 @@ class _Reader:
                         self.inline.flush()
                         in_list = in_list and _indent(line) > 0
                     else:
-                        self.inline.space(pos - 1, at)  # the line break joins the lines
+                        self.inline.line_break(pos - 1)
                     in_paragraph = True
                     nxt = self._paragraph_line(at, stop, nxt)
             pos = nxt
@@ -185,6 +194,13 @@ class _Reader:
         self.inline.flush()
 
 
+def _before_line_end(source: str, end: int) -> int:
+    """Where the text of the line that ends at `end` (after its line break, if any) stops."""
+    if source[end - 1] == "\n":
+        end -= 1
+    return end - 1 if end and source[end - 1] == "\r" else end
+
+
 def _indent(line: str) -> int:
     width = 0
     for c in line:
@@ -208,20 +224,23 @@ class _Inline:
         self.delimiters: list[tuple[int, str, int, bool, bool]] = []  # (op, char, length, opens, closes)
         self.spoken: list[tuple[int, int, int]] = []  # (first, last, context): titles, read after the text
 
-    def space(self, first: int, last: int) -> None:
-        self.ops.append((first, last, " ", PROSE))
+    def line_break(self, at: int) -> None:
+        """The line break at `at` inside a block: read as written, as in plain text."""
+        self.ops.append((at, at + 1, None, PROSE))
 
     def code(self, first: int, last: int) -> None:
+        """A line of a code block, read as written."""
         if self.ops:
-            self.space(first - 1, first)
-        self._plain(first, last)
+            self._literal(first - 1, first, CODE)
+        self._literal(first, last, CODE)
 
     def read(self, first: int, last: int) -> int:
         """Reads source[first:last]; returns where it stopped (past `last` when a comment or a
         hidden HTML element opened here runs on)."""
         source = self.source
         pos = first
-        while pos < last and (m := _INLINE.search(source, pos, last)) is not None:
+        search = (_INLINE_URL if "://" in source[first:last] or "www." in source[first:last] else _INLINE).search
+        while pos < last and (m := search(source, pos, last)) is not None:
             at = m.start()
             self._literal(pos, at)
             pos = self._construct(m, first, last)
@@ -251,8 +270,6 @@ class _Inline:
             self._delimiter(at, end, first, last)
         elif c in "![":
             return self._link(at, end, last)
-        elif c in " \t":
-            self.space(at, end)
         else:  # a bare URL, less the punctuation that ends the sentence around it
             tail = _URL_TAIL.search(source, at, end)
             if tail:
@@ -266,7 +283,7 @@ class _Inline:
             self._literal(at, end)
             return end
         if not self.skip_code:
-            self._plain(end, close.start())
+            self._literal(end, close.start(), CODE)
         return close.end()
 
     def _angle(self, at: int, last: int) -> int:
@@ -322,15 +339,6 @@ class _Inline:
         if first < last:
             self.ops.append((first, last, None, context))
 
-    def _plain(self, first: int, last: int) -> None:
-        """Code, shown as written: only white space is read as one space."""
-        pos = first
-        for m in _SPACES.finditer(self.source, first, last):
-            self._literal(pos, m.start(), CODE)
-            self.space(m.start(), m.end())
-            pos = m.end()
-        self._literal(pos, last, CODE)
-
     def flush(self) -> None:
         """Pairs the block's emphasis, writes its text, and ends the block."""
         dropped = _paired(self.delimiters)
@@ -343,8 +351,6 @@ class _Inline:
                 b.literal_span(first, last)
             elif shown is SEPARATOR:
                 b.boundary()
-            elif shown == " ":
-                b.space(first, last)
             else:
                 b.replaced(first, last, shown)
         b.boundary()

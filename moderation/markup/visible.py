@@ -140,11 +140,6 @@ class Builder:
         if shown:
             self._add(shown, first, last, False)
 
-    def space(self, first: int, last: int) -> None:
-        """White space in source[first:last], shown as one space; none at a block's start."""
-        if not self.at_boundary:
-            self._add(" ", first, last, last - first == 1 and self.source[first] == " ")
-
     def boundary(self) -> None:
         """A block ends: what follows is never read together with what came before."""
         if not self.at_boundary:
@@ -155,6 +150,12 @@ class Builder:
     def _add(self, shown: str, first: int, last: int, literal: bool) -> None:
         self.parts.append(shown)
         p = self.pieces
+        if (literal and p.literal and p.literal[-1] and p.ends[-1] == first and p.stops[-1] == self.length
+                and p.contexts[-1] == self.context):  # runs on from the last piece: one piece
+            self.length += len(shown)
+            p.stops[-1] = self.length
+            p.ends[-1] = last
+            return
         p.starts.append(self.length)
         self.length += len(shown)
         p.stops.append(self.length)
