@@ -101,9 +101,11 @@ def extract(source: str, skip_code: bool = False) -> Visible:
         else:
             body = _REFERENCE_TOKEN.sub(_decoded, "\x00".join(shown)).replace("\x00", "")
     segments: list[tuple[int, list[str], list[str] | None]] = [(0, parts, None if references else shown)]
-    segments.extend(_spoken(source, parts))
-    texts = [body, *("".join(seg_shown) for _, _, seg_shown in segments[1:] if seg_shown is not None)]
-    return Visible(source, SEPARATOR.join(texts), (ESCAPE,), partial(_pieces, segments))
+    if _speaking or len(_shown_cache) >= CACHE_SIZE:
+        segments.extend(_spoken(source, parts))
+    if len(segments) > 1:  # the spoken attributes, each a block after the body
+        body = SEPARATOR.join([body, *("".join(shown) for _, _, shown in segments[1:] if shown is not None)])
+    return Visible(source, body, (ESCAPE,), partial(_pieces, segments))
 
 
 def _shown_parts(parts: list[str]) -> list[str]:
