@@ -4,19 +4,24 @@ With PROMETHEUS_MULTIPROC_DIR set (``moderation serve`` and the compose file set
 worker writes its samples there and /metrics adds them up (prometheus-client's multiprocess
 mode); without it, as in tests, the process's own registry is served.
 
-A request only adds to plain dicts (`Tally`): writing a multiprocess value is an mmap write
-under a lock, and a request made four of them. A thread in each process writes the tally into
-the prometheus values every FLUSH_SECONDS, /metrics first writes its own process's, and so does
-the process's exit: /metrics may miss at most the last second of another worker's requests.
+A request only appends to a queue in its process (`Pending`): writing a multiprocess value is
+an mmap write under a lock, and a request made four of them. A thread in each process adds the
+queue up and writes it into the prometheus values every FLUSH_SECONDS, /metrics first writes
+its own process's, and so does the process's exit: /metrics may miss at most the last second of
+another worker's requests.
 """
 
 from __future__ import annotations
 
 import atexit
 import bisect
+import logging
 import os
 import threading
 import time
+from collections import deque
+from collections.abc import Iterator
+from typing import TypeVar
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -28,6 +33,8 @@ from prometheus_client import (
     multiprocess,
 )
 
+log = logging.getLogger("moderation.metrics")
+T = TypeVar("T")
 FLUSH_SECONDS = 1.0
 BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 
@@ -41,84 +48,89 @@ RELOAD_OK = Gauge("moderation_reload_ok", "1 while the last reload attempt succe
 RELOAD_OK.set(1)
 
 
-class Tally:
-    """This process's counts since the last flush."""
+class Pending:
+    """This process's requests and matches not written yet. A deque's append and popleft are
+    atomic, so the threads that answer requests and the flusher need no lock."""
 
     def __init__(self) -> None:
-        self.lock = threading.Lock()  # gthread workers record from several threads
+        self.requests: deque[tuple[str, int, float]] = deque()  # (route, status, seconds)
+        self.matches: deque[list[str]] = deque()  # the categories of one result's matches
         self.flusher: threading.Thread | None = None
-        self.requests: dict[tuple[str, int], int] = {}
-        self.seconds: dict[str, float] = {}  # latency sum by route
-        self.buckets: dict[tuple[str, int], int] = {}  # (route, index in BUCKETS or len(BUCKETS) for +Inf)
-        self.matches: dict[str, int] = {}
-
-    def take(self) -> Tally:
-        """The counts so far, leaving this tally empty."""
-        taken = Tally()
-        with self.lock:
-            taken.requests, self.requests = self.requests, {}
-            taken.seconds, self.seconds = self.seconds, {}
-            taken.buckets, self.buckets = self.buckets, {}
-            taken.matches, self.matches = self.matches, {}
-        return taken
+        self.starting = threading.Lock()
 
 
-_tally = Tally()
+_pending = Pending()
 
 
-def _new_tally_after_fork() -> None:
+def _new_pending_after_fork() -> None:
     """A forked worker counts its own requests, with its own flusher (threads do not survive a fork)."""
-    global _tally
-    _tally = Tally()
+    global _pending
+    _pending = Pending()
 
 
-os.register_at_fork(after_in_child=_new_tally_after_fork)
+os.register_at_fork(after_in_child=_new_pending_after_fork)
 
 
 def observe(route: str, status: int, seconds: float) -> None:
     """Count a request and its latency."""
-    tally = _tally
-    if tally.flusher is None:
-        _start_flusher(tally)
-    bucket = (route, bisect.bisect_left(BUCKETS, seconds))  # the first bound >= seconds, as Histogram does
-    with tally.lock:
-        tally.requests[(route, status)] = tally.requests.get((route, status), 0) + 1
-        tally.seconds[route] = tally.seconds.get(route, 0.0) + seconds
-        tally.buckets[bucket] = tally.buckets.get(bucket, 0) + 1
+    pending = _pending
+    if pending.flusher is None:
+        _start_flusher(pending)
+    pending.requests.append((route, status, seconds))
 
 
 def matched(categories: list[str]) -> None:
     """Count the flagged spans of one result, by category."""
-    tally = _tally
-    with tally.lock:
-        for category in categories:
-            tally.matches[category] = tally.matches.get(category, 0) + 1
+    _pending.matches.append(categories)
 
 
 def flush() -> None:
-    """Write this process's counts into the prometheus values."""
-    taken = _tally.take()
-    for (route, status), n in taken.requests.items():
+    """Write this process's pending counts into the prometheus values."""
+    counts: dict[tuple[str, int], int] = {}
+    sums: dict[str, float] = {}
+    buckets: dict[tuple[str, int], int] = {}  # (route, index in BUCKETS, or len(BUCKETS) for +Inf)
+    for route, status, seconds in _drain(_pending.requests):
+        counts[(route, status)] = counts.get((route, status), 0) + 1
+        sums[route] = sums.get(route, 0.0) + seconds
+        bucket = (route, bisect.bisect_left(BUCKETS, seconds))  # the first bound >= seconds, as Histogram does
+        buckets[bucket] = buckets.get(bucket, 0) + 1
+    for (route, status), n in counts.items():
         REQUESTS.labels(route, str(status)).inc(n)
-    for route, total in taken.seconds.items():
+    for route, total in sums.items():
         LATENCY.labels(route)._sum.inc(total)  # Histogram.observe, one count at a time otherwise
-    for (route, index), n in taken.buckets.items():
+    for (route, index), n in buckets.items():
         LATENCY.labels(route)._buckets[index].inc(n)  # per-bucket counts; /metrics accumulates them
-    for category, n in taken.matches.items():
+    matches: dict[str, int] = {}
+    for categories in _drain(_pending.matches):
+        for category in categories:
+            matches[category] = matches.get(category, 0) + 1
+    for category, n in matches.items():
         MATCHES.labels(category).inc(n)
 
 
-def _start_flusher(tally: Tally) -> None:
-    with tally.lock:
-        if tally.flusher is None:
-            tally.flusher = threading.Thread(target=_flush_forever, name="metrics-flush", daemon=True)
-            tally.flusher.start()
+def _drain(queue: deque[T]) -> Iterator[T]:
+    """Take items off the front until the queue is empty (another thread may be taking too)."""
+    while True:
+        try:
+            yield queue.popleft()
+        except IndexError:
+            return
+
+
+def _start_flusher(pending: Pending) -> None:
+    with pending.starting:
+        if pending.flusher is None:
+            pending.flusher = threading.Thread(target=_flush_forever, name="metrics-flush", daemon=True)
+            pending.flusher.start()
 
 
 def _flush_forever() -> None:
     while True:
         time.sleep(FLUSH_SECONDS)
-        flush()
+        try:
+            flush()
+        except Exception:  # keep flushing, and the queue short, whatever one write did
+            log.exception("writing the metrics failed")
 
 
 atexit.register(flush)  # a worker's last second; inherited by forked workers, where it flushes theirs
