@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 import io
+import itertools
 import json
 import os
 import time
@@ -22,6 +23,24 @@ REQUEST_ID = "moderation.request_id"  # the environ key views and error handlers
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 Refusal = tuple[int, str, list[tuple[str, str]]]
+
+
+def _id_maker() -> Callable[[], str]:
+    """Made-up request ids: 16 hex digits drawn at random once per process, then a count; unique
+    without a system call per request."""
+    prefix, count = os.urandom(8).hex(), itertools.count()
+    return lambda: f"{prefix}{next(count):016x}"
+
+
+_new_id = _id_maker()
+
+
+def _new_ids_after_fork() -> None:
+    global _new_id
+    _new_id = _id_maker()  # a forked worker must not repeat its parent's ids
+
+
+os.register_at_fork(after_in_child=_new_ids_after_fork)
 
 
 class Edge:
@@ -39,7 +58,7 @@ class Edge:
         started = time.perf_counter()
         rid = environ.get("HTTP_X_REQUEST_ID")
         if not (rid and len(rid) <= 128 and rid.isprintable()):
-            rid = os.urandom(16).hex()
+            rid = _new_id()
         environ[REQUEST_ID] = rid
         status: list[int] = []
 

@@ -142,6 +142,18 @@ def test_request_id_is_honoured_or_made(client: FlaskClient) -> None:
     assert len(client.get("/healthz").headers["X-Request-ID"]) == 32
 
 
+def test_made_up_request_ids_are_unique_across_requests_and_forked_workers(client: FlaskClient) -> None:
+    ids = [client.get("/healthz").headers["X-Request-ID"] for _ in range(50)]
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # a worker forked from a process that has made ids: its next id
+        os.write(write, client.get("/healthz").headers["X-Request-ID"].encode())
+        os._exit(0)
+    os.waitpid(pid, 0)
+    ids += [os.read(read, 64).decode(), client.get("/healthz").headers["X-Request-ID"]]
+    assert len(set(ids)) == 52 and all(len(i) == 32 for i in ids)
+
+
 def test_api_keys(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     keys = tmp_path / "keys"
     keys.write_text("# ops\nk-file\n", encoding="utf-8")
