@@ -68,10 +68,20 @@ def engine_seconds(mod: Moderator, texts: list[str]) -> float:
     return time.perf_counter() - start
 
 
+def batch_seconds(mod: Moderator, texts: list[str]) -> float:
+    """The engine's batch call over slices about the size of the CLI's 1 MB blocks (for reference)."""
+    start = time.perf_counter()
+    for i in range(0, len(texts), BATCH):
+        mod.check_many(texts[i : i + BATCH])
+    return time.perf_counter() - start
+
+
 RUNS = (("--jobs 1", ["--jobs", "1"]), ("--jobs 2", ["--jobs", "2"]),
         ("--jobs 1 --format jsonl", ["--jobs", "1", "--format", "jsonl"]),
         ("--jobs 2 --format jsonl", ["--jobs", "2", "--format", "jsonl"]))
 ENGINE = "engine alone, Moderator.check per item"
+BATCH = 5000
+MANY = f"engine alone, Moderator.check_many per {BATCH} items"
 
 
 def main() -> None:
@@ -89,7 +99,7 @@ def main() -> None:
     mod = Moderator.from_config()
     engine_seconds(mod, texts[:20_000])  # its cache of token readings warm, as the CLI's is after a cycle
     # Round by round, so that each ratio compares runs of the same minute on a noisy machine.
-    times: dict[str, list[float]] = {label: [] for label, _ in RUNS} | {ENGINE: []}
+    times: dict[str, list[float]] = {label: [] for label, _ in RUNS} | {ENGINE: [], MANY: []}
     peaks = dict.fromkeys(times, 0)
     for _ in range(args.repeat):
         for label, extra in RUNS:
@@ -97,6 +107,7 @@ def main() -> None:
             times[label].append(seconds)
             peaks[label] = max(peaks[label], peak)
         times[ENGINE].append(engine_seconds(mod, texts))
+        times[MANY].append(batch_seconds(mod, texts))
     print(f"{data.name}: {items} items, {size:.0f} MB; medians of {args.repeat} rounds "
           "(each round runs every row once)\n")
     print("| run | seconds | MB/s | peak RSS |")
@@ -104,12 +115,14 @@ def main() -> None:
     for label, seconds in times.items():
         median = statistics.median(seconds)
         peak = f"{peaks[label] / 1024:.0f} MB" if peaks[label] else ""
-        name = label if label == ENGINE else f"moderation check {label}"
+        name = label if label in (ENGINE, MANY) else f"moderation check {label}"
         print(f"| {name} | {median:.1f} | {size / median:.1f} | {peak} |")
     print(f"\n--jobs 2 / --jobs 1 speed-up: {_ratios(times['--jobs 1'], times['--jobs 2'])} (text report), "
           f"{_ratios(times['--jobs 1 --format jsonl'], times['--jobs 2 --format jsonl'])} (JSONL report)")
     print(f"single job against the engine alone: {_ratios(times[ENGINE], times['--jobs 1'])} (text report), "
           f"{_ratios(times[ENGINE], times['--jobs 1 --format jsonl'])} (JSONL report)")
+    print(f"single job against check_many (for reference): {_ratios(times[MANY], times['--jobs 1'])} (text report), "
+          f"{_ratios(times[MANY], times['--jobs 1 --format jsonl'])} (JSONL report)")
     if args.memory_mb:
         big = folder / f"items-{args.memory_mb}mb.jsonl"
         if not big.exists():
