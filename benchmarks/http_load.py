@@ -1,10 +1,13 @@
 """HTTP throughput and latency with wrk, against the bare Flask app in the same run; and a soak.
 
-    python benchmarks/http_load.py [--seconds 10] [--soak 60]
+    python benchmarks/http_load.py [--seconds 10] [--rounds 3] [--soak 60]
 
-Both apps run under gunicorn with the same settings (2 sync workers), 1 KB JSON bodies, 16
-connections, 2 wrk threads. The soak sends a mix of valid and invalid requests and reports
-5xx responses and the workers' resident memory before and after.
+Every app runs under gunicorn with the same settings (2 sync workers), 1 KB JSON bodies, 16
+connections, 2 wrk threads. All are up at once and take turns, --seconds each, for --rounds
+rounds: a ratio is taken within a round, so the machine's other load moves both sides of it
+alike, and the medians over rounds are reported, with the workers' CPU time per request (less
+swayed by other load than requests/s). The soak sends a mix of valid and invalid requests and
+reports 5xx responses and the workers' resident memory before and after.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import os
 import re
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,6 +42,10 @@ TEXT = ("I read the whole article twice and I still think the council got this o
         "instead of announcing decisions that were clearly made months ago behind closed doors. "
         "I will be writing to my councillor, and I hope others do the same before the next vote.")
 BODY = json.dumps({"text": TEXT[:1000]})  # 1 KB
+APPS = (("bare Flask", "benchmarks.bare_app:create_app()", []),
+        ("moderation", "moderation.api:create_app()", []),
+        ("moderation, production logging", "moderation.api:create_app()",
+         ["--config", "python:moderation.server", "--access-logfile", "/dev/null"]))
 
 
 POST = """
@@ -119,45 +127,76 @@ def parse(out: str) -> dict[str, float]:
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99[2]]  # type: ignore[index]
     errors = re.search(r"Socket errors: (.*)", out)
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": rps, "p99_ms": float(p99[1]) * scale,  # type: ignore[index]
+    return {"rps": rps, "p99_ms": float(p99[1]) * scale, "requests": int(re.search(r"(\d+) requests in", out)[1]),  # type: ignore[index]
             "socket_errors": 0 if errors is None else sum(map(int, re.findall(r"\d+", errors[1]))),
             "non_2xx": 0 if non2xx is None else int(non2xx[1])}
 
 
+def workers(master: int) -> list[str]:
+    return subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout.split()
+
+
+def worker_cpu_seconds(master: int) -> float:
+    """User and system time of the master's workers so far."""
+    ticks = 0
+    for pid in workers(master):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def worker_rss_mb(master: int) -> list[float]:
-    pids = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout.split()
     found = []
-    for pid in pids:
+    for pid in workers(master):
         status = Path(f"/proc/{pid}/status").read_text()
         found.append(int(re.search(r"VmRSS:\s+(\d+)", status)[1]) / 1024)  # type: ignore[index]
     return found
 
 
+def throughput(script: str, seconds: int, rounds: int) -> dict[str, list[dict[str, float]]]:
+    """Each app's wrk results, round by round; the first app to go changes every round."""
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name, _, _ in APPS}
+    servers = {}
+    try:
+        for name, app, extra in APPS:
+            port = free_port()
+            servers[name] = (start(app, port, extra), port)
+            wrk(port, script, 2)  # warm up
+        for n in range(rounds):
+            for name, _, _ in APPS[n % len(APPS):] + APPS[:n % len(APPS)]:
+                proc, port = servers[name]
+                before = worker_cpu_seconds(proc.pid)
+                result = parse(wrk(port, script, seconds))
+                result["cpu_us"] = (worker_cpu_seconds(proc.pid) - before) / result["requests"] * 1e6
+                runs[name].append(result)
+    finally:
+        for proc, _ in servers.values():
+            stop(proc)
+    return runs
+
+
+def median(results: list[dict[str, float]], key: str) -> float:
+    return statistics.median(r[key] for r in results)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--soak", type=int, default=60)
     args = parser.parse_args()
     script = POST % json.dumps(BODY)
-    results = {}
-    for name, app, extra in (("bare Flask", "benchmarks.bare_app:create_app()", []),
-                             ("moderation", "moderation.api:create_app()", []),
-                             ("moderation, production logging", "moderation.api:create_app()",
-                              ["--config", "python:moderation.server", "--access-logfile", "/dev/null"])):
-        port = free_port()
-        proc = start(app, port, extra)
-        try:
-            wrk(port, script, 2)  # warm up
-            results[name] = parse(wrk(port, script, args.seconds))
-        finally:
-            stop(proc)
-    bare = results["bare Flask"]["rps"]
-    print(f"wrk -t2 -c16 -d{args.seconds}s, 1 KB JSON bodies, gunicorn -w 2 -k sync\n")
-    print("| app | requests/s | ratio to bare | p99 | socket errors | non-2xx |")
-    print("|---|---|---|---|---|---|")
-    for name, r in results.items():
-        print(f"| {name} | {r['rps']:.0f} | {r['rps'] / bare:.2f} | {r['p99_ms']:.2f} ms | "
-              f"{r['socket_errors']:.0f} | {r['non_2xx']:.0f} |")
+    runs = throughput(script, args.seconds, args.rounds)
+    print(f"wrk -t2 -c16 -d{args.seconds}s, 1 KB JSON bodies, gunicorn -w 2 -k sync; medians of {args.rounds} rounds\n")
+    print("| app | requests/s | ratio to bare (range) | p99 | worker CPU per request | socket errors | non-2xx |")
+    print("|---|---|---|---|---|---|---|")
+    bare = runs["bare Flask"]
+    for name, results in runs.items():
+        ratios = [r["rps"] / b["rps"] for r, b in zip(results, bare, strict=True)]
+        print(f"| {name} | {median(results, 'rps'):.0f} | {statistics.median(ratios):.2f} "
+              f"({min(ratios):.2f}-{max(ratios):.2f}) | {median(results, 'p99_ms'):.2f} ms | "
+              f"{median(results, 'cpu_us'):.0f} µs | {sum(r['socket_errors'] for r in results):.0f} | "
+              f"{sum(r['non_2xx'] for r in results):.0f} |")
     if args.soak:
         port = free_port()
         proc = start("moderation.api:create_app()", port, ["--limit-request-line", "0"])
