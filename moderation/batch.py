@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from moderation.documents import BOM, Chunk, DocumentError, Items, chunks, format_of, items_of
+from moderation.documents import BOM, Chunk, DocumentError, Items, chunks, content_type_of, format_of, items_of
 from moderation.engine import Moderator, Result
 from moderation.policy import ACTION_RANK
 from moderation.report import records, render
@@ -36,7 +36,8 @@ class Options:
 
     policy: str | None = None
     field: str = "text"  # the JSONL field or CSV column holding the text
-    kind: str | None = None  # force a format: text, jsonl or csv
+    kind: str | None = None  # force a format: text, html, markdown, jsonl or csv
+    content_type: str | None = None  # force how texts are read (default: by format)
     include: tuple[str, ...] = ()  # globs a file in a folder must match (any)
     exclude: tuple[str, ...] = ()  # globs that leave a file out
     jobs: int = 1
@@ -171,14 +172,14 @@ def _no_collection() -> Iterator[None]:
 def _check(chunk: Chunk, task: Task) -> Output:
     assert _moderator is not None
     items = items_of(chunk, fields=task.fmt != "text")
-    found = _moderator.flagged_among(items.texts, policy=task.policy)
+    found = _moderator.flagged_among(items.texts, policy=task.policy, content_type=chunk.content_type)
     flagged = {i: found[i] for i in sorted(found)}  # in item order, as reported
     out = Output(items=len(items.texts), flagged=len(flagged), errors=items.errors)
     out.worst = max((r.action for r in flagged.values()), key=_ORDER.__getitem__, default="allow")
     if task.fmt == "text":
         out.lines = _text_report(chunk.path, items, flagged, task.color)
     else:  # a record for every item: the clean ones differ from an empty text's result by their text
-        clean = _moderator.check("", policy=task.policy)
+        clean = _moderator.check("", policy=task.policy, content_type=chunk.content_type)
         out.lines = records(chunk.path, items.numbers, items.texts, items.fields, flagged, clean)
     if task.cleaned:
         out.cleaned = items.rewrite({i: result.cleaned for i, result in flagged.items()})
@@ -206,7 +207,7 @@ def ordered_map(work: Iterable[Chunk], jobs: int, config: str | None, task: Task
         pending: deque[tuple[Chunk, Any]] = deque()
         for chunk in work:
             light = Chunk(chunk.path, chunk.kind, chunk.first, [], chunk.field_name, chunk.header, chunk.ending,
-                          chunk.last)
+                          chunk.last, chunk.content_type)
             pending.append((light, pool.apply_async(check_chunk, (chunk, task))))
             if len(pending) >= 4 * jobs:
                 done, answer = pending.popleft()
@@ -271,11 +272,13 @@ def run(paths: Iterable[str], options: Options, moderator: Moderator, config: st
         for path, root in discover(paths, options, summary):
             if str(path) == "-":
                 stdin_text.append(read_stdin())
-                yield Chunk("-", "text", 1, stdin_text, options.field, last=True)
+                kind = options.kind if options.kind in ("html", "markdown") else "text"
+                yield Chunk("-", kind, 1, stdin_text, options.field, last=True,
+                            content_type=content_type_of(kind, options.content_type))
                 continue
             kind = format_of(path, options.kind)
             try:
-                for chunk in chunks(path, kind, options.field):
+                for chunk in chunks(path, kind, options.field, content_type_of(kind, options.content_type)):
                     if str(path) not in copies:
                         target = _target(path, root, options)
                         if target is not None:

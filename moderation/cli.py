@@ -18,7 +18,7 @@ from tqdm import tqdm
 
 from moderation.batch import Options, Output, run
 from moderation.documents import FORMATS
-from moderation.engine import Moderator
+from moderation.engine import CONTENT_TYPES, Moderator
 from moderation.errors import ModerationError
 from moderation.policy import ACTION_RANK
 from moderation.wordlists import BUNDLED, load_files
@@ -56,7 +56,10 @@ def main() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text", show_default=True)
 @click.option("--field", default="text", show_default=True, help="The JSONL field or CSV column with the text.")
 @click.option("--as", "kind", type=click.Choice(FORMATS), default=None,
-              help="Read every file as this format (default: by extension: .jsonl, .csv, else text).")
+              help="Read every file as this format (default: by extension: .html, .md, .jsonl, .csv, else text).")
+@click.option("--content-type", type=click.Choice(CONTENT_TYPES), default=None,
+              help="Read every text as this (default: .html as text/html, .md as text/markdown, else "
+                   "text/plain); e.g. text/html for the items of a JSONL export of HTML bodies.")
 @click.option("--include", multiple=True, help="Only files in folders matching this glob (repeatable).")
 @click.option("--exclude", multiple=True, help="Leave out files matching this glob (repeatable).")
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 256), help="Worker processes.")
@@ -67,8 +70,8 @@ def main() -> None:
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default="flagged", show_default=True,
               help="Exit 1 when any text reaches this level.")
 def check(paths: tuple[str, ...], policy: str | None, config: str | None, fmt: str, field: str, kind: str | None,
-          include: tuple[str, ...], exclude: tuple[str, ...], jobs: int, write_cleaned: Path | None,
-          in_place: bool, backup_suffix: str, fail_on: str) -> None:
+          content_type: str | None, include: tuple[str, ...], exclude: tuple[str, ...], jobs: int,
+          write_cleaned: Path | None, in_place: bool, backup_suffix: str, fail_on: str) -> None:
     """Check files, folders (recursive) or - (stdin) and report every flagged span.
 
     Exit 0 when nothing reaches --fail-on, 1 when something does, 2 on a usage or config
@@ -76,7 +79,7 @@ def check(paths: tuple[str, ...], policy: str | None, config: str | None, fmt: s
 
     \b
     Examples:
-      moderation check article.txt
+      moderation check article.txt site/ --include '*.html'
       moderation check content/ --include '*.md' --format jsonl > report.jsonl
       moderation check comments.jsonl --field body --jobs 4 --write-cleaned cleaned/
       echo "what the f**k" | moderation check - --format json
@@ -88,8 +91,9 @@ def check(paths: tuple[str, ...], policy: str | None, config: str | None, fmt: s
         moderator.policy_for(policy)  # an unknown policy fails here, before any work
     except ModerationError as e:
         raise Failure(e) from None
-    options = Options(policy=policy, field=field, kind=kind, include=include, exclude=exclude, jobs=jobs,
-                      write_cleaned=write_cleaned, in_place=in_place, backup_suffix=backup_suffix)
+    options = Options(policy=policy, field=field, kind=kind, content_type=content_type, include=include,
+                      exclude=exclude, jobs=jobs, write_cleaned=write_cleaned, in_place=in_place,
+                      backup_suffix=backup_suffix)
     report = Report(fmt)
     signal.signal(signal.SIGTERM, _interrupted)  # a kill cleans up like Ctrl-C: no temporary file stays
     started = time.monotonic()

@@ -1,7 +1,8 @@
 """Files as the batch CLI reads and writes them: which format, the items in it, the cleaned copy.
 
-- text (.txt, .md, .html and anything else): the whole file is one item; its cleaned copy keeps
-  the file's BOM and line endings, since masking never touches a character outside a span.
+- text, html (.html, .htm) and markdown (.md, .markdown), and anything else as text: the whole
+  file is one item, read as text/plain, text/html or text/markdown; its cleaned copy keeps the
+  file's BOM and line endings, since masking never touches a character outside a span.
 - jsonl: one item per line, the text in `field`; the other fields are carried into the output.
 - csv: one item per row under a header, the text in the column `field`.
 
@@ -23,8 +24,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-FORMATS = ("text", "jsonl", "csv")
-BY_SUFFIX = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
+FORMATS = ("text", "html", "markdown", "jsonl", "csv")
+BY_SUFFIX = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".html": "html", ".htm": "html",
+             ".md": "markdown", ".markdown": "markdown"}
+WHOLE_FILE = {"text": "text/plain", "html": "text/html", "markdown": "text/markdown"}  # format: content type
 CHUNK = 2000  # CSV rows sent to a worker at once
 BLOCK = 1 << 20  # bytes of JSONL sent to a worker at once (whole lines)
 BOM = "\ufeff"
@@ -51,10 +54,17 @@ class Chunk:
     header: list[str] = field(default_factory=list)  # csv: the column names
     ending: str = "\n"  # csv: the line ending the file uses, for the cleaned copy
     last: bool = False  # the file's last chunk: its cleaned copy can be committed
+    content_type: str = "text/plain"  # how its texts are read
 
 
 def format_of(path: Path, override: str | None) -> str:
     return override or BY_SUFFIX.get(path.suffix.lower(), "text")
+
+
+def content_type_of(kind: str, override: str | None) -> str:
+    """How the texts of a file of this format are read: as the user says, else by the format
+    (the items of JSONL and CSV as plain text)."""
+    return override or WHOLE_FILE.get(kind, "text/plain")
 
 
 def read_text(path: Path) -> str:
@@ -71,10 +81,16 @@ def read_text(path: Path) -> str:
     return text.removeprefix(BOM)
 
 
-def chunks(path: Path, kind: str, field_name: str) -> Iterator[Chunk]:
-    """The file's work, in order, its last chunk marked: one chunk for a text file, a stream
-    of them for JSONL and CSV (a file without items still gives one, empty)."""
-    if kind == "text":
+def chunks(path: Path, kind: str, field_name: str, content_type: str = "text/plain") -> Iterator[Chunk]:
+    """The file's work, in order, its last chunk marked: one chunk for a whole-file format, a
+    stream of them for JSONL and CSV (a file without items still gives one, empty)."""
+    for chunk in _chunks(path, kind, field_name):
+        chunk.content_type = content_type
+        yield chunk
+
+
+def _chunks(path: Path, kind: str, field_name: str) -> Iterator[Chunk]:
+    if kind in WHOLE_FILE:
         text = read_text(path)
         stream: Iterator[Chunk] = iter([Chunk(str(path), kind, 1, [text], field_name)])
     elif kind == "jsonl":

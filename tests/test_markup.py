@@ -4,15 +4,19 @@ that hold for any document (offsets into the source, cleaned copy equal outside 
 from __future__ import annotations
 
 import dataclasses
+import json
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from moderation import Moderator
 from moderation.api import create_app
+from moderation.cli import main
 from moderation.markup import Visible, extract, html
 from moderation.masking import MaskRule
 from moderation.policy import Policy
@@ -226,3 +230,37 @@ def test_the_service_checks_markup_with_offsets_into_the_source() -> None:
         {"id": "plain", "text": "f&#117;ck", "content_type": "text/plain"}]}).get_json()
     assert [(r["id"], r["content_type"], r["cleaned"]) for r in batch["results"]] == [
         ("md", "text/markdown", "**f\\***\\*\\*"), ("html", "text/html", "f***"), ("plain", "text/plain", "f&#117;ck")]
+
+
+def _cli(*args: str, input: str | None = None) -> Result:
+    return CliRunner().invoke(main, ["check", *args], input=input)
+
+
+def test_the_cli_reads_html_and_markdown_by_extension(tmp_path: Path) -> None:
+    """.html and .md files are read as markup: file:line:col into the source, and --in-place
+    rewrites only the masked characters."""
+    page = tmp_path / "site" / "post.html"
+    page.parent.mkdir()
+    page.write_text('<p class="fuck">\nWhat the <b>fu</b>ck</p>\n<!-- shit -->\n', encoding="utf-8")
+    (tmp_path / "site" / "notes.md").write_text("---\ntitle: shit\n---\n\n[a bitch](https://x.org/cunt)\n",
+                                                encoding="utf-8")
+    r = _cli(str(tmp_path / "site"))
+    assert r.exit_code == 1, r.stderr
+    assert r.stdout.splitlines() == [
+        f"{tmp_path / 'site' / 'notes.md'}:5:4: 'bitch' bitch (insult, severity 2)",
+        f"{page}:2:13: 'fu</b>ck' fuck (profanity, severity 3)",
+    ]
+    r = _cli(str(page), "--in-place", "--backup-suffix", ".orig")
+    assert page.read_text(encoding="utf-8") == '<p class="fuck">\nWhat the <b>f*</b>**</p>\n<!-- shit -->\n'
+    assert (tmp_path / "site" / "post.html.orig").read_text(encoding="utf-8").startswith('<p class="fuck">')
+
+
+def test_the_cli_reads_items_and_stdin_as_markup_when_asked(tmp_path: Path) -> None:
+    export = tmp_path / "posts.jsonl"
+    export.write_text(json.dumps({"id": 1, "body": "<p>sh<i>it</i></p>"}) + "\n", encoding="utf-8")
+    r = _cli(str(export), "--field", "body", "--content-type", "text/html", "--format", "jsonl")
+    (record,) = [json.loads(line) for line in r.stdout.splitlines()]
+    assert (record["content_type"], record["cleaned"]) == ("text/html", "<p>s*<i>**</i></p>")
+    assert _cli(str(export), "--field", "body", "--format", "jsonl").exit_code == 0  # as plain text: nothing
+    r = _cli("-", "--as", "markdown", "--format", "json", input="**fu**ck\n")
+    assert json.loads(r.stdout)[0]["matches"][0]["text"] == "fu**ck"
