@@ -24,7 +24,6 @@ import re
 from collections.abc import Iterator
 from functools import partial
 from html.entities import html5
-from typing import cast
 
 from moderation.markup.visible import SEPARATOR, Pieces, Visible
 
@@ -110,13 +109,11 @@ def extract(source: str, skip_code: bool = False) -> Visible:
 
 def _shown_parts(parts: list[str]) -> list[str]:
     """What a reader sees of each part: the texts as they are, each token as `shown` says."""
-    tokens = parts[1::2]
-    known = list(map(_shown_cache.get, tokens))  # in C: most tokens are known
     found = parts[:]
-    if None in known:
-        found[1::2] = [_cached(t) if k is None else k for t, k in zip(tokens, known, strict=True)]
-    else:
-        found[1::2] = cast(list[str], known)
+    try:
+        found[1::2] = map(_shown_cache.__getitem__, parts[1::2])  # in C: most tokens are known
+    except KeyError:
+        found[1::2] = [_cached(t) for t in parts[1::2]]
     return found
 
 
@@ -160,6 +157,9 @@ def is_cut_off(token: str) -> bool:
 def _cached(token: str) -> str:
     """shown(token), kept with the spans of its spoken attributes while there is room (tags that
     never repeat, such as links, would fill it without end)."""
+    found = _shown_cache.get(token)
+    if found is not None:
+        return found
     found = shown(token)
     if len(_shown_cache) < CACHE_SIZE:
         spans = list(_spoken_in(token))
@@ -206,7 +206,7 @@ def _spoken(source: str, parts: list[str]) -> Iterator[tuple[int, list[str], lis
         speaking.update(t for t in tags if t not in _shown_cache and _may_speak(t))
     if not speaking:
         return
-    for k in [k for k, tag in enumerate(tags) if tag in speaking]:
+    for k in sorted(_indexes(tags, speaking)):
         i = 2 * k + 1
         at = sum(map(len, parts[:i]))
         spans = _spoken_cache.get(parts[i])
@@ -218,6 +218,18 @@ def _spoken(source: str, parts: list[str]) -> Iterator[tuple[int, list[str], lis
             pieces = list(text_parts(source, first, last, attribute=True))
             seg_parts = [source[a:b] for a, b, _ in pieces]
             yield first, seg_parts, [p if s is None else s for p, (_, _, s) in zip(seg_parts, pieces, strict=True)]
+
+
+def _indexes(items: list[str], wanted: set[str]) -> Iterator[int]:
+    """Where each of `wanted` occurs in `items` (list.index looks in C)."""
+    for item in wanted:
+        at = items.index(item)
+        while True:
+            yield at
+            try:
+                at = items.index(item, at + 1)
+            except ValueError:
+                break
 
 
 def _may_speak(tag: str) -> bool:
