@@ -68,6 +68,8 @@ class _Reader:
         self.skip_code = skip_code
         self.b = Builder(source, ESCAPES)
         self.inline = _Inline(self.b, skip_code)
+        self.fence = ""  # the open code fence, if any
+        self.in_comment = self.in_paragraph = self.in_list = self.in_table = False
 
     def finish(self) -> Visible:
         self.inline.flush()
@@ -86,79 +88,86 @@ class _Reader:
         source = self.source
         m = _FRONT_MATTER.match(source)
         pos = m.end() if m else 0
-        fence = ""  # the open code fence, if any
-        in_comment = in_paragraph = in_list = in_table = False
         while pos < len(source):
             newline = source.find("\n", pos)
             end = len(source) if newline < 0 else newline
-            nxt = end + 1
             stop = end - 1 if end > pos and source[end - 1] == "\r" else end
-            line = source[pos:stop]
-            if fence:
-                if re.match(rf" {{0,3}}{fence[0]}{{{len(fence)},}}[ \t]*\Z", line):
-                    fence = ""
-                    self.inline.flush()
-                else:
-                    self._code(pos, stop)
-            elif in_comment:
-                close = source.find("-->", pos, stop)
-                if close >= 0:
-                    in_comment = False
-                    nxt = self._paragraph_line(close + 3, stop, nxt)
-                    in_paragraph = True
-            elif line[:1].isalpha() and not in_table and "|" not in line:  # most lines: prose
-                if not in_paragraph:
-                    self.inline.flush()
-                    in_list = False
-                else:
-                    self.inline.line_break(pos - 1)
-                in_paragraph = True
-                more = _PROSE_LINES.match(source, min(nxt, len(source)))
-                if more is not None and more.end() > nxt:  # lines of plain prose after it: read in one go
-                    stop, nxt = _before_line_end(source, more.end()), more.end()
-                nxt = self._paragraph_line(pos, stop, nxt)
-            elif _BLANK.match(line):
+            pos = self._line(pos, stop, end + 1)
+
+    def _line(self, pos: int, stop: int, nxt: int) -> int:
+        """Reads the line source[pos:stop]; returns where the next line to read starts."""
+        line = self.source[pos:stop]
+        if self.fence:
+            if re.match(rf" {{0,3}}{self.fence[0]}{{{len(self.fence)},}}[ \t]*\Z", line):
+                self.fence = ""
                 self.inline.flush()
-                in_paragraph = in_table = False
-            elif not in_paragraph and not in_list and _indent(line) >= 4:
-                self._code(pos, stop)  # an indented code block
-            else:
-                at = pos
-                while (q := _QUOTE.match(source, at, stop)) is not None:
-                    at = q.end()
-                if _BREAK.match(source, at, stop) or (in_paragraph and _SETEXT.match(source, at, stop)):
-                    self.inline.flush()
-                    in_paragraph = False
-                elif (item := _LIST_ITEM.match(source, at, stop)) is not None:
-                    self.inline.flush()
-                    in_list, in_paragraph = True, True
-                    nxt = self._paragraph_line(item.end(), stop, nxt)
-                elif (h := _HEADING.match(source, at, stop)) is not None:
-                    self.inline.flush()
-                    closing = _CLOSING_HASHES.search(source, h.end(), stop)
-                    nxt = self._paragraph_line(h.end(), closing.start() if closing else stop, nxt)
-                    self.inline.flush()
-                    in_paragraph = False
-                elif (f := _FENCE.match(source, at, stop)) is not None:
-                    self.inline.flush()
-                    fence, in_paragraph = f[1], False
-                elif source.startswith("<!--", at) and source.find("-->", at, stop) < 0:
-                    in_comment = True
-                elif not in_paragraph and (d := _DEFINITION.match(source, at, stop)) is not None:
-                    if d.lastindex:
-                        self.inline.spoken.append((*d.span(d.lastindex), PROSE))
-                elif in_table or (not in_paragraph and self._table_starts(at, stop, nxt)):
-                    in_table = True
-                    self._table_row(at, stop)
-                else:
-                    if not in_paragraph:
-                        self.inline.flush()
-                        in_list = in_list and _indent(line) > 0
-                    else:
-                        self.inline.line_break(pos - 1)
-                    in_paragraph = True
-                    nxt = self._paragraph_line(at, stop, nxt)
-            pos = nxt
+            elif not self.skip_code:
+                self.inline.code(pos, stop)
+        elif self.in_comment:
+            close = self.source.find("-->", pos, stop)
+            if close >= 0:
+                self.in_comment = False
+                return self._text_line(pos, close + 3, stop, nxt)
+        elif line[:1].isalpha() and not self.in_table and "|" not in line:  # most lines: prose
+            more = _PROSE_LINES.match(self.source, min(nxt, len(self.source)))
+            if more is not None and more.end() > nxt:  # lines of plain prose after it: read in one go
+                stop, nxt = _before_line_end(self.source, more.end()), more.end()
+            self.in_list = self.in_list and self.in_paragraph
+            return self._text_line(pos, pos, stop, nxt)
+        elif _BLANK.match(line):
+            self.inline.flush()
+            self.in_paragraph = self.in_table = False
+        elif not self.in_paragraph and not self.in_list and _indent(line) >= 4:
+            if not self.skip_code:  # an indented code block
+                self.inline.code(pos, stop)
+        else:
+            return self._marked_line(pos, stop, nxt)
+        return nxt
+
+    def _marked_line(self, pos: int, stop: int, nxt: int) -> int:
+        """A line that may open a block: quote markers, a list item, a heading, a fence..."""
+        source, inline = self.source, self.inline
+        at = pos
+        while (q := _QUOTE.match(source, at, stop)) is not None:
+            at = q.end()
+        if _BREAK.match(source, at, stop) or (self.in_paragraph and _SETEXT.match(source, at, stop)):
+            inline.flush()
+            self.in_paragraph = False
+        elif (item := _LIST_ITEM.match(source, at, stop)) is not None:
+            inline.flush()
+            self.in_list = self.in_paragraph = True
+            return self._paragraph_line(item.end(), stop, nxt)
+        elif (h := _HEADING.match(source, at, stop)) is not None:
+            inline.flush()
+            closing = _CLOSING_HASHES.search(source, h.end(), stop)
+            nxt = self._paragraph_line(h.end(), closing.start() if closing else stop, nxt)
+            inline.flush()
+            self.in_paragraph = False
+        elif (f := _FENCE.match(source, at, stop)) is not None:
+            inline.flush()
+            self.fence, self.in_paragraph = f[1], False
+        elif source.startswith("<!--", at) and source.find("-->", at, stop) < 0:
+            self.in_comment = True
+        elif not self.in_paragraph and (d := _DEFINITION.match(source, at, stop)) is not None:
+            if d.lastindex:
+                inline.spoken.append((*d.span(d.lastindex), PROSE))
+        elif self.in_table or (not self.in_paragraph and self._table_starts(at, stop, nxt)):
+            self.in_table = True
+            self._table_row(at, stop)
+        else:
+            self.in_list = self.in_list and (self.in_paragraph or _indent(source[pos:stop]) > 0)
+            return self._text_line(pos, at, stop, nxt)
+        return nxt
+
+    def _text_line(self, pos: int, at: int, stop: int, nxt: int) -> int:
+        """A paragraph's line (or lines), its text from `at`: a new paragraph, or the next line
+        of the open one."""
+        if not self.in_paragraph:
+            self.inline.flush()
+            self.in_paragraph = True
+        else:
+            self.inline.line_break(pos - 1)
+        return self._paragraph_line(at, stop, nxt)
 
     def _paragraph_line(self, first: int, last: int, nxt: int) -> int:
         """Reads a line's inline content; where the next line starts (later when an HTML
@@ -169,10 +178,6 @@ class _Reader:
         following = self.source.find("\n", reached)
         self.inline.read(reached, len(self.source) if following < 0 else following)
         return len(self.source) if following < 0 else following + 1
-
-    def _code(self, first: int, last: int) -> None:
-        if not self.skip_code:
-            self.inline.code(first, last)
 
     def _table_starts(self, at: int, stop: int, nxt: int) -> bool:
         if "|" not in self.source[at:stop]:
