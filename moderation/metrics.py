@@ -57,6 +57,7 @@ class Pending:
         self.matches: deque[list[str]] = deque()  # the categories of one result's matches
         self.flusher: threading.Thread | None = None
         self.starting = threading.Lock()
+        self.flushing = threading.Lock()  # /metrics waits for the thread's flush, to show all of it
 
 
 _pending = Pending()
@@ -86,10 +87,16 @@ def matched(categories: list[str]) -> None:
 
 def flush() -> None:
     """Write this process's pending counts into the prometheus values."""
+    pending = _pending
+    with pending.flushing:
+        _write(pending)
+
+
+def _write(pending: Pending) -> None:
     counts: dict[tuple[str, int], int] = {}
     sums: dict[str, float] = {}
     buckets: dict[tuple[str, int], int] = {}  # (route, index in BUCKETS, or len(BUCKETS) for +Inf)
-    for route, status, seconds in _drain(_pending.requests):
+    for route, status, seconds in _drain(pending.requests):
         counts[(route, status)] = counts.get((route, status), 0) + 1
         sums[route] = sums.get(route, 0.0) + seconds
         bucket = (route, bisect.bisect_left(BUCKETS, seconds))  # the first bound >= seconds, as Histogram does
@@ -101,7 +108,7 @@ def flush() -> None:
     for (route, index), n in buckets.items():
         LATENCY.labels(route)._buckets[index].inc(n)  # per-bucket counts; /metrics accumulates them
     matches: dict[str, int] = {}
-    for categories in _drain(_pending.matches):
+    for categories in _drain(pending.matches):
         for category in categories:
             matches[category] = matches.get(category, 0) + 1
     for category, n in matches.items():
@@ -109,7 +116,7 @@ def flush() -> None:
 
 
 def _drain(queue: deque[T]) -> Iterator[T]:
-    """Take items off the front until the queue is empty (another thread may be taking too)."""
+    """Take items off the front until the queue is empty."""
     while True:
         try:
             yield queue.popleft()
