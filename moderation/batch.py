@@ -12,6 +12,8 @@ from __future__ import annotations
 import fnmatch
 import gc
 import multiprocessing
+import multiprocessing.context
+import multiprocessing.pool
 import os
 import shutil
 import signal
@@ -124,6 +126,7 @@ def _init_worker(config: str | None) -> None:
     own SIGTERM handler (clean up, then exit) is for the main process only."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})  # one sent while it started ends it now
     _init(config)
 
 
@@ -203,7 +206,7 @@ def ordered_map(work: Iterable[Chunk], jobs: int, config: str | None, task: Task
         return
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     _init(config)  # forked workers inherit it; spawned ones build their own
-    with context.Pool(jobs, initializer=_init_worker, initargs=(config,)) as pool:
+    with _pool(context, jobs, config) as pool:
         pending: deque[tuple[Chunk, Any]] = deque()
         for chunk in work:
             light = Chunk(chunk.path, chunk.kind, chunk.first, [], chunk.field_name, chunk.header, chunk.ending,
@@ -215,6 +218,17 @@ def ordered_map(work: Iterable[Chunk], jobs: int, config: str | None, task: Task
         while pending:
             done, answer = pending.popleft()
             yield done, answer.get()
+
+
+def _pool(context: multiprocessing.context.BaseContext, jobs: int, config: str | None) -> multiprocessing.pool.Pool:
+    """The workers, started with SIGTERM blocked until each has set it to end the process. A pool
+    shut at once (a small input) signals workers that may not have run yet: the handler they
+    inherit from the CLI would take the signal and drop it, and they would wait for work forever."""
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    try:
+        return context.Pool(jobs, initializer=_init_worker, initargs=(config,))
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 # -- writing cleaned copies, atomically -----------------------------------------------------------

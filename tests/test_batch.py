@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import stat
 from pathlib import Path
 
@@ -183,7 +184,6 @@ def test_large_jsonl_streams_in_blocks_with_right_line_numbers(tmp_path: Path, m
 
 
 def test_parallel_run_killed_midway_leaves_no_trace(tmp_path: Path) -> None:
-    import signal
     import subprocess
     import sys
     import time
@@ -296,3 +296,16 @@ def test_json_records_are_the_result_schema_dumped_with_the_location(moderator: 
     assert records(path, range(10, 15), texts, [{"id": 1}] * 5, flagged, clean)[0] == dumped(path, 10, {"id": 1},
                                                                                              results[0])
     assert records("a.md", None, ["fine"], None, {}, clean) == [dumped("a.md", None, {}, moderator.check("fine"))]
+
+
+def _sigterm_in_worker() -> tuple[bool, object]:
+    return signal.SIGTERM in signal.pthread_sigmask(signal.SIG_BLOCK, set()), signal.getsignal(signal.SIGTERM)
+
+
+def test_pool_workers_end_on_sigterm_and_the_parent_mask_is_kept() -> None:
+    import multiprocessing
+
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, set())
+    with batch._pool(multiprocessing.get_context("fork"), 1, None) as pool:
+        assert signal.pthread_sigmask(signal.SIG_BLOCK, set()) == before
+        assert pool.apply(_sigterm_in_worker) == (False, signal.SIG_DFL)
