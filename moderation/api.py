@@ -4,7 +4,7 @@ Settings come from defaults, then the environment (MODERATION_*), then `config` 
 
     MODERATION_CONFIG            path of a moderation.toml (default: bundled lists, default policy)
     MODERATION_RELOAD_INTERVAL   seconds between looks at the lists and config for edits (2)
-    MODERATION_MAX_BODY_BYTES    largest request body, decided from Content-Length (1048576)
+    MODERATION_MAX_BODY_BYTES    largest request body: by Content-Length, or read up to when chunked (1048576)
     MODERATION_MAX_TEXT_CHARS    longest text, in code points (200000)
     MODERATION_MAX_BATCH_ITEMS   most items in one batch (100)
     MODERATION_API_KEYS          comma-separated keys; when set, /v1 needs Authorization: Bearer
