@@ -100,9 +100,9 @@ def extract(source: str, skip_code: bool = False) -> Visible:
         else:
             body = _REFERENCE_TOKEN.sub(_decoded, "\x00".join(shown)).replace("\x00", "")
     segments: list[tuple[int, list[str], list[str] | None]] = [(0, parts, None if references else shown)]
-    if _speaking or len(_shown_cache) >= CACHE_SIZE:
-        segments.extend(_spoken(source, parts))
-    if len(segments) > 1:  # the spoken attributes, each a block after the body
+    speaking = _speaking.intersection(parts[1::2])  # in C, for the tags kept by _cached
+    if speaking or len(_shown_cache) >= CACHE_SIZE:  # the spoken attributes, each a block after the body
+        segments.extend(_spoken(source, parts, speaking))
         body = SEPARATOR.join([body, *("".join(shown) for _, _, shown in segments[1:] if shown is not None)])
     return Visible(source, body, (ESCAPE,), partial(_pieces, segments))
 
@@ -198,14 +198,12 @@ def text_parts(source: str, first: int, last: int, attribute: bool) -> Iterator[
         yield pos, last, None
 
 
-def _spoken(source: str, parts: list[str]) -> Iterator[tuple[int, list[str], list[str] | None]]:
-    """Each spoken attribute value in the tags among `parts`, as a segment (start, parts, shown)."""
+def _spoken(source: str, parts: list[str], speaking: set[str]) -> Iterator[tuple[int, list[str], list[str] | None]]:
+    """Each spoken attribute value in the tags among `parts` (`speaking`: those of them known
+    to have some), as a segment (start, parts, shown)."""
     tags = parts[1::2]
-    speaking = _speaking.intersection(tags)  # in C, for the tags kept by _cached
     if len(_shown_cache) >= CACHE_SIZE:
         speaking.update(t for t in tags if t not in _shown_cache and _may_speak(t))
-    if not speaking:
-        return
     for k in sorted(_indexes(tags, speaking)):
         i = 2 * k + 1
         at = sum(map(len, parts[:i]))
