@@ -1,5 +1,9 @@
 """The HTTP API: a thin Flask face over the engine. gunicorn runs `moderation.api:create_app()`.
 
+POST /v1/check, the hot route, is answered by `check_route` outside Flask (the edge dispatches
+to it); the other routes are Flask views here, and the batch view reads its items with the
+check route's functions.
+
 Settings come from defaults, then the environment (MODERATION_*), then `config` (tests):
 
     MODERATION_CONFIG            path of a moderation.toml (default: bundled lists, default policy)
@@ -14,8 +18,6 @@ Settings come from defaults, then the environment (MODERATION_*), then `config` 
 
 from __future__ import annotations
 
-import json
-import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -27,15 +29,24 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from moderation import metrics
+from moderation.check_route import (
+    ROUTE,
+    CheckRoute,
+    json_text,
+    known_fields,
+    read_body,
+    read_field,
+    read_offsets,
+    read_text,
+    refusal,
+    run,
+)
 from moderation.edge import REQUEST_ID, Edge
-from moderation.engine import Result
+from moderation.engine import Moderator
 from moderation.errors import ConfigError, UnknownPolicyError, UnsupportedContentTypeError
-from moderation.offsets import UNITS, convert
 from moderation.openapi import docs_page, spec
-from moderation.problems import Problem, problem_response
+from moderation.problems import Problem, crashed, problem_response
 from moderation.reloader import LiveModerator
-
-log = logging.getLogger("moderation.api")
 
 DEFAULTS: dict[str, Any] = {
     "CONFIG": None,
@@ -47,11 +58,8 @@ DEFAULTS: dict[str, Any] = {
     "API_KEYS_FILE": None,
     "METRICS_REQUIRE_KEY": False,
 }
-CHECK_FIELDS = frozenset({"text", "policy", "content_type", "offsets"})
 BATCH_FIELDS = frozenset({"items", "policy", "content_type", "offsets"})
 ITEM_FIELDS = frozenset({"id", "text", "policy", "content_type"})
-# What jsonify writes outside debug mode, without its per-call encoder set-up and app lookup.
-_ENCODER = json.JSONEncoder(separators=(",", ":"))
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -79,7 +87,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _register(app, service)
     app.wsgi_app = Edge(app.wsgi_app, max_body=service.max_body, keys=service.keys,  # type: ignore[method-assign]
                         metrics_need_key=service.metrics_need_key,
-                        routes=frozenset(r.rule for r in app.url_map.iter_rules()))
+                        routes=frozenset(r.rule for r in app.url_map.iter_rules()),
+                        direct={("POST", ROUTE): CheckRoute(service.live, service.max_text)})
     return app
 
 
@@ -140,8 +149,11 @@ def _register(app: Flask, service: Service) -> None:
     app.register_error_handler(Problem, problem_response)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _crash)
+    # POST /v1/check is answered in the edge (check_route); its rule, without a view, stays so that
+    # Flask gives the other methods its 405 with Allow, and OPTIONS its answer.
+    app.add_url_rule(ROUTE, "check", methods=["POST"])
     views: list[tuple[str, str, Callable[..., Response]]] = [
-        ("/v1/check", "POST", check), ("/v1/check/batch", "POST", check_batch), ("/v1/policies", "GET", policies),
+        ("/v1/check/batch", "POST", check_batch), ("/v1/policies", "GET", policies),
         ("/healthz", "GET", healthz), ("/readyz", "GET", readyz), ("/metrics", "GET", metrics_view),
         ("/openapi.json", "GET", openapi_view), ("/docs", "GET", docs_view)]
     for rule, method, view in views:  # each view gets the service as its argument, not from current_app
@@ -163,139 +175,58 @@ def _http_error(error: HTTPException) -> Response:
 
 
 def _crash(error: Exception) -> Response:
-    rid = request.environ.get(REQUEST_ID)
-    log.exception("unhandled error, request %s", rid)
-    return problem_response(Problem(500, f"the server failed on this request; the operator can find it "
-                                         f"in the log by its request id {rid}"))
+    return problem_response(crashed(request.environ.get(REQUEST_ID)))
 
 
-# -- reading requests --------------------------------------------------------------------------
-
-
-def _body(allowed: frozenset[str]) -> dict[str, Any]:
-    if request.mimetype != "application/json":
-        raise Problem(415, f"send the body as application/json, not {request.mimetype or 'no content type'}")
-    data = request.get_json(silent=True)
-    if data is None:
-        raise Problem(400, "the body is not valid JSON")
-    if not isinstance(data, dict):
-        raise Problem(400, "the body must be a JSON object")
-    _known_fields(data, allowed)
-    return data
-
-
-def _known_fields(data: Mapping[str, Any], allowed: frozenset[str], where: str = "") -> None:
-    if data.keys() <= allowed:
-        return
-    unknown = sorted(set(data) - allowed)
-    raise Problem(400, f"{where}unknown field(s) {', '.join(unknown)}; expected {', '.join(sorted(allowed))}")
-
-
-def _field(data: Mapping[str, Any], name: str, default: Any, *, where: str = "") -> Any:
-    value = data.get(name, default)
-    if value is None:
-        return default
-    if not isinstance(value, str):
-        raise Problem(400, f"{where}{name} must be a string, not {type(value).__name__}")
-    return value
-
-
-def _text(data: Mapping[str, Any], limit: int, where: str = "") -> str:
-    if "text" not in data:
-        raise Problem(400, f"{where}text is required")
-    text = data["text"]
-    if not isinstance(text, str):
-        raise Problem(400, f"{where}text must be a string, not {type(text).__name__}")
-    if len(text) > limit:
-        raise Problem(413, f"{where}text is {len(text)} characters; the limit is {limit}. Split it.")
-    return text
-
-
-def _offsets(data: Mapping[str, Any]) -> str:
-    unit: str = _field(data, "offsets", "codepoints")
-    if unit not in UNITS:
-        raise Problem(400, f"offsets must be one of {', '.join(UNITS)}, not {unit!r}")
-    return unit
-
-
-def _refusal(error: UnknownPolicyError | UnsupportedContentTypeError) -> Problem:
-    """An engine refusal as a problem: an unknown policy is 404, a content type it cannot read 422."""
-    return Problem(404 if isinstance(error, UnknownPolicyError) else 422, str(error))
-
-
-def _policy_for(service: Service, policy: str | None, content_type: str) -> None:
+def _policy_for(moderator: Moderator, policy: str | None, content_type: str) -> None:
     try:
-        service.live.moderator.policy_for(policy, content_type)
+        moderator.policy_for(policy, content_type)
     except (UnknownPolicyError, UnsupportedContentTypeError) as e:
-        raise _refusal(e) from None
-
-
-def _run(service: Service, text: str, policy: str | None, content_type: str, unit: str) -> dict[str, Any]:
-    try:
-        result = service.live.moderator.check(text, policy=policy, content_type=content_type)
-    except (UnknownPolicyError, UnsupportedContentTypeError) as e:
-        raise _refusal(e) from None
-    if result.matches:
-        metrics.matched([m.category for m in result.matches])
-    return _with_offsets(text, result, unit)
-
-
-def _with_offsets(text: str, result: Result, unit: str) -> dict[str, Any]:
-    body = result.to_dict()
-    body["offsets"] = unit
-    if unit != "codepoints" and result.matches:
-        where = convert(text, [p for m in result.matches for p in (m.start, m.end)], unit)
-        for m in body["matches"]:
-            m["start"], m["end"] = where[m["start"]], where[m["end"]]
-    return body
+        raise refusal(e) from None
 
 
 def _json(body: Any) -> Response:
-    return Response(_ENCODER.encode(body) + "\n", mimetype="application/json")
+    return Response(json_text(body), mimetype="application/json")
 
 
 # -- the views: each gets the Service as its first argument (see _register) -----------------------
 
 
-def check(service: Service) -> Response:
-    data = _body(CHECK_FIELDS)
-    text = _text(data, service.max_text)
-    return _json(_run(service, text, _field(data, "policy", None), _field(data, "content_type", "text/plain"),
-                      _offsets(data)))
-
-
 def check_batch(service: Service) -> Response:
-    data = _body(BATCH_FIELDS)
+    data = read_body(request.environ, BATCH_FIELDS)
     items = data.get("items")
     if not isinstance(items, list):
         raise Problem(400, "items is required: a list of {\"id\": ..., \"text\": ...}")
     limit = service.max_items
     if len(items) > limit:
         raise Problem(413, f"the batch has {len(items)} items; the limit is {limit}. Send several batches.")
-    policy = _field(data, "policy", None)
-    content_type = _field(data, "content_type", "text/plain")
-    unit = _offsets(data)
-    _policy_for(service, policy, content_type)  # batch-wide defaults fail the batch, not each item
+    policy = read_field(data, "policy", None)
+    content_type = read_field(data, "content_type", "text/plain")
+    unit = read_offsets(data)
+    moderator = service.live.moderator  # one version for the whole batch
+    _policy_for(moderator, policy, content_type)  # batch-wide defaults fail the batch, not each item
     results = []
     for n, item in enumerate(items):
         item_id = item.get("id") if isinstance(item, dict) else None
         try:
-            results.append({"id": item_id, **_item(service, item, n, policy, content_type, unit)})
+            results.append({"id": item_id, **_item(service, moderator, item, n, policy, content_type, unit)})
         except Problem as p:
             results.append({"id": item_id, "error": p.body()})
     return _json({"results": results})
 
 
-def _item(service: Service, item: Any, n: int, policy: str | None, content_type: str, unit: str) -> dict[str, Any]:
+def _item(service: Service, moderator: Moderator, item: Any, n: int, policy: str | None, content_type: str,
+          unit: str) -> dict[str, Any]:
+    """One batch item read by the rules of POST /v1/check (check_route), its errors named by place."""
     where = f"items[{n}]."
     if not isinstance(item, dict):
         raise Problem(400, f"items[{n}] must be an object with a text")
-    _known_fields(item, ITEM_FIELDS, where)
+    known_fields(item, ITEM_FIELDS, where)
     if not isinstance(item.get("id"), (str, int, type(None))) or isinstance(item.get("id"), bool):
         raise Problem(400, f"{where}id must be a string or a number")
-    text = _text(item, service.max_text, where)
-    return _run(service, text, _field(item, "policy", policy, where=where),
-                _field(item, "content_type", content_type, where=where), unit)
+    text = read_text(item, service.max_text, where)
+    return run(moderator, text, read_field(item, "policy", policy, where=where),
+               read_field(item, "content_type", content_type, where=where), unit)
 
 
 def policies(service: Service) -> Response:

@@ -2,7 +2,9 @@
 body limit (decided from Content-Length, before a byte is read; a chunked body is read up to
 the limit here), the API key, and the metrics.
 
-Kept out of Flask's hooks because it runs on every request and plain WSGI costs less.
+Kept out of Flask's hooks because it runs on every request and plain WSGI costs less. For the
+same reason it hands POST /v1/check to a plain WSGI app of its own (`direct`, see check_route)
+and everything else to Flask; the request id, limits, keys and metrics apply to both alike.
 """
 
 from __future__ import annotations
@@ -47,8 +49,9 @@ class Edge:
     """Wraps a WSGI app; see the module docstring."""
 
     def __init__(self, app: WSGIApp, *, max_body: int, keys: tuple[bytes, ...], metrics_need_key: bool,
-                 routes: frozenset[str]) -> None:
+                 routes: frozenset[str], direct: dict[tuple[str, str], WSGIApp] | None = None) -> None:
         self.app = app
+        self.direct = direct or {}  # (method, path) -> the app that answers it instead of `app`
         self.max_body = max_body
         self.keys = keys
         self.metrics_need_key = metrics_need_key
@@ -67,15 +70,15 @@ class Edge:
             headers.append(("X-Request-ID", rid))
             return start_response(code, headers, exc_info)
 
+        path = environ.get("PATH_INFO", "")
         refusal = self._refusal(environ)
         if refusal is None:
-            body = self.app(environ, start)
+            body = self.direct.get((environ.get("REQUEST_METHOD", ""), path), self.app)(environ, start)
         else:
             code, detail, extra_headers = refusal
-            payload = json.dumps(problem_body(code, detail, instance=environ.get("PATH_INFO", ""), request_id=rid))
+            payload = json.dumps(problem_body(code, detail, instance=path, request_id=rid))
             start(f"{code} {_PHRASES[code]}", [("Content-Type", PROBLEM_JSON), *extra_headers])
             body = [payload.encode()]
-        path = environ.get("PATH_INFO", "")
         metrics.observe(path if path in self.routes else "unmatched", status[0] if status else 500,
                         time.perf_counter() - started)
         return body

@@ -1,19 +1,21 @@
 """Every HTTP error as application/problem+json (RFC 9457), from one helper.
 
 The body always holds type, title, status, detail (a sentence a person can act on) and
-instance (the path); views raise Problem, and the app turns HTTP errors and crashes into the
-same shape. No stack trace ever reaches a client.
+instance (the path); views and the check route raise Problem, and the app and the check route
+turn HTTP errors and crashes into the same shape. No stack trace ever reaches a client.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from http import HTTPStatus
 from typing import Any
 
 from flask import Response, has_request_context, request
 
 PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger("moderation.api")  # the API's log, whichever path (Flask or the check route) failed
 
 
 class Problem(Exception):
@@ -26,8 +28,12 @@ class Problem(Exception):
         self.headers = headers or {}
         self.extra = extra
 
-    def body(self) -> dict[str, Any]:
-        return problem_body(self.status, self.detail, **self.extra)
+    def body(self, instance: str | None = None, request_id: str | None = None) -> dict[str, Any]:
+        return problem_body(self.status, self.detail, instance=instance, request_id=request_id, **self.extra)
+
+    def to_json(self, instance: str | None = None, request_id: str | None = None) -> str:
+        """The body as every problem response writes it."""
+        return json.dumps(self.body(instance, request_id), ensure_ascii=False)
 
 
 def problem_body(status: int, detail: str, *, instance: str | None = None, request_id: str | None = None,
@@ -42,8 +48,15 @@ def problem_body(status: int, detail: str, *, instance: str | None = None, reque
     return body
 
 
+def crashed(request_id: str | None) -> Problem:
+    """Log the exception being handled, with the request id; the 500 the client gets instead of it."""
+    log.exception("unhandled error, request %s", request_id)
+    return Problem(500, f"the server failed on this request; the operator can find it "
+                        f"in the log by its request id {request_id}")
+
+
 def problem_response(problem: Problem) -> Response:
-    response = Response(json.dumps(problem.body(), ensure_ascii=False), status=problem.status,
-                        mimetype=PROBLEM_JSON)
+    """A problem as a Flask response, for the current request."""
+    response = Response(problem.to_json(), status=problem.status, mimetype=PROBLEM_JSON)
     response.headers.update(problem.headers)
     return response

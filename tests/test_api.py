@@ -137,6 +137,45 @@ def test_a_crash_is_a_500_problem_without_a_trace(app: Flask, monkeypatch: pytes
     assert "secret" not in json.dumps(body)
 
 
+def test_a_crash_in_the_check_route_is_logged_and_answered_as_flask_answers_one(
+        app: Flask, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    # POST /v1/check is answered outside Flask (check_route); the batch route's crash goes through
+    # Flask's error handler. Both give the same generic problem, and log the trace with the request id.
+    monkeypatch.setattr(app.extensions["moderation"].live.moderator, "check", lambda *a, **k: 1 / 0)
+    client = app.test_client()
+    with caplog.at_level("ERROR", logger="moderation.api"):
+        fast = client.post("/v1/check", json={"text": "hi"}, headers={"X-Request-ID": "crash-1"})
+        flask = client.post("/v1/check/batch", json={"items": [{"text": "hi"}]}, headers={"X-Request-ID": "crash-1"})
+    body = assert_problem(fast, 500, "request id crash-1")
+    assert body == {**json.loads(flask.data), "instance": "/v1/check"}
+    assert fast.status == flask.status == "500 INTERNAL SERVER ERROR"
+    assert [h for h, _ in fast.headers] == [h for h, _ in flask.headers]
+    assert [r.getMessage() for r in caplog.records] == ["unhandled error, request crash-1"] * 2
+    assert all(r.exc_info and r.exc_info[0] is ZeroDivisionError for r in caplog.records)
+
+
+def test_the_check_route_writes_what_a_flask_response_would(client: FlaskClient) -> None:
+    r = client.post("/v1/check", data="x", content_type="text/plain")
+    assert r.status == "415 UNSUPPORTED MEDIA TYPE"  # werkzeug's status line, as the Flask routes write it
+    assert [h for h, _ in r.headers] == ["Content-Type", "Content-Length", "X-Request-ID"]
+    assert int(r.headers["Content-Length"]) == len(r.data)
+    ok = client.post("/v1/check", json={"text": "hi"})
+    assert ok.status == "200 OK" and ok.headers["Content-Type"] == "application/json" and ok.data.endswith(b"}\n")
+    options = client.options("/v1/check")  # other methods stay with Flask
+    assert options.status_code == 200 and set(options.headers["Allow"].split(", ")) == {"OPTIONS", "POST"}
+
+
+def test_a_batch_item_is_read_and_answered_as_a_check(client: FlaskClient) -> None:
+    request = {"text": "😀 <b>f</b>uck", "policy": "default", "content_type": "text/html"}
+    alone = client.post("/v1/check", json={**request, "offsets": "utf16"}).get_json()
+    (item,) = client.post("/v1/check/batch", json={"items": [request], "offsets": "utf16"}).get_json()["results"]
+    assert item == {"id": None, **alone}
+    bad = {"text": "hi", "policy": 5}
+    problem = client.post("/v1/check", json=bad).get_json()
+    (item,) = client.post("/v1/check/batch", json={"items": [bad]}).get_json()["results"]
+    assert item["error"]["detail"] == "items[0]." + problem["detail"]
+
+
 def test_request_id_is_honoured_or_made(client: FlaskClient) -> None:
     assert client.get("/healthz", headers={"X-Request-ID": "abc-123"}).headers["X-Request-ID"] == "abc-123"
     assert len(client.get("/healthz").headers["X-Request-ID"]) == 32
