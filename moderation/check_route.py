@@ -103,6 +103,8 @@ def _json_or_none(environ: dict[str, Any]) -> Any:
         return json.loads(raw)
     except ValueError:
         return None
+    except RecursionError:  # was a 500; a client can send it, so it is the client's error
+        raise Problem(400, "the body's JSON nests too deeply") from None
 
 
 def known_fields(data: Mapping[str, Any], allowed: frozenset[str], where: str = "") -> None:

@@ -100,6 +100,13 @@ def test_errors_are_problems(client: FlaskClient, kwargs: dict[str, Any], status
     assert_problem(client.post("/v1/check", **kwargs), status, phrase)
 
 
+def test_json_nested_too_deeply_is_a_client_error(client: FlaskClient) -> None:
+    deep = "[" * 5000 + "]" * 5000  # valid JSON, deeper than the parser's recursion: was a 500
+    assert_problem(client.post("/v1/check", data=deep, content_type="application/json"), 400, "nests too deeply")
+    batch = client.post("/v1/check/batch", data='{"items": [' + deep + ']}', content_type="application/json")
+    assert_problem(batch, 400, "nests too deeply")
+
+
 def test_routing_errors_are_problems(client: FlaskClient) -> None:
     assert_problem(client.get("/v2/check"), 404, "/docs")
     r = client.get("/v1/check")
