@@ -1,6 +1,7 @@
 """HTTP throughput and latency with wrk, against the bare Flask app in the same run; and a soak.
 
     python benchmarks/http_load.py [--seconds 10] [--rounds 3] [--soak 60]
+    python benchmarks/http_load.py --in-process [--rounds 7]
 
 Every app runs under gunicorn with the same settings (2 sync workers), 1 KB JSON bodies, 16
 connections, 2 wrk threads. All are up at once and take turns, --seconds each, for --rounds
@@ -8,11 +9,17 @@ rounds: a ratio is taken within a round, so the machine's other load moves both 
 alike, and the medians over rounds are reported, with the workers' CPU time per request (less
 swayed by other load than requests/s). The soak sends a mix of valid and invalid requests and
 reports 5xx responses and the workers' resident memory before and after.
+
+--in-process calls each WSGI app directly instead, with the environ gunicorn would give it, and
+reports the microseconds per request, warm, without the server or the network: what the app
+itself costs.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import io
 import json
 import os
 import re
@@ -25,6 +32,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -42,7 +50,7 @@ TEXT = ("I read the whole article twice and I still think the council got this o
         "instead of announcing decisions that were clearly made months ago behind closed doors. "
         "I will be writing to my councillor, and I hope others do the same before the next vote.")
 BODY = json.dumps({"text": TEXT[:1000]})  # 1 KB
-APPS = (("bare Flask", "benchmarks.bare_app:create_app()", []),
+APPS: tuple[tuple[str, str, list[str]], ...] = (("bare Flask", "benchmarks.bare_app:create_app()", []),
         ("moderation", "moderation.api:create_app()", []),
         ("moderation, production logging", "moderation.api:create_app()",
          ["--config", "python:moderation.server", "--access-logfile", "/dev/null"]))
@@ -179,12 +187,54 @@ def median(results: list[dict[str, float]], key: str) -> float:
     return statistics.median(r[key] for r in results)
 
 
+def gunicorn_environ(body: bytes) -> dict[str, Any]:
+    """What gunicorn hands an app for a POST of `body` to /v1/check."""
+    return {"REQUEST_METHOD": "POST", "PATH_INFO": "/v1/check", "SCRIPT_NAME": "", "QUERY_STRING": "",
+            "RAW_URI": "/v1/check", "SERVER_PROTOCOL": "HTTP/1.1", "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8000", "REMOTE_ADDR": "127.0.0.1", "REMOTE_PORT": "50000",
+            "HTTP_HOST": "127.0.0.1:8000", "HTTP_USER_AGENT": "wrk", "CONTENT_TYPE": "application/json",
+            "CONTENT_LENGTH": str(len(body)), "wsgi.url_scheme": "http", "wsgi.version": (1, 0),
+            "wsgi.multithread": False, "wsgi.multiprocess": True, "wsgi.run_once": False,
+            "wsgi.input_terminated": True, "wsgi.errors": sys.stderr, "wsgi.input": io.BytesIO(body)}
+
+
+def microseconds_per_request(app: Any, calls: int) -> float:
+    """Call the app `calls` times, each with a fresh environ, and read its whole answer."""
+    environs = [gunicorn_environ(BODY.encode()) for _ in range(calls)]
+    started = time.perf_counter()
+    for environ in environs:
+        answer = app(environ, lambda status, headers, exc_info=None: None)
+        b"".join(answer)
+        getattr(answer, "close", lambda: None)()
+    return (time.perf_counter() - started) / calls * 1e6
+
+
+def in_process(rounds: int, calls: int = 5000) -> None:
+    """Each app's µs per request, taking turns as the wrk rounds do; median and range over rounds."""
+    sys.path.insert(0, str(ROOT))
+    apps = {name: importlib.import_module(spec.split(":")[0]).create_app() for name, spec, extra in APPS if not extra}
+    for app in apps.values():
+        microseconds_per_request(app, calls)  # warm up
+    times: dict[str, list[float]] = {name: [] for name in apps}
+    for _ in range(rounds):
+        for name, app in apps.items():
+            times[name].append(microseconds_per_request(app, calls))
+    print(f"in process, {calls} calls a round, medians of {rounds} rounds\n")
+    print("| app | µs per request (range) |\n|---|---|")
+    for name, found in times.items():
+        print(f"| {name} | {statistics.median(found):.1f} ({min(found):.1f}-{max(found):.1f}) |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--soak", type=int, default=60)
+    parser.add_argument("--in-process", action="store_true", help="call the apps directly, without gunicorn and wrk")
     args = parser.parse_args()
+    if args.in_process:
+        in_process(args.rounds)
+        return
     script = POST % json.dumps(BODY)
     runs = throughput(script, args.seconds, args.rounds)
     print(f"wrk -t2 -c16 -d{args.seconds}s, 1 KB JSON bodies, gunicorn -w 2 -k sync; medians of {args.rounds} rounds\n")
