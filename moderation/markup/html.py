@@ -42,8 +42,10 @@ CODE = ("pre", "code", "kbd", "samp")  # skipped, contents and all, when a polic
 SPOKEN = frozenset(("alt", "title", "aria-label", "placeholder"))
 ESCAPE = partial(html.escape, quote=True)  # a mask character `&` or `"` written back as a reference
 
-# The rest of a tag after its name: quotes count only after `=`, as in the tokenizer.
-_TAG_REST = r"""(?:[^>="']+|=[\t\n\f\r ]*(?:"[^"]*"|'[^']*'|(?!["']))|["'])*>"""
+# The rest of a tag after its name: quotes count only after `=`, as in the tokenizer. Possessive
+# (`++`, `*+`): its branches cannot give back what they took, and a run with no `>` after it
+# fails at once instead of trying every way to cut the run (exponential in its length).
+_TAG_REST = r"""(?:[^>="']++|=[\t\n\f\r ]*+(?:"[^"]*+"|'[^']*+'|(?!["']))|["'])*+>"""
 
 
 def _any_case(name: str) -> str:
