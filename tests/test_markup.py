@@ -264,3 +264,21 @@ def test_the_cli_reads_items_and_stdin_as_markup_when_asked(tmp_path: Path) -> N
     assert _cli(str(export), "--field", "body", "--format", "jsonl").exit_code == 0  # as plain text: nothing
     r = _cli("-", "--as", "markdown", "--format", "json", input="**fu**ck\n")
     assert json.loads(r.stdout)[0]["matches"][0]["text"] == "fu**ck"
+
+
+PATHOLOGICAL = {  # each read in quadratic (or exponential) time by an earlier reader
+    "brackets": "[" * 50_000, "words in brackets": "a[" * 25_000,
+    "emphasis of two kinds": "*a " * 15_000 + "b_ " * 15_000,
+    "strikes": "~a " * 15_000 + "b~~ " * 15_000, "unclosed tags": "<a " * 20_000,
+    "unclosed quotes": '<a title="' * 8_000, "backtick runs": " ".join("`" * (i % 40 + 1) for i in range(8_000)),
+    "a tag without its end": "<i " + "h\\7- 6b:4 " * 5_000,
+}
+
+
+@pytest.mark.parametrize("document", list(PATHOLOGICAL.values()), ids=list(PATHOLOGICAL))
+@pytest.mark.parametrize("content_type", ["text/html", "text/markdown"])
+def test_pathological_markup_is_read(markup_moderator: Moderator, document: str, content_type: str) -> None:
+    """Inputs that made a reader take minutes (or hours) now take a blink; a regression shows as
+    a suite that does not finish."""
+    result = markup_moderator.check(document, content_type=content_type)
+    assert result.cleaned == document and not result.matches

@@ -43,6 +43,7 @@ _ENTITY = re.compile(r"&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]
 _LINK_TAIL = re.compile(r"""\([ \t]*(?:<[^<>\n]*>|[^\s()<]*(?:\([^\s()]*\)[^\s()]*)*)"""
                         r"""(?:[ \t]+(?:"([^"]*)"|'([^']*)'|\(([^()]*)\)))?[ \t]*\)""")
 _NAME_START = re.compile(r"</?[a-zA-Z]")
+_BRACKET = re.compile(r"\\.|[\[\]]", re.S)  # an escaped character, or a bracket
 _REFERENCE = re.compile(r"\[(?:[^\]\\]|\\.)*\]")
 _URL_TAIL = re.compile(r"[?!.,:*_~'\"]+\Z")
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
@@ -228,6 +229,9 @@ class _Inline:
         self.ops: list[tuple[int, int, str | None, int]] = []  # (first, last, shown, context); None: literal
         self.delimiters: list[tuple[int, str, int, bool, bool]] = []  # (op, char, length, opens, closes)
         self.spoken: list[tuple[int, int, int]] = []  # (first, last, context): titles, read after the text
+        # Found once per range, so that a text of many `[` or backticks costs linear time:
+        self._brackets: tuple[int, int, dict[int, int]] = (0, -1, {})  # (first, last, each `[` with its `]`)
+        self._unclosed: dict[int, tuple[int, int]] = {}  # backtick run length: a range without its closer
 
     def line_break(self, at: int) -> None:
         """The line break at `at` inside a block: read as written, as in plain text."""
@@ -283,8 +287,12 @@ class _Inline:
 
     def _code_span(self, at: int, end: int, last: int) -> int:
         ticks = end - at
-        close = re.compile(rf"(?<!`)`{{{ticks}}}(?!`)").search(self.source, end, last)
+        unclosed = self._unclosed.get(ticks)
+        close = None
+        if unclosed is None or not (unclosed[0] <= end and unclosed[1] == last):
+            close = re.compile(rf"(?<!`)`{{{ticks}}}(?!`)").search(self.source, end, last)
         if close is None:
+            self._unclosed[ticks] = (end, last)
             self._literal(at, end)
             return end
         if not self.skip_code:
@@ -296,7 +304,7 @@ class _Inline:
         auto = _AUTOLINK.match(source, at, last)
         if auto is not None:
             return auto.end()
-        is_html = source.startswith("<!--", at) or _NAME_START.match(source, at)
+        is_html = source.startswith("<!--", at) or (_NAME_START.match(source, at) and source.find(">", at) >= 0)
         token = html.TOKEN.match(source, at) if is_html else None
         if token is None or html.is_cut_off(token[0]):
             self._literal(at, at + 1)  # not HTML (or a tag never closed): Markdown shows the `<`
@@ -325,7 +333,7 @@ class _Inline:
         self.ops.append((at, end, None, PROSE))
 
     def _link(self, at: int, end: int, last: int) -> int:
-        close = _closing_bracket(self.source, end, last)
+        close = self._closing_bracket(end - 1, last)
         if close < 0:
             self._literal(at, end)
             return end
@@ -339,6 +347,20 @@ class _Inline:
         if tail.lastindex:
             self.spoken.append((*tail.span(tail.lastindex), PROSE))
         return tail.end()
+
+    def _closing_bracket(self, at: int, last: int) -> int:
+        """Where the `]` that closes the `[` at `at` sits, before `last`; or -1."""
+        first, stop, pairs = self._brackets
+        if not first <= at < stop or last > stop:
+            pairs, open_ = {}, []
+            for m in _BRACKET.finditer(self.source, at, last):
+                if m[0] == "[":
+                    open_.append(m.start())
+                elif m[0] == "]" and open_:
+                    pairs[open_.pop()] = m.start()
+            self._brackets = (at, last, pairs)
+        close = pairs.get(at, -1)
+        return close if close < last else -1
 
     def _literal(self, first: int, last: int, context: int = PROSE) -> None:
         if first < last:
@@ -365,38 +387,24 @@ class _Inline:
 
 def _paired(delimiters: list[tuple[int, str, int, bool, bool]]) -> set[int]:
     """The operations of delimiter runs that pair up as emphasis (CommonMark's stack, each
-    closer taking the nearest opener of its character)."""
+    closer taking the nearest opener of its kind: its character, and for `~` its length).
+    As in CommonMark, a closer that found no opener marks how far down the next of its kind
+    need look, which keeps a long text of unpaired runs linear."""
     dropped: set[int] = set()
-    openers: list[tuple[int, str, int]] = []
+    openers: list[tuple[int, tuple[str, int]]] = []
+    bottom: dict[tuple[str, int], int] = {}  # kind: no opener of it below this height
     for op, char, length, opens, closes in delimiters:
+        kind = (char, length if char == "~" else 0)
+        found = -1
         if closes:
-            for k in range(len(openers) - 1, -1, -1):
-                if openers[k][1] == char and (char != "~" or openers[k][2] == length):
-                    dropped.update((openers[k][0], op))
-                    del openers[k:]
-                    break
-            else:
-                if opens:
-                    openers.append((op, char, length))
+            found = next((k for k in range(len(openers) - 1, bottom.get(kind, 0) - 1, -1) if openers[k][1] == kind),
+                         -1)
+            if found < 0:
+                bottom[kind] = len(openers)
+        if found >= 0:
+            dropped.update((openers[found][0], op))
+            del openers[found:]
+            bottom = {k: min(height, found) for k, height in bottom.items()}
         elif opens:
-            openers.append((op, char, length))
+            openers.append((op, kind))
     return dropped
-
-
-def _closing_bracket(source: str, start: int, last: int) -> int:
-    """Where the `]` that closes a `[` ending at `start` sits, or -1."""
-    depth = 0
-    i = start
-    while i < last:
-        c = source[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "[":
-            depth += 1
-        elif c == "]":
-            if depth == 0:
-                return i
-            depth -= 1
-        i += 1
-    return -1
