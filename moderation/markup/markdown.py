@@ -383,7 +383,9 @@ class _Inline:
 
     def flush(self) -> None:
         """Pairs the block's emphasis, writes its text, and ends the block."""
-        dropped = _paired(self.delimiters)
+        if not self.ops:  # the last block has been ended already
+            return
+        dropped = _paired(self.delimiters) if self.delimiters else set()
         b = self.b
         for n, (first, last, shown, context) in enumerate(self.ops):
             if n in dropped:
