@@ -63,6 +63,15 @@ block = ["frak", {term = "smeg", category = "insult", severity = 3, scope = "ins
     assert mod.check("smeg").action == "review"
 
 
+def test_a_policy_can_leave_code_unchecked(tmp_path: Path) -> None:
+    mod = Moderator.from_config(write(tmp_path, "[policies.docs]\ncheck_code = false\n[policies.default]\n"))
+    page, notes = "<p>fine</p><pre>shit</pre>", "`fuck` and\n\n    shit = 1\n"
+    assert [m.text for m in mod.check(page, content_type="text/html").matches] == ["shit"]
+    assert not mod.check(page, policy="docs", content_type="text/html").flagged
+    assert not mod.check(notes, policy="docs", content_type="text/markdown").flagged
+    assert mod.check("`fuck`", policy="docs").flagged  # plain text has no code
+
+
 def test_version_changes_with_the_config(tmp_path: Path, moderator: Moderator) -> None:
     a = Moderator.from_config(write(tmp_path, "[policies.default]\nmin_severity = 1\n"))
     b = Moderator.from_config(write(tmp_path, "[policies.default]\nmin_severity = 2\n"))
@@ -82,6 +91,7 @@ def test_version_changes_with_the_config(tmp_path: Path, moderator: Moderator) -
         ("[policies.default]\nmin_severity = \n", 2, "invalid TOML"),
         ("default_policy = \"strict\"\n[policies.default]\n", 1, "default_policy 'strict' is not among"),
         ("[policies.default]\nblock = [\"f*ck\"]\n", 2, "may hold only letters"),
+        ("[policies.default]\ncheck_code = \"no\"\n", 2, "check_code must be a bool"),
     ],
 )
 def test_bad_config_names_file_and_line(tmp_path: Path, toml: str, line: int, message: str) -> None:
