@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import io
 import signal
 import sys
 import time
@@ -94,6 +95,10 @@ def check(paths: tuple[str, ...], policy: str | None, config: str | None, fmt: s
     options = Options(policy=policy, field=field, kind=kind, content_type=content_type, include=include,
                       exclude=exclude, jobs=jobs, write_cleaned=write_cleaned, in_place=in_place,
                       backup_suffix=backup_suffix)
+    # A text may hold a lone surrogate (a JSON `\ud800`), which no UTF-8 stream can carry: it is
+    # written as that escape, which is also what it means inside a JSON report.
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(errors="backslashreplace")
     report = Report(fmt)
     signal.signal(signal.SIGTERM, _interrupted)  # a kill cleans up like Ctrl-C: no temporary file stays
     started = time.monotonic()

@@ -315,8 +315,13 @@ def _rewrite_jsonl(text: str, where: Sequence[int], field_name: str, cleaned: di
         line = lines[where[i]]
         obj, _ = jsonl_item(line, field_name)
         assert obj is not None  # it was an item
-        lines[where[i]] = json.dumps({**obj, field_name: new}, ensure_ascii=False) + line_ending(line)
+        dumped = json.dumps({**obj, field_name: new}, ensure_ascii=False)
+        lines[where[i]] = _SURROGATE.sub(_escaped, dumped) + line_ending(line)
     return ["".join(lines)]
+
+
+def _escaped(m: re.Match[str]) -> str:
+    return f"\\u{ord(m[0]):04x}"
 
 
 def _csv_items(chunk: Chunk, fields: bool) -> Items:
@@ -348,3 +353,6 @@ def _rewrite_csv(chunk: Chunk, col: int, where: list[int], cleaned: dict[int, st
 
 
 _UNDECODABLE = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, kept by surrogateescape
+# A lone surrogate in an item came from a JSON escape (`\ud800`): lines that were not UTF-8 are
+# not items. Written back as the escape, since no UTF-8 file can hold it.
+_SURROGATE = re.compile("[\ud800-\udfff]")

@@ -309,3 +309,16 @@ def test_pool_workers_end_on_sigterm_and_the_parent_mask_is_kept() -> None:
     with batch._pool(multiprocessing.get_context("fork"), 1, None) as pool:
         assert signal.pthread_sigmask(signal.SIG_BLOCK, set()) == before
         assert pool.apply(_sigterm_in_worker) == (False, signal.SIG_DFL)
+
+
+def test_a_lone_surrogate_escape_is_reported_and_written_back_as_an_escape(tmp_path: Path) -> None:
+    """`\\ud800` is valid JSON but no UTF-8 can carry it: the reports and the cleaned copy write
+    it as that escape instead of failing."""
+    source = tmp_path / "odd.jsonl"
+    source.write_text('{"id": 1, "text": "fuck \\ud800 you"}\n{"id": 2, "text": "fine"}\n', encoding="utf-8")
+    r = run(str(source), "--format", "jsonl", "--write-cleaned", str(tmp_path / "out"))
+    assert r.exit_code == 1, r.stderr
+    assert json.loads(r.stdout.splitlines()[0])["cleaned"] == "f*** \ud800 you"
+    assert (tmp_path / "out" / "odd.jsonl").read_text(encoding="utf-8") == (
+        '{"id": 1, "text": "f*** \\ud800 you"}\n{"id": 2, "text": "fine"}\n')
+    assert "'fuck' fuck" in run(str(source)).stdout
