@@ -140,6 +140,7 @@ class Output:
     worst: str = "allow"
     errors: list[str] = field(default_factory=list)  # "path:line: why", for stderr
     cleaned: list[str] = field(default_factory=list)  # the chunk as written back, in pieces
+    unreadable: str = ""  # why the chunk could not be read (by a worker): its file's copy is dropped
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,10 @@ def check_chunk(chunk: Chunk, task: Task) -> Output:
     """Check a chunk's items in one scan, render them, and build its cleaned copy. Only the
     flagged items get a result: the others are all alike but for their text."""
     with _no_collection():
-        return _check(chunk, task)
+        try:
+            return _check(chunk, task)
+        except DocumentError as e:  # a worker reads its block itself: the file may be gone or changed
+            return Output(unreadable=str(e))
 
 
 @contextmanager
@@ -292,7 +296,8 @@ def run(paths: Iterable[str], options: Options, moderator: Moderator, config: st
                 continue
             kind = format_of(path, options.kind)
             try:
-                for chunk in chunks(path, kind, options.field, content_type_of(kind, options.content_type)):
+                for chunk in chunks(path, kind, options.field, content_type_of(kind, options.content_type),
+                                    spans=options.jobs > 1):
                     if str(path) not in copies:
                         target = _target(path, root, options)
                         if target is not None:
@@ -308,6 +313,12 @@ def run(paths: Iterable[str], options: Options, moderator: Moderator, config: st
     task = Task(options.policy, fmt, color, cleaned=bool(options.write_cleaned or options.in_place))
     try:
         for chunk, out in ordered_map(work(), options.jobs, config, task):
+            if out.unreadable:
+                summary.skipped["unreadable"] += 1
+                warn(f"{chunk.path}:{chunk.first}: {out.unreadable}; the rest of the file is checked, not copied")
+                copy = copies.pop(chunk.path, None)
+                if copy is not None:
+                    copy.abandon()
             summary.files += chunk.last
             summary.items += out.items
             summary.flagged += out.flagged

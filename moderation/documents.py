@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 FORMATS = ("text", "html", "markdown", "jsonl", "csv")
 BY_SUFFIX = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".html": "html", ".htm": "html",
@@ -49,7 +49,7 @@ class Chunk:
     path: str
     kind: str  # text, jsonl or csv
     first: int  # line (jsonl, text) or row (csv) number of the first unit
-    units: list[Any]  # text: [the text]; jsonl: [a block of whole lines, as bytes]; csv: rows
+    units: list[Any]  # text: [the text]; jsonl: [a block of whole lines, as bytes or a Span]; csv: rows
     field_name: str = "text"  # the JSONL field or CSV column with the text
     header: list[str] = field(default_factory=list)  # csv: the column names
     ending: str = "\n"  # csv: the line ending the file uses, for the cleaned copy
@@ -81,20 +81,30 @@ def read_text(path: Path) -> str:
     return text.removeprefix(BOM)
 
 
-def chunks(path: Path, kind: str, field_name: str, content_type: str = "text/plain") -> Iterator[Chunk]:
+class Span(NamedTuple):
+    """Where a block of JSONL lines sits in its file, for a worker process to read it itself:
+    sending the bytes through a pipe cost the main process as much CPU as a worker's check."""
+
+    offset: int
+    length: int
+
+
+def chunks(path: Path, kind: str, field_name: str, content_type: str = "text/plain",
+           spans: bool = False) -> Iterator[Chunk]:
     """The file's work, in order, its last chunk marked: one chunk for a whole-file format, a
-    stream of them for JSONL and CSV (a file without items still gives one, empty)."""
-    for chunk in _chunks(path, kind, field_name):
+    stream of them for JSONL and CSV (a file without items still gives one, empty). With
+    `spans`, a JSONL block is sent as its Span in the file."""
+    for chunk in _chunks(path, kind, field_name, spans):
         chunk.content_type = content_type
         yield chunk
 
 
-def _chunks(path: Path, kind: str, field_name: str) -> Iterator[Chunk]:
+def _chunks(path: Path, kind: str, field_name: str, spans: bool) -> Iterator[Chunk]:
     if kind in WHOLE_FILE:
         text = read_text(path)
         stream: Iterator[Chunk] = iter([Chunk(str(path), kind, 1, [text], field_name)])
     elif kind == "jsonl":
-        stream = _jsonl_chunks(path, field_name)
+        stream = _jsonl_chunks(path, field_name, spans)
     else:
         stream = _csv_chunks(path, field_name)
     previous = None
@@ -121,10 +131,11 @@ def _lines(path: Path) -> Iterator[str]:
         raise DocumentError(f"cannot read: {e.strerror}") from None
 
 
-def _jsonl_chunks(path: Path, field_name: str) -> Iterator[Chunk]:
-    """Blocks of whole lines, as bytes: the worker decodes and splits them, so the main
-    process only reads and counts line breaks (at C speed)."""
+def _jsonl_chunks(path: Path, field_name: str, spans: bool) -> Iterator[Chunk]:
+    """Blocks of whole lines, as bytes (or their Span): the worker decodes and splits them, so
+    the main process only reads and counts line breaks (at C speed)."""
     first = 1
+    offset = 0
     rest = b""
     try:
         with path.open("rb") as f:
@@ -135,12 +146,13 @@ def _jsonl_chunks(path: Path, field_name: str) -> Iterator[Chunk]:
                     rest = block
                     continue
                 rest = block[cut:]
-                yield Chunk(str(path), "jsonl", first, [block[:cut]], field_name)
+                yield Chunk(str(path), "jsonl", first, [Span(offset, cut) if spans else block[:cut]], field_name)
                 first += block.count(b"\n", 0, cut)
+                offset += cut
     except OSError as e:
         raise DocumentError(f"cannot read: {e.strerror}") from None
     if rest:
-        yield Chunk(str(path), "jsonl", first, [rest], field_name)
+        yield Chunk(str(path), "jsonl", first, [Span(offset, len(rest)) if spans else rest], field_name)
 
 
 def _csv_chunks(path: Path, field_name: str) -> Iterator[Chunk]:
@@ -244,7 +256,7 @@ def _jsonl_items(chunk: Chunk) -> Items:
 def _jsonl_text(chunk: Chunk) -> tuple[str, bool]:
     """The chunk's text, and whether it held bytes that were not UTF-8: those are kept as lone
     surrogates (surrogateescape), so a cleaned copy writes them back unchanged."""
-    data = b"".join(chunk.units)
+    data = b"".join(_read(chunk.path, unit) if isinstance(unit, Span) else unit for unit in chunk.units)
     try:
         text, undecodable = data.decode("utf-8"), False
     except UnicodeDecodeError:
@@ -252,6 +264,19 @@ def _jsonl_text(chunk: Chunk) -> tuple[str, bool]:
     if chunk.first == 1 and text.startswith(BOM):
         text = text[1:]
     return text, undecodable
+
+
+def _read(path: str, span: Span) -> bytes:
+    """The bytes of a block, read by the worker; DocumentError if the file changed under us."""
+    try:
+        with open(path, "rb") as f:
+            f.seek(span.offset)
+            data = f.read(span.length)
+    except OSError as e:
+        raise DocumentError(f"cannot read: {e.strerror}") from None
+    if len(data) != span.length:
+        raise DocumentError("the file changed while it was read")
+    return data
 
 
 def _decode_all(text: str, field_name: str) -> tuple[list[str], list[dict[str, Any]]] | None:

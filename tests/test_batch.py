@@ -13,6 +13,7 @@ from click.testing import CliRunner, Result
 
 from moderation import Moderator, batch
 from moderation.cli import main
+from moderation.documents import Chunk, Span
 from moderation.engine import Result as Checked
 
 
@@ -322,3 +323,16 @@ def test_a_lone_surrogate_escape_is_reported_and_written_back_as_an_escape(tmp_p
     assert (tmp_path / "out" / "odd.jsonl").read_text(encoding="utf-8") == (
         '{"id": 1, "text": "f*** \\ud800 you"}\n{"id": 2, "text": "fine"}\n')
     assert "'fuck' fuck" in run(str(source)).stdout
+
+
+def test_a_block_that_a_worker_cannot_read_back_is_named_and_its_copy_dropped(tmp_path: Path) -> None:
+    """With --jobs N a worker reads its JSONL block itself: a file cut short in between is named,
+    and no cleaned copy of it is written."""
+    source = tmp_path / "a.jsonl"
+    source.write_text('{"text": "fuck"}\n', encoding="utf-8")
+    batch._init(None)
+    cut_short = Chunk(str(source), "jsonl", 1, [Span(0, 100)], "text")
+    out = batch.check_chunk(cut_short, batch.Task(None, "text", False, cleaned=True))
+    assert out.unreadable == "the file changed while it was read" and not out.cleaned
+    whole = Chunk(str(source), "jsonl", 1, [Span(0, source.stat().st_size)], "text")
+    assert batch.check_chunk(whole, batch.Task(None, "text", False, cleaned=True)).flagged == 1
