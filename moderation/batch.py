@@ -24,7 +24,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from moderation.documents import BOM, Chunk, DocumentError, Items, chunks, content_type_of, format_of, items_of
+from moderation.documents import (
+    BOM,
+    Chunk,
+    DocumentError,
+    Items,
+    blocks_of,
+    chunks,
+    content_type_of,
+    format_of,
+    items_of,
+)
 from moderation.engine import Moderator, Result
 from moderation.policy import ACTION_RANK
 from moderation.report import records, render
@@ -158,9 +168,20 @@ def check_chunk(chunk: Chunk, task: Task) -> Output:
     flagged items get a result: the others are all alike but for their text."""
     with _no_collection():
         try:
-            return _check(chunk, task)
-        except DocumentError as e:  # a worker reads its block itself: the file may be gone or changed
+            return _merged([_check(block, task) for block in blocks_of(chunk)])
+        except DocumentError as e:  # a worker reads its span itself: the file may be gone or changed
             return Output(unreadable=str(e))
+
+
+def _merged(outs: list[Output]) -> Output:
+    """The outputs of a span's blocks as one."""
+    if len(outs) == 1:
+        return outs[0]
+    return Output(lines=[line for out in outs for line in out.lines], items=sum(out.items for out in outs),
+                  flagged=sum(out.flagged for out in outs),
+                  worst=max((out.worst for out in outs), key=_ORDER.__getitem__, default="allow"),
+                  errors=[error for out in outs for error in out.errors],
+                  cleaned=[piece for out in outs for piece in out.cleaned])
 
 
 @contextmanager

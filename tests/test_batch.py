@@ -336,3 +336,23 @@ def test_a_block_that_a_worker_cannot_read_back_is_named_and_its_copy_dropped(tm
     assert out.unreadable == "the file changed while it was read" and not out.cleaned
     whole = Chunk(str(source), "jsonl", 1, [Span(0, source.stat().st_size)], "text")
     assert batch.check_chunk(whole, batch.Task(None, "text", False, cleaned=True)).flagged == 1
+
+
+def test_spans_read_by_workers_in_blocks_give_what_one_job_gives(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """--jobs 2 sends spans of several blocks, which the workers read block by block: the same
+    report, line numbers, errors and cleaned copy as one job reading it all."""
+    from moderation import documents
+
+    monkeypatch.setattr(documents, "BLOCK", 64)
+    monkeypatch.setattr(documents, "SPAN", 200)
+    lines = [json.dumps({"id": n, "text": ["fine", "what the f**k", "sh1t", "ok"][n % 4]}) for n in range(60)]
+    lines[17] = "{not json"
+    source = tmp_path / "many.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    one = run(str(source), "--format", "jsonl", "--write-cleaned", str(tmp_path / "one"))
+    two = run(str(source), "--format", "jsonl", "--jobs", "2", "--write-cleaned", str(tmp_path / "two"))
+    assert one.exit_code == two.exit_code == 2
+    assert one.stdout == two.stdout and len(one.stdout.splitlines()) == 59
+    assert "many.jsonl:18: not JSON" in two.stderr
+    assert (tmp_path / "one" / "many.jsonl").read_bytes() == (tmp_path / "two" / "many.jsonl").read_bytes()
