@@ -93,19 +93,20 @@ def extract(source: str, skip_code: bool = False) -> Visible:
     if "<" not in source and "&" not in source:
         return Visible(source, source, (ESCAPE,), Pieces([0], [len(source)], [0], [len(source)], [True], [0]))
     parts = (_CODE_TOKEN if skip_code else TOKEN).split(source)  # text, tag, text, tag ... text
-    shown = _shown_parts(parts)
-    body = "".join(shown)
+    seen = _shown_parts(parts)
+    body = "".join(seen)
     references = "&" in body
     if references:  # decoded in each text apart (NUL keeps them apart), or one by one
         if "\x00" in source:
             body = "".join(_shown_parts(_with_references(parts)))
         else:
-            body = _REFERENCE_TOKEN.sub(_decoded, "\x00".join(shown)).replace("\x00", "")
-    segments: list[tuple[int, list[str], list[str] | None]] = [(0, parts, None if references else shown)]
+            body = _REFERENCE_TOKEN.sub(_decoded, "\x00".join(seen)).replace("\x00", "")
+    segments: list[tuple[int, list[str], list[str] | None]] = [(0, parts, None if references else seen)]
     speaking = _speaking.intersection(parts[1::2])  # in C, for the tags kept by _cached
     if speaking or len(_shown_cache) >= CACHE_SIZE:  # the spoken attributes, each a block after the body
-        segments.extend(_spoken(source, parts, speaking))
-        body = SEPARATOR.join([body, *("".join(shown) for _, _, shown in segments[1:] if shown is not None)])
+        attributes = list(_spoken(source, parts, speaking))
+        segments.extend(attributes)
+        body = SEPARATOR.join([body, *("".join(value) for _, _, value in attributes)])
     return Visible(source, body, (ESCAPE,), partial(_pieces, segments))
 
 
@@ -200,7 +201,7 @@ def text_parts(source: str, first: int, last: int, attribute: bool) -> Iterator[
         yield pos, last, None
 
 
-def _spoken(source: str, parts: list[str], speaking: set[str]) -> Iterator[tuple[int, list[str], list[str] | None]]:
+def _spoken(source: str, parts: list[str], speaking: set[str]) -> Iterator[tuple[int, list[str], list[str]]]:
     """Each spoken attribute value in the tags among `parts` (`speaking`: those of them known
     to have some), as a segment (start, parts, shown)."""
     tags = parts[1::2]
