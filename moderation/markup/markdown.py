@@ -23,7 +23,11 @@ from moderation.markup import html
 from moderation.markup.visible import SEPARATOR, Builder, Visible
 
 _FRONT_MATTER = re.compile(r"(---|\+\+\+)[ \t]*\r?\n(?:.*?\n)??(?:\1|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
-_PROSE_LINES = re.compile(r"(?:[A-Za-z][^\n|]*(?:\n|\Z))*")  # lines that start with a letter, no table
+# A line that goes on a paragraph and can open nothing else: after the indent, none of a heading,
+# quote, setext line, HTML, table, list item, fence or thematic break starts there.
+_NO_BLOCK = r"[ \t]*(?![#>=<|]|[-+*](?:[ \t]|$)|-+[ \t]*$|[0-9]{1,9}[.)]|`{3}|~{3}|([-*_])[ \t]*\1[ \t]*\1)\S"
+_PROSE_LINE = re.compile(_NO_BLOCK, re.M)
+_PROSE_LINES = re.compile(rf"(?:{_NO_BLOCK}[^\n|]*(?:\n|\Z))*", re.M)  # such lines, none with a `|`
 _BLANK = re.compile(r"[ \t]*\Z")
 _QUOTE = re.compile(r" {0,3}>[ \t]?")
 _LIST_ITEM = re.compile(r" {0,3}(?:[-+*]|[0-9]{1,9}[.)])(?:[ \t]+|\Z)")
@@ -110,11 +114,11 @@ class _Reader:
             if close >= 0:
                 self.in_comment = False
                 return self._text_line(pos, close + 3, stop, nxt)
-        elif line[:1].isalpha() and not self.in_table and "|" not in line:  # most lines: prose
+        elif self._is_prose(line):  # most lines
             more = _PROSE_LINES.match(self.source, min(nxt, len(self.source)))
             if more is not None and more.end() > nxt:  # lines of plain prose after it: read in one go
                 stop, nxt = _before_line_end(self.source, more.end()), more.end()
-            self.in_list = self.in_list and self.in_paragraph
+            self.in_list = self.in_list and (self.in_paragraph or line[:1] in " \t")
             return self._text_line(pos, pos, stop, nxt)
         elif _BLANK.match(line):
             self.inline.flush()
@@ -125,6 +129,16 @@ class _Reader:
         else:
             return self._marked_line(pos, stop, nxt)
         return nxt
+
+    def _is_prose(self, line: str) -> bool:
+        """A line of paragraph text that can open no other block (nor, to start a paragraph,
+        a reference definition or an indented code block)."""
+        if self.in_table or "|" in line or _PROSE_LINE.match(line) is None:
+            return False
+        if self.in_paragraph:
+            return True
+        indent = len(line) - len(line.lstrip(" \t"))
+        return line[indent] != "[" and (self.in_list or _indent(line) < 4)
 
     def _marked_line(self, pos: int, stop: int, nxt: int) -> int:
         """A line that may open a block: quote markers, a list item, a heading, a fence..."""
