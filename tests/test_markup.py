@@ -282,3 +282,12 @@ def test_pathological_markup_is_read(markup_moderator: Moderator, document: str,
     a suite that does not finish."""
     result = markup_moderator.check(document, content_type=content_type)
     assert result.cleaned == document and not result.matches
+
+
+def test_a_long_tag_is_read_but_not_remembered(markup_moderator: Moderator) -> None:
+    """A tag past CACHED_LENGTH (an image inlined as a data: URL) is one of a kind: kept, a
+    server's cache would only grow. Its spoken attributes are read all the same."""
+    tag = f'<img alt="what the fuck" src="data:image/png;base64,{"A" * 2000}">'
+    result = markup_moderator.check(f"<p>fine</p>{tag}", content_type="text/html")
+    assert [m.text for m in result.matches] == ["fuck"] and tag not in html._shown_cache
+    assert result.cleaned == f"<p>fine</p>{tag.replace('fuck', 'f***')}"

@@ -83,6 +83,7 @@ _ATTRIBUTE = re.compile(r"""([^\t\n\f\r />"'=][^\t\n\f\r />=]*)(?:[\t\n\f\r ]*=[
                         r"""(?:"([^"]*)"|'([^']*)'|([^\t\n\f\r >]+)))?""")
 _LEGACY_LONGEST = max(len(name) for name in html5 if not name.endswith(";"))
 CACHE_SIZE = 50_000  # distinct tags and references remembered
+CACHED_LENGTH = 512  # the longest one remembered: a longer tag (a data: URL) is one of a kind
 _shown_cache: dict[str, str] = {}
 _spoken_cache: dict[str, list[tuple[int, int]]] = {}  # tag: spans of its spoken attribute values
 _speaking: set[str] = set()  # the tags in _spoken_cache
@@ -93,31 +94,34 @@ def extract(source: str, skip_code: bool = False) -> Visible:
     if "<" not in source and "&" not in source:
         return Visible(source, source, (ESCAPE,), Pieces([0], [len(source)], [0], [len(source)], [True], [0]))
     parts = (_CODE_TOKEN if skip_code else TOKEN).split(source)  # text, tag, text, tag ... text
-    seen = _shown_parts(parts)
+    seen, unknown = _shown_parts(parts)
     body = "".join(seen)
     references = "&" in body
     if references:  # decoded in each text apart (NUL keeps them apart), or one by one
         if "\x00" in source:
-            body = "".join(_shown_parts(_with_references(parts)))
+            body = "".join(_shown_parts(_with_references(parts))[0])
         else:
             body = _REFERENCE_TOKEN.sub(_decoded, "\x00".join(seen)).replace("\x00", "")
     segments: list[tuple[int, list[str], list[str] | None]] = [(0, parts, None if references else seen)]
     speaking = _speaking.intersection(parts[1::2])  # in C, for the tags kept by _cached
-    if speaking or len(_shown_cache) >= CACHE_SIZE:  # the spoken attributes, each a block after the body
+    speaking.update(t for t in unknown if _may_speak(t))  # and those it could not keep
+    if speaking:  # the spoken attributes, each a block after the body
         attributes = list(_spoken(source, parts, speaking))
         segments.extend(attributes)
         body = SEPARATOR.join([body, *("".join(value) for _, _, value in attributes)])
     return Visible(source, body, (ESCAPE,), partial(_pieces, segments))
 
 
-def _shown_parts(parts: list[str]) -> list[str]:
-    """What a reader sees of each part: the texts as they are, each token as `shown` says."""
+def _shown_parts(parts: list[str]) -> tuple[list[str], list[str]]:
+    """What a reader sees of each part (the texts as they are, each token as `shown` says), and
+    the tokens that are not in the cache even now."""
     found = parts[:]
     try:
         found[1::2] = map(_shown_cache.__getitem__, parts[1::2])  # in C: most tokens are known
     except KeyError:
         found[1::2] = [_cached(t) for t in parts[1::2]]
-    return found
+        return found, [t for t in parts[1::2] if t not in _shown_cache]
+    return found, []
 
 
 def _with_references(parts: list[str]) -> list[str]:
@@ -159,12 +163,12 @@ def is_cut_off(token: str) -> bool:
 
 def _cached(token: str) -> str:
     """shown(token), kept with the spans of its spoken attributes while there is room (tags that
-    never repeat, such as links, would fill it without end)."""
+    never repeat, such as links, would fill it without end) and the token is not too long."""
     found = _shown_cache.get(token)
     if found is not None:
         return found
     found = shown(token)
-    if len(_shown_cache) < CACHE_SIZE:
+    if len(_shown_cache) < CACHE_SIZE and len(token) <= CACHED_LENGTH:
         spans = list(_spoken_in(token))
         if spans:
             _spoken_cache[token] = spans
@@ -202,11 +206,9 @@ def text_parts(source: str, first: int, last: int, attribute: bool) -> Iterator[
 
 
 def _spoken(source: str, parts: list[str], speaking: set[str]) -> Iterator[tuple[int, list[str], list[str]]]:
-    """Each spoken attribute value in the tags among `parts` (`speaking`: those of them known
-    to have some), as a segment (start, parts, shown)."""
+    """Each spoken attribute value in the tags among `parts` (`speaking`: those of them that
+    have some), as a segment (start, parts, shown)."""
     tags = parts[1::2]
-    if len(_shown_cache) >= CACHE_SIZE:
-        speaking.update(t for t in tags if t not in _shown_cache and _may_speak(t))
     for k in sorted(_indexes(tags, speaking)):
         i = 2 * k + 1
         at = sum(map(len, parts[:i]))
@@ -248,7 +250,7 @@ def _pieces(segments: list[tuple[int, list[str], list[str] | None]]) -> Pieces:
     for origin, parts, seg_shown in segments:
         if seg_shown is None:
             parts = _with_references(parts)
-            seg_shown = _shown_parts(parts)
+            seg_shown = _shown_parts(parts)[0]
         shown_at = list(itertools.accumulate(map(len, seg_shown), initial=at))
         source_at = list(itertools.accumulate(map(len, parts), initial=origin))
         map_.starts.extend(shown_at[:-1])
