@@ -104,7 +104,8 @@ def extract(source: str, skip_code: bool = False) -> Visible:
             body = _REFERENCE_TOKEN.sub(_decoded, "\x00".join(seen)).replace("\x00", "")
     segments: list[tuple[int, list[str], list[str] | None]] = [(0, parts, None if references else seen)]
     speaking = _speaking.intersection(parts[1::2])  # in C, for the tags kept by _cached
-    speaking.update(t for t in unknown if _may_speak(t))  # and those it could not keep
+    if unknown:  # and those it could not keep
+        speaking.update(t for t in unknown if _may_speak(t))
     if speaking:  # the spoken attributes, each a block after the body
         attributes = list(_spoken(source, parts, speaking))
         segments.extend(attributes)
