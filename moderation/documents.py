@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 FORMATS = ("text", "html", "markdown", "jsonl", "csv")
 BY_SUFFIX = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".html": "html", ".htm": "html",
@@ -135,25 +135,36 @@ def _lines(path: Path) -> Iterator[str]:
 def _jsonl_chunks(path: Path, field_name: str, spans: bool) -> Iterator[Chunk]:
     """Blocks of whole lines, as bytes (or their Span): the worker decodes and splits them, so
     the main process only reads and counts line breaks (at C speed)."""
-    first = 1
-    offset = 0
-    rest = b""
+    first, offset = 1, 0
     try:
         with path.open("rb") as f:
-            while block := f.read(SPAN if spans else BLOCK):
-                block = rest + block
-                cut = block.rfind(b"\n") + 1
-                if cut == 0:
-                    rest = block
-                    continue
-                rest = block[cut:]
-                yield Chunk(str(path), "jsonl", first, [Span(offset, cut) if spans else block[:cut]], field_name)
-                first += block.count(b"\n", 0, cut)
-                offset += cut
+            for block in _line_blocks(f, SPAN if spans else BLOCK):
+                yield Chunk(str(path), "jsonl", first, [Span(offset, len(block)) if spans else block], field_name)
+                first += block.count(b"\n")
+                offset += len(block)
     except OSError as e:
         raise DocumentError(f"cannot read: {e.strerror}") from None
+
+
+def _line_blocks(f: BinaryIO, size: int, length: int = -1) -> Iterator[bytes]:
+    """Blocks of whole lines read from `f`, about `size` bytes each (the last may end without a
+    line break); with `length`, only that many bytes, and DocumentError if the file holds fewer."""
+    rest = b""
+    while length:
+        data = f.read(size if length < 0 else min(size, length))
+        if not data:
+            if length > 0:
+                raise DocumentError("the file changed while it was read")
+            break
+        if length > 0:
+            length -= len(data)
+        block = rest + data
+        cut = block.rfind(b"\n") + 1
+        rest = block[cut:]
+        if cut:
+            yield block[:cut]
     if rest:
-        yield Chunk(str(path), "jsonl", first, [Span(offset, len(rest)) if spans else rest], field_name)
+        yield rest
 
 
 def _csv_chunks(path: Path, field_name: str) -> Iterator[Chunk]:
@@ -275,22 +286,13 @@ def blocks_of(chunk: Chunk) -> Iterator[Chunk]:
     if not isinstance(span, Span):
         yield chunk
         return
-    first, rest, left = chunk.first, b"", span.length
+    first = chunk.first
     try:
         with open(chunk.path, "rb") as f:
             f.seek(span.offset)
-            while left or rest:
-                data = f.read(min(BLOCK, left)) if left else b""
-                if left and not data:
-                    raise DocumentError("the file changed while it was read")
-                left -= len(data)
-                block = rest + data
-                cut = block.rfind(b"\n") + 1 if left else len(block)
-                rest = block[cut:]
-                if cut:
-                    yield Chunk(chunk.path, "jsonl", first, [block[:cut]], chunk.field_name,
-                                content_type=chunk.content_type)
-                    first += block.count(b"\n", 0, cut)
+            for block in _line_blocks(f, BLOCK, span.length):
+                yield Chunk(chunk.path, "jsonl", first, [block], chunk.field_name, content_type=chunk.content_type)
+                first += block.count(b"\n")
     except OSError as e:
         raise DocumentError(f"cannot read: {e.strerror}") from None
 
