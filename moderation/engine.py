@@ -98,8 +98,7 @@ class Moderator:
     def check(self, text: str, policy: str | None = None, content_type: str = "text/plain") -> Result:
         """Find what `text` holds that the policy cares about, and mask it."""
         name, pol = self.policy_for(policy, content_type)
-        if not isinstance(text, str):
-            raise TypeError(f"text must be str, not {type(text).__name__}")
+        _must_be_str((text,))
         if content_type == "text/plain":
             return self._result(text, self._matchers[name].scan(text), pol, content_type)
         visible = extract(text, content_type, skip_code=not pol.check_code)
@@ -110,8 +109,7 @@ class Moderator:
         """`check` of each text, in one scan of them all: many short texts (comments, rows)
         cost about as much as one long text of the same size."""
         name, pol = self.policy_for(policy, content_type)
-        visible = self._visible(texts, content_type, pol)
-        hits = self._hits_of_each([v.text for v in visible] if visible else texts, name)
+        hits, visible = self._hits_of_each(texts, name, pol, content_type)
         return [self._result(text, hits.get(i, ()), pol, content_type, visible[i] if visible else None)
                 for i, text in enumerate(texts)]
 
@@ -120,35 +118,29 @@ class Moderator:
         """The results of the flagged texts only, by index: `check_many` for a report that shows
         nothing of the others, without building a result for each of them."""
         name, pol = self.policy_for(policy, content_type)
-        visible = self._visible(texts, content_type, pol)
+        hits, visible = self._hits_of_each(texts, name, pol, content_type)
         found = {}
-        for i, hits in self._hits_of_each([v.text for v in visible] if visible else texts, name).items():
-            result = self._result(texts[i], hits, pol, content_type, visible[i] if visible else None)
+        for i, text_hits in hits.items():
+            result = self._result(texts[i], text_hits, pol, content_type, visible[i] if visible else None)
             if result.matches:
                 found[i] = result
         return found
 
-    @staticmethod
-    def _visible(texts: Sequence[str], content_type: str, pol: Policy) -> list[Visible] | None:
-        """What a reader sees of each marked-up text; None for plain text."""
-        if content_type == "text/plain":
-            return None
-        for text in texts:
-            if not isinstance(text, str):
-                raise TypeError(f"text must be str, not {type(text).__name__}")
-        return [extract(text, content_type, skip_code=not pol.check_code) for text in texts]
-
-    def _hits_of_each(self, texts: Sequence[str], name: str) -> dict[int, list[Hit]]:
-        """One scan of all the texts joined; the hits of each text that has any, at its offsets."""
-        for text in texts:
-            if not isinstance(text, str):
-                raise TypeError(f"text must be str, not {type(text).__name__}")
+    def _hits_of_each(self, texts: Sequence[str], name: str, pol: Policy,
+                      content_type: str) -> tuple[dict[int, list[Hit]], list[Visible] | None]:
+        """One scan of all the texts joined (for markup, of what a reader sees of each): the hits
+        of each text that has any, at its offsets; and the visible texts (None for plain text)."""
+        _must_be_str(texts)
+        visible = None
+        if content_type != "text/plain":
+            visible = [extract(text, content_type, skip_code=not pol.check_code) for text in texts]
+            texts = [v.text for v in visible]
         starts = list(itertools.accumulate((len(t) + len(SEPARATOR) for t in texts), initial=0))
         found: dict[int, list[Hit]] = {}
         for hit in self._matchers[name].scan(SEPARATOR.join(texts)):
             i = bisect.bisect_right(starts, hit.start) - 1
             found.setdefault(i, []).append(hit._replace(start=hit.start - starts[i], end=hit.end - starts[i]))
-        return found
+        return found, visible
 
     def policy_for(self, policy: str | None, content_type: str = "text/plain") -> tuple[str, Policy]:
         """The policy a check with these arguments uses, and its name; UnknownPolicyError or
@@ -178,6 +170,12 @@ class Moderator:
                                                                 pol.rule_for(h.entry.category))) for h in kept)
         worst = max((m.severity for m in matches), default=0)
         return Result(matches, pol.action(worst), cleaned, pol.name, self.version, content_type)
+
+
+def _must_be_str(texts: Sequence[object]) -> None:
+    for text in texts:
+        if not isinstance(text, str):
+            raise TypeError(f"text must be str, not {type(text).__name__}")
 
 
 def _match(text: str, start: int, end: int, hit: Hit) -> Match:
