@@ -263,7 +263,8 @@ class _Inline:
         hidden HTML element opened here runs on)."""
         source = self.source
         pos = first
-        urls = _URL if "://" in source[first:last] or "www." in source[first:last] else None
+        text = source[first:last]
+        urls = _URL if "://" in text or "www." in text else None
         url = urls.search(source, pos, last) if urls else None
         while pos < last:
             # The next character that may start a construct: one character class is what
