@@ -1,4 +1,4 @@
-# The moderation service: gunicorn serving moderation.api:create_app(), as a non-root user.
+# The moderation service: gunicorn serving moderation.service:create_app(), as a non-root user.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -16,4 +16,4 @@ USER moderation
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
     CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2).status != 200)"
-CMD ["gunicorn", "--config", "python:moderation.server"]
+CMD ["gunicorn", "--config", "python:moderation.service.server"]

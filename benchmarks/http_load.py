@@ -51,9 +51,9 @@ TEXT = ("I read the whole article twice and I still think the council got this o
         "I will be writing to my councillor, and I hope others do the same before the next vote.")
 BODY = json.dumps({"text": TEXT[:1000]})  # 1 KB
 APPS: tuple[tuple[str, str, list[str]], ...] = (("bare Flask", "benchmarks.bare_app:create_app()", []),
-        ("moderation", "moderation.api:create_app()", []),
-        ("moderation, production logging", "moderation.api:create_app()",
-         ["--config", "python:moderation.server", "--access-logfile", "/dev/null"]))
+        ("moderation", "moderation.service:create_app()", []),
+        ("moderation, production logging", "moderation.service:create_app()",
+         ["--config", "python:moderation.service.server", "--access-logfile", "/dev/null"]))
 
 
 POST = """
@@ -249,7 +249,7 @@ def main() -> None:
               f"{sum(r['non_2xx'] for r in results):.0f} |")
     if args.soak:
         port = free_port()
-        proc = start("moderation.api:create_app()", port, ["--limit-request-line", "0"])
+        proc = start("moderation.service:create_app()", port, ["--limit-request-line", "0"])
         try:
             wrk(port, script, 2)
             before = worker_rss_mb(proc.pid)

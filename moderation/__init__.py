@@ -1,6 +1,6 @@
 """moderation: find profanity, slurs and their evasions in text, with exact spans, and mask them."""
 
-from moderation.engine import Match, Moderator, Result
+from moderation.engine.moderator import Match, Moderator, Result
 from moderation.errors import ConfigError, ModerationError, UnknownPolicyError, UnsupportedContentTypeError
 
 __version__ = "0.1.0"

@@ -17,12 +17,12 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from moderation.batch import Options, Output, run
-from moderation.documents import FORMATS
-from moderation.engine import CONTENT_TYPES, Moderator
+from moderation.batch.documents import FORMATS
+from moderation.batch.runner import Options, Output, run
+from moderation.engine.moderator import CONTENT_TYPES, Moderator
+from moderation.engine.policy import ACTION_RANK
+from moderation.engine.wordlists import BUNDLED, load_files
 from moderation.errors import ModerationError
-from moderation.policy import ACTION_RANK
-from moderation.wordlists import BUNDLED, load_files
 
 FAIL_ON = ("flagged", "review", "block", "never")
 _THRESHOLD = {"flagged": 1, "review": 2, "block": 3, "never": 4}
@@ -157,7 +157,7 @@ class Report:
 @click.option("--config", "config", type=click.Path(dir_okay=False, exists=True), default=None,
               help="A moderation.toml (also MODERATION_CONFIG).")
 def serve(host: str, port: int, workers: int, config: str | None) -> None:
-    """Serve the HTTP API with gunicorn (see moderation/server.py for its settings).
+    """Serve the HTTP API with gunicorn (see moderation/service/server.py for its settings).
 
     \b
     Examples:
@@ -174,7 +174,7 @@ def serve(host: str, port: int, workers: int, config: str | None) -> None:
         os.environ["MODERATION_WORKERS"] = str(workers)
     from gunicorn.app.wsgiapp import run
 
-    sys.argv = ["gunicorn", "--config", "python:moderation.server"]
+    sys.argv = ["gunicorn", "--config", "python:moderation.service.server"]
     run()
 
 

@@ -19,9 +19,9 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from moderation.engine import Moderator
-from moderation.policy import Config
-from moderation.wordlists import Entry, Wordlists
+from moderation.engine.moderator import Moderator
+from moderation.engine.policy import Config
+from moderation.engine.wordlists import Entry, Wordlists
 
 __all__ = ["Profanity", "profanity"]
 

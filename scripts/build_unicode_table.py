@@ -1,4 +1,4 @@
-"""Rebuild moderation/_unicode_table.py: which non-ASCII characters read as which ASCII letter.
+"""Rebuild moderation/engine/_unicode_table.py: which non-ASCII characters read as which ASCII letter.
 
 Sources, both facts rather than code: Unicode's confusables.txt (the copy shipped in the MIT
 `confusables` package, a dev-time dependency only) and Python's unicodedata (NFKD and names).
@@ -12,7 +12,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent.parent / "moderation" / "_unicode_table.py"
+OUT = Path(__file__).resolve().parent.parent / "moderation" / "engine" / "_unicode_table.py"
 # Letters confusables.txt maps to a non-ASCII prototype, or misses, that readers take for these.
 EXTRA_HOMOGLYPHS = {"к": "k", "κ": "k", "К": "k", "Κ": "k", "ĸ": "k", "ı": "i", "ɡ": "g"}
 # Characters that render as nothing (format controls, fillers, variation selectors).

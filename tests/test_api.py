@@ -15,8 +15,7 @@ from flask.testing import FlaskClient
 from prometheus_client.parser import text_string_to_metric_families
 from werkzeug.test import TestResponse
 
-from moderation import metrics
-from moderation.api import create_app
+from moderation.service import create_app, metrics
 
 
 @pytest.fixture(scope="module")
@@ -150,7 +149,7 @@ def test_a_crash_in_the_check_route_is_logged_and_answered_as_flask_answers_one(
     # Flask's error handler. Both give the same generic problem, and log the trace with the request id.
     monkeypatch.setattr(app.extensions["moderation"].live.moderator, "check", lambda *a, **k: 1 / 0)
     client = app.test_client()
-    with caplog.at_level("ERROR", logger="moderation.api"):
+    with caplog.at_level("ERROR", logger="moderation.service"):
         fast = client.post("/v1/check", json={"text": "hi"}, headers={"X-Request-ID": "crash-1"})
         flask = client.post("/v1/check/batch", json={"items": [{"text": "hi"}]}, headers={"X-Request-ID": "crash-1"})
     body = assert_problem(fast, 500, "request id crash-1")

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from moderation import Moderator, batch
+from moderation import Moderator
+from moderation.batch import runner
+from moderation.batch.documents import Chunk, Span
 from moderation.cli import main
-from moderation.documents import Chunk, Span
-from moderation.engine import Result as Checked
+from moderation.engine.moderator import Result as Checked
 
 
 def run(*args: str, input: str | None = None) -> Result:
@@ -108,7 +109,7 @@ def test_an_interrupted_run_leaves_files_old_or_new(tmp_path: Path, monkeypatch:
     files = [tmp_path / f"{n}.txt" for n in range(3)]
     for f in files:
         f.write_text("fuck\n", encoding="utf-8")
-    real = batch.check_chunk
+    real = runner.check_chunk
     calls = []
 
     def interrupted(*args: object) -> object:
@@ -117,7 +118,7 @@ def test_an_interrupted_run_leaves_files_old_or_new(tmp_path: Path, monkeypatch:
             raise KeyboardInterrupt
         return real(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(batch, "check_chunk", interrupted)
+    monkeypatch.setattr(runner, "check_chunk", interrupted)
     r = run(str(tmp_path), "--in-place")
     assert r.exit_code != 0
     assert files[0].read_text(encoding="utf-8") == "f***\n"  # finished before the interrupt: new
@@ -154,14 +155,14 @@ def test_lint(tmp_path: Path) -> None:
     good.write_text("[profanity]\nfrak: 2 word\n", encoding="utf-8")
     bad = tmp_path / "more.txt"
     bad.write_text("[profanity]\nsmeg: 2 word\nfrak: 1 word\n", encoding="utf-8")
-    runner = CliRunner()
-    assert runner.invoke(main, ["lint"]).exit_code == 0
-    assert runner.invoke(main, ["lint", str(good)]).exit_code == 0
-    r = runner.invoke(main, ["lint", str(tmp_path)])
+    cli = CliRunner()
+    assert cli.invoke(main, ["lint"]).exit_code == 0
+    assert cli.invoke(main, ["lint", str(good)]).exit_code == 0
+    r = cli.invoke(main, ["lint", str(tmp_path)])
     assert r.exit_code == 1
     assert f"{bad}:3: 'frak' is already defined at {good}:2" in r.stderr
     os.remove(bad)
-    assert runner.invoke(main, ["lint", str(tmp_path)]).exit_code == 0
+    assert cli.invoke(main, ["lint", str(tmp_path)]).exit_code == 0
 
 
 def test_jsonl_bad_bytes_and_crlf_survive_a_cleaned_copy(tmp_path: Path) -> None:
@@ -175,7 +176,7 @@ def test_jsonl_bad_bytes_and_crlf_survive_a_cleaned_copy(tmp_path: Path) -> None
 
 
 def test_large_jsonl_streams_in_blocks_with_right_line_numbers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("moderation.documents.BLOCK", 64)  # many blocks, lines cut across them
+    monkeypatch.setattr("moderation.batch.documents.BLOCK", 64)  # many blocks, lines cut across them
     path = tmp_path / "many.jsonl"
     path.write_text("".join(f'{{"id": {n}, "text": "{"shit" if n % 7 == 0 else "fine"} {n}"}}\n'
                             for n in range(1, 200)), encoding="utf-8")
@@ -256,13 +257,13 @@ def test_a_bad_line_in_a_block_is_named_and_kept_byte_for_byte(tmp_path: Path) -
 
 
 def test_lines_read_at_once_or_one_by_one_give_the_same_items(monkeypatch: pytest.MonkeyPatch) -> None:
-    from moderation.documents import Chunk, items_of
+    from moderation.batch.documents import Chunk, items_of
 
     body = ('{"id": 1, "text": "shit", "tags": ["a"]}\r\n{"text": "caf\\u00e9", "id": 2}\n'
             '{"text": "x", "text": "dup"}\n{"n": {"text": 1}, "text": "last"}')
     chunk = Chunk("p.jsonl", "jsonl", 1, [("\ufeff" + body).encode()], "text")  # a first chunk: its BOM goes
     at_once = items_of(chunk, fields=True)
-    monkeypatch.setattr("moderation.documents._decode_all", lambda text, field_name: None)
+    monkeypatch.setattr("moderation.batch.documents._decode_all", lambda text, field_name: None)
     one_by_one = items_of(chunk, fields=True)
     assert at_once.texts == one_by_one.texts == ["shit", "café", "dup", "last"]
     assert list(at_once.numbers or ()) == list(one_by_one.numbers or ()) == [1, 2, 3, 4]
@@ -274,7 +275,7 @@ def test_lines_read_at_once_or_one_by_one_give_the_same_items(monkeypatch: pytes
 
 
 def test_json_records_are_the_result_schema_dumped_with_the_location(moderator: Moderator) -> None:
-    from moderation.report import records
+    from moderation.batch.report import records
 
     def dumped(path: str, line: int | None, fields: dict[str, object], result: Checked) -> str:
         record: dict[str, object] = {"path": path}
@@ -307,7 +308,7 @@ def test_pool_workers_end_on_sigterm_and_the_parent_mask_is_kept() -> None:
     import multiprocessing
 
     before = signal.pthread_sigmask(signal.SIG_BLOCK, set())
-    with batch._pool(multiprocessing.get_context("fork"), 1, None) as pool:
+    with runner._pool(multiprocessing.get_context("fork"), 1, None) as pool:
         assert signal.pthread_sigmask(signal.SIG_BLOCK, set()) == before
         assert pool.apply(_sigterm_in_worker) == (False, signal.SIG_DFL)
 
@@ -330,19 +331,19 @@ def test_a_block_that_a_worker_cannot_read_back_is_named_and_its_copy_dropped(tm
     and no cleaned copy of it is written."""
     source = tmp_path / "a.jsonl"
     source.write_text('{"text": "fuck"}\n', encoding="utf-8")
-    batch._init(None)
+    runner._init(None)
     cut_short = Chunk(str(source), "jsonl", 1, [Span(0, 100)], "text")
-    out = batch.check_chunk(cut_short, batch.Task(None, "text", False, cleaned=True))
+    out = runner.check_chunk(cut_short, runner.Task(None, "text", False, cleaned=True))
     assert out.unreadable == "the file changed while it was read" and not out.cleaned
     whole = Chunk(str(source), "jsonl", 1, [Span(0, source.stat().st_size)], "text")
-    assert batch.check_chunk(whole, batch.Task(None, "text", False, cleaned=True)).flagged == 1
+    assert runner.check_chunk(whole, runner.Task(None, "text", False, cleaned=True)).flagged == 1
 
 
 def test_spans_read_by_workers_in_blocks_give_what_one_job_gives(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """--jobs 2 sends spans of several blocks, which the workers read block by block: the same
     report, line numbers, errors and cleaned copy as one job reading it all."""
-    from moderation import documents
+    from moderation.batch import documents
 
     monkeypatch.setattr(documents, "BLOCK", 64)
     monkeypatch.setattr(documents, "SPAN", 200)

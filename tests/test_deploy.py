@@ -32,12 +32,12 @@ def test_dockerfile() -> None:
     assert users and users[-1] not in ("root", "0")
     assert any(ln.startswith("HEALTHCHECK") for ln in lines)
     assert any("/healthz" in ln for ln in lines)
-    assert lines[-1] == 'CMD ["gunicorn", "--config", "python:moderation.server"]'
+    assert lines[-1] == 'CMD ["gunicorn", "--config", "python:moderation.service.server"]'
 
 
 def test_gunicorn_settings_load_the_app() -> None:
     # What the container runs: gunicorn's own config check, which imports the app factory.
-    code = ("import sys; sys.argv = ['gunicorn', '--config', 'python:moderation.server', '--check-config']; "
+    code = ("import sys; sys.argv = ['gunicorn', '--config', 'python:moderation.service.server', '--check-config']; "
             "from gunicorn.app.wsgiapp import run; run()")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

@@ -1,3 +1,7 @@
+import importlib
+
+import pytest
+
 import moderation
 
 
@@ -13,3 +17,17 @@ def test_public_surface_is_pinned() -> None:
     ]
     for name in moderation.__all__:
         assert getattr(moderation, name)
+
+
+def test_the_wsgi_factory_is_where_gunicorn_looks() -> None:
+    from moderation.service import create_app
+
+    app = create_app()
+    assert app.test_client().get("/healthz").status_code == 200
+
+
+@pytest.mark.parametrize("old", ["moderation.api", "moderation.engine.engine", "moderation.batch.batch",
+                                 "moderation.normalize", "moderation.server", "moderation.documents"])
+def test_moved_modules_leave_no_alias_behind(old: str) -> None:
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module(old)

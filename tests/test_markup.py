@@ -15,11 +15,11 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from moderation import Moderator
-from moderation.api import create_app
 from moderation.cli import main
+from moderation.engine.masking import MaskRule
+from moderation.engine.policy import Policy
 from moderation.markup import Visible, extract, html
-from moderation.masking import MaskRule
-from moderation.policy import Policy
+from moderation.service import create_app
 from tests.golden import Document, load_documents
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from moderation import Moderator
-from moderation.masking import GRAWLIX, MaskRule, mask, mask_span
+from moderation.engine.masking import GRAWLIX, MaskRule, mask, mask_span
 
 
 @pytest.mark.parametrize(

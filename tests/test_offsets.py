@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from moderation import Moderator
-from moderation.normalize import fold
+from moderation.engine.normalize import fold
 
 BAD = ["fuck", "f**k", "sh1t", "a$$hole", "f.u.c.k", "fu\u200bck", "füсk", "ｆｕｃｋ", "cunt", "shiiit",
        "motherf***er", "ass", "@ss", "s_h_i_t"]

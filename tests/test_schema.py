@@ -5,7 +5,7 @@ from __future__ import annotations
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from moderation.api import create_app
+from moderation.service import create_app
 
 APP = create_app({"MAX_TEXT_CHARS": 2000, "MAX_BATCH_ITEMS": 5})
 schema = schemathesis.openapi.from_wsgi("/openapi.json", APP)

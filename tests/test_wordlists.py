@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from moderation import ConfigError, Moderator
-from moderation.wordlists import BUNDLED, list_files, load_files, parse
+from moderation.engine.wordlists import BUNDLED, list_files, load_files, parse
 
 
 def test_entry_with_forms() -> None:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from moderation.documents import (
+from moderation.batch.documents import (
     BOM,
     Chunk,
     DocumentError,
@@ -35,9 +35,9 @@ from moderation.documents import (
     format_of,
     items_of,
 )
-from moderation.engine import Moderator, Result
-from moderation.policy import ACTION_RANK
-from moderation.report import records, render
+from moderation.batch.report import records, render
+from moderation.engine.moderator import Moderator, Result
+from moderation.engine.policy import ACTION_RANK
 
 BINARY_SNIFF = 8192
 

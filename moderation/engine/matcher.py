@@ -23,9 +23,9 @@ from collections.abc import Iterable, Sequence
 
 import ahocorasick_rs
 
-from moderation.normalize import INVISIBLE_MARK, evasion_of, fold
-from moderation.readings import Hit, Readings, is_odd_case, rank
-from moderation.wordlists import Entry
+from moderation.engine.normalize import INVISIBLE_MARK, evasion_of, fold
+from moderation.engine.readings import Hit, Readings, is_odd_case, rank
+from moderation.engine.wordlists import Entry
 
 LEFT_BOUNDS = " '*_-"  # may stand right before a whole word in the skeleton
 RIGHT_BOUNDS = " '*_-!"  # may stand right after one

@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from moderation import policy as policy_module
+from moderation.engine import policy as policy_module
+from moderation.engine.masking import mask, mask_span
+from moderation.engine.matcher import Matcher
+from moderation.engine.policy import Config, Policy
+from moderation.engine.readings import Hit
+from moderation.engine.wordlists import BUNDLED, Entry, Wordlists, list_files, load_files, parse
 from moderation.errors import ConfigError, UnknownPolicyError, UnsupportedContentTypeError
 from moderation.markup import MARKUP_TYPES, Visible, extract
-from moderation.masking import mask, mask_span
-from moderation.matcher import Matcher
-from moderation.policy import Config, Policy
-from moderation.readings import Hit
-from moderation.wordlists import BUNDLED, Entry, Wordlists, list_files, load_files, parse
 
 CONTENT_TYPES = ("text/plain", *MARKUP_TYPES)
 # Joins texts for check_many: it folds to four spaces, which no match, phrase, chain of single

@@ -20,7 +20,7 @@ from __future__ import annotations
 import codecs
 import unicodedata
 
-from moderation._unicode_table import DIACRITIC_PAIRS, HOMOGLYPH_PAIRS, INVISIBLE
+from moderation.engine._unicode_table import DIACRITIC_PAIRS, HOMOGLYPH_PAIRS, INVISIBLE
 
 OTHER_LETTER = "\x01"
 INVISIBLE_MARK = "\x02"

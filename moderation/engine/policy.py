@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from moderation.engine.masking import RULES, MaskRule
+from moderation.engine.wordlists import CATEGORIES, SCOPES, Entry
 from moderation.errors import ConfigError
-from moderation.masking import RULES, MaskRule
-from moderation.wordlists import CATEGORIES, SCOPES, Entry
 
 DEFAULT_POLICY = "default"
 ACTIONS = ("allow", "mask", "review", "block")  # from mildest to strictest

@@ -24,8 +24,8 @@ from typing import NamedTuple
 
 import ahocorasick_rs
 
-from moderation.normalize import INVISIBLE_MARK, evasion_of
-from moderation.wordlists import Entry
+from moderation.engine.normalize import INVISIBLE_MARK, evasion_of
+from moderation.engine.wordlists import Entry
 
 LEET = {"0": "o", "1": "il", "2": "z", "3": "e", "4": "a", "5": "s", "6": "gb", "7": "t", "8": "b",
         "9": "g", "@": "a", "$": "s", "!": "il", "|": "il", "+": "t"}

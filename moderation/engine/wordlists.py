@@ -21,7 +21,7 @@ CATEGORIES = ("profanity", "sexual", "slur", "insult")
 SCOPES = ("word", "inside", "evaded")
 ALLOW_SECTION = "allow"
 # Installed wheels carry the lists inside the package; a source checkout has them at the top.
-_PACKAGED = Path(__file__).resolve().parent / "wordlists"
+_PACKAGED = Path(__file__).resolve().parent.parent / "wordlists"
 BUNDLED = _PACKAGED if _PACKAGED.is_dir() else _PACKAGED.parent.parent / "wordlists"
 
 _SECTION = re.compile(r"^\[([a-z_]+)\]$")

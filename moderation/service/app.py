@@ -1,4 +1,4 @@
-"""The HTTP API: a thin Flask face over the engine. gunicorn runs `moderation.api:create_app()`.
+"""The Flask app: `create_app` and the views; the settings it reads from the environment.
 
 POST /v1/check, the hot route, is answered by `check_route` outside Flask (the edge dispatches
 to it); the other routes are Flask views here, and the batch view reads its items with the
@@ -28,8 +28,10 @@ from typing import Any
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from moderation import metrics
-from moderation.check_route import (
+from moderation.engine.moderator import Moderator
+from moderation.errors import ConfigError, UnknownPolicyError, UnsupportedContentTypeError
+from moderation.service import metrics
+from moderation.service.check_route import (
     ROUTE,
     CheckRoute,
     json_text,
@@ -41,12 +43,10 @@ from moderation.check_route import (
     refusal,
     run,
 )
-from moderation.edge import REQUEST_ID, Edge
-from moderation.engine import Moderator
-from moderation.errors import ConfigError, UnknownPolicyError, UnsupportedContentTypeError
-from moderation.openapi import docs_page, spec
-from moderation.problems import Problem, crashed, problem_response
-from moderation.reloader import LiveModerator
+from moderation.service.edge import REQUEST_ID, Edge
+from moderation.service.openapi import docs_page, spec
+from moderation.service.problems import Problem, crashed, problem_response
+from moderation.service.reloader import LiveModerator
 
 DEFAULTS: dict[str, Any] = {
     "CONFIG": None,

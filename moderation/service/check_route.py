@@ -21,13 +21,13 @@ from werkzeug.exceptions import ClientDisconnected
 from werkzeug.http import HTTP_STATUS_CODES, parse_options_header
 from werkzeug.wsgi import get_input_stream
 
-from moderation import metrics
-from moderation.edge import REQUEST_ID, StartResponse
-from moderation.engine import Moderator, Result
+from moderation.engine.moderator import Moderator, Result
+from moderation.engine.offsets import UNITS, convert
 from moderation.errors import UnknownPolicyError, UnsupportedContentTypeError
-from moderation.offsets import UNITS, convert
-from moderation.problems import PROBLEM_JSON, Problem, crashed
-from moderation.reloader import LiveModerator
+from moderation.service import metrics
+from moderation.service.edge import REQUEST_ID, StartResponse
+from moderation.service.problems import PROBLEM_JSON, Problem, crashed
+from moderation.service.reloader import LiveModerator
 
 ROUTE = "/v1/check"
 CHECK_FIELDS = frozenset({"text", "policy", "content_type", "offsets"})

@@ -18,8 +18,8 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from moderation import metrics
-from moderation.problems import PROBLEM_JSON, problem_body
+from moderation.service import metrics
+from moderation.service.problems import PROBLEM_JSON, problem_body
 
 REQUEST_ID = "moderation.request_id"  # the environ key views and error handlers read it from
 StartResponse = Callable[..., Any]

@@ -33,7 +33,7 @@ from prometheus_client import (
     multiprocess,
 )
 
-log = logging.getLogger("moderation.metrics")
+log = logging.getLogger("moderation.service.metrics")
 T = TypeVar("T")
 FLUSH_SECONDS = 1.0
 BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)

@@ -8,10 +8,10 @@ import json
 from typing import Any
 
 from moderation import __version__
-from moderation.engine import CONTENT_TYPES
-from moderation.offsets import UNITS
-from moderation.policy import ACTIONS
-from moderation.wordlists import CATEGORIES
+from moderation.engine.moderator import CONTENT_TYPES
+from moderation.engine.offsets import UNITS
+from moderation.engine.policy import ACTIONS
+from moderation.engine.wordlists import CATEGORIES
 
 EVASIONS = ["leet", "repeat", "separator", "masked", "homoglyph", "diacritic", "invisible", "case", "compound"]
 

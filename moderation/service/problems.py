@@ -15,7 +15,7 @@ from typing import Any
 from flask import Response, has_request_context, request
 
 PROBLEM_JSON = "application/problem+json"
-log = logging.getLogger("moderation.api")  # the API's log, whichever path (Flask or the check route) failed
+log = logging.getLogger("moderation.service")  # the API's log, whichever path (Flask or the check route) failed
 
 
 class Problem(Exception):

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from moderation.engine import Moderator
+from moderation.engine.moderator import Moderator
 from moderation.errors import ModerationError
 
 log = logging.getLogger("moderation.reload")

@@ -1,5 +1,5 @@
 """gunicorn settings for the service, used by `moderation serve`, the Dockerfile and anyone's
-`gunicorn -c python:moderation.server 'moderation.api:create_app()'`.
+`gunicorn -c python:moderation.service.server 'moderation.service:create_app()'`.
 
 Environment: MODERATION_BIND (0.0.0.0:8000), MODERATION_WORKERS (the CPU count: the work is
 CPU-bound, so more sync workers than cores only queue), MODERATION_TIMEOUT (30 s). SIGTERM
@@ -42,7 +42,7 @@ graceful_timeout = 30
 keepalive = 5
 accesslog = "-"
 errorlog = "-"
-wsgi_app = "moderation.api:create_app()"
+wsgi_app = "moderation.service:create_app()"
 
 
 class JsonAccessLogger(Logger):
