@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, request
 from flask.testing import FlaskClient
 from prometheus_client.parser import text_string_to_metric_families
 from werkzeug.test import TestResponse
@@ -143,10 +143,10 @@ def test_a_crash_is_a_500_problem_without_a_trace(app: Flask, monkeypatch: pytes
     assert "secret" not in json.dumps(body)
 
 
-def test_a_crash_in_the_check_route_is_logged_and_answered_as_flask_answers_one(
+def test_a_crash_in_either_check_route_is_logged_and_answered_alike(
         app: Flask, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
-    # POST /v1/check is answered outside Flask (check_route); the batch route's crash goes through
-    # Flask's error handler. Both give the same generic problem, and log the trace with the request id.
+    # Both check views crash through Flask's error handler: the same generic problem, and the
+    # trace logged with the request id.
     monkeypatch.setattr(app.extensions["moderation"].live.moderator, "check", lambda *a, **k: 1 / 0)
     client = app.test_client()
     with caplog.at_level("ERROR", logger="moderation.service"):
@@ -162,12 +162,12 @@ def test_a_crash_in_the_check_route_is_logged_and_answered_as_flask_answers_one(
 
 def test_the_check_route_writes_what_a_flask_response_would(client: FlaskClient) -> None:
     r = client.post("/v1/check", data="x", content_type="text/plain")
-    assert r.status == "415 UNSUPPORTED MEDIA TYPE"  # werkzeug's status line, as the Flask routes write it
+    assert r.status == "415 UNSUPPORTED MEDIA TYPE"  # werkzeug's status line, as every route writes it
     assert [h for h, _ in r.headers] == ["Content-Type", "Content-Length", "X-Request-ID"]
     assert int(r.headers["Content-Length"]) == len(r.data)
     ok = client.post("/v1/check", json={"text": "hi"})
     assert ok.status == "200 OK" and ok.headers["Content-Type"] == "application/json" and ok.data.endswith(b"}\n")
-    options = client.options("/v1/check")  # other methods stay with Flask
+    options = client.options("/v1/check")
     assert options.status_code == 200 and set(options.headers["Allow"].split(", ")) == {"OPTIONS", "POST"}
 
 
@@ -321,3 +321,15 @@ def test_a_bad_setting_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MODERATION_MAX_BODY_BYTES", "lots")
     with pytest.raises(Exception, match="MODERATION_MAX_BODY_BYTES must be a positive whole number, not 'lots'"):
         create_app()
+
+
+def test_a_hook_registered_on_the_app_sees_every_route() -> None:
+    # What flask-cors, OpenTelemetry or an operator's error handler rely on: every route is a view.
+    app = create_app()
+    seen: list[tuple[str, str | None]] = []
+    app.before_request(lambda: seen.append((request.path, request.endpoint)) and None)
+    client = app.test_client()
+    assert client.post("/v1/check", json={"text": "f**k"}).status_code == 200
+    assert client.post("/v1/check/batch", json={"items": [{"text": "hi"}]}).status_code == 200
+    assert client.post("/v1/check", data="x", content_type="text/plain").status_code == 415
+    assert seen == [("/v1/check", "v1.check"), ("/v1/check/batch", "v1.check_batch"), ("/v1/check", "v1.check")]

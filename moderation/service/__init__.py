@@ -1,9 +1,11 @@
 """The HTTP service: a thin Flask face over the engine. gunicorn runs `moderation.service:create_app()`.
 
-Open `app.py` first: `create_app` and the views. The `edge` middleware gives each request its id,
-body limit, key check and metrics, and hands POST /v1/check to `check_route`; `problems` is the
-one error shape, `metrics` the Prometheus counters summed over workers, `reloader` picks up edits
-to the lists, `openapi` describes the API, and `server` holds gunicorn's settings.
+Open `app.py` first: `create_app`, its routes and the small views; `checks` holds the two check
+views. `settings` reads MODERATION_*, `keys` the API keys (checked on the route Flask matched),
+the `edge` middleware gives each request its id, body limit and metrics before routing;
+`problems` is the one error shape, `metrics` the Prometheus counters summed over workers,
+`reloader` picks up edits to the lists, `openapi` describes the API, and `server` holds
+gunicorn's settings.
 """
 
 from __future__ import annotations

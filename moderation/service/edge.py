@@ -1,15 +1,14 @@
-"""What every request goes through, as a WSGI middleware in front of Flask: a request id, the
-body limit (decided from Content-Length, before a byte is read; a chunked body is read up to
-the limit here), the API key, and the metrics.
+"""What every request goes through before routing, as a WSGI middleware in front of Flask: a
+request id, the body limit (decided from Content-Length, before a byte is read; a chunked body
+is read up to the limit here), and the metrics.
 
-Kept out of Flask's hooks because it runs on every request and plain WSGI costs less. For the
-same reason it hands POST /v1/check to a plain WSGI app of its own (`direct`, see check_route)
-and everything else to Flask; the request id, limits, keys and metrics apply to both alike.
+Only what comes before routing lives here. API keys depend on the route, so the app checks them
+on the route Flask matched (see keys), and every answer but the body limit's comes from Flask,
+whose hooks, extensions and error handlers see every route.
 """
 
 from __future__ import annotations
 
-import hmac
 import io
 import itertools
 import json
@@ -48,13 +47,9 @@ os.register_at_fork(after_in_child=_new_ids_after_fork)
 class Edge:
     """Wraps a WSGI app; see the module docstring."""
 
-    def __init__(self, app: WSGIApp, *, max_body: int, keys: tuple[bytes, ...], metrics_need_key: bool,
-                 routes: frozenset[str], direct: dict[tuple[str, str], WSGIApp] | None = None) -> None:
+    def __init__(self, app: WSGIApp, *, max_body: int, routes: frozenset[str]) -> None:
         self.app = app
-        self.direct = direct or {}  # (method, path) -> the app that answers it instead of `app`
         self.max_body = max_body
-        self.keys = keys
-        self.metrics_need_key = metrics_need_key
         self.routes = routes  # metric labels: known paths only, so a scan cannot grow the series
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -73,7 +68,7 @@ class Edge:
         path = environ.get("PATH_INFO", "")
         refusal = self._refusal(environ)
         if refusal is None:
-            body = self.direct.get((environ.get("REQUEST_METHOD", ""), path), self.app)(environ, start)
+            body = self.app(environ, start)
         else:
             code, detail, extra_headers = refusal
             payload = json.dumps(problem_body(code, detail, instance=path, request_id=rid))
@@ -88,10 +83,6 @@ class Edge:
         if length and length.isdigit() and int(length) > self.max_body:
             return 413, (f"the body is {length} bytes; the limit is {self.max_body}. "
                          "Split the text or send fewer batch items."), []
-        if self.keys:
-            refusal = self._key_refusal(environ)
-            if refusal is not None:
-                return refusal
         if not length and environ.get("HTTP_TRANSFER_ENCODING") and "wsgi.input_terminated" in environ:
             return self._read_chunked(environ)
         return None
@@ -105,19 +96,5 @@ class Edge:
         environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(body), str(len(body))
         return None
 
-    def _key_refusal(self, environ: dict[str, Any]) -> Refusal | None:
-        path = environ.get("PATH_INFO", "")
-        if not (path.startswith("/v1/") or (path == "/metrics" and self.metrics_need_key)):
-            return None
-        challenge = [("WWW-Authenticate", 'Bearer realm="moderation"')]
-        scheme, _, given = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
-        if scheme.lower() != "bearer" or not given.strip():
-            return 401, "this service needs an API key: send 'Authorization: Bearer <key>'", challenge
-        offered = given.strip().encode()
-        # Compare with every key, in constant time each, so timing tells nothing about which is close.
-        if not any([hmac.compare_digest(offered, key) for key in self.keys]):
-            return 401, "the API key is not valid; check it, or ask the operator for one", challenge
-        return None
 
-
-_PHRASES = {401: "Unauthorized", 413: "Content Too Large"}
+_PHRASES = {413: "Content Too Large"}
