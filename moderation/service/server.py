@@ -2,8 +2,15 @@
 `gunicorn -c python:moderation.service.server 'moderation.service:create_app()'`.
 
 Environment: MODERATION_BIND (0.0.0.0:8000), MODERATION_WORKERS (the CPU count: the work is
-CPU-bound, so more sync workers than cores only queue), MODERATION_TIMEOUT (30 s). SIGTERM
-stops gracefully: workers finish their requests, up to graceful_timeout.
+CPU-bound, so more workers than cores only queue), MODERATION_TIMEOUT (30 s); empty is unset.
+SIGTERM stops gracefully: workers finish their requests, up to graceful_timeout.
+
+Workers are gevent's: a sync worker is held by one connection from its first byte to its last,
+so a few clients trickling their headers or body stall the service (slowloris). A gevent
+worker waits on every connection at once and runs a request only when it has all of it; the
+checks themselves still run one at a time per worker, on its core. No control socket: the
+image's user has no home to put it in, and two instances on one machine would share
+~/.gunicorn/gunicorn.ctl (stopping one removes the other's).
 """
 
 from __future__ import annotations
@@ -34,15 +41,25 @@ if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     atexit.register(_remove_made_folder, _metrics_dir, os.getpid())
 os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
 
-bind = os.environ.get("MODERATION_BIND", "0.0.0.0:8000")
-workers = int(os.environ.get("MODERATION_WORKERS", "0")) or (os.cpu_count() or 1)
-worker_class = "sync"
-timeout = int(os.environ.get("MODERATION_TIMEOUT", "30"))
+
+def _whole_number(name: str, default: int) -> int:
+    value = os.environ.get(name) or str(default)
+    if not value.isdigit():
+        raise SystemExit(f"{name} must be a whole number, not {value!r}")
+    return int(value)
+
+
+bind = os.environ.get("MODERATION_BIND") or "0.0.0.0:8000"
+workers = _whole_number("MODERATION_WORKERS", 0) or (os.cpu_count() or 1)
+worker_class = "gevent"
+worker_connections = 1000  # per worker: idle and slow connections cost a greenlet each, not a worker
+timeout = _whole_number("MODERATION_TIMEOUT", 30)
 graceful_timeout = 30
 keepalive = 5
 accesslog = "-"
 errorlog = "-"
 wsgi_app = "moderation.service:create_app()"
+control_socket_disable = True
 
 
 class JsonAccessLogger(Logger):
@@ -51,19 +68,36 @@ class JsonAccessLogger(Logger):
     def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
         if not self.access_log_enabled:
             return
-        headers = {name.lower(): value for name, value in resp.headers}
+        try:
+            self._access(resp, environ, request_time)
+        except Exception:  # a log line is never worth a worker
+            self.error_log.exception("cannot write the access log line")
+
+    def _access(self, resp: Any, environ: dict[str, Any], request_time: Any) -> None:
+        # gunicorn's own answer to a malformed frame (a bad Content-Length, a bad chunk) sets only
+        # `status` and no headers: a KeyError or AttributeError here would kill the worker.
+        headers = {name.lower(): value for name, value in getattr(resp, "headers", None) or ()}
         record = {
             "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "request_id": headers.get("x-request-id"),
             "method": environ.get("REQUEST_METHOD"),
             "path": environ.get("PATH_INFO"),
-            "status": resp.status_code,
+            "status": _status(resp),
             "bytes": getattr(resp, "sent", None),
             "duration_ms": round(request_time.total_seconds() * 1000, 3),
             "remote": environ.get("REMOTE_ADDR"),
             "user_agent": environ.get("HTTP_USER_AGENT"),
         }
         self.access_log.info(json.dumps(record))
+
+
+def _status(resp: Any) -> int | None:
+    """The response's status code, from `status_code` or else the status line."""
+    code = getattr(resp, "status_code", None)
+    if isinstance(code, int):
+        return code
+    first = str(getattr(resp, "status", "") or "").split(" ", 1)[0]
+    return int(first) if first.isdigit() else None
 
 
 logger_class = JsonAccessLogger
