@@ -166,9 +166,15 @@ def serve(host: str, port: int, workers: int, config: str | None) -> None:
     """
     import os
 
+    from moderation.service.settings import read_settings
+
     if config:
         os.environ["MODERATION_CONFIG"] = str(Path(config).resolve())
-    _load(os.environ.get("MODERATION_CONFIG"))  # a bad config stops here with file:line
+    try:  # a bad setting (MODERATION_*) stops here, named, before gunicorn starts workers
+        settings = read_settings()
+    except ModerationError as e:
+        raise Failure(e) from None
+    _load(settings.config)  # a bad config stops here with file:line
     os.environ["MODERATION_BIND"] = f"{host}:{port}"
     if workers:
         os.environ["MODERATION_WORKERS"] = str(workers)

@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 from prometheus_client.parser import text_string_to_metric_families
 from werkzeug.test import TestResponse
 
+from moderation.errors import ConfigError
 from moderation.service import create_app, metrics
 
 
@@ -333,3 +334,90 @@ def test_a_hook_registered_on_the_app_sees_every_route() -> None:
     assert client.post("/v1/check/batch", json={"items": [{"text": "hi"}]}).status_code == 200
     assert client.post("/v1/check", data="x", content_type="text/plain").status_code == 415
     assert seen == [("/v1/check", "v1.check"), ("/v1/check/batch", "v1.check_batch"), ("/v1/check", "v1.check")]
+
+
+PROTECTED = [("POST", "/v1/check", {"json": {"text": "hi"}}), ("POST", "/v1/check/batch", {"json": {"items": []}}),
+             ("GET", "/v1/policies", {}), ("GET", "/metrics", {})]
+
+
+def spellings(path: str) -> list[str]:
+    """Other ways to write a path: a router that matched raw strings would let them past a key check."""
+    rest = path[1:]
+    found = ["/" + path, "/." + path, path + "/", path + "/.", path.upper(), "/" + rest[0].upper() + rest[1:],
+             "/" + rest.replace("/", "%2F"), "/%2F" + rest, "/" + rest.replace("/", "/%2F", 1),
+             "/" + rest.replace("/", "%252F"), "/%76" + rest[1:], "/" + rest.replace("/", "//"), path + "%00",
+             path + ";x", "/x/.." + path]
+    return sorted(set(found) - {path})
+
+
+@pytest.fixture(scope="module")
+def keyed() -> FlaskClient:
+    return create_app({"API_KEYS": "k-one", "METRICS_REQUIRE_KEY": True}).test_client()
+
+
+@pytest.mark.parametrize(("method", "path", "kwargs"), PROTECTED)
+def test_every_spelling_of_a_protected_path_needs_the_key(keyed: FlaskClient, method: str, path: str,
+                                                          kwargs: dict[str, Any]) -> None:
+    assert_problem(keyed.open(path, method=method, **kwargs), 401, "Authorization: Bearer")
+    for variant in spellings(path):
+        r = keyed.open(variant, method=method, **kwargs)
+        assert r.status_code in (401, 404), (variant, r.status_code)  # refused, or no such route
+        assert_problem(r, r.status_code)
+        good = keyed.open(variant, method=method, headers={"Authorization": "Bearer k-one"}, **kwargs)
+        assert good.status_code in (200, 404), (variant, good.status_code)  # never a crash
+        assert good.status_code == 404 or r.status_code == 401, variant  # served only with the key
+
+
+@pytest.mark.parametrize("setting", [{"API_KEYS": " , "}, {"API_KEYS": ""}, {"API_KEYS": "  "}])
+def test_a_key_setting_without_a_key_fails_the_start(setting: dict[str, str]) -> None:
+    with pytest.raises(ConfigError, match="MODERATION_API_KEYS is set but holds no key"):
+        create_app(setting)
+
+
+@pytest.mark.parametrize("content", ["", "\n\n", "# the ops team's keys\n  # none yet\n"])
+def test_a_keys_file_without_a_key_fails_the_start(tmp_path: Path, content: str) -> None:
+    keys = tmp_path / "keys"
+    keys.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError, match=f"{keys}: MODERATION_API_KEYS_FILE holds no key"):
+        create_app({"API_KEYS_FILE": str(keys)})
+
+
+def test_empty_path_settings_mean_not_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    # compose passes ${MODERATION_CONFIG:-} and ${MODERATION_API_KEYS_FILE:-} as "" when unset
+    for name in ("MODERATION_CONFIG", "MODERATION_API_KEYS_FILE", "MODERATION_MAX_BODY_BYTES"):
+        monkeypatch.setenv(name, "")
+    client = create_app().test_client()
+    assert client.post("/v1/check", json={"text": "f**k"}).get_json()["flagged"] is True  # bundled lists, no key
+    assert client.get("/v1/policies").get_json()["default"] == "default"
+
+
+def test_readyz_shows_details_only_with_a_key(tmp_path: Path) -> None:
+    lists = tmp_path / "mine.txt"
+    lists.write_text("[profanity]\nfrak: 2 word\n", encoding="utf-8")
+    config = tmp_path / "moderation.toml"
+    write_config(config, 1)
+    client = create_app({"CONFIG": str(config), "RELOAD_INTERVAL": 0, "API_KEYS": "k"}).test_client()
+    lists.write_text("[profanity]\nfrak: 2 word\nsecretword: 9 word\n", encoding="utf-8")  # a bad edit
+    bump(lists)
+    for headers in ({}, {"Authorization": "Bearer wrong"}):
+        r = client.get("/readyz", headers=headers)
+        assert r.status_code == 200  # a probe needs no key
+        body = r.get_json()
+        assert body == {"ready": True, "version": body["version"], "reload": {"ok": False}}
+        assert "secretword" not in r.get_data(as_text=True) and str(tmp_path) not in r.get_data(as_text=True)
+    detailed = client.get("/readyz", headers={"Authorization": "Bearer k"}).get_json()
+    assert detailed["reload"]["ok"] is False and detailed["reload"]["error"].startswith(f"{lists}:3:")
+
+
+@pytest.mark.parametrize("unit", ["utf16", "bytes"])
+def test_a_lone_surrogate_is_a_client_error_where_offsets_cannot_count_it(client: FlaskClient, unit: str) -> None:
+    body = json.dumps({"text": "ok \ud800 fuck", "offsets": unit})  # JSON may carry a lone surrogate
+    assert_problem(client.post("/v1/check", data=body, content_type="application/json"), 400,
+                   "lone surrogate (\\ud800) at code point 3", unit)
+    batch = json.dumps({"items": [{"id": "a", "text": "fuck"}, {"id": "b", "text": "\udfff"}], "offsets": unit})
+    a, b = client.post("/v1/check/batch", data=batch, content_type="application/json").get_json()["results"]
+    assert a["flagged"] is True
+    assert b["error"]["status"] == 400 and "items[1].text holds a lone surrogate (\\udfff) at code point 0" in \
+        b["error"]["detail"]
+    codepoints = client.post("/v1/check", data=body.replace(unit, "codepoints"), content_type="application/json")
+    assert codepoints.status_code == 200 and codepoints.get_json()["matches"][0]["start"] == 5

@@ -97,3 +97,13 @@ def test_workers_replaced_on_hup_keep_the_metrics_folder(tmp_path: Path) -> None
         assert proc.poll() is None, log.read_text()
     finally:
         stop(proc)
+
+
+def test_serve_refuses_to_start_with_a_key_setting_that_holds_no_key(tmp_path: Path) -> None:
+    empty = tmp_path / "keys"
+    empty.write_text("# no keys yet\n", encoding="utf-8")
+    cli = [sys.executable, "-c", "from moderation.cli import main; main()", "serve", "--port", str(free_port())]
+    for setting in ({"MODERATION_API_KEYS": " , "}, {"MODERATION_API_KEYS_FILE": str(empty)}):
+        done = subprocess.run(cli, env={**os.environ, **setting}, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 2, done.stderr
+        assert f"{next(iter(setting))} " in done.stderr and "holds no key" in done.stderr
