@@ -1,14 +1,20 @@
 """HTTP throughput and latency with wrk, against the bare Flask app in the same run; and a soak.
 
-    python benchmarks/http_load.py [--seconds 10] [--rounds 3] [--soak 60]
+    python benchmarks/http_load.py [--seconds 10] [--rounds 3] [--soak 60] [--worker-class gevent]
+    python benchmarks/http_load.py --slow-clients 200 [--seconds 10] [--rounds 3]
     python benchmarks/http_load.py --in-process [--rounds 7]
 
-Every app runs under gunicorn with the same settings (2 sync workers), 1 KB JSON bodies, 16
+Every app runs under gunicorn with the same settings (2 workers of --worker-class, gevent as
+`moderation serve` runs them, or sync), 1 KB JSON bodies, 16
 connections, 2 wrk threads. All are up at once and take turns, --seconds each, for --rounds
 rounds: a ratio is taken within a round, so the machine's other load moves both sides of it
 alike, and the medians over rounds are reported, with the workers' CPU time per request (less
 swayed by other load than requests/s). The soak sends a mix of valid and invalid requests and
 reports 5xx responses and the workers' resident memory before and after.
+
+--slow-clients N measures the service as `moderation serve` runs it with gevent workers and with
+sync workers, each with and without N connections that trickle their headers (a byte every half
+second) while wrk sends ordinary requests: p99 and requests/s.
 
 --in-process calls each WSGI app directly instead, with the environ gunicorn would give it, and
 reports the microseconds per request, warm, without the server or the network: what the app
@@ -18,6 +24,7 @@ itself costs.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import io
 import json
@@ -29,6 +36,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -55,6 +63,8 @@ APPS: tuple[tuple[str, str, list[str]], ...] = (("bare Flask", "benchmarks.bare_
         ("moderation, production logging", "moderation.service:create_app()",
          ["--config", "python:moderation.service.server", "--access-logfile", "/dev/null"]))
 
+# gevent: the service's own worker (gunicorn's, with a time limit per connection), for every app alike
+WORKER_CLASSES = {"gevent": "moderation.service.server.GeventWorker", "sync": "sync"}
 
 POST = """
 wrk.method = "POST"
@@ -98,9 +108,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start(app: str, port: int, extra: list[str]) -> subprocess.Popen[bytes]:
+def start(app: str, port: int, extra: list[str], worker_class: str = "gevent") -> subprocess.Popen[bytes]:
     env = dict(os.environ, PROMETHEUS_MULTIPROC_DIR=tempfile.mkdtemp(), PYTHONPATH=str(ROOT))
-    cmd = [str(BIN / "gunicorn"), "-w", "2", "-k", "sync", "--bind", f"127.0.0.1:{port}", *extra, app]
+    # --keep-alive 0 as the service's settings (server.py), for every app alike; sync workers never keep one
+    cmd = [str(BIN / "gunicorn"), "-w", "2", "-k", WORKER_CLASSES[worker_class], "--keep-alive", "0",
+           "--bind", f"127.0.0.1:{port}", *extra, app]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -161,14 +173,14 @@ def worker_rss_mb(master: int) -> list[float]:
     return found
 
 
-def throughput(script: str, seconds: int, rounds: int) -> dict[str, list[dict[str, float]]]:
+def throughput(script: str, seconds: int, rounds: int, worker_class: str) -> dict[str, list[dict[str, float]]]:
     """Each app's wrk results, round by round; the first app to go changes every round."""
     runs: dict[str, list[dict[str, float]]] = {name: [] for name, _, _ in APPS}
     servers = {}
     try:
         for name, app, extra in APPS:
             port = free_port()
-            servers[name] = (start(app, port, extra), port)
+            servers[name] = (start(app, port, extra, worker_class), port)
             wrk(port, script, 2)  # warm up
         for n in range(rounds):
             for name, _, _ in APPS[n % len(APPS):] + APPS[:n % len(APPS)]:
@@ -225,19 +237,70 @@ def in_process(rounds: int, calls: int = 5000) -> None:
         print(f"| {name} | {statistics.median(found):.1f} ({min(found):.1f}-{max(found):.1f}) |")
 
 
+def trickle(port: int, count: int, until: float) -> None:
+    """`count` connections sending their headers a byte every half second, until `until`."""
+    head = b"POST /v1/check HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"s" * 1000
+    conns = [socket.create_connection(("127.0.0.1", port)) for _ in range(count)]
+    try:
+        for byte in head:
+            if time.monotonic() > until:
+                return
+            for c in conns:
+                with contextlib.suppress(OSError):  # a connection the server closed
+                    c.send(bytes([byte]))
+            time.sleep(0.5)
+    finally:
+        for c in conns:
+            c.close()
+
+
+def slow_clients(script: str, count: int, seconds: int, rounds: int) -> None:
+    """The service as served (its gunicorn settings, access log to /dev/null), gevent against sync
+    workers, each without and with `count` slow clients; medians over rounds."""
+    extra = ["--config", "python:moderation.service.server", "--access-logfile", "/dev/null"]
+    found: dict[tuple[str, int], list[dict[str, float]]] = {}
+    for worker_class in ("gevent", "sync"):
+        port = free_port()
+        proc = start("moderation.service:create_app()", port, extra, worker_class)
+        try:
+            wrk(port, script, 2)
+            for _ in range(rounds):
+                for slow in (0, count):
+                    until = time.monotonic() + seconds + 3
+                    thread = threading.Thread(target=trickle, args=(port, slow, until), daemon=True)
+                    thread.start()
+                    time.sleep(1)  # the slow clients are connected and trickling
+                    found.setdefault((worker_class, slow), []).append(parse(wrk(port, script, seconds)))
+                    thread.join()
+        finally:
+            stop(proc)
+    print(f"wrk -t2 -c16 -d{seconds}s, 1 KB JSON bodies, gunicorn -w 2 with the service's settings; "
+          f"{count} slow clients trickle their headers; medians of {rounds} rounds\n")
+    print("| workers | slow clients | requests/s | p99 | socket errors |\n|---|---|---|---|---|")
+    for (worker_class, slow), results in found.items():
+        print(f"| {worker_class} | {slow} | {median(results, 'rps'):.0f} | {median(results, 'p99_ms'):.2f} ms | "
+              f"{sum(r['socket_errors'] for r in results):.0f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--soak", type=int, default=60)
+    parser.add_argument("--worker-class", default="gevent", choices=["gevent", "sync"])
+    parser.add_argument("--slow-clients", type=int, default=0, help="compare worker classes under N slow clients")
     parser.add_argument("--in-process", action="store_true", help="call the apps directly, without gunicorn and wrk")
     args = parser.parse_args()
     if args.in_process:
         in_process(args.rounds)
         return
     script = POST % json.dumps(BODY)
-    runs = throughput(script, args.seconds, args.rounds)
-    print(f"wrk -t2 -c16 -d{args.seconds}s, 1 KB JSON bodies, gunicorn -w 2 -k sync; medians of {args.rounds} rounds\n")
+    if args.slow_clients:
+        slow_clients(script, args.slow_clients, args.seconds, args.rounds)
+        return
+    runs = throughput(script, args.seconds, args.rounds, args.worker_class)
+    print(f"wrk -t2 -c16 -d{args.seconds}s, 1 KB JSON bodies, gunicorn -w 2 -k {args.worker_class}; "
+          f"medians of {args.rounds} rounds\n")
     print("| app | requests/s | ratio to bare (range) | p99 | worker CPU per request | socket errors | non-2xx |")
     print("|---|---|---|---|---|---|---|")
     bare = runs["bare Flask"]
@@ -249,7 +312,7 @@ def main() -> None:
               f"{sum(r['non_2xx'] for r in results):.0f} |")
     if args.soak:
         port = free_port()
-        proc = start("moderation.service:create_app()", port, ["--limit-request-line", "0"])
+        proc = start("moderation.service:create_app()", port, ["--limit-request-line", "0"], args.worker_class)
         try:
             wrk(port, script, 2)
             before = worker_rss_mb(proc.pid)

@@ -173,3 +173,38 @@ def test_slow_clients_do_not_hold_up_the_others(server: tuple[int, Path]) -> Non
         for s in opened:
             s.close()
     assert_all_workers_alive(port, log)
+
+
+def held_for(port: int, at_once: bytes, limit: float = 15) -> float:
+    """Seconds the server keeps a connection that sends `at_once` and then a byte every 0.3 s."""
+    with socket.create_connection(("127.0.0.1", port)) as s:
+        s.sendall(at_once)
+        started = time.monotonic()
+        s.settimeout(0.3)
+        while time.monotonic() - started < limit:
+            try:
+                if s.recv(65536) == b"":
+                    break
+            except TimeoutError:
+                try:
+                    s.send(b"a")
+                except OSError:
+                    break
+            except OSError:
+                break
+        return time.monotonic() - started
+
+
+def test_a_slow_request_is_cut_off_at_the_timeout(tmp_path: Path) -> None:
+    # Each connection gets MODERATION_TIMEOUT seconds for its whole request, headers and body.
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"), "MODERATION_TIMEOUT": "2"}
+    proc, port = serve(env, tmp_path / "serve.log")
+    try:
+        headers = held_for(port, b"POST /v1/check HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        body = held_for(port, b"POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                              b"Content-Length: 1000\r\n\r\n{\"text\": \"")
+        assert 1.5 < headers < 6 and 1.5 < body < 6, (headers, body)
+        assert json.loads(request(port, "/v1/check", {"text": "f**k"}))["flagged"] is True
+    finally:
+        stop(proc)
+    assert len(booted(tmp_path / "serve.log")) == 2

@@ -2,7 +2,8 @@
 `gunicorn -c python:moderation.service.server 'moderation.service:create_app()'`.
 
 Environment: MODERATION_BIND (0.0.0.0:8000), MODERATION_WORKERS (the CPU count: the work is
-CPU-bound, so more workers than cores only queue), MODERATION_TIMEOUT (30 s); empty is unset.
+CPU-bound, so more workers than cores only queue), MODERATION_TIMEOUT (30 s: a worker silent that
+long is replaced, and a connection gets that long for its whole request); empty is unset.
 SIGTERM stops gracefully: workers finish their requests, up to graceful_timeout.
 
 Workers are gevent's: a sync worker is held by one connection from its first byte to its last,
@@ -23,7 +24,9 @@ import tempfile
 import time
 from typing import Any
 
+import gevent
 from gunicorn.glogging import Logger
+from gunicorn.workers import ggevent
 
 
 def _remove_made_folder(folder: str, master: int) -> None:
@@ -51,15 +54,31 @@ def _whole_number(name: str, default: int) -> int:
 
 bind = os.environ.get("MODERATION_BIND") or "0.0.0.0:8000"
 workers = _whole_number("MODERATION_WORKERS", 0) or (os.cpu_count() or 1)
-worker_class = "gevent"
+worker_class = "moderation.service.server.GeventWorker"
 worker_connections = 1000  # per worker: idle and slow connections cost a greenlet each, not a worker
 timeout = _whole_number("MODERATION_TIMEOUT", 30)
 graceful_timeout = 30
-keepalive = 5
+# No keep-alive: a gevent worker serves its kept-alive connections unfairly under load (with 16
+# busy clients, p99 was 0.3-1.3 s against 30-70 ms for sync workers, which never keep a connection;
+# BENCHMARKS.md), and a kept connection stays with the worker that took it however busy it is.
+# Closed after each answer, the next request goes to whichever worker accepts it first.
+keepalive = 0
 accesslog = "-"
 errorlog = "-"
 wsgi_app = "moderation.service:create_app()"
 control_socket_disable = True
+
+
+class GeventWorker(ggevent.GeventWorker):
+    """gunicorn's gevent worker, with `timeout` seconds for a connection's whole request.
+
+    Without keep-alive gunicorn reads a request's headers with no time limit, and the body is read
+    as the app asks for it: a client trickling either would hold its greenlet, and the worker's
+    share of worker_connections, for as long as it likes."""
+
+    def handle(self, listener: Any, client: Any, addr: Any) -> None:
+        with gevent.Timeout(self.cfg.timeout, False):  # False: on expiry leave quietly; the socket is closed
+            super().handle(listener, client, addr)
 
 
 class JsonAccessLogger(Logger):
