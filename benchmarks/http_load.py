@@ -256,15 +256,17 @@ def trickle(port: int, count: int, until: float) -> None:
 
 def slow_clients(script: str, count: int, seconds: int, rounds: int) -> None:
     """The service as served (its gunicorn settings, access log to /dev/null), gevent against sync
-    workers, each without and with `count` slow clients; medians over rounds."""
+    workers, each without and with `count` slow clients, taking turns; medians over rounds."""
     extra = ["--config", "python:moderation.service.server", "--access-logfile", "/dev/null"]
     found: dict[tuple[str, int], list[dict[str, float]]] = {}
-    for worker_class in ("gevent", "sync"):
-        port = free_port()
-        proc = start("moderation.service:create_app()", port, extra, worker_class)
-        try:
+    servers = {}
+    try:
+        for worker_class in ("gevent", "sync"):
+            port = free_port()
+            servers[worker_class] = (start("moderation.service:create_app()", port, extra, worker_class), port)
             wrk(port, script, 2)
-            for _ in range(rounds):
+        for _ in range(rounds):
+            for worker_class, (_, port) in servers.items():
                 for slow in (0, count):
                     until = time.monotonic() + seconds + 3
                     thread = threading.Thread(target=trickle, args=(port, slow, until), daemon=True)
@@ -272,13 +274,16 @@ def slow_clients(script: str, count: int, seconds: int, rounds: int) -> None:
                     time.sleep(1)  # the slow clients are connected and trickling
                     found.setdefault((worker_class, slow), []).append(parse(wrk(port, script, seconds)))
                     thread.join()
-        finally:
+    finally:
+        for proc, _ in servers.values():
             stop(proc)
     print(f"wrk -t2 -c16 -d{seconds}s, 1 KB JSON bodies, gunicorn -w 2 with the service's settings; "
           f"{count} slow clients trickle their headers; medians of {rounds} rounds\n")
     print("| workers | slow clients | requests/s | p99 | socket errors |\n|---|---|---|---|---|")
     for (worker_class, slow), results in found.items():
-        print(f"| {worker_class} | {slow} | {median(results, 'rps'):.0f} | {median(results, 'p99_ms'):.2f} ms | "
+        answered = [r for r in results if r["requests"]]
+        p99 = f"{median(answered, 'p99_ms'):.2f} ms" if answered else "none answered"
+        print(f"| {worker_class} | {slow} | {median(results, 'rps'):.0f} | {p99} | "
               f"{sum(r['socket_errors'] for r in results):.0f} |")
 
 

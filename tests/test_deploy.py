@@ -132,6 +132,7 @@ def test_the_image_command_starts_as_compose_runs_it(tmp_path: Path, with_dotenv
     assert proc.returncode == 0, text
     assert text.count("Booting worker") == 2 and "Traceback" not in text, text  # no worker failed and restarted
     assert "Permission denied" not in text and "control" not in text.lower(), text
+    assert "Using worker: moderation.service.server.GeventWorker" in text  # slow clients cost a greenlet
     assert not (tmp_path / "no-home").exists()  # no ~/.gunicorn/gunicorn.ctl shared with other instances
 
 
