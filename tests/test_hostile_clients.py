@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_api import PROTECTED, spellings
 from tests.test_serve import request, serve, stop
 
 GOOD = b'{"text": "f**k"}'
@@ -208,3 +209,23 @@ def test_a_slow_request_is_cut_off_at_the_timeout(tmp_path: Path) -> None:
     finally:
         stop(proc)
     assert len(booted(tmp_path / "serve.log")) == 2
+
+
+def test_every_spelling_of_a_protected_path_is_refused_by_the_real_server(tmp_path: Path) -> None:
+    # gunicorn decodes %2F into PATH_INFO and keeps //, /./ and case as sent: the key is still
+    # checked on the route Flask matched, and a spelling that matches none is a 404.
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"), "MODERATION_API_KEYS": "k",
+           "MODERATION_METRICS_REQUIRE_KEY": "true"}
+    log = tmp_path / "serve.log"
+    proc, port = serve(env, log)
+    try:
+        for method, path, _ in PROTECTED:
+            for spelling in [path, *spellings(path)]:
+                body = b'{"text": "f**k"}' if method == "POST" else b""
+                head = (f"{method} {spelling} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        f"Content-Length: {len(body)}\r\n\r\n").encode()
+                codes = statuses(exchange(port, head + body))
+                assert codes and codes[0] in (400, 401, 404), (method, spelling, codes)
+    finally:
+        stop(proc)
+    assert len(booted(log)) == 2
