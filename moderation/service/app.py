@@ -31,6 +31,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """The WSGI app: defaults, then MODERATION_* from the environment, then `config`."""
     settings = read_settings(config)
     app = Flask(__name__)
+    app.config.from_mapping(config or {})  # Flask's own keys too (TESTING...), as before settings moved out
     app.url_map.merge_slashes = False  # `//v1/check` is no route (a 404), not a redirect to one
     document = spec(settings.max_text, settings.max_items, with_keys=bool(settings.keys))
     service = app.extensions["moderation"] = Service(

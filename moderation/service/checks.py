@@ -112,6 +112,9 @@ def _json_or_none(environ: dict[str, Any]) -> Any:
         raw = get_input_stream(environ).read()  # up to Content-Length, as Flask's request.stream
     except ClientDisconnected as e:  # the body ended before its Content-Length
         raise Problem(400, str(e.description)) from None
+    except OSError:  # the connection ended, or its time ran out, inside the body (gunicorn's NoMoreData)
+        raise Problem(400, "the body could not be read to its end: the connection closed or its time "
+                           "(MODERATION_TIMEOUT) ran out; send the whole body at once") from None
     try:
         return json.loads(raw)
     except ValueError:

@@ -89,7 +89,11 @@ class Edge:
 
     def _read_chunked(self, environ: dict[str, Any]) -> Refusal | None:
         """A body without a Content-Length: read up to the limit, then hand it on with its length."""
-        body = environ["wsgi.input"].read(self.max_body + 1)
+        try:
+            body = environ["wsgi.input"].read(self.max_body + 1)
+        except OSError:  # the connection ended, or its time ran out, inside a chunk (gunicorn's NoMoreData)
+            return 400, ("the chunked body could not be read to its last chunk: the connection closed or "
+                         "its time (MODERATION_TIMEOUT) ran out; send the whole body at once"), []
         if len(body) > self.max_body:
             return 413, (f"the body is over the limit of {self.max_body} bytes. "
                          "Split the text or send fewer batch items."), []
@@ -97,4 +101,4 @@ class Edge:
         return None
 
 
-_PHRASES = {413: "Content Too Large"}
+_PHRASES = {400: "Bad Request", 413: "Content Too Large"}

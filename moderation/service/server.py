@@ -8,7 +8,7 @@ SIGTERM stops gracefully: workers finish their requests, up to graceful_timeout.
 
 Workers are gevent's: a sync worker is held by one connection from its first byte to its last,
 so a few clients trickling their headers or body stall the service (slowloris). A gevent
-worker waits on every connection at once and runs a request only when it has all of it; the
+worker waits on all its connections at once, a slow one costing a greenlet, not the worker; the
 checks themselves still run one at a time per worker, on its core. No control socket: the
 image's user has no home to put it in, and two instances on one machine would share
 ~/.gunicorn/gunicorn.ctl (stopping one removes the other's).
@@ -26,6 +26,7 @@ from typing import Any
 
 import gevent
 from gunicorn.glogging import Logger
+from gunicorn.http.errors import NoMoreData
 from gunicorn.workers import ggevent
 
 
@@ -74,10 +75,12 @@ class GeventWorker(ggevent.GeventWorker):
 
     Without keep-alive gunicorn reads a request's headers with no time limit, and the body is read
     as the app asks for it: a client trickling either would hold its greenlet, and the worker's
-    share of worker_connections, for as long as it likes."""
+    share of worker_connections, for as long as it likes. At the limit its read fails as if the
+    client had left (gunicorn's NoMoreData): gunicorn drops a connection whose headers never
+    came, and the app answers a body that never came with a 400."""
 
     def handle(self, listener: Any, client: Any, addr: Any) -> None:
-        with gevent.Timeout(self.cfg.timeout, False):  # False: on expiry leave quietly; the socket is closed
+        with gevent.Timeout(self.cfg.timeout, NoMoreData(b"")):
             super().handle(listener, client, addr)
 
 
