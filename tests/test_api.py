@@ -421,3 +421,8 @@ def test_a_lone_surrogate_is_a_client_error_where_offsets_cannot_count_it(client
         b["error"]["detail"]
     codepoints = client.post("/v1/check", data=body.replace(unit, "codepoints"), content_type="application/json")
     assert codepoints.status_code == 200 and codepoints.get_json()["matches"][0]["start"] == 5
+
+
+def test_a_cors_preflight_needs_no_key_and_gets_only_the_methods(keyed: FlaskClient) -> None:
+    r = keyed.options("/v1/check")
+    assert r.status_code == 200 and set(r.headers["Allow"].split(", ")) == {"OPTIONS", "POST"} and r.data == b""

@@ -89,8 +89,9 @@ def _keyed(blueprint: Blueprint, keys: tuple[bytes, ...]) -> Blueprint:
 
 
 def _require_key(keys: tuple[bytes, ...]) -> None:
-    if request.method == "OPTIONS":  # a CORS preflight carries no key, and Flask answers it with no data
-        return
+    rule = request.url_rule
+    if request.method == "OPTIONS" and getattr(rule, "provide_automatic_options", False):
+        return  # Flask's own answer, the allowed methods: a CORS preflight carries no key
     why = why_refused(request.environ.get("HTTP_AUTHORIZATION"), keys)
     if why is not None:
         raise Problem(401, why, dict(CHALLENGE))
