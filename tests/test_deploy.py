@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.test_hostile_clients import assert_slow_clients_hold_up_no_one
 from tests.test_serve import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,6 +126,7 @@ def test_the_image_command_starts_as_compose_runs_it(tmp_path: Path, with_dotenv
         else:
             status, answer = call(port, "/v1/check", body)
             assert status == 200 and [m["term"] for m in json.loads(answer)["matches"]] == ["fuck"]  # bundled lists
+            assert_slow_clients_hold_up_no_one(int(port))  # as deployed, too
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=40)
