@@ -97,11 +97,10 @@ class JsonAccessLogger(Logger):
 
     def _access(self, resp: Any, environ: dict[str, Any], request_time: Any) -> None:
         # gunicorn's own answer to a malformed frame (a bad Content-Length, a bad chunk) sets only
-        # `status` and no headers: a KeyError or AttributeError here would kill the worker.
-        headers = {name.lower(): value for name, value in getattr(resp, "headers", None) or ()}
+        # `status`, and its environ has no request id: read nothing here that it may lack.
         record = {
             "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "request_id": headers.get("x-request-id"),
+            "request_id": environ.get("moderation.request_id"),  # the edge's REQUEST_ID, set on every request
             "method": environ.get("REQUEST_METHOD"),
             "path": environ.get("PATH_INFO"),
             "status": _status(resp),
