@@ -161,7 +161,8 @@ def spec(max_text: int, max_items: int, with_keys: bool) -> dict[str, Any]:
             "/v1/policies": policies,
             "/healthz": get("Liveness", "Health", "200 while the process serves."),
             "/readyz": get("Readiness", "Ready", "Ready to serve; reports a failed reload of the lists or "
-                           "config (the last good version goes on serving)."),
+                           "config (the last good version goes on serving). Where API keys are configured, "
+                           "the reload's error and count need a key; without one, only whether it is ok."),
         },
         "components": {
             "schemas": schemas(max_text, max_items),
