@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import io
+import json
 import signal
 import sys
 import time
@@ -226,3 +227,39 @@ def _lint_targets(path: Path) -> list[Path]:
         return sorted(path.rglob("*.txt")) + sorted(path.rglob("*.toml"))
     return [path]
 
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def feedback(file: Path, fmt: str) -> None:
+    """Summarise moderators' decisions (comments:suggestscore) per term: which terms they overrule.
+
+    FILE is the JSONL the service appends to when MODERATION_FEEDBACK_FILE is set. A line that is
+    not a feedback record is named on stderr, and the exit is then 2.
+
+    \b
+    Examples:
+      moderation feedback /var/lib/moderation/feedback.jsonl
+      moderation feedback feedback.jsonl --format json | jq '.terms[:10]'
+    """
+    from moderation.service.feedback import read_lines, summarize
+
+    try:
+        summary = summarize(read_lines(file))
+    except OSError as e:
+        raise click.ClickException(f"{file}: {e.strerror}") from None
+    ranked = summary.ranked()
+    if fmt == "json":
+        click.echo(json.dumps({"records": summary.records, "unmatched_toxic": summary.unmatched_toxic,
+                               "terms": [t.to_dict() for t in ranked]}, ensure_ascii=False))
+    else:
+        click.echo(f"{'term':<24} {'category':<10} {'seen':>6} {'upheld':>7} {'overruled':>9} {'share':>6}")
+        for t in ranked:
+            click.echo(f"{t.term:<24} {t.category:<10} {t.seen:>6} {t.upheld:>7} {t.overruled:>9} "
+                       f"{t.overruled / t.seen:>6.0%}")
+        click.echo(f"{summary.records} decisions; {summary.unmatched_toxic} called toxic where no term matched "
+                   "(words the lists may lack)")
+    for error in summary.errors:
+        click.echo(f"{file}: {error}", err=True)
+    sys.exit(2 if summary.errors else 0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -266,8 +267,10 @@ def test_docs_and_openapi(client: FlaskClient) -> None:
     assert document["openapi"] == "3.1.0"
     assert set(document["paths"]) >= {"/v1/check", "/v1/check/batch", "/v1/policies", "/healthz", "/readyz"}
     page = client.get("/docs").get_data(as_text=True)
-    assert "/v1/check/batch" in page
-    assert "<script" not in page and "http://" not in page and "https://" not in page  # works offline
+    assert "/v1/check/batch" in page and "/v1alpha1/comments:analyze" in page
+    # Works offline: nothing is loaded from elsewhere (the script and style are inline; the URLs in
+    # the examples are text). tests/test_browser.py shows it in Chromium that reaches only loopback.
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//|<link\b|@import|url\(""", page)
 
 
 def write_config(path: Path, severity: int) -> None:

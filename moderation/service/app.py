@@ -15,13 +15,14 @@ from http import HTTPStatus
 from typing import Any
 
 from flask import Blueprint, Flask, Response, request
+from flask_cors import CORS
 from werkzeug.exceptions import HTTPException
 
-from moderation.service import metrics
+from moderation.service import docs, metrics, perspective
 from moderation.service.checks import check, check_batch, json_response
 from moderation.service.edge import REQUEST_ID, Edge
 from moderation.service.keys import CHALLENGE, why_refused
-from moderation.service.openapi import docs_page, spec
+from moderation.service.openapi import spec
 from moderation.service.problems import Problem, crashed, problem_response
 from moderation.service.reloader import LiveModerator
 from moderation.service.settings import Settings, read_settings
@@ -38,9 +39,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         live=LiveModerator(settings.config, settings.reload_interval, on_reload=metrics.on_reload),
         settings=settings,
         openapi=document,
-        docs=docs_page(document),
     )
     _register(app, service)
+    if settings.cors_origins:
+        _allow_cross_origin(app, settings)
     app.wsgi_app = Edge(app.wsgi_app, max_body=settings.max_body,  # type: ignore[method-assign]
                         routes=frozenset(r.rule for r in app.url_map.iter_rules()))
     return app
@@ -53,7 +55,6 @@ class Service:
     live: LiveModerator  # the moderator, reloaded when its files change
     settings: Settings
     openapi: dict[str, Any]
-    docs: str
 
 
 # -- the pieces every request goes through ---------------------------------------------------
@@ -75,10 +76,18 @@ def _register(app: Flask, service: Service) -> None:
         _keyed(scrape, settings.keys)
     scrape.add_url_rule("/metrics", "metrics", partial(metrics_view, service), methods=["GET"])
     app.register_blueprint(scrape)
+    app.register_blueprint(perspective.blueprint(service))
     views: list[tuple[str, Callable[..., Response]]] = [
         ("/healthz", healthz), ("/readyz", readyz), ("/openapi.json", openapi_view), ("/docs", docs_view)]
     for rule, view in views:  # each view gets the service as its argument, not from current_app
         app.add_url_rule(rule, view.__name__, partial(view, service), methods=["GET"])
+
+
+def _allow_cross_origin(app: Flask, settings: Settings) -> None:
+    """CORS for CMS front ends that call the API from the browser (flask-cors, on every route)."""
+    CORS(app, origins=list(settings.cors_origins), supports_credentials=settings.cors_credentials,
+         methods=["GET", "POST", "OPTIONS"], allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+         expose_headers=["X-Request-ID"], max_age=600)
 
 
 def _keyed(blueprint: Blueprint, keys: tuple[bytes, ...]) -> Blueprint:
@@ -152,4 +161,6 @@ def openapi_view(service: Service) -> Response:
 
 
 def docs_view(service: Service) -> Response:
-    return Response(service.docs, mimetype="text/html")
+    settings = service.settings
+    page = docs.page(service.live.moderator, settings.max_text, settings.max_items, bool(settings.keys))
+    return Response(page, mimetype="text/html")

@@ -45,8 +45,12 @@ def why_refused(authorization: str | None, keys: tuple[bytes, ...]) -> str | Non
     scheme, _, given = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not given.strip():
         return "this service needs an API key: send 'Authorization: Bearer <key>'"
-    offered = given.strip().encode()
-    # Compare with every key, in constant time each, so timing tells nothing about which is close.
-    if not any([hmac.compare_digest(offered, key) for key in keys]):
+    if not is_valid(given.strip(), keys):
         return "the API key is not valid; check it, or ask the operator for one"
     return None
+
+
+def is_valid(offered: str, keys: tuple[bytes, ...]) -> bool:
+    """Compared with every key, in constant time each, so timing tells nothing about which is close."""
+    given = offered.encode("utf-8", "surrogateescape")
+    return any([hmac.compare_digest(given, key) for key in keys])

@@ -1,10 +1,7 @@
-"""The OpenAPI 3.1 description of the HTTP API, built from the app's real limits, and a docs
-page rendered from it on the server (no JavaScript, no CDN: it works offline)."""
+"""The OpenAPI 3.1 description of the HTTP API, built from the app's real limits."""
 
 from __future__ import annotations
 
-import html
-import json
 from typing import Any
 
 from moderation import __version__
@@ -163,33 +160,74 @@ def spec(max_text: int, max_items: int, with_keys: bool) -> dict[str, Any]:
             "/readyz": get("Readiness", "Ready", "Ready to serve; reports a failed reload of the lists or "
                            "config (the last good version goes on serving). Where API keys are configured, "
                            "the reload's error and count need a key; without one, only whether it is ok."),
+            **perspective_paths(with_keys),
         },
         "components": {
-            "schemas": schemas(max_text, max_items),
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {**schemas(max_text, max_items), **perspective_schemas(max_text)},
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
+                                "key": {"type": "apiKey", "in": "query", "name": "key"}},
         },
     }
 
 
-def docs_page(document: dict[str, Any]) -> str:
-    """A self-contained HTML page describing every operation of `document`."""
-    parts = [f"<h1>{html.escape(document['info']['title'])} {html.escape(document['info']['version'])}</h1>",
-             f"<p>{html.escape(document['info']['description'])}</p>",
-             '<p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1).</p>']
-    for path, operations in document["paths"].items():
-        for method, op in operations.items():
-            parts.append(f"<h2><code>{method.upper()} {html.escape(path)}</code>: {html.escape(op['summary'])}</h2>")
-            if op.get("description"):
-                parts.append(f"<p>{html.escape(op['description'])}</p>")
-            body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
-            if body:
-                parts.append(f"<p>Request body: <code>{html.escape(body['$ref'].rsplit('/', 1)[1])}</code></p>")
-            codes = ", ".join(f"{code} {html.escape(r['description'])}" for code, r in op["responses"].items())
-            parts.append(f"<p>Responses: {codes}</p>")
-    parts.append("<h2>Schemas</h2>")
-    for name, schema in document["components"]["schemas"].items():
-        parts.append(f"<h3 id='{name}'>{name}</h3><pre>{html.escape(json.dumps(schema, indent=2))}</pre>")
-    style = ("body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}"
-             "pre{background:#f4f4f4;padding:.75rem;overflow:auto}code{background:#f4f4f4}")
-    return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>moderation API</title>"
-            f"<style>{style}</style></head><body>{''.join(parts)}</body></html>")
+def perspective_paths(with_keys: bool) -> dict[str, Any]:
+    """Google's Perspective API routes (see docs/perspective.md); errors in Google's shape."""
+    error = {"description": "Google's error shape; 403 without a key, 400 for a wrong one or a bad request.",
+             "content": {"application/json": {"schema": _ref("GoogleError")}}}
+    secured: dict[str, Any] = {"security": [{"key": []}, {"bearer": []}]} if with_keys else {}
+
+    def post(summary: str, request: str, response: str) -> dict[str, Any]:
+        codes = {"200": _json(summary, response), "400": error, **({"403": error} if with_keys else {})}
+        return {"post": {"summary": summary, **secured, "responses": codes,
+                         "requestBody": {"required": True, "content": {"application/json": {"schema": _ref(request)}}}}}
+
+    return {"/v1alpha1/comments:analyze": post("Perspective: score a comment", "AnalyzeCommentRequest",
+                                               "AnalyzeCommentResponse"),
+            "/v1alpha1/comments:suggestscore": post("Perspective: a moderator's decision", "SuggestCommentScoreRequest",
+                                                    "SuggestCommentScoreResponse")}
+
+
+def perspective_schemas(max_text: int) -> dict[str, Any]:
+    entry = {"type": "object", "required": ["text"], "properties": {
+        "text": {"type": "string", "minLength": 1, "maxLength": max_text},
+        "type": {"type": "string", "enum": ["TEXT_TYPE_UNSPECIFIED", "PLAIN_TEXT", "HTML"]}}}
+    score = {"type": "object", "required": ["value"], "properties": {
+        "value": {"type": "number"}, "type": {}}}
+    span = {"type": "object", "required": ["begin", "end", "score"], "properties": {
+        "begin": {"type": "integer", "minimum": 0}, "end": {"type": "integer", "minimum": 0}, "score": score}}
+    scores = {"type": "object", "properties": {"summaryScore": score, "spanScores": {"type": "array", "items": span}}}
+    string, flag = {"type": ["string", "null"]}, {"type": ["boolean", "null"]}  # null: unset, as in Google's JSON
+    common = {"comment": entry, "languages": {"type": "array", "items": {"type": "string", "enum": ["en", "en-US"]}},
+              "clientToken": string, "sessionId": string, "communityId": string,
+              "context": {"type": ["object", "null"]}, "doNotStore": flag}
+    attribute = {"type": "string", "enum": ["TOXICITY", "SEVERE_TOXICITY", "PROFANITY", "SEXUALLY_EXPLICIT",
+                                            "INSULT", "IDENTITY_ATTACK"]}
+    return {
+        "AnalyzeCommentRequest": {
+            "type": "object", "required": ["comment", "requestedAttributes"], "additionalProperties": False,
+            "properties": {**common, "spanAnnotations": flag, "dropUnsupportedAttributes": flag,
+                           "requestedAttributes": {
+                               "type": "object", "minProperties": 1, "propertyNames": attribute,
+                               "additionalProperties": {"type": "object", "properties": {
+                                   "scoreThreshold": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
+                                   "scoreType": {"type": "string", "enum": ["PROBABILITY"]}}}}}},
+        "AnalyzeCommentResponse": {
+            "type": "object", "required": ["attributeScores", "languages", "moderation"],
+            "properties": {"attributeScores": {"type": "object", "additionalProperties": scores},
+                           "languages": {"type": "array", "items": {"type": "string"}},
+                           "detectedLanguages": {"type": "array", "items": {"type": "string"}},
+                           "clientToken": {"type": "string"}, "moderation": _ref("CheckResult")}},
+        "SuggestCommentScoreRequest": {
+            "type": "object", "required": ["comment", "attributeScores"], "additionalProperties": False,
+            "properties": {**common, "attributeScores": {
+                "type": "object", "minProperties": 1,
+                "additionalProperties": {**scores, "required": ["summaryScore"]}}}},
+        "SuggestCommentScoreResponse": {
+            "type": "object", "properties": {"clientToken": {"type": "string"},
+                                             "requestedLanguages": {"type": "array", "items": {"type": "string"}},
+                                             "detectedLanguages": {"type": "array", "items": {"type": "string"}}}},
+        "GoogleError": {
+            "type": "object", "required": ["error"],
+            "properties": {"error": {"type": "object", "required": ["code", "message", "status"], "properties": {
+                "code": {"type": "integer"}, "message": {"type": "string"}, "status": {"type": "string"}}}}},
+    }

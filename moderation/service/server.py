@@ -17,18 +17,16 @@ image's user has no home to put it in, and two instances on one machine would sh
 from __future__ import annotations
 
 import atexit
-import json
-import logging
 import os
 import shutil
 import tempfile
-import time
 from typing import Any
 
 import gevent
-from gunicorn.glogging import Logger
 from gunicorn.http.errors import NoMoreData
 from gunicorn.workers import ggevent
+
+from moderation.service.access_log import JsonAccessLogger
 
 
 def _remove_made_folder(folder: str, master: int) -> None:
@@ -83,46 +81,6 @@ class GeventWorker(ggevent.GeventWorker):
     def handle(self, listener: Any, client: Any, addr: Any) -> None:
         with gevent.Timeout(self.cfg.timeout, NoMoreData(b"")):
             super().handle(listener, client, addr)
-
-
-class JsonAccessLogger(Logger):
-    """One JSON object per request, with the request id; never a header's value besides it."""
-
-    def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
-        if not self.access_log_enabled:
-            return
-        try:
-            self._access(resp, environ, request_time)
-        except Exception:  # a log line is never worth a worker
-            self.error_log.exception("cannot write the access log line")
-
-    def _access(self, resp: Any, environ: dict[str, Any], request_time: Any) -> None:
-        # gunicorn's own answer to a malformed frame (a bad Content-Length, a bad chunk) sets only
-        # `status`, and its environ has no request id: read nothing here that it may lack.
-        record = {
-            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "request_id": environ.get("moderation.request_id"),  # the edge's REQUEST_ID, set on every request
-            "method": environ.get("REQUEST_METHOD"),
-            "path": environ.get("PATH_INFO"),
-            "status": _status(resp),
-            "bytes": getattr(resp, "sent", None),
-            "duration_ms": round(request_time.total_seconds() * 1000, 3),
-            "remote": environ.get("REMOTE_ADDR"),
-            "user_agent": environ.get("HTTP_USER_AGENT"),
-        }
-        # A record made by hand: .info() would walk the stack for the caller's file and line,
-        # a third of the line's cost, and the access log shows neither.
-        log = self.access_log
-        log.handle(log.makeRecord(log.name, logging.INFO, "", 0, json.dumps(record), None, None))
-
-
-def _status(resp: Any) -> int | None:
-    """The response's status code, from `status_code` or else the status line."""
-    code = getattr(resp, "status_code", None)
-    if isinstance(code, int):
-        return code
-    first = str(getattr(resp, "status", "") or "").split(" ", 1)[0]
-    return int(first) if first.isdigit() else None
 
 
 logger_class = JsonAccessLogger

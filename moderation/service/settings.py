@@ -8,6 +8,10 @@
     MODERATION_API_KEYS          comma-separated keys; when set, /v1 needs Authorization: Bearer
     MODERATION_API_KEYS_FILE     a file of keys, one per line (# comments allowed)
     MODERATION_METRICS_REQUIRE_KEY  true: /metrics needs a key too (false)
+    MODERATION_FEEDBACK_FILE     where comments:suggestscore appends moderators' decisions (JSONL; unset: nowhere)
+    MODERATION_CORS_ORIGINS      comma-separated origins (https://cms.example.org) whose pages may call the API
+                                 from the browser, or * for any; unset: no CORS headers
+    MODERATION_CORS_CREDENTIALS  true: browsers may send cookies along (false; refused with *)
 
 An empty variable is no setting (compose passes `${MODERATION_CONFIG:-}` as ""), except
 MODERATION_API_KEYS: set, it must hold a key, so that `MODERATION_API_KEYS=$UNSET_SECRET` cannot
@@ -18,6 +22,7 @@ naming the setting, before gunicorn starts workers.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +40,9 @@ DEFAULTS: dict[str, Any] = {
     "API_KEYS": None,
     "API_KEYS_FILE": None,
     "METRICS_REQUIRE_KEY": False,
+    "FEEDBACK_FILE": None,
+    "CORS_ORIGINS": None,
+    "CORS_CREDENTIALS": False,
 }
 EMPTY_MEANS_SET = frozenset({"API_KEYS"})
 
@@ -48,6 +56,9 @@ class Settings:
     max_items: int  # per batch
     keys: tuple[bytes, ...]  # API keys; empty: /v1 is open
     metrics_need_key: bool
+    feedback_file: str | None  # comments:suggestscore appends moderators' decisions here
+    cors_origins: tuple[str, ...]  # empty: no CORS; ("*",): any origin
+    cors_credentials: bool
 
 
 def read_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
@@ -66,6 +77,9 @@ def read_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
         max_items=_number(values, "MAX_BATCH_ITEMS"),
         keys=load_keys(values["API_KEYS"], values["API_KEYS_FILE"] or None),
         metrics_need_key=_flag(values, "METRICS_REQUIRE_KEY"),
+        feedback_file=str(values["FEEDBACK_FILE"]) if values["FEEDBACK_FILE"] else None,
+        cors_origins=_origins(values["CORS_ORIGINS"]),
+        cors_credentials=_credentials(values),
     )
 
 
@@ -78,6 +92,27 @@ def _number(values: Mapping[str, Any], key: str, kind: type = int, zero: bool = 
         raise ConfigError(f"{PREFIX}{key} must be a {'non-negative' if zero else 'positive'} "
                           f"{'number' if kind is float else 'whole number'}, not {values[key]!r}")
     return value
+
+
+_ORIGIN = re.compile(r"https?://[^/\s?#]+")
+
+
+def _origins(value: Any) -> tuple[str, ...]:
+    """`scheme://host[:port]` each, or `*`: what a browser sends in its Origin header."""
+    origins = tuple(o.strip().rstrip("/") for o in str(value or "").split(",") if o.strip())
+    for origin in origins:
+        if origin != "*" and not _ORIGIN.fullmatch(origin):
+            raise ConfigError(f"{PREFIX}CORS_ORIGINS: {origin!r} is not an origin; write it as a browser sends "
+                              "it, scheme://host[:port] with no path (https://cms.example.org), or * for any")
+    return origins
+
+
+def _credentials(values: Mapping[str, Any]) -> bool:
+    wanted = _flag(values, "CORS_CREDENTIALS")
+    if wanted and "*" in _origins(values["CORS_ORIGINS"]):
+        raise ConfigError(f"{PREFIX}CORS_CREDENTIALS cannot be true with {PREFIX}CORS_ORIGINS=*: any site could "
+                          "then call the API with its visitors' cookies. Name the origins instead.")
+    return wanted
 
 
 def _flag(values: Mapping[str, Any], key: str) -> bool:

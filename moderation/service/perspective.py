@@ -1,0 +1,334 @@
+"""Google's Perspective API, answered from the engine: `comments:analyze` and `comments:suggestscore`.
+
+A client pointed at our base URL instead of `https://commentanalyzer.googleapis.com` (Coral,
+plugins, bots) works unchanged: the request fields, camelCase, the answer's shape and Google's
+error shape `{"error": {"code", "message", "status"}}` follow Perspective's published reference
+(v1alpha1). The scores come from `scores`; every answer also carries our own result under
+`moderation` (Perspective clients ignore fields they do not know).
+
+This module reads requests and shapes answers; the views in `app` call it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from flask import Blueprint, Response, request
+from werkzeug.exceptions import HTTPException
+
+from moderation.service import feedback
+from moderation.service.checks import countable, json_response, run
+from moderation.service.edge import REQUEST_ID
+from moderation.service.keys import is_valid
+from moderation.service.problems import Problem, crashed
+from moderation.service.scores import ATTRIBUTES, UNSCORED, Attribute, score, severity_of
+
+if TYPE_CHECKING:
+    from moderation.engine.moderator import Moderator
+    from moderation.service.app import Service
+
+PREFIX = "/v1alpha1"
+STATUS = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
+          405: "INVALID_ARGUMENT", 413: "INVALID_ARGUMENT", 415: "INVALID_ARGUMENT", 500: "INTERNAL"}
+ANALYZE_FIELDS = frozenset({"comment", "context", "languages", "requestedAttributes", "spanAnnotations",
+                            "doNotStore", "clientToken", "sessionId", "communityId", "dropUnsupportedAttributes"})
+# doNotStore is not in Perspective's suggestscore; we take it there too, as the one way to let the
+# feedback file keep the comment's text (it never does without it).
+SUGGEST_FIELDS = frozenset({"comment", "context", "languages", "attributeScores", "clientToken", "sessionId",
+                            "communityId", "doNotStore"})
+FIELD_TYPES: dict[str, type] = {"clientToken": str, "sessionId": str, "communityId": str, "doNotStore": bool,
+                                "spanAnnotations": bool, "dropUnsupportedAttributes": bool, "context": dict}
+_TYPE_NAMES = {str: "string", bool: "boolean (true or false)", dict: "JSON object"}
+TEXT_TYPES = {"TEXT_TYPE_UNSPECIFIED": "text/plain", "PLAIN_TEXT": "text/plain", "HTML": "text/html"}
+SCORE_TYPES = ("PROBABILITY", "SCORE_TYPE_UNSPECIFIED")
+
+
+class PerspectiveError(Exception):
+    """An error as Google's APIs answer it."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+    def body(self) -> dict[str, Any]:
+        return {"error": {"code": self.code, "message": self.message, "status": STATUS.get(self.code, "UNKNOWN")}}
+
+
+def invalid(message: str) -> PerspectiveError:
+    return PerspectiveError(400, message)
+
+
+@dataclass(frozen=True, slots=True)
+class Requested:
+    """One attribute asked for: how we score it, and the threshold under which it is left out."""
+
+    name: str
+    attribute: Attribute
+    threshold: float | None
+
+
+def read_json(raw: bytes, fields: frozenset[str]) -> dict[str, Any]:
+    """The request's JSON object; an unknown field is refused as Google refuses it."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise invalid("Invalid JSON payload received. The body is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise invalid("Invalid JSON payload received. The body must be a JSON object.")
+    for name, value in data.items():
+        if name not in fields:
+            raise invalid(f'Invalid JSON payload received. Unknown name "{name}": Cannot find field.')
+        kind = FIELD_TYPES.get(name)
+        if kind is not None and value is not None and (not isinstance(value, kind) or isinstance(value, bool)
+                                                       is not (kind is bool)):
+            raise invalid(f"Invalid value at '{name}': must be a {_TYPE_NAMES[kind]}, not {json.dumps(value)}")
+    return data
+
+
+def read_comment(data: Mapping[str, Any], max_text: int) -> tuple[str, str]:
+    """The comment's text and our content type for its `type`."""
+    comment = data.get("comment")
+    if not isinstance(comment, dict) or not isinstance(comment.get("text"), str):
+        raise invalid('comment.text is required: {"comment": {"text": "..."}}')
+    kind = comment.get("type", "TEXT_TYPE_UNSPECIFIED")
+    if not isinstance(kind, str) or kind not in TEXT_TYPES:
+        raise invalid(f"comment.type must be one of {', '.join(TEXT_TYPES)}, not {kind!r}")
+    text: str = comment["text"]
+    if not text:
+        raise invalid("Comment must be non-empty.")
+    if len(text) > max_text:
+        raise invalid(f"Comment text too long: {len(text)} characters; the limit here is {max_text}.")
+    return text, TEXT_TYPES[kind]
+
+
+def read_languages(data: Mapping[str, Any], supported: tuple[str, ...], attributes: list[str]) -> list[str]:
+    """The request's languages as given (BCP-47 or ISO), each checked against what is loaded."""
+    languages = data.get("languages", [])
+    if not isinstance(languages, list) or not all(isinstance(x, str) and x for x in languages):
+        raise invalid('languages must be a list of language codes, such as ["en"]')
+    unsupported = [x for x in languages if primary(x) not in supported]
+    if unsupported:
+        name = attributes[0] if attributes else "TOXICITY"
+        raise invalid(f"Attribute {name} does not support request languages: {', '.join(unsupported)} "
+                      f"(this server has lists for: {', '.join(supported)})")
+    return list(languages)
+
+
+def primary(language: str) -> str:
+    """`en-US` -> `en`: the lists are per language, not per region."""
+    return language.split("-")[0].split("_")[0].lower()
+
+
+def read_attributes(data: Mapping[str, Any]) -> list[Requested]:
+    """What to score; an attribute we cannot score honestly is refused, or dropped if asked."""
+    asked = data.get("requestedAttributes")
+    if not isinstance(asked, dict) or not asked:
+        raise invalid('requestedAttributes is required: a map such as {"TOXICITY": {}}')
+    drop = data.get("dropUnsupportedAttributes", False) is True
+    found = []
+    for name, params in asked.items():
+        attribute = ATTRIBUTES.get(name)
+        if attribute is None:
+            if drop:
+                continue
+            raise invalid(_unsupported(name))
+        found.append(Requested(name, attribute, _threshold(name, params)))
+    return found
+
+
+def _unsupported(name: str) -> str:
+    supported = ", ".join(ATTRIBUTES)
+    if name in UNSCORED:
+        return (f"Attribute {name} is not supported by this server: {UNSCORED[name]}. "
+                f"It scores {supported}; set dropUnsupportedAttributes to leave the others out.")
+    return f"Unknown attribute: {name}. This server scores {supported}."
+
+
+def _threshold(name: str, params: Any) -> float | None:
+    if not isinstance(params, dict):
+        raise invalid(f"requestedAttributes.{name} must be an object, such as {{}}")
+    kind = params.get("scoreType", "PROBABILITY")
+    if kind not in SCORE_TYPES:
+        raise invalid(f"requestedAttributes.{name}.scoreType {kind!r} is not supported: scores are PROBABILITY")
+    threshold = params.get("scoreThreshold")
+    if threshold is None:
+        return None
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
+        raise invalid(f"requestedAttributes.{name}.scoreThreshold must be a number from 0 to 1")
+    return float(threshold)
+
+
+def attribute_scores(requested: list[Requested], matches: list[dict[str, Any]], length: int,
+                     spans: bool) -> dict[str, Any]:
+    """Perspective's attributeScores from our matches (offsets already in UTF-16 code units).
+
+    Without spanAnnotations, each attribute has one span over the whole text, as Perspective
+    gives it; with them, one span per match the attribute reads, each scored alone."""
+    found = {}
+    for r in requested:
+        severities = [severity_of(m, r.attribute) for m in matches]
+        value = score(severities)
+        if r.threshold is not None and value < r.threshold:
+            continue  # "Don't return scores for this attribute that are below this threshold."
+        if spans:
+            parts = [(m["start"], m["end"], score((s,))) for m, s in zip(matches, severities, strict=True) if s]
+            parts = [p for p in parts if r.threshold is None or p[2] >= r.threshold]
+        else:
+            parts = [(0, length, value)]
+        found[r.name] = {"summaryScore": _score(value),
+                         "spanScores": [{"begin": b, "end": e, "score": _score(v)} for b, e, v in parts]}
+    return found
+
+
+def _score(value: float) -> dict[str, Any]:
+    return {"value": value, "type": "PROBABILITY"}
+
+
+def utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def read_suggestion(data: Mapping[str, Any]) -> dict[str, float]:
+    """The suggested score per attribute: the summary's value, or else the highest span's."""
+    given = data.get("attributeScores")
+    if not isinstance(given, dict) or not given:
+        raise invalid('attributeScores is required: a map such as {"TOXICITY": {"summaryScore": {"value": 1}}}')
+    return {name: _suggested(name, scores) for name, scores in given.items()}
+
+
+def _suggested(name: str, scores: Any) -> float:
+    where = f"attributeScores.{name}"
+    if not isinstance(scores, dict) or not ("summaryScore" in scores or scores.get("spanScores")):
+        raise invalid(f"{where} must have a summaryScore or spanScores")
+    values = []
+    if "summaryScore" in scores:
+        values.append(_value(scores["summaryScore"], f"{where}.summaryScore"))
+    spans = scores.get("spanScores", [])
+    if not isinstance(spans, list):
+        raise invalid(f"{where}.spanScores must be a list")
+    for n, span in enumerate(spans):
+        here = f"{where}.spanScores[{n}]"
+        if not isinstance(span, dict) or not all(_is_int(span.get(k)) for k in ("begin", "end")):
+            raise invalid(f"{here} must have begin and end set")
+        if span["begin"] < 0 or span["end"] < 0:
+            raise invalid(f"{here}: begin and end must be offsets, 0 or more")
+        values.append(_value(span.get("score"), f"{here}.score"))
+    return values[0] if "summaryScore" in scores else max(values)
+
+
+def _value(score: Any, where: str) -> float:
+    value = score.get("value") if isinstance(score, dict) else None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise invalid(f"{where}.value must be set, a number (0 or 1 for a yes or no)")
+    return float(value)
+
+
+def _is_int(value: Any) -> bool:
+    """An integer as JSON has it: 3 or 3.0."""
+    if isinstance(value, float):
+        return value.is_integer()
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# -- the views ------------------------------------------------------------------------------------
+
+
+def blueprint(service: Service) -> Blueprint:
+    """The two routes under /v1alpha1, with Perspective's key handling and error shape."""
+    bp = Blueprint("perspective", __name__, url_prefix=PREFIX)
+    bp.before_request(partial(_authorize, service))
+    bp.register_error_handler(PerspectiveError, _error)
+    bp.register_error_handler(Problem, lambda p: _error(PerspectiveError(p.status, p.detail)))
+    bp.register_error_handler(Exception, _crash)
+    bp.add_url_rule("/comments:analyze", "analyze", partial(analyze, service), methods=["POST"])
+    bp.add_url_rule("/comments:suggestscore", "suggestscore", partial(suggestscore, service), methods=["POST"])
+    return bp
+
+
+def _error(error: PerspectiveError) -> Response:
+    return Response(json.dumps(error.body()), status=error.code, mimetype="application/json")
+
+
+def _crash(error: Exception) -> Response:
+    if isinstance(error, HTTPException):  # Flask's own (a 405, a 413): in Google's shape too
+        return _error(PerspectiveError(error.code or 500, error.description or "the request was refused"))
+    return _error(PerspectiveError(500, crashed(request.environ.get(REQUEST_ID)).detail))
+
+
+def _offered_key() -> str | None:
+    """The key as Perspective's clients send it (`?key=`), or as our own do (`Authorization: Bearer`)."""
+    scheme, _, bearer = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and bearer.strip():
+        return bearer.strip()
+    return request.args.get("key") or None
+
+
+def _authorize(service: Service) -> None:
+    keys = service.settings.keys
+    if not keys or request.method == "OPTIONS":  # a browser's CORS preflight carries no key
+        return
+    offered = _offered_key()
+    if offered is None:
+        raise PerspectiveError(403, "The request is missing a valid API key.")
+    if not is_valid(offered, keys):
+        raise PerspectiveError(400, "API key not valid. Please pass a valid API key.")
+
+
+def analyze(service: Service) -> Response:
+    data = read_json(request.get_data(), ANALYZE_FIELDS)
+    return json_response(analyze_answer(service.live.moderator, data, service.settings.max_text))
+
+
+def analyze_answer(moderator: Moderator, data: Mapping[str, Any], max_text: int) -> dict[str, Any]:
+    """comments:analyze's answer to a request's fields."""
+    requested = read_attributes(data)
+    text, content_type = read_comment(data, max_text)
+    languages = read_languages(data, moderator.config.languages, [r.name for r in requested])
+    countable(text, "utf16", "comment.")
+    result = run(moderator, text, None, content_type, "utf16")
+    spans = data.get("spanAnnotations", False) is True
+    effective = languages or list(moderator.config.languages)
+    return {"attributeScores": attribute_scores(requested, result["matches"], utf16_length(text), spans),
+            "languages": effective, "detectedLanguages": effective, **_echoed(data), "moderation": result}
+
+
+def suggestscore(service: Service) -> Response:
+    data = read_json(request.get_data(), SUGGEST_FIELDS)
+    moderator, settings = service.live.moderator, service.settings
+    answer = suggest_answer(moderator, data, settings.max_text)
+    if settings.feedback_file:
+        feedback.append(settings.feedback_file, feedback_record(moderator, data, settings.max_text))
+    return json_response(answer)
+
+
+def suggest_answer(moderator: Moderator, data: Mapping[str, Any], max_text: int) -> dict[str, Any]:
+    """comments:suggestscore's answer, once the request is known to be well formed."""
+    suggested = read_suggestion(data)
+    read_comment(data, max_text)
+    languages = read_languages(data, moderator.config.languages, list(suggested))
+    return {**_echoed(data), "requestedLanguages": languages,
+            "detectedLanguages": languages or list(moderator.config.languages)}
+
+
+def feedback_record(moderator: Moderator, data: Mapping[str, Any], max_text: int) -> dict[str, Any]:
+    """What the feedback file keeps of a suggestion: the comment's text only if doNotStore is false."""
+    text, content_type = read_comment(data, max_text)
+    result = run(moderator, text, None, content_type, "codepoints")
+    record = {"communityId": data.get("communityId"), "clientToken": data.get("clientToken"),
+              "sessionId": data.get("sessionId"), "suggested": read_suggestion(data),
+              "policy": result["policy"], "version": result["version"],
+              "terms": [{"term": m["term"], "category": m["category"], "severity": m["severity"]}
+                        for m in result["matches"]]}
+    if data.get("doNotStore") is False:
+        record["text"] = text
+    return record
+
+
+def _echoed(data: Mapping[str, Any]) -> dict[str, Any]:
+    token = data.get("clientToken")
+    return {"clientToken": token} if isinstance(token, str) else {}
