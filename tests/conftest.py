@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import errno
+import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,3 +16,30 @@ SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 @pytest.fixture(scope="session")
 def moderator() -> Moderator:
     return Moderator.from_config()
+
+
+@pytest.fixture()
+def unreadable(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """`chmod 0` makes a folder or file unreadable, as it does for any user but root. Tests run
+    as root too (in containers), where it does not: there, listing a folder or reading a file
+    whose permission bits are all cleared raises the PermissionError anyone else would get."""
+    if os.geteuid() != 0:
+        yield
+        return
+    scandir, read_bytes = os.scandir, Path.read_bytes
+
+    def refuse(path: Any) -> None:
+        if os.stat(path).st_mode & 0o777 == 0:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+
+    def guarded_scandir(path: Any = ".") -> Any:
+        refuse(path)
+        return scandir(path)
+
+    def guarded_read_bytes(self: Path) -> bytes:
+        refuse(self)
+        return read_bytes(self)
+
+    monkeypatch.setattr(os, "scandir", guarded_scandir)
+    monkeypatch.setattr(Path, "read_bytes", guarded_read_bytes)
+    yield
