@@ -1,43 +1,75 @@
 """Picking up edited wordlists and config without a restart, and surviving a bad edit.
 
-Each worker process holds a LiveModerator. At most every `interval` seconds, on a request, it
-compares the size and modification time of every file and folder the moderator was loaded
-from (a `stat` each: cheap); when something changed, it builds a new moderator. A bad edit is
-logged as `file:line: why`, kept in `error` for /readyz and the metrics, and the last good
-moderator goes on serving. The next good edit clears it. No thread, no signal: it works the
-same under any number of gunicorn workers, each on its own.
+Each worker process holds a LiveModerator. A thread of its own looks every `interval` seconds
+at every file and folder the moderator was loaded from (a `stat` each: cheap); when one changed,
+it builds a new moderator while the old one goes on serving, and swaps them when the new one is
+ready. A request never builds. The thread is started by the first request a process serves:
+gunicorn forks its workers from the master, and a thread does not survive a fork. It is a plain
+thread that sleeps, which gevent's monkey-patching turns into a greenlet (there a build still
+holds the worker's one OS thread for as long as it runs).
+
+What it tells is true:
+- the files are stamped before the build, so an edit that lands during a build is seen by the
+  next look and built again;
+- a stamp holds the inode, mode and change time too, so a file replaced by a rename or a
+  permission restored is a change;
+- a failed reload (a bad edit, a file or folder that cannot be read, any exception at all) is
+  logged as `file:line: why`, kept in `error` for /readyz and counted in the metrics, and the last
+  good moderator goes on serving. While it fails, the build is retried every RETRY_SECONDS even
+  without a change, for what no stamp shows (a folder the last good config did not name made
+  readable again, memory freed). The next good build clears it.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
-from collections.abc import Callable
+import weakref
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from moderation.engine.moderator import Moderator
+from moderation.engine.moderator import Moderator, sources
 from moderation.errors import ModerationError
 
 log = logging.getLogger("moderation.reload")
 
-Stamp = tuple[tuple[str, int, int], ...]
+RETRY_SECONDS = 30.0  # while the last reload failed, build again this often even without a change
+MIN_PAUSE = 0.05  # the watcher's shortest pause between looks (an interval of 0 must not spin)
+
+Stat = tuple[int, int, int, int, int]  # inode, mode, size, modification and change time (ns)
+Stamp = dict[str, Stat | None]  # None: the path cannot be stat'ed (missing, or its folder unreadable)
+UNSEEN: Stat = (-1, -1, -1, -1, -1)  # a path not stamped before the build: the next look rebuilds
+
+_pid = os.getpid()  # this process's, kept by the fork hook: a cheap "is my watcher mine?"
+_starting = threading.Lock()  # one watcher per LiveModerator and process
 
 
-def stamp(paths: tuple[Path, ...]) -> Stamp:
-    """(path, mtime, size) of each path; a missing one stamps as (path, -1, -1)."""
-    found = []
+def _forked() -> None:
+    """A forked child has none of its parent's threads, nor any lock one of them held."""
+    global _pid, _starting
+    _pid = os.getpid()
+    _starting = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forked)
+
+
+def stamp(paths: Iterable[str | Path]) -> Stamp:
+    """What a stat shows of each path."""
+    found: Stamp = {}
     for path in paths:
         try:
-            st = path.stat()
-            found.append((str(path), st.st_mtime_ns, st.st_size))
+            st = os.stat(path)
+            found[str(path)] = (st.st_ino, st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
         except OSError:
-            found.append((str(path), -1, -1))
-    return tuple(found)
+            found[str(path)] = None
+    return found
 
 
 class LiveModerator:
-    """The current moderator of a config, rebuilt when its files change."""
+    """The current moderator of a config, rebuilt off the request path when its files change."""
 
     def __init__(self, config_path: str | Path | None, interval: float = 2.0,
                  on_reload: Callable[[bool], None] | None = None) -> None:
@@ -46,42 +78,97 @@ class LiveModerator:
         self.error: str | None = None  # why the last reload failed, until one succeeds
         self.reloads = 0
         self._on_reload = on_reload
+        self._lock = threading.Lock()  # one build at a time: the watcher's, or a check_now caller's
+        self._watcher_pid: int | None = None  # the process whose watcher thread runs
+        self._retry_at = 0.0
+        before = self._stamp_upcoming({})
         self._moderator = Moderator.from_config(config_path)  # a bad config stops start-up
-        self._stamp = stamp(self._moderator.sources)
-        self._next_check = time.monotonic() + interval
-        self._lock = threading.Lock()
+        self._stamp = self._seen(before, self._moderator)
 
     @property
     def moderator(self) -> Moderator:
-        """The moderator to use now, after a reload if the files changed."""
-        if time.monotonic() >= self._next_check and self._lock.acquire(blocking=False):
-            try:
-                self.check_now()
-            finally:
-                self._lock.release()
+        """The moderator to use now. Never builds; starts this process's watcher if need be."""
+        if self._watcher_pid != _pid:
+            self._start_watcher()
         return self._moderator
 
     def check_now(self) -> None:
-        """Reload if any source changed since the last look."""
-        self._next_check = time.monotonic() + self.interval
-        current = stamp(self._moderator.sources)
-        if current == self._stamp:
-            return
-        self._stamp = current
+        """Look for changes now and rebuild if there are any (or a retry is due), in the caller's
+        thread; the moderator in use serves meanwhile. Waits for a build the watcher is doing."""
+        with self._lock:
+            current = stamp(self._stamp)  # the paths stamped last time, in the same order
+            retry = self.error is not None and time.monotonic() >= self._retry_at
+            if current == self._stamp and not retry:
+                return
+            before = self._stamp_upcoming(current)
+            try:
+                fresh = Moderator.from_config(self.config_path)
+            except Exception as e:  # whatever a build raises, the last good lists serve on
+                self._failed(e, before, quiet=retry and current == self._stamp)
+                return
+            self._stamp = self._seen(before, fresh)
+            self._moderator = fresh
+            self.error = None
+            self.reloads += 1
+            log.info("reloaded wordlists and config: version %s", fresh.version)
+            self._report(True)
+
+    def _stamp_upcoming(self, current: Stamp) -> Stamp:
+        """The stamps of what the next build will read, taken before it reads them: the current
+        sources' and those the config names now (a new file, a new folder)."""
         try:
-            fresh = Moderator.from_config(self.config_path)
-        except ModerationError as e:
-            self.error = str(e)
-            log.error("reload failed, still serving version %s: %s", self._moderator.version, e)
-            self._report(False)
+            upcoming = stamp(sources(self.config_path))
+        except Exception:  # the build itself will say what is wrong
+            upcoming = {}
+        return {**current, **upcoming}
+
+    @staticmethod
+    def _seen(before: Stamp, moderator: Moderator) -> Stamp:
+        """The stamps the moderator was built from; a source not stamped before the build (it
+        appeared during it) is UNSEEN, so that the next look builds again."""
+        return {str(p): before.get(str(p), UNSEEN) for p in moderator.sources}
+
+    def _failed(self, error: Exception, before: Stamp, quiet: bool) -> None:
+        """Keep the last good moderator; say why, unless a retry failed as the last attempt did."""
+        # Stamped as they were before the build, so a change during it is still a change; the
+        # paths the bad config names are watched too, so that their fix is seen at once.
+        self._stamp = before
+        self._retry_at = time.monotonic() + RETRY_SECONDS
+        why = str(error) if isinstance(error, ModerationError) else f"{type(error).__name__}: {error}"
+        if quiet and why == self.error:
             return
-        self._stamp = stamp(fresh.sources)  # a new list file adds a source
-        self._moderator = fresh
-        self.error = None
-        self.reloads += 1
-        log.info("reloaded wordlists and config: version %s", fresh.version)
-        self._report(True)
+        self.error = why
+        if isinstance(error, ModerationError):
+            log.error("reload failed, still serving version %s: %s", self._moderator.version, why)
+        else:
+            log.error("reload failed, still serving version %s", self._moderator.version, exc_info=error)
+        self._report(False)
+
+    def _start_watcher(self) -> None:
+        with _starting:
+            if self._watcher_pid == _pid:
+                return
+            if self._watcher_pid is not None:  # forked: the parent's watcher may have held the lock
+                self._lock = threading.Lock()
+            self._watcher_pid = _pid
+            watcher = threading.Thread(target=_watch, args=(weakref.ref(self), max(self.interval, MIN_PAUSE)),
+                                       name="moderation-reload", daemon=True)
+            watcher.start()
 
     def _report(self, ok: bool) -> None:
         if self._on_reload is not None:
             self._on_reload(ok)
+
+
+def _watch(ref: weakref.ref[LiveModerator], pause: float) -> None:
+    """The watcher thread: look, sleep, until the LiveModerator is gone."""
+    while True:
+        time.sleep(pause)
+        live = ref()
+        if live is None:
+            return
+        try:
+            live.check_now()
+        except Exception:  # never let the watcher die: the service would stop picking up edits
+            log.exception("looking for edits failed")
+        del live
