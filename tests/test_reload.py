@@ -3,6 +3,7 @@ last good lists, says why, and recovers."""
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import shutil
@@ -14,7 +15,7 @@ import pytest
 
 from moderation import ConfigError, Moderator
 from moderation.service import reloader
-from moderation.service.reloader import LiveModerator
+from moderation.service.reloader import LiveModerator, lock_file
 from tests.test_wordlists import configmap
 
 WAIT = 30.0  # seconds before a test that should not hang gives up: a guard, never a measure
@@ -27,7 +28,11 @@ def bump(path: Path) -> None:
 
 
 def edit(path: Path, text: str) -> None:
-    path.write_text(text, encoding="utf-8")
+    """Replace the file whole, as editors and Kubernetes do: a watcher looking meanwhile sees the
+    old text or the new, never a half-written file (which would be a valid list of fewer terms)."""
+    part = path.with_name(f".{path.name}.part")
+    part.write_text(text, encoding="utf-8")
+    os.replace(part, path)
     bump(path)
 
 
@@ -256,3 +261,42 @@ def test_a_list_folder_removed_and_restored(setup: tuple[Path, Path]) -> None:
     shutil.move(mine.parent.with_name("away"), mine.parent)
     live.check_now()
     assert live.error is None and terms(live) == ["frak"]
+
+
+class Said(logging.Handler):
+    """Sets `event` when the reload log says `phrase`."""
+
+    def __init__(self, phrase: str) -> None:
+        super().__init__(logging.DEBUG)
+        self.phrase = phrase
+        self.event = threading.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.phrase in record.getMessage():
+            self.event.set()
+
+
+def test_the_workers_of_a_host_rebuild_one_at_a_time(setup: tuple[Path, Path],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """While one worker builds, holding the interpreter lock, the others must be free to serve."""
+    config, mine = setup
+    live = live_of(config)
+    building = threading.Event()
+    blocking_build(monkeypatch, before=building.set)
+    said = Said("waiting for another worker's build")
+    logger = logging.getLogger("moderation.reload")
+    monkeypatch.setattr(logger, "level", logging.DEBUG)
+    logger.addHandler(said)
+    other = os.open(lock_file(config), os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(other, fcntl.LOCK_EX)  # another worker is building
+        edit(mine, "[profanity]\nfrak: 2 word\nsmeg: 2 word\n")
+        rebuild = threading.Thread(target=live.check_now)
+        rebuild.start()
+        assert said.event.wait(WAIT)
+        assert not building.is_set() and terms(live) == ["frak"]  # its turn has not come
+    finally:
+        os.close(other)  # the other build is over
+        logger.removeHandler(said)
+    rebuild.join(WAIT)
+    assert building.is_set() and terms(live) == ["frak", "smeg"]

@@ -18,16 +18,24 @@ What it tells is true:
   good moderator goes on serving. While it fails, the build is retried every RETRY_SECONDS even
   without a change, for what no stamp shows (a folder the last good config did not name made
   readable again, memory freed). The next good build clears it.
+
+The workers of a host rebuild one at a time (a lock file in the temporary folder): the automaton
+step of a build holds the interpreter lock, so the building worker answers nothing for as long
+as it lasts, and the others must be free to take the connections meanwhile.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import logging
 import os
+import tempfile
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from moderation.engine.moderator import Moderator, sources
@@ -37,6 +45,7 @@ log = logging.getLogger("moderation.reload")
 
 RETRY_SECONDS = 30.0  # while the last reload failed, build again this often even without a change
 MIN_PAUSE = 0.05  # the watcher's shortest pause between looks (an interval of 0 must not spin)
+LOCK_POLL = 0.05  # how often a worker waiting for another's build tries the lock again
 
 Stat = tuple[int, int, int, int, int]  # inode, mode, size, modification and change time (ns)
 Stamp = dict[str, Stat | None]  # None: the path cannot be stat'ed (missing, or its folder unreadable)
@@ -82,6 +91,8 @@ class LiveModerator:
         self._watcher_pid: int | None = None  # the process whose watcher thread runs
         self._retry_at = 0.0
         before = self._stamp_upcoming({})
+        # Not in turns with the other workers: gunicorn times a worker's boot, and a booting
+        # worker serves nothing the build could hold up.
         self._moderator = Moderator.from_config(config_path)  # a bad config stops start-up
         self._stamp = self._seen(before, self._moderator)
 
@@ -102,7 +113,8 @@ class LiveModerator:
                 return
             before = self._stamp_upcoming(current)
             try:
-                fresh = Moderator.from_config(self.config_path)
+                with one_build_per_host(self.config_path):
+                    fresh = Moderator.from_config(self.config_path)
             except Exception as e:  # whatever a build raises, the last good lists serve on
                 self._failed(e, before, quiet=retry and current == self._stamp)
                 return
@@ -158,6 +170,38 @@ class LiveModerator:
     def _report(self, ok: bool) -> None:
         if self._on_reload is not None:
             self._on_reload(ok)
+
+
+def lock_file(config_path: str | Path | None) -> Path:
+    """The lock the workers of this host building this config take turns on."""
+    name = str(Path(config_path).resolve()) if config_path is not None else "bundled"
+    return Path(tempfile.gettempdir()) / f"moderation-build-{hashlib.sha256(name.encode()).hexdigest()[:16]}.lock"
+
+
+@contextmanager
+def one_build_per_host(config_path: str | Path | None) -> Iterator[None]:
+    """Wait for any other worker's build of the config to end, and hold off theirs during ours.
+    Polls rather than blocks, so that under gevent the worker's other greenlets run meanwhile; a
+    lock file that cannot be opened (another user's, a read-only folder) only loses the turns."""
+    try:
+        fd = os.open(lock_file(config_path), os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        yield
+        return
+    try:
+        waiting = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not waiting:
+                    log.debug("waiting for another worker's build of the lists to end")
+                    waiting = True
+                time.sleep(LOCK_POLL)
+        yield  # the lock goes with the descriptor, closed below
+    finally:
+        os.close(fd)
 
 
 def _watch(ref: weakref.ref[LiveModerator], pause: float) -> None:
