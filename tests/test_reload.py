@@ -85,7 +85,7 @@ def test_a_request_is_not_blocked_by_a_rebuild(setup: tuple[Path, Path], monkeyp
     config, mine = setup
     outcomes = Outcomes()
     live = live_of(config, outcomes, interval=0)
-    old = live.moderator  # the first use starts the watcher
+    old = live.moderator
     building, release = threading.Event(), threading.Event()
     blocking_build(monkeypatch, before=lambda: (building.set(), release.wait(WAIT)))
     try:
@@ -122,8 +122,7 @@ def test_an_edit_during_a_build_is_built_again(setup: tuple[Path, Path], monkeyp
 def test_the_watcher_reloads_without_any_request(setup: tuple[Path, Path]) -> None:
     config, mine = setup
     outcomes = Outcomes()
-    live = live_of(config, outcomes, interval=0)
-    assert terms(live) == ["frak"]  # the first use starts the watcher
+    live = live_of(config, outcomes, interval=0)  # its watcher starts with it
     edit(mine, "[profanity]\nfrak: 2 word\nsmeg: 2 word\n")
     assert outcomes.event.wait(WAIT)
     assert outcomes.seen[0] is True and terms(live) == ["frak", "smeg"]
@@ -131,8 +130,8 @@ def test_the_watcher_reloads_without_any_request(setup: tuple[Path, Path]) -> No
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_a_forked_worker_runs_its_own_watcher(setup: tuple[Path, Path]) -> None:
-    """gunicorn forks its workers from the master: a watcher started before the fork is not in
-    the child, which must start its own on first use."""
+    """An app created before gunicorn forks its workers (--preload): the watcher started before
+    the fork is not in the child, which must start its own on first use."""
     config, mine = setup
     outcomes = Outcomes()
     live = live_of(config, outcomes, interval=0)

@@ -3,8 +3,9 @@
 Each worker process holds a LiveModerator. A thread of its own looks every `interval` seconds
 at every file and folder the moderator was loaded from (a `stat` each: cheap); when one changed,
 it builds a new moderator while the old one goes on serving, and swaps them when the new one is
-ready. A request never builds. The thread is started by the first request a process serves:
-gunicorn forks its workers from the master, and a thread does not survive a fork. It is a plain
+ready. A request never builds. The thread is started with the LiveModerator, which gunicorn
+creates in each worker; and, since a thread does not survive a fork, again by the first use in
+any other process (the app created before the fork, as with gunicorn's --preload). It is a plain
 thread that sleeps, which gevent's monkey-patching turns into a greenlet (there a build still
 holds the worker's one OS thread for as long as it runs).
 
@@ -95,10 +96,11 @@ class LiveModerator:
         # worker serves nothing the build could hold up.
         self._moderator = Moderator.from_config(config_path)  # a bad config stops start-up
         self._stamp = self._seen(before, self._moderator)
+        self._start_watcher()
 
     @property
     def moderator(self) -> Moderator:
-        """The moderator to use now. Never builds; starts this process's watcher if need be."""
+        """The moderator to use now. Never builds; starts this process's watcher after a fork."""
         if self._watcher_pid != _pid:
             self._start_watcher()
         return self._moderator
