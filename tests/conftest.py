@@ -26,7 +26,7 @@ def unreadable(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     if os.geteuid() != 0:
         yield
         return
-    scandir, read_bytes = os.scandir, Path.read_bytes
+    scandir, open_ = os.scandir, os.open
 
     def refuse(path: Any) -> None:
         if os.stat(path).st_mode & 0o777 == 0:
@@ -36,10 +36,10 @@ def unreadable(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         refuse(path)
         return scandir(path)
 
-    def guarded_read_bytes(self: Path) -> bytes:
-        refuse(self)
-        return read_bytes(self)
+    def guarded_open(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        refuse(path)
+        return open_(path, flags, *args, **kwargs)
 
     monkeypatch.setattr(os, "scandir", guarded_scandir)
-    monkeypatch.setattr(Path, "read_bytes", guarded_read_bytes)
+    monkeypatch.setattr(os, "open", guarded_open)
     yield

@@ -168,3 +168,13 @@ def test_an_unreadable_folder_is_an_error_not_an_empty_list(tmp_path: Path, unre
     finally:
         os.chmod(tmp_path / "lists", 0o755)
     assert Moderator.from_config(config).check("frak").flagged
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_or_device_where_a_list_was_is_an_error_not_a_hang(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "mine.txt")  # reading it would wait for a writer forever
+    os.symlink("/dev/zero", tmp_path / "zero.txt")  # reading it would fill the memory
+    with pytest.raises(ConfigError) as err:
+        load_files(walk(tmp_path)[0], tmp_path)
+    assert [e.located() for e in err.value.errors] == [f"{tmp_path / 'mine.txt'}: cannot read: not a regular file",
+                                                       f"{tmp_path / 'zero.txt'}: cannot read: not a regular file"]

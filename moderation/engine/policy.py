@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from moderation.engine.masking import RULES, MaskRule
-from moderation.engine.wordlists import BUNDLED, CATEGORIES, SCOPES, Entry, undecodable
+from moderation.engine.wordlists import BUNDLED, CATEGORIES, SCOPES, Entry, read_regular, undecodable
 from moderation.errors import ConfigError
 
 DEFAULT_POLICY = "default"
@@ -151,7 +151,7 @@ def load(path: str | Path) -> Config:
     """Read a TOML config file; its mistakes, all of them, are one ConfigError naming file and line."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
         text = raw.decode("utf-8")
     except OSError as e:
         raise ConfigError(f"cannot read config: {e.strerror}", str(path)) from None

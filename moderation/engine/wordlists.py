@@ -10,8 +10,10 @@ The format is documented in wordlists/README.md. In short::
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,7 +140,7 @@ def load_files(paths: Iterable[Path], root: Path, digest: Any = None) -> Wordlis
     errors: list[ConfigError] = []
     for path in paths:
         try:
-            raw = path.read_bytes()
+            raw = read_regular(path)
             text = raw.decode("utf-8")
         except OSError as e:
             errors.append(ConfigError(f"cannot read: {e.strerror}", str(path)))
@@ -161,6 +163,16 @@ def load_files(paths: Iterable[Path], root: Path, digest: Any = None) -> Wordlis
     if errors:
         raise ConfigError.collect(errors)
     return Wordlists(tuple(entries), tuple(dict.fromkeys(allow)))
+
+
+def read_regular(path: Path) -> bytes:
+    """A file's bytes; an OSError for anything but a regular file: a FIFO or a device put where a
+    list was would hang a reload forever, or fill the memory. Opened without blocking (a FIFO's
+    open waits for a writer otherwise), then checked on the descriptor (no swap in between)."""
+    with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as file:
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        return file.read()
 
 
 def undecodable(raw: bytes, error: UnicodeDecodeError, file: str) -> ConfigError:
