@@ -15,7 +15,7 @@ import pytest
 
 from moderation import ConfigError, Moderator
 from moderation.service import reloader
-from moderation.service.reloader import LiveModerator, lock_file
+from moderation.service.reloader import LiveModerator, lock_file, one_build_per_host
 from tests.test_wordlists import configmap
 
 WAIT = 30.0  # seconds before a test that should not hang gives up: a guard, never a measure
@@ -299,3 +299,25 @@ def test_the_workers_of_a_host_rebuild_one_at_a_time(setup: tuple[Path, Path],
         logger.removeHandler(said)
     rebuild.join(WAIT)
     assert building.is_set() and terms(live) == ["frak", "smeg"]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_fork_during_a_build_does_not_keep_the_turn(tmp_path: Path) -> None:
+    """A child forked while its parent builds has a copy of the lock's descriptor, and no thread
+    to close it: it must not hold the turn once the parent's build is over."""
+    config = tmp_path / "moderation.toml"
+    ended_r, ended_w = os.pipe()
+    with one_build_per_host(config):
+        pid = os.fork()
+        if pid == 0:  # the child
+            code = 1
+            try:
+                os.read(ended_r, 1)  # the parent's build is over
+                fd = os.open(lock_file(config), os.O_RDWR)
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises if anyone still holds it
+                code = 0
+            finally:
+                os._exit(code)
+    os.write(ended_w, b"x")
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0

@@ -54,13 +54,18 @@ UNSEEN: Stat = (-1, -1, -1, -1, -1)  # a path not stamped before the build: the 
 
 _pid = os.getpid()  # this process's, kept by the fork hook: a cheap "is my watcher mine?"
 _starting = threading.Lock()  # one watcher per LiveModerator and process
+_turns: set[int] = set()  # descriptors of the build lock file this process has open
 
 
 def _forked() -> None:
-    """A forked child has none of its parent's threads, nor any lock one of them held."""
+    """A forked child has none of its parent's threads, nor any lock one of them held: nor its
+    turn to build, which the child's copy of the descriptor would hold for as long as it lives."""
     global _pid, _starting
     _pid = os.getpid()
     _starting = threading.Lock()
+    for fd in _turns:
+        os.close(fd)
+    _turns.clear()
 
 
 os.register_at_fork(after_in_child=_forked)
@@ -190,6 +195,7 @@ def one_build_per_host(config_path: str | Path | None) -> Iterator[None]:
     except OSError:
         yield
         return
+    _turns.add(fd)
     try:
         waiting = False
         while True:
@@ -203,6 +209,7 @@ def one_build_per_host(config_path: str | Path | None) -> Iterator[None]:
                 time.sleep(LOCK_POLL)
         yield  # the lock goes with the descriptor, closed below
     finally:
+        _turns.discard(fd)
         os.close(fd)
 
 
