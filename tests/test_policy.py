@@ -91,7 +91,9 @@ def test_version_changes_with_the_config(tmp_path: Path, moderator: Moderator) -
         ("[policies.default]\nmin_severity = \n", 2, "invalid TOML"),
         ("default_policy = \"strict\"\n[policies.default]\n", 1, "default_policy 'strict' is not among"),
         ("[policies.default]\nblock = [\"f*ck\"]\n", 2, "may hold only letters"),
-        ("[policies.default]\ncheck_code = \"no\"\n", 2, "check_code must be a bool"),
+        ("[policies.default]\ncheck_code = \"no\"\n", 2, "check_code must be true or false, not 'no'"),
+        ("[policies]\ndefault = 3\n", 2, "default must be a table, not 3"),
+        ("[policies.default]\nallow = [\"x\",\n", 2, "invalid TOML: Invalid value"),  # at the end of the file
     ],
 )
 def test_bad_config_names_file_and_line(tmp_path: Path, toml: str, line: int, message: str) -> None:

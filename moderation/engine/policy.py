@@ -72,6 +72,7 @@ _POLICY_KEYS = {"categories", "min_severity", "review_at", "block_at", "mask", "
                 "replacement", "masks", "allow", "block", "check_code"}
 _BLOCK_KEYS = {"term", "category", "severity", "scope"}
 _DEEP = 100  # brackets open at once: past this, a nesting that broke tomllib is looked for
+_TOML_KINDS = {str: "a string", bool: "true or false", dict: "a table", list: "a list"}  # said as TOML says them
 
 
 class _Reader:
@@ -128,7 +129,7 @@ class _Reader:
             self.fail(key, f"{key} must be a whole number, not {value!r}")
             return default
         if not isinstance(value, kind):
-            self.fail(key, f"{key} must be a {kind.__name__}, not {value!r}")
+            self.fail(key, f"{key} must be {_TOML_KINDS.get(kind, kind.__name__)}, not {value!r}")
             return default
         return value
 
@@ -161,8 +162,9 @@ def load(path: str | Path) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"\(at line (\d+), column \d+\)", str(e))
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(e))
-        raise ConfigError(f"invalid TOML: {message}", str(path), int(m[1]) if m else None) from None
+        message = re.sub(r"\s*\((at line \d+, column \d+|at end of document)\)", "", str(e))
+        line = int(m[1]) if m else max(len(text.splitlines()), 1)  # else: at the end of the document
+        raise ConfigError(f"invalid TOML: {message}", str(path), line) from None
     except RecursionError:  # tomllib reads nested arrays and tables by recursion
         raise ConfigError("invalid TOML: arrays or inline tables nested too deeply",
                           str(path), _deepest_line(text)) from None
