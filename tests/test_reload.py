@@ -12,9 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
+from prometheus_client.parser import text_string_to_metric_families
 
 from moderation import ConfigError, Moderator
-from moderation.service import reloader
+from moderation.service import create_app, reloader
 from moderation.service.reloader import LiveModerator, lock_file, one_build_per_host
 from tests.test_wordlists import configmap
 
@@ -321,3 +323,32 @@ def test_a_fork_during_a_build_does_not_keep_the_turn(tmp_path: Path) -> None:
     os.write(ended_w, b"x")
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def reload_metrics(client: FlaskClient) -> tuple[float, float]:
+    """(moderation_reload_failures_total, moderation_reload_ok) as /metrics shows them."""
+    found = {s.name: s.value for family in text_string_to_metric_families(client.get("/metrics").get_data(as_text=True))
+             for s in family.samples}
+    return found["moderation_reload_failures_total"], found["moderation_reload_ok"]
+
+
+def test_the_service_shows_a_failed_reload_and_its_recovery(setup: tuple[Path, Path], unreadable: None) -> None:
+    config, mine = setup
+    app = create_app({"CONFIG": str(config), "RELOAD_INTERVAL": 3600})
+    client = app.test_client()
+    live = app.extensions["moderation"].live
+    failures, _ = reload_metrics(client)
+    os.chmod(mine.parent, 0)
+    try:
+        live.check_now()
+        ready = client.get("/readyz").get_json()
+        assert ready["reload"] == {"ok": False, "error": f"{mine.parent}: cannot read folder: Permission denied",
+                                   "reloads": 0}
+        assert reload_metrics(client) == (failures + 1, 0)
+        r = client.post("/v1/check", json={"text": "frak"})
+        assert r.status_code == 200 and r.get_json()["flagged"]  # the last good lists, not none
+    finally:
+        os.chmod(mine.parent, 0o755)
+    live.check_now()
+    assert client.get("/readyz").get_json()["reload"] == {"ok": True, "error": None, "reloads": 1}
+    assert reload_metrics(client) == (failures + 1, 1)
