@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -178,3 +180,19 @@ def test_a_fifo_or_device_where_a_list_was_is_an_error_not_a_hang(tmp_path: Path
         load_files(walk(tmp_path)[0], tmp_path)
     assert [e.located() for e in err.value.errors] == [f"{tmp_path / 'mine.txt'}: cannot read: not a regular file",
                                                        f"{tmp_path / 'zero.txt'}: cannot read: not a regular file"]
+
+
+def test_a_folder_nested_deeper_than_the_recursion_limit_is_walked(tmp_path: Path) -> None:
+    # 300 folders deep, and a recursion limit lowered below that for the walk: a tree deeper than
+    # the real limit would break pytest's own clean-up of old temporary folders (shutil.rmtree
+    # recurses), for every later run on the machine.
+    deep = tmp_path.joinpath(*["d"] * 300)
+    deep.mkdir(parents=True)
+    (deep / "mine.txt").write_text("[profanity]\nfrak: 2 word\n", encoding="utf-8")
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(inspect.stack(0)) + 100)
+    try:
+        found = walk(tmp_path)[0]
+    finally:
+        sys.setrecursionlimit(limit)
+    assert found == [deep / "mine.txt"]

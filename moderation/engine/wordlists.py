@@ -203,12 +203,13 @@ def walk(folder: Path, recursive: bool = True) -> tuple[list[Path], list[Path]]:
     files: list[Path] = []
     folders: list[Path] = []
     seen: set[tuple[int, int]] = set()
-
-    def visit(where: Path) -> None:
+    todo = [folder]  # a stack, not recursion: a folder nested ten thousand deep is no crash
+    while todo:
+        where = todo.pop()
         try:
             st = where.stat()
             if (st.st_dev, st.st_ino) in seen:
-                return
+                continue
             seen.add((st.st_dev, st.st_ino))
             with os.scandir(where) as found:
                 entries = sorted(found, key=lambda e: e.name)
@@ -220,9 +221,7 @@ def walk(folder: Path, recursive: bool = True) -> tuple[list[Path], list[Path]]:
                 continue
             if entry.is_dir():  # follows symlinks; False for a dangling one
                 if recursive:
-                    visit(where / entry.name)
+                    todo.append(where / entry.name)
             elif entry.name.endswith(".txt"):
                 files.append(where / entry.name)  # a dangling link fails its read, by name
-
-    visit(folder)
     return sorted(files), folders
