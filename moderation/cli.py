@@ -23,7 +23,7 @@ from moderation.batch.documents import FORMATS
 from moderation.batch.runner import Options, Output, run
 from moderation.engine.moderator import CONTENT_TYPES, Moderator
 from moderation.engine.policy import ACTION_RANK
-from moderation.engine.wordlists import ALLOW_SECTION, BUNDLED, CATEGORIES, load_files, walk
+from moderation.engine.wordlists import ALLOW_SECTION, BUNDLED, CATEGORIES, load_files, read_regular, walk
 from moderation.errors import ConfigError, ModerationError
 
 FAIL_ON = ("flagged", "review", "block", "never")
@@ -202,10 +202,9 @@ def lint(paths: tuple[Path, ...]) -> None:
         if path.is_dir():
             try:
                 lists.extend(walk(path)[0])
+                configs.extend(walk(path, suffix=".toml")[0])
             except ConfigError as e:
                 errors.extend(e.errors)
-            configs.extend(p for p in sorted(path.rglob("*.toml"))
-                           if not any(part.startswith(".") for part in p.relative_to(path).parts))
         elif _is_config(path):
             configs.append(path)
         else:
@@ -238,9 +237,9 @@ _LIST_LINE = re.compile(rf"\s*(\[({'|'.join((*CATEGORIES, ALLOW_SECTION))})\]|[^
 def _is_config(path: Path) -> bool:
     """A file is a config when more of its lines look like TOML settings than like list entries."""
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        text = read_regular(path).decode("utf-8", errors="replace")
     except OSError:
-        return False  # read as a list, whose reading names the error
+        return False  # read as a list, whose reading names the error (a FIFO is not waited on)
     lines = [line.split("#", 1)[0] for line in text.splitlines()]
     config = sum(1 for line in lines if _CONFIG_LINE.match(line))
     return config > sum(1 for line in lines if _LIST_LINE.match(line))

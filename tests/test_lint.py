@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -86,3 +87,19 @@ def test_a_folder_is_read_as_a_config_reads_it(tmp_path: Path) -> None:
 def test_the_bundled_lists_are_clean() -> None:
     r = lint()
     assert r.exit_code == 0 and r.stderr.endswith(": 0 mistake(s)\n")
+
+
+def test_a_fifo_is_named_not_waited_on_and_link_loops_are_walked_once(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "mine.txt")
+    (tmp_path / "sub").mkdir()
+    os.symlink("..", tmp_path / "sub" / "up")  # two loops: following them blindly never ends
+    os.symlink("../sub", tmp_path / "sub" / "again")
+    (tmp_path / "sub" / "moderation.toml").write_text("[policies.default]\nmask = \"blur\"\n", encoding="utf-8")
+    r = lint(tmp_path / "mine.txt", tmp_path)
+    assert r.exit_code == 1
+    assert r.stderr.splitlines() == [
+        f"{tmp_path / 'mine.txt'}: cannot read: not a regular file",
+        f"{tmp_path / 'sub' / 'moderation.toml'}:2: mask rule 'blur' is not one of full, first, first_last, grawlix, "
+        "replace",
+        "checked 1 config(s) and 1 list(s): 2 mistake(s)",
+    ]

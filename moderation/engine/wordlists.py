@@ -192,8 +192,8 @@ def list_files(root: Path, languages: Iterable[str]) -> list[Path]:
     return files
 
 
-def walk(folder: Path, recursive: bool = True) -> tuple[list[Path], list[Path]]:
-    """The visible .txt files under `folder`, in path order, and the folders walked.
+def walk(folder: Path, recursive: bool = True, suffix: str = ".txt") -> tuple[list[Path], list[Path]]:
+    """The visible files of that suffix under `folder`, in path order, and the folders walked.
 
     Hidden entries (a name starting with ".") are skipped: a Kubernetes ConfigMap volume shows
     each key as a symlink into `..data/`, itself a symlink to a timestamped `..2026_...` folder,
@@ -222,6 +222,6 @@ def walk(folder: Path, recursive: bool = True) -> tuple[list[Path], list[Path]]:
             if entry.is_dir():  # follows symlinks; False for a dangling one
                 if recursive:
                     todo.append(where / entry.name)
-            elif entry.name.endswith(".txt"):
+            elif entry.name.endswith(suffix):
                 files.append(where / entry.name)  # a dangling link fails its read, by name
     return sorted(files), folders
