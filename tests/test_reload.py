@@ -17,7 +17,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from moderation import ConfigError, Moderator
 from moderation.service import create_app, reloader
-from moderation.service.reloader import LiveModerator, lock_file, one_build_per_host
+from moderation.service.reloader import LiveModerator, one_build_per_host
 from tests.test_wordlists import configmap
 
 WAIT = 30.0  # seconds before a test that should not hang gives up: a guard, never a measure
@@ -52,6 +52,12 @@ class Outcomes:
     def __call__(self, ok: bool) -> None:
         self.seen.append(ok)
         self.event.set()
+
+
+@pytest.fixture(autouse=True)
+def build_lock_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lock of the builds' turns in the test's folder, not one more file in /tmp per test."""
+    monkeypatch.setattr(reloader, "lock_file", lambda config_path: tmp_path / "build.lock")
 
 
 @pytest.fixture()
@@ -288,7 +294,7 @@ def test_the_workers_of_a_host_rebuild_one_at_a_time(setup: tuple[Path, Path],
     logger = logging.getLogger("moderation.reload")
     monkeypatch.setattr(logger, "level", logging.DEBUG)
     logger.addHandler(said)
-    other = os.open(lock_file(config), os.O_RDWR | os.O_CREAT)
+    other = os.open(reloader.lock_file(config), os.O_RDWR | os.O_CREAT)
     try:
         fcntl.flock(other, fcntl.LOCK_EX)  # another worker is building
         edit(mine, "[profanity]\nfrak: 2 word\nsmeg: 2 word\n")
@@ -315,7 +321,7 @@ def test_a_fork_during_a_build_does_not_keep_the_turn(tmp_path: Path) -> None:
             code = 1
             try:
                 os.read(ended_r, 1)  # the parent's build is over
-                fd = os.open(lock_file(config), os.O_RDWR)
+                fd = os.open(reloader.lock_file(config), os.O_RDWR)
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises if anyone still holds it
                 code = 0
             finally:
