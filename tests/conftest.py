@@ -43,3 +43,11 @@ def unreadable(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(os, "scandir", guarded_scandir)
     monkeypatch.setattr(os, "open", guarded_open)
     yield
+
+
+@pytest.fixture(autouse=True)
+def build_lock_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lock of the reload builds' turns in the test's folder, not one more file in /tmp per test."""
+    from moderation.service import reloader
+
+    monkeypatch.setattr(reloader, "lock_file", lambda config_path: tmp_path / "build.lock")

@@ -54,12 +54,6 @@ class Outcomes:
         self.event.set()
 
 
-@pytest.fixture(autouse=True)
-def build_lock_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The lock of the builds' turns in the test's folder, not one more file in /tmp per test."""
-    monkeypatch.setattr(reloader, "lock_file", lambda config_path: tmp_path / "build.lock")
-
-
 @pytest.fixture()
 def setup(tmp_path: Path) -> tuple[Path, Path]:
     lists = tmp_path / "lists"
