@@ -7,6 +7,8 @@ import fcntl
 import logging
 import os
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -352,3 +354,46 @@ def test_the_service_shows_a_failed_reload_and_its_recovery(setup: tuple[Path, P
     live.check_now()
     assert client.get("/readyz").get_json()["reload"] == {"ok": True, "error": None, "reloads": 1}
     assert reload_metrics(client) == (failures + 1, 1)
+
+
+GEVENT_WORKER = """
+from gevent import monkey
+
+monkey.patch_all()  # as gunicorn's gevent worker does, before the app is made
+import sys, time
+from pathlib import Path
+
+import gevent
+
+from moderation import Moderator
+from moderation.service.reloader import LiveModerator
+
+config, mine = Path(sys.argv[1]), Path(sys.argv[2])
+live = LiveModerator(config, 3600)
+build = Moderator.from_config.__func__
+ran = []
+
+
+def held(cls, path=None):  # computes until a greenlet has run: only possible outside the hub's thread
+    give_up = time.monotonic() + 20
+    while not ran and time.monotonic() < give_up:
+        pass
+    print("a greenlet ran during the build:", bool(ran))
+    return build(cls, path)
+
+
+Moderator.from_config = classmethod(held)
+mine.write_text("[profanity]\\nfrak: 2 word\\nsmeg: 2 word\\n", encoding="utf-8")
+gevent.spawn(ran.append, 1)  # a request's greenlet, as it were
+live.check_now()
+print("terms:", [m.term for m in live.moderator.check("frak smeg").matches])
+"""
+
+
+def test_under_gevent_a_build_lets_the_greenlets_run(setup: tuple[Path, Path]) -> None:
+    pytest.importorskip("gevent")
+    config, mine = setup
+    bump(mine)
+    done = subprocess.run([sys.executable, "-c", GEVENT_WORKER, str(config), str(mine)], capture_output=True,
+                          text=True, timeout=120)
+    assert done.stdout.splitlines() == ["a greenlet ran during the build: True", "terms: ['frak', 'smeg']"], done.stderr

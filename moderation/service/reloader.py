@@ -6,8 +6,8 @@ it builds a new moderator while the old one goes on serving, and swaps them when
 ready. A request never builds. The thread is started with the LiveModerator, which gunicorn
 creates in each worker; and, since a thread does not survive a fork, again by the first use in
 any other process (the app created before the fork, as with gunicorn's --preload). It is a plain
-thread that sleeps, which gevent's monkey-patching turns into a greenlet (there a build still
-holds the worker's one OS thread for as long as it runs).
+thread that sleeps, which gevent's monkey-patching turns into a greenlet; a greenlet never lets
+go while it computes, so there the build itself runs in a real thread of gevent's pool.
 
 What it tells is true:
 - the files are stamped before the build, so an edit that lands during a build is seen by the
@@ -29,8 +29,10 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import importlib
 import logging
 import os
+import sys
 import tempfile
 import threading
 import time
@@ -121,7 +123,7 @@ class LiveModerator:
             before = self._stamp_upcoming(current)
             try:
                 with one_build_per_host(self.config_path):
-                    fresh = Moderator.from_config(self.config_path)
+                    fresh = _build(self.config_path)
             except Exception as e:  # whatever a build raises, the last good lists serve on
                 self._failed(e, before, quiet=retry and current == self._stamp)
                 return
@@ -211,6 +213,18 @@ def one_build_per_host(config_path: str | Path | None) -> Iterator[None]:
     finally:
         _turns.discard(fd)
         os.close(fd)
+
+
+def _build(config_path: str | Path | None) -> Moderator:
+    """Moderator.from_config; under gevent's monkey-patching, in a real thread of the hub's pool,
+    so that the worker's greenlets answer meanwhile (the interpreter lock passes between them
+    every few milliseconds, except during the automaton step)."""
+    gevent_monkey = sys.modules.get("gevent.monkey")
+    if gevent_monkey is not None and gevent_monkey.is_module_patched("threading"):
+        hub = importlib.import_module("gevent").get_hub()
+        fresh: Moderator = hub.threadpool.apply(Moderator.from_config, (config_path,))
+        return fresh
+    return Moderator.from_config(config_path)
 
 
 def _watch(ref: weakref.ref[LiveModerator], pause: float) -> None:
