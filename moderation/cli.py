@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import re
 import signal
 import sys
 import time
@@ -22,8 +24,8 @@ from moderation.batch.documents import FORMATS
 from moderation.batch.runner import Options, Output, run
 from moderation.engine.moderator import CONTENT_TYPES, Moderator
 from moderation.engine.policy import ACTION_RANK
-from moderation.engine.wordlists import BUNDLED, load_files
-from moderation.errors import ModerationError
+from moderation.engine.wordlists import ALLOW_SECTION, BUNDLED, CATEGORIES, load_files, read_regular, walk
+from moderation.errors import ConfigError, ModerationError
 
 FAIL_ON = ("flagged", "review", "block", "never")
 _THRESHOLD = {"flagged": 1, "review": 2, "block": 3, "never": 4}
@@ -190,43 +192,64 @@ def serve(host: str, port: int, workers: int, config: str | None) -> None:
 def lint(paths: tuple[Path, ...]) -> None:
     """Validate wordlists and configs: every mistake as file:line: why, exit 1 if any.
 
-    PATHS are moderation.toml files, list files, or folders of lists; none: the bundled lists.
+    PATHS are config files, list files, or folders of lists; none: the bundled lists. A file is
+    read as a config or a list by what it holds, whatever its name. The lists named and found in
+    folders are read together, as a config's paths are, so a term defined twice is found; a
+    folder's .toml files are read as configs, and a config is checked with the lists it names.
 
     \b
     Examples:
       moderation lint
       moderation lint moderation.toml my-lists/
     """
-    errors = []
-    checked = 0
+    errors: list[ConfigError] = []
+    configs: list[Path] = []
+    lists: list[Path] = []
     for path in paths or (BUNDLED,):
-        for target in _lint_targets(path):
-            checked += 1
+        if path.is_dir():
             try:
-                if target.suffix == ".toml":
-                    Moderator.from_config(target)
-                else:
-                    load_files([target], target.parent)
-            except ModerationError as e:
-                errors.append(str(e))
-    folders = [p for p in paths or (BUNDLED,) if p.is_dir()]
-    for folder in folders:  # a term defined twice across the files of one folder
+                lists.extend(walk(path)[0])
+                configs.extend(walk(path, suffix=".toml")[0])
+            except ConfigError as e:
+                errors.extend(e.errors)
+        elif _is_config(path):
+            configs.append(path)
+        else:
+            lists.append(path)
+    once: dict[str, Path] = {}
+    for path in lists:
+        once.setdefault(os.path.realpath(path), path)  # named twice, or by a folder and itself
+    unique = list(once.values())
+    try:
+        load_files(unique, BUNDLED)
+    except ConfigError as e:
+        errors.extend(e.errors)
+    for config in configs:
         try:
-            load_files(sorted(folder.rglob("*.txt")), folder)
-        except ModerationError as e:
-            if str(e) not in errors:
-                errors.append(str(e))
-    for error in errors:
-        click.echo(error, err=True)
-    click.echo(f"{checked} files checked, {len(errors)} errors", err=True)
-    sys.exit(1 if errors else 0)
+            Moderator.from_config(config)
+        except ConfigError as e:
+            errors.extend(e.errors)
+    shown = list(dict.fromkeys(e.located() for e in errors))  # a list a config names may be named too
+    for line in shown:
+        click.echo(line, err=True)
+    click.echo(f"checked {len(configs)} config(s) and {len(unique)} list(s): {len(shown)} mistake(s)", err=True)
+    sys.exit(1 if shown else 0)
 
 
-def _lint_targets(path: Path) -> list[Path]:
-    if path.is_dir():
-        return sorted(path.rglob("*.txt")) + sorted(path.rglob("*.toml"))
-    return [path]
+# A config's lines: `key = value`, or a header of its tables. A list's: `[category]` or `term: ...`.
+_CONFIG_LINE = re.compile(r"""\s*(\[\[?\s*["']?(wordlists|policies)\b|["']?[\w.-]+["']?\s*=)""")
+_LIST_LINE = re.compile(rf"\s*(\[({'|'.join((*CATEGORIES, ALLOW_SECTION))})\]|[^=\[\]]+:)")
 
+
+def _is_config(path: Path) -> bool:
+    """A file is a config when more of its lines look like TOML settings than like list entries."""
+    try:
+        text = read_regular(path).decode("utf-8", errors="replace")
+    except OSError:
+        return False  # read as a list, whose reading names the error (a FIFO is not waited on)
+    lines = [line.split("#", 1)[0] for line in text.splitlines()]
+    config = sum(1 for line in lines if _CONFIG_LINE.match(line))
+    return config > sum(1 for line in lines if _LIST_LINE.match(line))
 
 
 @main.command()

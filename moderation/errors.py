@@ -18,17 +18,41 @@ class ModerationError(Exception):
 
 
 class ConfigError(ModerationError):
-    """A wordlist or config file that cannot be loaded, located as `file:line: message`."""
+    """A wordlist or config file that cannot be loaded, located as `file:line: message`.
+
+    A load reports every mistake it finds, not just the first: `errors` holds each one (this
+    error's own file, line and message are the first's), and the text shows the first MAX_SHOWN.
+    """
+
+    MAX_SHOWN = 10  # a file of a thousand bad lines must not make a thousand-line log entry
 
     def __init__(self, message: str, file: str | None = None, line: int | None = None) -> None:
         self.message = message
         self.file = file
         self.line = line
-        super().__init__(str(self))
+        self.errors: tuple[ConfigError, ...] = (self,)
+        super().__init__(self.located())
 
-    def __str__(self) -> str:
+    @classmethod
+    def collect(cls, errors: list[ConfigError]) -> ConfigError:
+        """One error that carries them all (at least one), the first in front."""
+        first = errors[0]
+        combined = cls(first.message, first.file, first.line)
+        combined.errors = tuple(e for found in errors for e in found.errors)
+        combined.args = (str(combined),)
+        return combined
+
+    def located(self) -> str:
+        """`file:line: message` of this one mistake."""
         where = f"{self.file}:{self.line}: " if self.file and self.line else f"{self.file}: " if self.file else ""
         return f"{where}{self.message}"
+
+    def __str__(self) -> str:
+        shown = [e.located() for e in self.errors[: self.MAX_SHOWN]]
+        more = len(self.errors) - self.MAX_SHOWN
+        if more > 0:
+            shown.append(f"... and {more} more mistakes (`moderation lint` lists them all)")
+        return "\n".join(shown)
 
 
 class UnknownPolicyError(ModerationError):

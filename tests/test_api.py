@@ -6,7 +6,6 @@ import io
 import json
 import os
 import re
-import time
 from pathlib import Path
 from typing import Any
 
@@ -289,12 +288,14 @@ def test_hot_reload_keeps_serving_through_a_bad_edit(tmp_path: Path) -> None:
     lists.write_text("[profanity]\nfrak: 2 word\n", encoding="utf-8")
     config = tmp_path / "moderation.toml"
     write_config(config, 1)
-    app = create_app({"CONFIG": str(config), "RELOAD_INTERVAL": 0})
+    app = create_app({"CONFIG": str(config), "RELOAD_INTERVAL": 3600})
     client = app.test_client()
+    live = app.extensions["moderation"].live  # its watcher thread sleeps; the test looks, with check_now
     assert client.post("/v1/check", json={"text": "frak"}).get_json()["flagged"]
 
     lists.write_text("[profanity]\nfrak: 2 word\nsmeg: 9 word\n", encoding="utf-8")  # bad severity
     bump(lists)
+    live.check_now()
     r = client.post("/v1/check", json={"text": "frak smeg"})
     assert r.status_code == 200 and [m["term"] for m in r.get_json()["matches"]] == ["frak"]  # last good lists
     ready = client.get("/readyz").get_json()
@@ -304,13 +305,14 @@ def test_hot_reload_keeps_serving_through_a_bad_edit(tmp_path: Path) -> None:
 
     lists.write_text("[profanity]\nfrak: 2 word\nsmeg: 3 word\n", encoding="utf-8")  # fixed
     bump(lists)
-    time.sleep(0.01)
+    live.check_now()
     r = client.post("/v1/check", json={"text": "frak smeg"})
     assert [m["term"] for m in r.get_json()["matches"]] == ["frak", "smeg"]
     assert client.get("/readyz").get_json()["reload"] == {"ok": True, "error": None, "reloads": 1}
 
     write_config(config, 3)  # a config edit is picked up too
     bump(config)
+    live.check_now()
     assert [m["term"] for m in client.post("/v1/check", json={"text": "frak smeg"}).get_json()["matches"]] == ["smeg"]
 
 
@@ -399,9 +401,11 @@ def test_readyz_shows_details_only_with_a_key(tmp_path: Path) -> None:
     lists.write_text("[profanity]\nfrak: 2 word\n", encoding="utf-8")
     config = tmp_path / "moderation.toml"
     write_config(config, 1)
-    client = create_app({"CONFIG": str(config), "RELOAD_INTERVAL": 0, "API_KEYS": "k"}).test_client()
+    app = create_app({"CONFIG": str(config), "RELOAD_INTERVAL": 3600, "API_KEYS": "k"})
+    client = app.test_client()
     lists.write_text("[profanity]\nfrak: 2 word\nsecretword: 9 word\n", encoding="utf-8")  # a bad edit
     bump(lists)
+    app.extensions["moderation"].live.check_now()  # the watcher's look, now: requests never reload
     for headers in ({}, {"Authorization": "Bearer wrong"}):
         r = client.get("/readyz", headers=headers)
         assert r.status_code == 200  # a probe needs no key

@@ -91,7 +91,9 @@ def test_version_changes_with_the_config(tmp_path: Path, moderator: Moderator) -
         ("[policies.default]\nmin_severity = \n", 2, "invalid TOML"),
         ("default_policy = \"strict\"\n[policies.default]\n", 1, "default_policy 'strict' is not among"),
         ("[policies.default]\nblock = [\"f*ck\"]\n", 2, "may hold only letters"),
-        ("[policies.default]\ncheck_code = \"no\"\n", 2, "check_code must be a bool"),
+        ("[policies.default]\ncheck_code = \"no\"\n", 2, "check_code must be true or false, not 'no'"),
+        ("[policies]\ndefault = 3\n", 2, "default must be a table, not 3"),
+        ("[policies.default]\nallow = [\"x\",\n", 2, "invalid TOML: Invalid value"),  # at the end of the file
     ],
 )
 def test_bad_config_names_file_and_line(tmp_path: Path, toml: str, line: int, message: str) -> None:
@@ -115,3 +117,50 @@ def test_better_profanity_list_is_an_extra_source(tmp_path: Path, moderator: Mod
     mod = Moderator.from_config(write(tmp_path, "[wordlists]\nbetter_profanity = true\n"))
     match = mod.check(f"{word} rated").matches[0]
     assert (match.term, match.list) == (word, "better-profanity")
+
+
+def test_every_mistake_of_a_config_is_found_each_at_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, """default_policy = "default"
+[wordlists]
+languages = ["en", "xx"]
+[policies.default]
+mask = "blur"
+min_severity = 7
+[policies.titles]
+colour = "red"
+mask = "smudge"
+[policies.titles.masks]
+slur = "wipe"
+""")
+    with pytest.raises(ConfigError) as err:
+        Moderator.from_config(path)
+    assert [(e.line, e.message.split(";")[0]) for e in err.value.errors] == [
+        (3, "no bundled wordlists for 'xx'"),
+        (5, "mask rule 'blur' is not one of full, first, first_last, grawlix, replace"),
+        (6, "min_severity must be between 1 and 3, not 7"),
+        (8, "unknown key 'colour' in [policies.titles]"),
+        (9, "mask rule 'smudge' is not one of full, first, first_last, grawlix, replace"),  # not line 5's mask
+        (11, "mask rule 'wipe' is not one of full, first, first_last, grawlix, replace"),
+    ]
+    assert str(err.value).startswith(f"{path}:3: no bundled wordlists for 'xx'")
+
+
+def test_a_key_in_an_inline_table_is_found(tmp_path: Path) -> None:
+    path = write(tmp_path, '[policies]\n\ntitles = {mask = "blur"}\n')
+    with pytest.raises(ConfigError, match=r"moderation\.toml:3: mask rule 'blur'"):
+        Moderator.from_config(path)
+
+
+@pytest.mark.parametrize("deep", ["x = " + "[" * 3000 + "]" * 3000, "x = " + "{a = " * 3000 + "1" + "}" * 3000])
+def test_nesting_too_deep_for_the_toml_reader_is_a_config_error(tmp_path: Path, deep: str) -> None:
+    path = write(tmp_path, f"# a config\n\n{deep}\n")
+    with pytest.raises(ConfigError) as err:
+        Moderator.from_config(path)
+    assert str(err.value) == f"{path}:3: invalid TOML: arrays or inline tables nested too deeply"
+
+
+def test_undecodable_config_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "moderation.toml"
+    path.write_bytes(b"[policies.default]\nmask = \"caf\xe9\"\n")
+    with pytest.raises(ConfigError, match=r"moderation\.toml:2: not UTF-8"):
+        Moderator.from_config(path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import itertools
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ from moderation.engine.masking import mask, mask_span
 from moderation.engine.matcher import Matcher
 from moderation.engine.policy import Config, Policy
 from moderation.engine.readings import Hit
-from moderation.engine.wordlists import BUNDLED, Entry, Wordlists, list_files, load_files, parse
+from moderation.engine.wordlists import BUNDLED, Entry, Wordlists, list_files, load_files, parse, walk
 from moderation.errors import ConfigError, UnknownPolicyError, UnsupportedContentTypeError
 from moderation.markup import MARKUP_TYPES, Visible, extract
 
@@ -84,12 +85,14 @@ class Moderator:
 
     @classmethod
     def from_config(cls, path: str | Path | None = None) -> Moderator:
-        """The bundled lists and default policy, or those a TOML config file names."""
-        config = policy_module.load(path) if path is not None else Config()
-        lists, digest, files = _load_lists(config)
-        folders = {f.parent for f in files} | {p for p in config.paths if p.is_dir()}
-        config_file = (config.source,) if config.source else ()
-        return cls(config, lists, digest, config_file + tuple(files) + tuple(sorted(folders)))
+        """The bundled lists and default policy, or those a TOML config file names.
+
+        A mistake raises one ConfigError: every mistake of the config, or, when the config is
+        right, every mistake of the lists (`errors` holds each; the message shows the first ten)."""
+        config = _config(path)
+        files, folders = _list_sources(config)
+        lists, digest = _load_lists(config, files)
+        return cls(config, lists, digest, _sources(config, files, folders))
 
     @property
     def policies(self) -> Mapping[str, Policy]:
@@ -189,22 +192,50 @@ def _merged(entries: tuple[Entry, ...], extra: tuple[Entry, ...]) -> tuple[Entry
     return tuple(e for e in entries if e.term not in replaced) + extra
 
 
-def _load_lists(config: Config) -> tuple[Wordlists, str, list[Path]]:
-    """Every list the config names, a digest of their bytes and the config's, and the files."""
+def sources(path: str | Path | None = None) -> tuple[Path, ...]:
+    """The files and folders `from_config(path)` reads (the config, the lists, the folders walked
+    for them), without loading the lists: a reloader stamps them before it builds."""
+    config = _config(path)
+    return _sources(config, *_list_sources(config))
+
+
+def _config(path: str | Path | None) -> Config:
+    return policy_module.load(path) if path is not None else Config()
+
+
+def _sources(config: Config, files: list[Path], folders: list[Path]) -> tuple[Path, ...]:
+    return ((config.source,) if config.source else ()) + tuple(files) + tuple(folders)
+
+
+def _list_sources(config: Config) -> tuple[list[Path], list[Path]]:
+    """The list files the config names and the folders walked for them. A file named twice (by
+    a folder and by itself, or through a symlink) is read once."""
     files = list_files(BUNDLED, config.languages)
+    folders = sorted({f.parent for f in files})
     for path in config.paths:
-        files.extend(sorted(path.rglob("*.txt")) if path.is_dir() else [path])
-    lists = load_files(files, BUNDLED)
+        if path.is_dir():
+            found, walked = walk(path)
+            files.extend(found)
+            folders.extend(walked)
+        else:
+            files.append(path)
+    unique: dict[str, Path] = {}
+    for file in files:
+        unique.setdefault(os.path.realpath(file), file)
+    return list(unique.values()), list(dict.fromkeys(folders))
+
+
+def _load_lists(config: Config, files: list[Path]) -> tuple[Wordlists, str]:
+    """The lists, and a digest of their bytes and the config's (each file read once)."""
     digest = hashlib.sha256(config.raw)
-    for path in files:
-        digest.update(path.read_bytes())
+    lists = load_files(files, BUNDLED, digest)
     if config.better_profanity:
         extra = _better_profanity_list()
         digest.update(extra.encode())
         known = {e.term for e in lists.entries}
         more = parse(extra, "better-profanity", "better-profanity")
         lists = Wordlists(lists.entries + tuple(e for e in more.entries if e.term not in known), lists.allow)
-    return lists, digest.hexdigest()[:16], files
+    return lists, digest.hexdigest()[:16]
 
 
 def _better_profanity_list() -> str:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from moderation.engine.masking import RULES, MaskRule
-from moderation.engine.wordlists import CATEGORIES, SCOPES, Entry
+from moderation.engine.wordlists import BUNDLED, CATEGORIES, SCOPES, Entry, read_regular, undecodable
 from moderation.errors import ConfigError
 
 DEFAULT_POLICY = "default"
@@ -70,74 +71,142 @@ _LIST_KEYS = {"languages", "paths", "better_profanity"}
 _POLICY_KEYS = {"categories", "min_severity", "review_at", "block_at", "mask", "mask_char",
                 "replacement", "masks", "allow", "block", "check_code"}
 _BLOCK_KEYS = {"term", "category", "severity", "scope"}
+_DEEP = 100  # brackets open at once: past this, a nesting that broke tomllib is looked for
+_TOML_KINDS = {str: "a string", bool: "true or false", dict: "a table", list: "a list"}  # said as TOML says them
 
 
 class _Reader:
-    """Reads typed values out of parsed TOML, raising with the line of the offending key."""
+    """Reads typed values out of parsed TOML. A wrong value is noted in `errors` with the line
+    of its key, and the default is used, so that one load finds every mistake."""
 
     def __init__(self, text: str, file: str) -> None:
         self.lines = text.splitlines()
         self.file = file
+        self.errors: list[ConfigError] = []
+        self.table = ""  # the dotted name of the table being read, to find a key's line in it
 
-    def fail(self, key: str, message: str) -> ConfigError:
-        pattern = re.compile(rf"^\s*(\[+\s*)?[\w.\"]*\b{re.escape(key)}\b")
-        line = next((n for n, text in enumerate(self.lines, 1) if pattern.match(text)), None)
-        return ConfigError(message, self.file, line)
+    @contextmanager
+    def within(self, table: str) -> Iterator[None]:
+        outer, self.table = self.table, table
+        try:
+            yield
+        finally:
+            self.table = outer
+
+    def fail(self, key: str, message: str) -> None:
+        self.errors.append(ConfigError(message, self.file, self.line_of(key)))
+
+    def line_of(self, key: str) -> int | None:
+        """The line of `key`: looked for from its table's header on, then from the top; as a
+        key or a table header first, then as `key =` anywhere (an inline table)."""
+        start = self._header()
+        order: list[int] = [*range(start, len(self.lines)), *range(start)]
+        k = re.escape(key)
+        as_key = re.compile(rf"\s*(\[+\s*)?[\w.\"' -]*\b{k}\b").match
+        as_assignment = re.compile(rf"\b{k}[\"']?\s*=").search
+        for found in (as_key, as_assignment):
+            for n in order:
+                if found(self.lines[n]):
+                    return n + 1
+        return None
+
+    def _header(self) -> int:
+        """The index of the line `[a.b]` of the current table `a.b` (0 when not found)."""
+        if not self.table:
+            return 0
+        parts = r"\s*\.\s*".join(rf"[\"']?{re.escape(p)}[\"']?" for p in self.table.split("."))
+        header = re.compile(rf"^\s*\[\s*{parts}\s*\]")
+        return next((n for n, line in enumerate(self.lines) if header.match(line)), 0)
 
     def check_keys(self, table: Mapping[str, Any], allowed: set[str], where: str) -> None:
         for key in table:
             if key not in allowed:
-                raise self.fail(key, f"unknown key {key!r} in {where}; expected one of {', '.join(sorted(allowed))}")
+                self.fail(key, f"unknown key {key!r} in {where}; expected one of {', '.join(sorted(allowed))}")
 
     def get(self, table: Mapping[str, Any], key: str, kind: type, default: Any) -> Any:
         value = table.get(key, default)
         if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-            raise self.fail(key, f"{key} must be a whole number, not {value!r}")
+            self.fail(key, f"{key} must be a whole number, not {value!r}")
+            return default
         if not isinstance(value, kind):
-            raise self.fail(key, f"{key} must be a {kind.__name__}, not {value!r}")
+            self.fail(key, f"{key} must be {_TOML_KINDS.get(kind, kind.__name__)}, not {value!r}")
+            return default
         return value
 
     def strings(self, table: Mapping[str, Any], key: str, default: tuple[str, ...]) -> tuple[str, ...]:
         value = self.get(table, key, list, list(default))
         if not all(isinstance(v, str) for v in value):
-            raise self.fail(key, f"{key} must be a list of strings")
+            self.fail(key, f"{key} must be a list of strings")
+            return default
         return tuple(value)
 
     def severity(self, table: Mapping[str, Any], key: str, default: int, top: int = 3) -> int:
         value: int = self.get(table, key, int, default)
         if not 1 <= value <= top:
-            raise self.fail(key, f"{key} must be between 1 and {top}, not {value}")
+            self.fail(key, f"{key} must be between 1 and {top}, not {value}")
+            return default
         return value
 
 
 def load(path: str | Path) -> Config:
-    """Read a TOML config file; every mistake is a ConfigError naming file and line."""
+    """Read a TOML config file; its mistakes, all of them, are one ConfigError naming file and line."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
         text = raw.decode("utf-8")
     except OSError as e:
         raise ConfigError(f"cannot read config: {e.strerror}", str(path)) from None
     except UnicodeDecodeError as e:
-        raise ConfigError(f"config is not UTF-8 ({e.reason} at byte {e.start})", str(path)) from None
+        raise undecodable(raw, e, str(path)) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"\(at line (\d+), column \d+\)", str(e))
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(e))
-        raise ConfigError(f"invalid TOML: {message}", str(path), int(m[1]) if m else None) from None
-    return parse(data, _Reader(text, str(path)), path, raw)
+        message = re.sub(r"\s*\((at line \d+, column \d+|at end of document)\)", "", str(e))
+        line = int(m[1]) if m else max(len(text.splitlines()), 1)  # else: at the end of the document
+        raise ConfigError(f"invalid TOML: {message}", str(path), line) from None
+    except RecursionError:  # tomllib reads nested arrays and tables by recursion
+        raise ConfigError("invalid TOML: arrays or inline tables nested too deeply",
+                          str(path), _deepest_line(text)) from None
+    reader = _Reader(text, str(path))
+    config = parse(data, reader, path, raw)
+    if reader.errors:
+        raise ConfigError.collect(sorted(reader.errors, key=lambda e: e.line or 0))
+    return config
+
+
+def _deepest_line(text: str) -> int:
+    """The line where brackets first nest past _DEEP, else the one with the most (strings and
+    comments are not told apart: this only points at the line, after tomllib gave up)."""
+    depth, deepest, line_of_deepest = 0, 0, 1
+    for number, line in enumerate(text.splitlines(), 1):
+        for char in line:
+            depth += char in "[{"
+            depth -= char in "]}"
+            if depth > deepest:
+                deepest, line_of_deepest = depth, number
+            if depth > _DEEP:
+                return number
+    return line_of_deepest
 
 
 def parse(data: Mapping[str, Any], reader: _Reader, path: Path, raw: bytes) -> Config:
     reader.check_keys(data, _TOP_KEYS, "the config")
     lists = reader.get(data, "wordlists", dict, {})
-    reader.check_keys(lists, _LIST_KEYS, "[wordlists]")
-    base = path.parent
-    paths = tuple(base / p for p in reader.strings(lists, "paths", ()))
-    for p in paths:
-        if not p.exists():
-            raise reader.fail("paths", f"wordlist path {str(p)!r} does not exist")
+    with reader.within("wordlists"):
+        reader.check_keys(lists, _LIST_KEYS, "[wordlists]")
+        base = path.parent
+        paths = tuple(base / p for p in reader.strings(lists, "paths", ()))
+        for p in paths:
+            if not p.exists():
+                reader.fail("paths", f"wordlist path {str(p)!r} does not exist")
+        languages = reader.strings(lists, "languages", ("en",))
+        bundled = sorted(d.name for d in BUNDLED.iterdir() if d.is_dir())
+        for language in languages:
+            if language not in bundled:
+                reader.fail("languages", f"no bundled wordlists for {language!r}; bundled: {', '.join(bundled)} "
+                                         "(your own lists go in paths)")
+        better_profanity = reader.get(lists, "better_profanity", bool, False)
     policies_table = reader.get(data, "policies", dict, {})
     policies = {name: _policy(name, reader.get(policies_table, name, dict, {}), reader)
                 for name in policies_table}
@@ -146,12 +215,11 @@ def parse(data: Mapping[str, Any], reader: _Reader, path: Path, raw: bytes) -> C
     fallback = DEFAULT_POLICY if DEFAULT_POLICY in policies else next(iter(policies))
     default = reader.get(data, "default_policy", str, fallback)
     if default not in policies:
-        raise reader.fail("default_policy",
-                          f"default_policy {default!r} is not among the policies: {', '.join(policies)}")
+        reader.fail("default_policy", f"default_policy {default!r} is not among the policies: {', '.join(policies)}")
     return Config(
-        languages=reader.strings(lists, "languages", ("en",)),
+        languages=languages,
         paths=paths,
-        better_profanity=reader.get(lists, "better_profanity", bool, False),
+        better_profanity=better_profanity,
         policies=policies,
         default_policy=default,
         source=path,
@@ -160,56 +228,68 @@ def parse(data: Mapping[str, Any], reader: _Reader, path: Path, raw: bytes) -> C
 
 
 def _policy(name: str, table: Mapping[str, Any], reader: _Reader) -> Policy:
-    reader.check_keys(table, _POLICY_KEYS, f"[policies.{name}]")
-    categories = reader.strings(table, "categories", CATEGORIES)
-    for category in categories:
-        if category not in CATEGORIES:
-            raise reader.fail("categories", f"unknown category {category!r}; known: {', '.join(CATEGORIES)}")
-    char = reader.get(table, "mask_char", str, "*")
-    if len(char) != 1:
-        raise reader.fail("mask_char", f"mask_char must be one character, not {char!r}")
-    replacement = reader.get(table, "replacement", str, "[removed]")
-    default_rule = _rule(reader.get(table, "mask", str, "first"), "mask", reader)
-    masks_table = reader.get(table, "masks", dict, {})
-    masks = {}
-    for category in masks_table:
-        if category not in CATEGORIES:
-            raise reader.fail(category, f"unknown category {category!r} in masks; known: {', '.join(CATEGORIES)}")
-        rule = _rule(reader.get(masks_table, category, str, ""), category, reader)
-        masks[category] = MaskRule(rule, char, replacement)
-    return Policy(
-        name=name,
-        categories=categories,
-        min_severity=reader.severity(table, "min_severity", 1),
-        review_at=reader.severity(table, "review_at", 3, top=4),
-        block_at=reader.severity(table, "block_at", NEVER, top=4),
-        mask=MaskRule(default_rule, char, replacement),
-        masks=masks,
-        allow=tuple(" ".join(a.lower().split()) for a in reader.strings(table, "allow", ())),
-        block=tuple(_block_entry(name, item, reader) for item in reader.get(table, "block", list, [])),
-        check_code=reader.get(table, "check_code", bool, True),
-    )
+    with reader.within(f"policies.{name}"):
+        reader.check_keys(table, _POLICY_KEYS, f"[policies.{name}]")
+        categories = reader.strings(table, "categories", CATEGORIES)
+        for category in categories:
+            if category not in CATEGORIES:
+                reader.fail("categories", f"unknown category {category!r}; known: {', '.join(CATEGORIES)}")
+        char = reader.get(table, "mask_char", str, "*")
+        if len(char) != 1:
+            reader.fail("mask_char", f"mask_char must be one character, not {char!r}")
+            char = "*"
+        replacement = reader.get(table, "replacement", str, "[removed]")
+        default_rule = _rule(reader.get(table, "mask", str, "first"), "mask", reader)
+        masks_table = reader.get(table, "masks", dict, {})
+        masks = {}
+        with reader.within(f"policies.{name}.masks"):
+            for category in masks_table:
+                if category not in CATEGORIES:
+                    reader.fail(category, f"unknown category {category!r} in masks; known: {', '.join(CATEGORIES)}")
+                    continue
+                rule = _rule(reader.get(masks_table, category, str, "first"), category, reader)
+                masks[category] = MaskRule(rule, char, replacement)
+        block = [_block_entry(name, item, reader) for item in reader.get(table, "block", list, [])]
+        return Policy(
+            name=name,
+            categories=categories,
+            min_severity=reader.severity(table, "min_severity", 1),
+            review_at=reader.severity(table, "review_at", 3, top=4),
+            block_at=reader.severity(table, "block_at", NEVER, top=4),
+            mask=MaskRule(default_rule, char, replacement),
+            masks=masks,
+            allow=tuple(" ".join(a.lower().split()) for a in reader.strings(table, "allow", ())),
+            block=tuple(e for e in block if e is not None),
+            check_code=reader.get(table, "check_code", bool, True),
+        )
 
 
 def _rule(value: str, key: str, reader: _Reader) -> str:
     if value not in RULES:
-        raise reader.fail(key, f"mask rule {value!r} is not one of {', '.join(RULES)}")
+        reader.fail(key, f"mask rule {value!r} is not one of {', '.join(RULES)}")
+        return "first"
     return value
 
 
-def _block_entry(policy: str, item: Any, reader: _Reader) -> Entry:
+def _block_entry(policy: str, item: Any, reader: _Reader) -> Entry | None:
+    """A policy's extra term, or None (its mistakes noted) when it is wrong."""
     if isinstance(item, str):
         item = {"term": item}
     if not isinstance(item, dict) or not isinstance(item.get("term"), str):
-        raise reader.fail("block", "each block item is a term or a table with term, category, severity, scope")
+        reader.fail("block", "each block item is a term or a table with term, category, severity, scope")
+        return None
+    errors = len(reader.errors)
     reader.check_keys(item, _BLOCK_KEYS, f"a block item of [policies.{policy}]")
     term = " ".join(item["term"].lower().split())
     if not re.fullmatch(r"[a-z]+(?:['\- ][a-z]+)*", term):
-        raise reader.fail("block", f"block term {item['term']!r} may hold only letters a-z and single spaces")
+        reader.fail("block", f"block term {item['term']!r} may hold only letters a-z and single spaces")
     category = reader.get(item, "category", str, "profanity")
     if category not in CATEGORIES:
-        raise reader.fail("block", f"unknown category {category!r} for {term!r}; known: {', '.join(CATEGORIES)}")
+        reader.fail("block", f"unknown category {category!r} for {term!r}; known: {', '.join(CATEGORIES)}")
     scope = reader.get(item, "scope", str, "word")
     if scope not in SCOPES:
-        raise reader.fail("block", f"scope of {term!r} must be {' or '.join(SCOPES)}, not {scope!r}")
-    return Entry(term, category, reader.severity(item, "severity", 2), scope, f"policy/{policy}")
+        reader.fail("block", f"scope of {term!r} must be {' or '.join(SCOPES)}, not {scope!r}")
+    severity = reader.severity(item, "severity", 2)
+    if len(reader.errors) > errors:
+        return None
+    return Entry(term, category, severity, scope, f"policy/{policy}")

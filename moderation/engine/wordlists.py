@@ -10,10 +10,14 @@ The format is documented in wordlists/README.md. In short::
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from moderation.errors import ConfigError
 
@@ -90,8 +94,12 @@ def _parse_entry(line: str, category: str, name: str, where: tuple[str, int]) ->
     return [Entry(t, category, int(severity), scope, name, source) for t in terms]
 
 
-def parse(text: str, file: str, name: str) -> Wordlists:
-    """Parse one wordlist file's text. `file` is for messages, `name` is the list's name."""
+def parse(text: str, file: str, name: str, errors: list[ConfigError] | None = None) -> Wordlists:
+    """Parse one wordlist file's text. `file` is for messages, `name` is the list's name.
+
+    Every bad line is a ConfigError: appended to `errors` when given (the parse goes on, so a
+    file's mistakes are all found in one go), else the first is raised."""
+    found: list[ConfigError] = [] if errors is None else errors
     entries: list[Entry] = []
     allow: list[str] = []
     section: str | None = None
@@ -100,41 +108,77 @@ def parse(text: str, file: str, name: str) -> Wordlists:
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
-        if m := _SECTION.match(line):
-            section = m[1]
-            if section != ALLOW_SECTION and section not in CATEGORIES:
-                raise ConfigError(
-                    f"unknown section [{section}]; use one of {', '.join(CATEGORIES)} or {ALLOW_SECTION}", *where)
-        elif section is None:
-            raise ConfigError("an entry before any [category] or [allow] section", *where)
-        elif section == ALLOW_SECTION:
-            allow.append(_canonical_term(line, where))
-        else:
-            entries.extend(_parse_entry(line, section, name, where))
+        try:
+            if m := _SECTION.match(line):
+                section = m[1]
+                if section != ALLOW_SECTION and section not in CATEGORIES:
+                    raise ConfigError(
+                        f"unknown section [{section}]; use one of {', '.join(CATEGORIES)} or {ALLOW_SECTION}",
+                        *where)
+            elif section is None:
+                section = ""  # said once: the lines up to the next section are not read
+                raise ConfigError("an entry before any [category] or [allow] section", *where)
+            elif section == ALLOW_SECTION:
+                allow.append(_canonical_term(line, where))
+            elif section:
+                entries.extend(_parse_entry(line, section, name, where))
+        except ConfigError as e:
+            if errors is None:
+                raise
+            found.append(e)
     return Wordlists(tuple(entries), tuple(allow))
 
 
-def load_files(paths: Iterable[Path], root: Path) -> Wordlists:
-    """Load and merge list files; a term defined twice is an error naming both places."""
+def load_files(paths: Iterable[Path], root: Path, digest: Any = None) -> Wordlists:
+    """Load and merge list files; a term defined twice is an error naming both places.
+
+    Every mistake of every file is found; they are raised together as one ConfigError. Each
+    file is read once, and its bytes fed to `digest` (a hashlib object) when one is given."""
     entries: list[Entry] = []
     allow: list[str] = []
     seen: dict[str, Entry] = {}
+    errors: list[ConfigError] = []
     for path in paths:
         try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as e:
-            raise ConfigError(f"not UTF-8 ({e.reason} at byte {e.start})", str(path)) from None
+            raw = read_regular(path)
+            text = raw.decode("utf-8")
         except OSError as e:
-            raise ConfigError(f"cannot read: {e.strerror}", str(path)) from None
-        loaded = parse(text, str(path), list_name(path, root))
+            errors.append(ConfigError(f"cannot read: {e.strerror}", str(path)))
+            continue
+        except UnicodeDecodeError as e:
+            errors.append(undecodable(raw, e, str(path)))
+            continue
+        if digest is not None:
+            digest.update(raw)
+        loaded = parse(text, str(path), list_name(path, root), errors)
         for entry in loaded.entries:
             if entry.term in seen:
                 file, _, line = entry.source.rpartition(":")
-                raise ConfigError(f"{entry.term!r} is already defined at {seen[entry.term].source}", file, int(line))
+                errors.append(ConfigError(f"{entry.term!r} is already defined at {seen[entry.term].source}",
+                                          file, int(line)))
+                continue
             seen[entry.term] = entry
             entries.append(entry)
         allow.extend(loaded.allow)
+    if errors:
+        raise ConfigError.collect(errors)
     return Wordlists(tuple(entries), tuple(dict.fromkeys(allow)))
+
+
+def read_regular(path: Path) -> bytes:
+    """A file's bytes; an OSError for anything but a regular file: a FIFO or a device put where a
+    list was would hang a reload forever, or fill the memory. Opened without blocking (a FIFO's
+    open waits for a writer otherwise), then checked on the descriptor (no swap in between)."""
+    with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as file:
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        return file.read()
+
+
+def undecodable(raw: bytes, error: UnicodeDecodeError, file: str) -> ConfigError:
+    """A file that is not UTF-8, named with the line of the first bad byte."""
+    line = raw.count(b"\n", 0, error.start) + 1
+    return ConfigError(f"not UTF-8 ({error.reason} at byte {error.start})", file, line)
 
 
 def list_files(root: Path, languages: Iterable[str]) -> list[Path]:
@@ -144,5 +188,40 @@ def list_files(root: Path, languages: Iterable[str]) -> list[Path]:
         folder = root / language
         if not folder.is_dir():
             raise ConfigError(f"no wordlist folder {language!r} under {root}")
-        files.extend(sorted(folder.glob("*.txt")))
+        files.extend(walk(folder, recursive=False)[0])
     return files
+
+
+def walk(folder: Path, recursive: bool = True, suffix: str = ".txt") -> tuple[list[Path], list[Path]]:
+    """The visible files of that suffix under `folder`, in path order, and the folders walked.
+
+    Hidden entries (a name starting with ".") are skipped: a Kubernetes ConfigMap volume shows
+    each key as a symlink into `..data/`, itself a symlink to a timestamped `..2026_...` folder,
+    so walking those too would load every list two or three times. Symlinks are followed (the
+    visible keys are symlinks); a folder reached twice (a link loop) is walked once. A folder
+    that cannot be read is a ConfigError, never an empty list."""
+    files: list[Path] = []
+    folders: list[Path] = []
+    seen: set[tuple[int, int]] = set()
+    todo = [folder]  # a stack, not recursion: a folder nested ten thousand deep is no crash
+    while todo:
+        where = todo.pop()
+        try:
+            st = where.stat()
+            if (st.st_dev, st.st_ino) in seen:
+                continue
+            seen.add((st.st_dev, st.st_ino))
+            with os.scandir(where) as found:
+                entries = sorted(found, key=lambda e: e.name)
+        except OSError as e:
+            raise ConfigError(f"cannot read folder: {e.strerror}", str(where)) from None
+        folders.append(where)
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir():  # follows symlinks; False for a dangling one
+                if recursive:
+                    todo.append(where / entry.name)
+            elif entry.name.endswith(suffix):
+                files.append(where / entry.name)  # a dangling link fails its read, by name
+    return sorted(files), folders
