@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -217,3 +218,41 @@ def test_moderation_feedback_ranks_the_terms_moderators_overrule(tmp_path: Path)
     r = CliRunner().invoke(main, ["feedback", str(path)])
     assert r.exit_code == 2 and f"{path}: line 6: not a feedback record" in r.stderr
     assert "shit" in r.stdout  # the readable lines are still summarised
+
+
+def policy_config(tmp_path: Path, extra: str) -> Path:
+    """Two policies: the default reports everything; `strict` masks whole words and reports slurs only."""
+    config = tmp_path / "moderation.toml"
+    config.write_text('[policies.default]\n[policies.strict]\ncategories = ["slur"]\n' + extra, encoding="utf-8")
+    return config
+
+
+def test_a_community_or_a_key_chooses_the_policy(tmp_path: Path) -> None:
+    digest = hashlib.sha256(b"k2").hexdigest()
+    config = policy_config(tmp_path, f'[policy_for.communities]\n"Coral:https://strict.example" = "strict"\n'
+                                     f'[policy_for.keys]\n"{digest}" = "strict"\n')
+    client = create_app({"CONFIG": str(config), "API_KEYS": "k1,k2"}).test_client()
+    body = {"comment": {"text": "this is shit"}, "requestedAttributes": {"TOXICITY": {}}}
+
+    def policy(key: str, **more: Any) -> tuple[str, float]:
+        answer = client.post(f"{ANALYZE}?key={key}", json={**body, **more}).get_json()
+        return answer["moderation"]["policy"], answer["attributeScores"]["TOXICITY"]["summaryScore"]["value"]
+
+    assert policy("k1") == ("default", 0.85)
+    assert policy("k2") == ("strict", 0.0)  # the key's policy: profanity is not reported
+    assert policy("k1", communityId="Coral:https://strict.example") == ("strict", 0.0)
+    assert policy("k1", communityId="Coral:https://other.example") == ("default", 0.85)
+
+
+@pytest.mark.parametrize(("extra", "says"), [
+    ('[policy_for.communities]\n"Coral:x" = "nope"\n', "'Coral:x' names 'nope', which is not among the policies"),
+    ('[policy_for.keys]\n"my-secret-key" = "strict"\n', "is not a key's SHA-256 digest"),
+    ('[policy_for]\nsites = {}\n', "unknown key 'sites' in [policy_for]"),
+])
+def test_a_wrong_policy_for_is_named_with_its_line(tmp_path: Path, extra: str, says: str) -> None:
+    from moderation import ConfigError, Moderator
+
+    config = policy_config(tmp_path, extra)
+    with pytest.raises(ConfigError) as e:
+        Moderator.from_config(config)
+    assert says in str(e.value) and e.value.line is not None and e.value.line >= 4

@@ -62,11 +62,17 @@ class Config:
     better_profanity: bool = False  # also load better-profanity's own word list
     policies: Mapping[str, Policy] = field(default_factory=lambda: {DEFAULT_POLICY: Policy()})
     default_policy: str = DEFAULT_POLICY
+    # Which policy answers a caller that names none: by community (Perspective's communityId) or by
+    # the SHA-256 hex digest of its API key, so that no key is written in the config.
+    community_policies: Mapping[str, str] = field(default_factory=dict)
+    key_policies: Mapping[str, str] = field(default_factory=dict)
     source: Path | None = None  # the file it was read from
     raw: bytes = b""  # its bytes, part of the version digest
 
 
-_TOP_KEYS = {"wordlists", "policies", "default_policy"}
+_TOP_KEYS = {"wordlists", "policies", "default_policy", "policy_for"}
+_POLICY_FOR_KEYS = {"communities", "keys"}
+_KEY_DIGEST = re.compile(r"[0-9a-f]{64}")
 _LIST_KEYS = {"languages", "paths", "better_profanity"}
 _POLICY_KEYS = {"categories", "min_severity", "review_at", "block_at", "mask", "mask_char",
                 "replacement", "masks", "allow", "block", "check_code"}
@@ -216,15 +222,40 @@ def parse(data: Mapping[str, Any], reader: _Reader, path: Path, raw: bytes) -> C
     default = reader.get(data, "default_policy", str, fallback)
     if default not in policies:
         reader.fail("default_policy", f"default_policy {default!r} is not among the policies: {', '.join(policies)}")
+    communities, keys = _policy_for(reader.get(data, "policy_for", dict, {}), policies, reader)
     return Config(
         languages=languages,
         paths=paths,
         better_profanity=better_profanity,
         policies=policies,
         default_policy=default,
+        community_policies=communities,
+        key_policies=keys,
         source=path,
         raw=raw,
     )
+
+
+def _policy_for(table: Mapping[str, Any], policies: Mapping[str, Policy],
+                reader: _Reader) -> tuple[dict[str, str], dict[str, str]]:
+    """[policy_for.communities] and [policy_for.keys]: each name to a policy that exists."""
+    found: list[dict[str, str]] = []
+    with reader.within("policy_for"):
+        reader.check_keys(table, _POLICY_FOR_KEYS, "[policy_for]")
+        for part in ("communities", "keys"):
+            chosen: dict[str, str] = {}
+            with reader.within(f"policy_for.{part}"):
+                for name, policy in reader.get(table, part, dict, {}).items():
+                    if not isinstance(policy, str) or policy not in policies:
+                        reader.fail(name, f"{name!r} names {policy!r}, which is not among the policies: "
+                                          f"{', '.join(policies)}")
+                    elif part == "keys" and not _KEY_DIGEST.fullmatch(name):
+                        reader.fail(name, f"{name[:8]!r}... is not a key's SHA-256 digest: write the 64 hex digits "
+                                          "that `printf %s \"$KEY\" | sha256sum` prints, never the key itself")
+                    else:
+                        chosen[name] = policy
+            found.append(chosen)
+    return found[0], found[1]
 
 
 def _policy(name: str, table: Mapping[str, Any], reader: _Reader) -> Policy:

@@ -11,6 +11,7 @@ This module reads requests and shapes answers; the views in `app` call it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -281,16 +282,17 @@ def _authorize(service: Service) -> None:
 
 def analyze(service: Service) -> Response:
     data = read_json(request.get_data(), ANALYZE_FIELDS)
-    return json_response(analyze_answer(service.live.moderator, data, service.settings.max_text))
+    return json_response(analyze_answer(service.live.moderator, data, service.settings.max_text, _offered_key()))
 
 
-def analyze_answer(moderator: Moderator, data: Mapping[str, Any], max_text: int) -> dict[str, Any]:
-    """comments:analyze's answer to a request's fields."""
+def analyze_answer(moderator: Moderator, data: Mapping[str, Any], max_text: int,
+                   key: str | None = None) -> dict[str, Any]:
+    """comments:analyze's answer to a request's fields, for a caller with this API key."""
     requested = read_attributes(data)
     text, content_type = read_comment(data, max_text)
     languages = read_languages(data, moderator.config.languages, [r.name for r in requested])
     countable(text, "utf16", "comment.")
-    result = run(moderator, text, None, content_type, "utf16")
+    result = run(moderator, text, policy_for(moderator, data, key), content_type, "utf16")
     spans = data.get("spanAnnotations", False) is True
     effective = languages or list(moderator.config.languages)
     return {"attributeScores": attribute_scores(requested, result["matches"], utf16_length(text), spans),
@@ -302,7 +304,8 @@ def suggestscore(service: Service) -> Response:
     moderator, settings = service.live.moderator, service.settings
     answer = suggest_answer(moderator, data, settings.max_text)
     if settings.feedback_file:
-        feedback.append(settings.feedback_file, feedback_record(moderator, data, settings.max_text))
+        record = feedback_record(moderator, data, settings.max_text, _offered_key())
+        feedback.append(settings.feedback_file, record)
     return json_response(answer)
 
 
@@ -315,10 +318,11 @@ def suggest_answer(moderator: Moderator, data: Mapping[str, Any], max_text: int)
             "detectedLanguages": languages or list(moderator.config.languages)}
 
 
-def feedback_record(moderator: Moderator, data: Mapping[str, Any], max_text: int) -> dict[str, Any]:
+def feedback_record(moderator: Moderator, data: Mapping[str, Any], max_text: int,
+                    key: str | None = None) -> dict[str, Any]:
     """What the feedback file keeps of a suggestion: the comment's text only if doNotStore is false."""
     text, content_type = read_comment(data, max_text)
-    result = run(moderator, text, None, content_type, "codepoints")
+    result = run(moderator, text, policy_for(moderator, data, key), content_type, "codepoints")
     record = {"communityId": data.get("communityId"), "clientToken": data.get("clientToken"),
               "sessionId": data.get("sessionId"), "suggested": read_suggestion(data),
               "policy": result["policy"], "version": result["version"],
@@ -327,6 +331,18 @@ def feedback_record(moderator: Moderator, data: Mapping[str, Any], max_text: int
     if data.get("doNotStore") is False:
         record["text"] = text
     return record
+
+
+def policy_for(moderator: Moderator, data: Mapping[str, Any], key: str | None) -> str | None:
+    """The policy the config gives the request's community, else its key, else None (the default).
+    Perspective's requests name no policy; a community is more particular than a key."""
+    config = moderator.config
+    community = data.get("communityId")
+    if isinstance(community, str) and community in config.community_policies:
+        return config.community_policies[community]
+    if key is not None and config.key_policies:
+        return config.key_policies.get(hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest())
+    return None
 
 
 def _echoed(data: Mapping[str, Any]) -> dict[str, Any]:
