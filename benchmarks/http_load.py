@@ -3,6 +3,7 @@
     python benchmarks/http_load.py [--seconds 10] [--rounds 3] [--soak 60] [--worker-class gevent]
     python benchmarks/http_load.py --slow-clients 200 [--seconds 10] [--rounds 3]
     python benchmarks/http_load.py --in-process [--rounds 7]
+    python benchmarks/http_load.py --perspective [--seconds 10] [--rounds 5]
 
 Every app runs under gunicorn with the same settings (2 workers of --worker-class, gevent as
 `moderation serve` runs them, or sync), 1 KB JSON bodies, 16
@@ -15,6 +16,9 @@ reports 5xx responses and the workers' resident memory before and after.
 --slow-clients N measures the service as `moderation serve` runs it with gevent workers and with
 sync workers, each with and without N connections that trickle their headers (a byte every half
 second) while wrk sends ordinary requests: p99 and requests/s.
+
+--perspective compares, on one `moderation serve`-like server, POST /v1alpha1/comments:analyze
+with the body Coral sends against POST /v1/check, on the same 1 KB comment, taking turns.
 
 --in-process calls each WSGI app directly instead, with the environ gunicorn would give it, and
 reports the microseconds per request, warm, without the server or the network: what the app
@@ -287,6 +291,36 @@ def slow_clients(script: str, count: int, seconds: int, rounds: int) -> None:
               f"{sum(r['socket_errors'] for r in results):.0f} |")
 
 
+# What Coral sends for the same comment (services/perspective/perspective.ts, TOXICITY at its defaults).
+CORAL_BODY = json.dumps({"comment": {"text": TEXT[:1000]}, "doNotStore": True,
+                         "requestedAttributes": {"TOXICITY": {}}, "languages": ["en"]})
+
+
+def perspective(seconds: int, rounds: int, worker_class: str) -> None:
+    """The Perspective route against /v1/check on one server, in alternating turns; ratios per round."""
+    routes = (("/v1/check", POST % json.dumps(BODY)), ("/v1alpha1/comments:analyze", POST % json.dumps(CORAL_BODY)))
+    port = free_port()
+    proc = start("moderation.service:create_app()", port, [], worker_class)
+    runs: dict[str, list[dict[str, float]]] = {path: [] for path, _ in routes}
+    try:
+        for path, script in routes:
+            wrk(port, script, 2, path)  # warm up
+        for n in range(rounds):
+            for path, script in routes[n % 2:] + routes[:n % 2]:
+                runs[path].append(parse(wrk(port, script, seconds, path)))
+    finally:
+        stop(proc)
+    check, analyze = (runs[path] for path, _ in routes)
+    ratios = [a["rps"] / c["rps"] for a, c in zip(analyze, check, strict=True)]
+    print(f"wrk -t2 -c16 -d{seconds}s, the same 1 KB comment, gunicorn -w 2 -k {worker_class}; "
+          f"medians of {rounds} rounds\n")
+    print("| route | requests/s | p99 | non-2xx |\n|---|---|---|---|")
+    for path, results in runs.items():
+        print(f"| POST {path} | {median(results, 'rps'):.0f} | {median(results, 'p99_ms'):.2f} ms | "
+              f"{sum(r['non_2xx'] for r in results):.0f} |")
+    print(f"\ncomments:analyze / check: {statistics.median(ratios):.2f} ({min(ratios):.2f}-{max(ratios):.2f})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
@@ -295,7 +329,11 @@ def main() -> None:
     parser.add_argument("--worker-class", default="gevent", choices=["gevent", "sync"])
     parser.add_argument("--slow-clients", type=int, default=0, help="compare worker classes under N slow clients")
     parser.add_argument("--in-process", action="store_true", help="call the apps directly, without gunicorn and wrk")
+    parser.add_argument("--perspective", action="store_true", help="comments:analyze against /v1/check")
     args = parser.parse_args()
+    if args.perspective:
+        perspective(args.seconds, args.rounds, args.worker_class)
+        return
     if args.in_process:
         in_process(args.rounds)
         return

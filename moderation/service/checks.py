@@ -107,14 +107,19 @@ def read_body(environ: dict[str, Any], allowed: frozenset[str]) -> dict[str, Any
     return data
 
 
-def _json_or_none(environ: dict[str, Any]) -> Any:
+def read_bytes(environ: dict[str, Any]) -> bytes:
+    """The body, up to its Content-Length as Flask's request.stream reads it, or a Problem."""
     try:
-        raw = get_input_stream(environ).read()  # up to Content-Length, as Flask's request.stream
+        return bytes(get_input_stream(environ).read())
     except ClientDisconnected as e:  # the body ended before its Content-Length
         raise Problem(400, str(e.description)) from None
     except OSError:  # the connection ended, or its time ran out, inside the body (gunicorn's NoMoreData)
         raise Problem(400, "the body could not be read to its end: the connection closed or its time "
                            "(MODERATION_TIMEOUT) ran out; send the whole body at once") from None
+
+
+def _json_or_none(environ: dict[str, Any]) -> Any:
+    raw = read_bytes(environ)
     try:
         return json.loads(raw)
     except ValueError:

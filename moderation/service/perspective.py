@@ -16,13 +16,14 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, request
 from werkzeug.exceptions import HTTPException
 
 from moderation.service import feedback
-from moderation.service.checks import countable, json_response, run
+from moderation.service.checks import countable, json_response, read_bytes, run
 from moderation.service.edge import REQUEST_ID
 from moderation.service.keys import is_valid
 from moderation.service.problems import Problem, crashed
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from moderation.service.app import Service
 
 PREFIX = "/v1alpha1"
+OFFERED = "moderation.offered_key"  # the environ key the request's API key is kept under, once read
 STATUS = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
           405: "INVALID_ARGUMENT", 413: "INVALID_ARGUMENT", 415: "INVALID_ARGUMENT", 500: "INTERNAL"}
 ANALYZE_FIELDS = frozenset({"comment", "context", "languages", "requestedAttributes", "spanAnnotations",
@@ -261,19 +263,24 @@ def _crash(error: Exception) -> Response:
     return _error(PerspectiveError(500, crashed(request.environ.get(REQUEST_ID)).detail))
 
 
-def _offered_key() -> str | None:
-    """The key as Perspective's clients send it (`?key=`), or as our own do (`Authorization: Bearer`)."""
-    scheme, _, bearer = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and bearer.strip():
-        return bearer.strip()
-    return request.args.get("key") or None
+def _offered_key(environ: dict[str, Any]) -> str | None:
+    """The key as Perspective's clients send it (`?key=`), or as our own do (`Authorization: Bearer`);
+    read once per request (the check of keys and the choice of a policy both need it)."""
+    if OFFERED in environ:
+        return cast("str | None", environ[OFFERED])
+    scheme, _, bearer = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
+    found = bearer.strip() if scheme.lower() == "bearer" and bearer.strip() else None
+    if found is None and environ.get("QUERY_STRING"):
+        found = next((v for k, v in parse_qsl(environ["QUERY_STRING"], keep_blank_values=True) if k == "key"), None)
+    environ[OFFERED] = found or None
+    return found or None
 
 
 def _authorize(service: Service) -> None:
     keys = service.settings.keys
     if not keys or request.method == "OPTIONS":  # a browser's CORS preflight carries no key
         return
-    offered = _offered_key()
+    offered = _offered_key(request.environ)
     if offered is None:
         raise PerspectiveError(403, "The request is missing a valid API key.")
     if not is_valid(offered, keys):
@@ -281,8 +288,9 @@ def _authorize(service: Service) -> None:
 
 
 def analyze(service: Service) -> Response:
-    data = read_json(request.get_data(), ANALYZE_FIELDS)
-    return json_response(analyze_answer(service.live.moderator, data, service.settings.max_text, _offered_key()))
+    data = read_json(read_bytes(request.environ), ANALYZE_FIELDS)
+    key = _offered_key(request.environ)
+    return json_response(analyze_answer(service.live.moderator, data, service.settings.max_text, key))
 
 
 def analyze_answer(moderator: Moderator, data: Mapping[str, Any], max_text: int,
@@ -300,11 +308,11 @@ def analyze_answer(moderator: Moderator, data: Mapping[str, Any], max_text: int,
 
 
 def suggestscore(service: Service) -> Response:
-    data = read_json(request.get_data(), SUGGEST_FIELDS)
+    data = read_json(read_bytes(request.environ), SUGGEST_FIELDS)
     moderator, settings = service.live.moderator, service.settings
     answer = suggest_answer(moderator, data, settings.max_text)
     if settings.feedback_file:
-        record = feedback_record(moderator, data, settings.max_text, _offered_key())
+        record = feedback_record(moderator, data, settings.max_text, _offered_key(request.environ))
         feedback.append(settings.feedback_file, record)
     return json_response(answer)
 
