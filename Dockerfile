@@ -10,7 +10,9 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY moderation ./moderation
 COPY wordlists ./wordlists
-RUN pip install . && useradd --system --uid 10001 --no-create-home moderation && mkdir -p /etc/moderation
+# /var/lib/moderation: the one writable place (compose mounts a volume there) for MODERATION_FEEDBACK_FILE
+RUN pip install . && useradd --system --uid 10001 --no-create-home moderation && mkdir -p /etc/moderation \
+    && mkdir -p /var/lib/moderation && chown moderation /var/lib/moderation
 
 USER moderation
 EXPOSE 8000

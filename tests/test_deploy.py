@@ -37,6 +37,16 @@ def test_compose_file() -> None:
     assert service["stop_signal"] == "SIGTERM"
 
 
+def test_the_feedback_file_has_a_writable_place_in_a_read_only_container() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    service = compose["services"]["moderation"]
+    volume = next(v for v in service["volumes"] if v["type"] == "volume")
+    assert volume["source"] in compose["volumes"] and not volume.get("read_only")
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert f"chown moderation {volume['target']}" in dockerfile  # the volume starts owned by the service's user
+    assert {"MODERATION_FEEDBACK_FILE", "MODERATION_CORS_ORIGINS"} <= set(service["environment"])
+
+
 def test_dockerfile() -> None:
     lines = (ROOT / "Dockerfile").read_text(encoding="utf-8").splitlines()
     users = [ln.split()[1] for ln in lines if ln.startswith("USER ")]
