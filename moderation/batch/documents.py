@@ -148,8 +148,9 @@ def _jsonl_chunks(path: Path, field_name: str, spans: bool) -> Iterator[Chunk]:
 
 def _line_blocks(f: BinaryIO, size: int, length: int = -1) -> Iterator[bytes]:
     """Blocks of whole lines read from `f`, about `size` bytes each (the last may end without a
-    line break); with `length`, only that many bytes, and DocumentError if the file holds fewer."""
-    rest = b""
+    line break); with `length`, only that many bytes, and DocumentError if the file holds fewer.
+    A line longer than a block is gathered in pieces and joined once: linear in its length."""
+    pending: list[bytes] = []  # the start of a line whose end is not read yet
     while length:
         data = f.read(size if length < 0 else min(size, length))
         if not data:
@@ -158,13 +159,19 @@ def _line_blocks(f: BinaryIO, size: int, length: int = -1) -> Iterator[bytes]:
             break
         if length > 0:
             length -= len(data)
-        block = rest + data
-        cut = block.rfind(b"\n") + 1
-        rest = block[cut:]
-        if cut:
-            yield block[:cut]
-    if rest:
-        yield rest
+        cut = data.rfind(b"\n") + 1
+        if not cut:
+            pending.append(data)
+            continue
+        yield joined([*pending, data[:cut]])
+        pending = [data[cut:]] if cut < len(data) else []
+    if pending:
+        yield joined(pending)
+
+
+def joined(pieces: list[bytes]) -> bytes:
+    """The pieces of a block as one (a function of its own, for a test to count the bytes copied)."""
+    return pieces[0] if len(pieces) == 1 else b"".join(pieces)
 
 
 def _csv_chunks(path: Path, field_name: str) -> Iterator[Chunk]:
