@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import io
+import os
 import signal
 import sys
 import time
@@ -18,7 +19,7 @@ import click
 from tqdm import tqdm
 
 from moderation.batch.documents import FORMATS
-from moderation.batch.runner import Options, Output, run
+from moderation.batch.runner import Options, Output, Summary, run
 from moderation.engine.moderator import CONTENT_TYPES, Moderator
 from moderation.engine.policy import ACTION_RANK
 from moderation.engine.wordlists import BUNDLED, load_files
@@ -87,11 +88,6 @@ def check(paths: tuple[str, ...], policy: str | None, config: str | None, fmt: s
     """
     if write_cleaned and in_place:
         raise click.UsageError("choose --write-cleaned DIR or --in-place, not both")
-    moderator = _load(config)
-    try:
-        moderator.policy_for(policy)  # an unknown policy fails here, before any work
-    except ModerationError as e:
-        raise Failure(e) from None
     options = Options(policy=policy, field=field, kind=kind, content_type=content_type, include=include,
                       exclude=exclude, jobs=jobs, write_cleaned=write_cleaned, in_place=in_place,
                       backup_suffix=backup_suffix)
@@ -99,27 +95,57 @@ def check(paths: tuple[str, ...], policy: str | None, config: str | None, fmt: s
     # written as that escape, which is also what it means inside a JSON report.
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(errors="backslashreplace")
-    report = Report(fmt)
+    _stopped_by.clear()
     signal.signal(signal.SIGTERM, _interrupted)  # a kill cleans up like Ctrl-C: no temporary file stays
+    try:
+        moderator = _load(config)
+        try:
+            moderator.policy_for(policy)  # an unknown policy fails here, before any work
+        except ModerationError as e:
+            raise Failure(e) from None
+        summary = _run(paths, options, moderator, config, fmt)
+    except KeyboardInterrupt:
+        click.echo("moderation: interrupted; files are as they were or cleaned, no temporary file is left", err=True)
+        sys.exit(128 + (_stopped_by[-1] if _stopped_by else signal.SIGINT))  # 130 for Ctrl-C, 143 for SIGTERM
+    except BrokenPipeError:  # the reader went away (| head): stop quietly, as cat and grep do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's last flush goes nowhere
+        sys.exit(128 + signal.SIGPIPE)
+    sys.exit(_exit_code(summary, fail_on))
+
+
+def _run(paths: tuple[str, ...], options: Options, moderator: Moderator, config: str | None, fmt: str) -> Summary:
+    """The run, its report written and its summary on stderr."""
+    report = Report(fmt)
     started = time.monotonic()
     try:
         summary = run(paths, options, moderator, config, report.emit,
                       lambda m: click.echo(f"moderation: {m}", err=True), sys.stdin.read,
                       fmt=fmt, color=sys.stdout.isatty())
+        report.close()
     except ModerationError as e:
         raise Failure(e) from None
     finally:
-        report.close()
+        report.progress.close()
     skipped = sum(summary.skipped.values())
+    unwritten = f", {summary.unwritten} cleaned copies not written" if summary.unwritten else ""
     click.echo(f"{summary.files} files, {summary.items} items, {summary.flagged} flagged, {skipped} skipped "
                f"({', '.join(f'{n} {k}' for k, n in summary.skipped.items() if n) or 'none'}), "
-               f"{summary.item_errors} unreadable items, {time.monotonic() - started:.1f} s", err=True)
-    if summary.skipped["unreadable"] or summary.item_errors:
-        sys.exit(2)
-    sys.exit(1 if ACTION_RANK[summary.worst] >= _THRESHOLD[fail_on] else 0)
+               f"{summary.item_errors} unreadable items{unwritten}, {time.monotonic() - started:.1f} s", err=True)
+    return summary
+
+
+def _exit_code(summary: Summary, fail_on: str) -> int:
+    """2 when something could not be read or written, else 1 when a text reaches --fail-on."""
+    if summary.skipped["unreadable"] or summary.item_errors or summary.unwritten:
+        return 2
+    return 1 if ACTION_RANK[summary.worst] >= _THRESHOLD[fail_on] else 0
+
+
+_stopped_by: list[int] = []  # the signal that stopped the run, for its exit code
 
 
 def _interrupted(signum: int, frame: object) -> None:
+    _stopped_by.append(signum)
     raise KeyboardInterrupt
 
 
@@ -144,7 +170,6 @@ class Report:
         self.records += len(out.lines)
 
     def close(self) -> None:
-        self.progress.close()
         if self.fmt == "json":
             sys.stdout.write("\n]\n")
         sys.stdout.flush()

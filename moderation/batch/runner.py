@@ -15,14 +15,13 @@ import multiprocessing
 import multiprocessing.context
 import multiprocessing.pool
 import os
-import shutil
 import signal
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from moderation.batch.documents import (
     BOM,
@@ -36,6 +35,7 @@ from moderation.batch.documents import (
     items_of,
 )
 from moderation.batch.report import records, render
+from moderation.batch.writing import Copies
 from moderation.engine.moderator import Moderator, Result
 from moderation.engine.policy import ACTION_RANK
 
@@ -64,8 +64,10 @@ class Summary:
     items: int = 0
     flagged: int = 0
     worst: str = "allow"
-    skipped: dict[str, int] = field(default_factory=lambda: {"hidden": 0, "binary": 0, "unreadable": 0})
+    skipped: dict[str, int] = field(default_factory=lambda: {"hidden": 0, "backup": 0, "binary": 0,
+                                                                             "unreadable": 0})
     item_errors: int = 0
+    unwritten: int = 0  # cleaned copies that could not be written (each named)
 
 
 # -- finding the files ---------------------------------------------------------------------------
@@ -96,6 +98,8 @@ def _walk(root: Path, options: Options, summary: Summary) -> Iterator[Path]:
             rel = path.relative_to(root).as_posix()
             if name.startswith("."):
                 summary.skipped["hidden"] += 1
+            elif options.backup_suffix and name.endswith(options.backup_suffix):  # an earlier --in-place's
+                summary.skipped["backup"] += 1
             elif (options.include and not _matches(rel, options.include)) or _matches(rel, options.exclude):
                 continue
             elif _is_binary(path):
@@ -222,7 +226,7 @@ def _text_report(path: str, items: Items, flagged: dict[int, Result], color: boo
     return lines
 
 
-def ordered_map(work: Iterable[Chunk], jobs: int, config: str | None, task: Task) -> Iterator[tuple[Chunk, Output]]:
+def ordered_map(work: Iterable[Chunk], jobs: int, config: str | None, task: Task) -> Generator[tuple[Chunk, Output]]:
     """check_chunk over the work, answers in the order the work came, at most 4 per job in flight."""
     if jobs <= 1:
         _init(config)
@@ -256,46 +260,6 @@ def _pool(context: multiprocessing.context.BaseContext, jobs: int, config: str |
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
-# -- writing cleaned copies, atomically -----------------------------------------------------------
-
-
-class CleanedCopy:
-    """A cleaned copy of one file, written to a temporary file beside its target and renamed
-    over it only when complete: an interrupted run leaves the target old or new, never half."""
-
-    def __init__(self, source: Path, target: Path, backup_suffix: str | None) -> None:
-        self.source, self.target, self.backup_suffix = source, target, backup_suffix
-        target.parent.mkdir(parents=True, exist_ok=True)
-        self.temp = target.with_name(f".{target.name}.moderation-{os.getpid()}.tmp")
-        self.file: TextIO = self.temp.open("w", encoding="utf-8", errors="surrogateescape", newline="")
-        self.changed = False
-        try:
-            with source.open("rb") as f:
-                if f.read(3) == BOM.encode():
-                    self.file.write(BOM)
-        except OSError:
-            pass
-
-    def write(self, parts: Iterable[str]) -> None:
-        for part in parts:
-            self.file.write(part)
-
-    def commit(self, only_if_changed: bool) -> None:
-        self.file.close()
-        if only_if_changed and self.temp.read_bytes() == self.source.read_bytes():
-            self.temp.unlink()
-            return
-        if self.source.exists():
-            shutil.copymode(self.source, self.temp)
-        if self.backup_suffix and self.target.exists():
-            shutil.copy2(self.target, self.target.with_name(self.target.name + self.backup_suffix))
-        os.replace(self.temp, self.target)
-
-    def abandon(self) -> None:
-        self.file.close()
-        self.temp.unlink(missing_ok=True)
-
-
 def run(paths: Iterable[str], options: Options, moderator: Moderator, config: str | None,
         emit: Callable[[Output], None], warn: Callable[[str], None], read_stdin: Callable[[], str],
         fmt: str = "text", color: bool = False) -> Summary:
@@ -304,60 +268,67 @@ def run(paths: Iterable[str], options: Options, moderator: Moderator, config: st
     global _moderator
     _moderator = moderator
     summary = Summary()
-    copies: dict[str, CleanedCopy] = {}
-    stdin_text: list[str] = []
-
-    def work() -> Iterator[Chunk]:
-        for path, root in discover(paths, options, summary):
-            if str(path) == "-":
-                stdin_text.append(read_stdin())
-                kind = options.kind if options.kind in ("html", "markdown") else "text"
-                yield Chunk("-", kind, 1, stdin_text, options.field, last=True,
-                            content_type=content_type_of(kind, options.content_type))
-                continue
-            kind = format_of(path, options.kind)
-            try:
-                for chunk in chunks(path, kind, options.field, content_type_of(kind, options.content_type),
-                                    spans=options.jobs > 1):
-                    if str(path) not in copies:
-                        target = _target(path, root, options)
-                        if target is not None:
-                            copies[str(path)] = CleanedCopy(path, target, _backup(options))
-                    yield chunk
-            except DocumentError as e:
-                summary.skipped["unreadable"] += 1
-                warn(f"{path}: {e}; skipped")
-                copy = copies.pop(str(path), None)
-                if copy is not None:
-                    copy.abandon()
-
+    copies = Copies(warn)
     task = Task(options.policy, fmt, color, cleaned=bool(options.write_cleaned or options.in_place))
+    results = ordered_map(_work(paths, options, summary, copies, warn, read_stdin), options.jobs, config, task)
     try:
-        for chunk, out in ordered_map(work(), options.jobs, config, task):
+        for chunk, out in results:
             if out.unreadable:
                 summary.skipped["unreadable"] += 1
                 warn(f"{chunk.path}:{chunk.first}: {out.unreadable}; the rest of the file is checked, not copied")
-                copy = copies.pop(chunk.path, None)
-                if copy is not None:
-                    copy.abandon()
-            summary.files += chunk.last
-            summary.items += out.items
-            summary.flagged += out.flagged
-            summary.item_errors += len(out.errors)
-            if _ORDER[out.worst] > _ORDER[summary.worst]:
-                summary.worst = out.worst
+                copies.drop(chunk.path)
+            _count(summary, chunk, out)
             for error in out.errors:
                 warn(f"{error}; skipped")
             emit(out)
-            copy = copies.get(chunk.path)
-            if copy is not None:
-                copy.write(out.cleaned)
-                if chunk.last:
-                    copies.pop(chunk.path).commit(only_if_changed=options.in_place)
+            copies.write(chunk.path, out.cleaned)
+            if chunk.last:
+                copies.commit(chunk.path, only_if_changed=options.in_place)
     finally:
-        for copy in copies.values():  # interrupted: no temporary file stays behind
-            copy.abandon()
+        results.close()  # the workers stop
+        copies.drop_all()  # interrupted: no temporary file stays behind
+    summary.unwritten = copies.failed
     return summary
+
+
+def _work(paths: Iterable[str], options: Options, summary: Summary, copies: Copies, warn: Callable[[str], None],
+          read_stdin: Callable[[], str]) -> Iterator[Chunk]:
+    """The chunks of every input in order, a cleaned copy started for each file that has one."""
+    for path, root in discover(paths, options, summary):
+        if str(path) == "-":
+            kind = options.kind if options.kind in ("html", "markdown") else "text"
+            yield Chunk("-", kind, 1, [read_stdin()], options.field, last=True,
+                        content_type=content_type_of(kind, options.content_type))
+            continue
+        kind = format_of(path, options.kind)
+        try:
+            for n, chunk in enumerate(chunks(path, kind, options.field, content_type_of(kind, options.content_type),
+                                             spans=options.jobs > 1)):
+                target = _target(path, root, options) if n == 0 else None
+                if target is not None:
+                    copies.start(path, target, _backup(options), bom=_has_bom(path))
+                yield chunk
+        except DocumentError as e:
+            summary.skipped["unreadable"] += 1
+            warn(f"{path}: {e}; skipped")
+            copies.drop(str(path))
+
+
+def _count(summary: Summary, chunk: Chunk, out: Output) -> None:
+    summary.files += chunk.last
+    summary.items += out.items
+    summary.flagged += out.flagged
+    summary.item_errors += len(out.errors)
+    if _ORDER[out.worst] > _ORDER[summary.worst]:
+        summary.worst = out.worst
+
+
+def _has_bom(path: Path) -> bool:
+    try:
+        with path.open("rb") as f:
+            return f.read(3) == BOM.encode()
+    except OSError:
+        return False
 
 
 _ORDER = ACTION_RANK

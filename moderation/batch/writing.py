@@ -1,0 +1,196 @@
+"""Cleaned copies written so that nothing is lost, whenever the run is stopped.
+
+A copy is written to a file without a name (Linux's O_TMPFILE: a kill, even SIGKILL, leaves
+nothing behind) or, where the filesystem has none, to a hidden `.NAME.moderation-PID.tmp`
+beside its target. It gets its name only when complete: the backup is a hard link to the
+original (never a partial copy), then the copy is renamed over the target. Ctrl-C and SIGTERM
+are held back while a copy is created, named or dropped, and while its bookkeeping changes, so
+an interrupt finds every file old or new and every temporary file known (and removed).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import signal
+import stat
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import TextIO
+
+COMPARE = 1 << 16  # bytes compared at a time, to tell an unchanged copy from a changed one
+_INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the block is done, then take their course. Their handlers
+    are swapped, not the signal mask: the pool's threads would take a signal the main one blocks."""
+    caught: list[int] = []
+    held = {s: signal.signal(s, lambda signum, frame: caught.append(signum)) for s in _INTERRUPTS}
+    try:
+        yield
+    finally:
+        for s, handler in held.items():
+            signal.signal(s, signal.SIG_DFL if handler is None else handler)
+        if caught:
+            signal.raise_signal(caught[0])
+
+
+class CleanedCopy:
+    """A cleaned copy of `source`, to become `target` when complete (OSError if it cannot)."""
+
+    def __init__(self, source: Path, target: Path, backup_suffix: str | None, encoding: str = "utf-8",
+                 bom: bool = False) -> None:
+        self.source, self.target, self.backup_suffix = source, target, backup_suffix
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, self.temp = _unnamed(target)
+        # bad bytes kept by surrogateescape go back as they were; only UTF-8 reads keep any
+        errors = "surrogateescape" if encoding == "utf-8" else "strict"
+        self.file: TextIO = open(fd, "w", encoding=encoding, errors=errors, newline="")  # noqa: SIM115
+        if bom:
+            self.file.write("\ufeff")
+
+    def write(self, parts: Iterable[str]) -> None:
+        for part in parts:
+            self.file.write(part)
+
+    def commit(self, only_if_changed: bool) -> bool:
+        """Put the copy in place (and back up the original); False if it was left out unchanged."""
+        self.file.flush()
+        fd = self.file.fileno()
+        if only_if_changed and _same(fd, self.source):
+            self.abandon()
+            return False
+        os.fchmod(fd, stat.S_IMODE(os.stat(self.source).st_mode))
+        if self.backup_suffix and self.target.exists():
+            _back_up(self.target, self.target.with_name(self.target.name + self.backup_suffix))
+        if self.temp is None:  # give the unnamed file a name for the moment of the rename
+            self.temp = _temp_name(self.target)
+            _link(fd, self.temp)
+        os.replace(self.temp, self.target)
+        self.temp = None
+        self.file.close()
+        return True
+
+    def abandon(self) -> None:
+        self.file.close()
+        if self.temp is not None:
+            self.temp.unlink(missing_ok=True)
+
+
+def _unnamed(target: Path) -> tuple[int, Path | None]:
+    """A new file for writing, beside the target: unnamed where the system can, else named."""
+    tmpfile = getattr(os, "O_TMPFILE", 0)
+    if tmpfile and Path("/proc/self/fd").is_dir():
+        try:
+            return os.open(target.parent, tmpfile | os.O_RDWR, 0o600), None
+        except OSError as e:  # a filesystem without it says so one of these ways
+            if e.errno not in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL):
+                raise
+    temp = _temp_name(target)
+    return os.open(temp, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600), temp
+
+
+def _link(fd: int, path: Path) -> None:
+    """A name for the unnamed file open at fd (linkat with AT_SYMLINK_FOLLOW, which os.link
+    only uses given a folder's fd: plain link() would link the /proc symlink itself)."""
+    folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.link(f"/proc/self/fd/{fd}", path.name, dst_dir_fd=folder, follow_symlinks=True)
+    finally:
+        os.close(folder)
+
+
+def _temp_name(target: Path) -> Path:
+    return target.with_name(f".{target.name}.moderation-{os.getpid()}.tmp")
+
+
+def _same(fd: int, source: Path) -> bool:
+    """Whether the file open at fd holds the bytes of source, read a block at a time."""
+    if os.fstat(fd).st_size != os.stat(source).st_size:
+        return False
+    with source.open("rb") as f:
+        offset = 0
+        while block := f.read(COMPARE):
+            if os.pread(fd, len(block), offset) != block:
+                return False
+            offset += len(block)
+    return True
+
+
+def _back_up(original: Path, backup: Path) -> None:
+    """The backup as a hard link to the original: complete or absent, never half-copied. An old
+    backup goes first (the original is still there); a filesystem without links gets a copy,
+    written aside and renamed into place."""
+    with suppress(FileNotFoundError):
+        os.unlink(backup)
+    try:
+        os.link(original, backup)
+    except OSError as e:
+        if e.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EMLINK, errno.EXDEV):
+            raise
+        temp = _temp_name(backup)
+        try:
+            shutil.copy2(original, temp)
+            os.replace(temp, backup)
+        finally:
+            temp.unlink(missing_ok=True)
+
+
+class Copies:
+    """The cleaned copies being written, by source path. A copy that cannot be written is named
+    through `warn`, dropped, and counted in `failed`: the original stays as it was."""
+
+    def __init__(self, warn: Callable[[str], None]) -> None:
+        self.warn = warn
+        self.open: dict[str, CleanedCopy] = {}
+        self.failed = 0
+
+    def start(self, source: Path, target: Path, backup_suffix: str | None, encoding: str = "utf-8",
+              bom: bool = False) -> None:
+        with interrupts_held():
+            try:
+                self.open[str(source)] = CleanedCopy(source, target, backup_suffix, encoding, bom)
+            except OSError as e:
+                self._failed(str(source), e)
+
+    def write(self, source: str, parts: Iterable[str]) -> None:
+        copy = self.open.get(source)
+        if copy is None:
+            return
+        try:
+            copy.write(parts)
+        except (OSError, UnicodeEncodeError) as e:
+            self.drop(source)
+            self._failed(source, e)
+
+    def commit(self, source: str, only_if_changed: bool) -> None:
+        with interrupts_held():
+            copy = self.open.pop(source, None)
+            if copy is None:
+                return
+            try:
+                copy.commit(only_if_changed)
+            except OSError as e:
+                copy.abandon()
+                self._failed(source, e)
+
+    def drop(self, source: str) -> None:
+        with interrupts_held():
+            copy = self.open.pop(source, None)
+            if copy is not None:
+                copy.abandon()
+
+    def drop_all(self) -> None:
+        with interrupts_held():
+            while self.open:
+                self.open.popitem()[1].abandon()
+
+    def _failed(self, source: str, error: Exception) -> None:
+        self.failed += 1
+        why = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        where = f" ({error.filename})" if isinstance(error, OSError) and error.filename else ""
+        self.warn(f"{source}: cannot write the cleaned copy: {why}{where}; the file is left as it was")

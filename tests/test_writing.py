@@ -1,0 +1,158 @@
+"""Cleaned copies: an interrupt or a failure at any step of writing one leaves every file old
+or new, every backup complete or absent, and no temporary file behind."""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import time
+import types
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from moderation.batch import writing
+from moderation.cli import main
+
+OLD, NEW = "what the fuck\n", "what the f***\n"
+STEPS = ("open", "write", "pread", "fchmod", "unlink", "link", "replace", "close")
+
+
+def _files(folder: Path, n: int) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    files = [folder / f"{i:04}.txt" for i in range(n)]
+    for f in files:
+        f.write_text(OLD, encoding="utf-8")
+    return files
+
+
+def _old_or_new(files: list[Path], suffix: str = ".bak") -> int:
+    """How many files are new; asserts each is old or new, with a complete backup when new."""
+    new = 0
+    for f in files:
+        text, backup = f.read_text(encoding="utf-8"), f.with_name(f.name + suffix)
+        assert text in (OLD, NEW), f
+        assert not backup.exists() or backup.read_text(encoding="utf-8") == OLD, backup
+        if text == NEW:
+            assert backup.exists(), backup
+            new += 1
+    return new
+
+
+def _no_temporary_files(folder: Path) -> None:
+    assert not [p for p in folder.rglob("*") if p.name.endswith(".tmp")]
+
+
+def _faulty(step: str, fault: Callable[[], None], unnamed: bool) -> types.SimpleNamespace:
+    """The os module as writing sees it, the `step` call faulting the second time it is made."""
+    calls = []
+
+    def wrapped(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) == 2:
+            fault()
+        return getattr(os, step)(*args, **kwargs)
+
+    names = {name: getattr(os, name) for name in dir(os) if not name.startswith("_")}
+    if not unnamed:
+        names.pop("O_TMPFILE", None)
+    return types.SimpleNamespace(**(names | {step: wrapped}))
+
+
+def _interrupt() -> None:
+    signal.raise_signal(signal.SIGINT)
+
+
+def _disk_full() -> None:
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+@pytest.mark.parametrize("unnamed", [True, False], ids=["O_TMPFILE", "named temp"])
+@pytest.mark.parametrize("step", STEPS)
+def test_ctrl_c_at_any_step_leaves_files_old_or_new(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str,
+                                                    unnamed: bool) -> None:
+    files = _files(tmp_path, 4)
+    files[0].with_name(files[0].name + ".bak").write_text(OLD, encoding="utf-8")  # a backup of an earlier run
+    if step == "write":
+        real = writing.CleanedCopy.write
+        calls = []
+
+        def write(self: writing.CleanedCopy, parts: list[str]) -> None:
+            calls.append(1)
+            if len(calls) == 2:
+                _interrupt()
+            real(self, parts)
+
+        monkeypatch.setattr(writing.CleanedCopy, "write", write)
+    elif step == "close":
+        monkeypatch.setattr(writing, "os", _faulty("close", _interrupt, unnamed))
+    else:
+        monkeypatch.setattr(writing, "os", _faulty(step, _interrupt, unnamed))
+    r = CliRunner().invoke(main, ["check", str(tmp_path), "--in-place"])
+    _no_temporary_files(tmp_path)
+    new = _old_or_new(files)
+    taken = unnamed or step != "close"  # only naming an unnamed file closes a folder's fd
+    assert (r.exit_code, new < 4) == ((130, True) if taken else (1, False)), r.output
+    assert "Traceback" not in r.output
+
+
+@pytest.mark.parametrize("unnamed", [True, False], ids=["O_TMPFILE", "named temp"])
+@pytest.mark.parametrize("step", ["open", "pread", "fchmod", "link", "replace"])
+def test_a_failure_at_any_step_names_the_file_and_the_run_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  step: str, unnamed: bool) -> None:
+    files = _files(tmp_path, 4)
+    monkeypatch.setattr(writing, "os", _faulty(step, _disk_full, unnamed))
+    r = CliRunner().invoke(main, ["check", str(tmp_path), "--in-place", "--fail-on", "never"])
+    _no_temporary_files(tmp_path)
+    assert _old_or_new(files) == 3
+    assert r.exit_code == 2, r.output
+    assert "cannot write the cleaned copy: No space left on device" in r.stderr
+    assert "1 cleaned copies not written" in r.stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a read-only folder")
+def test_a_read_only_folder_is_named_and_the_rest_cleaned(tmp_path: Path) -> None:
+    locked, free = _files(tmp_path / "locked", 1), _files(tmp_path / "free", 1)
+    (tmp_path / "locked").chmod(0o555)
+    try:
+        r = CliRunner().invoke(main, ["check", str(tmp_path), "--in-place", "--fail-on", "never"])
+    finally:
+        (tmp_path / "locked").chmod(0o755)
+    assert r.exit_code == 2
+    assert f"{locked[0]}: cannot write the cleaned copy: Permission denied" in r.stderr
+    assert locked[0].read_text(encoding="utf-8") == OLD and free[0].read_text(encoding="utf-8") == NEW
+
+
+CLI = [sys.executable, "-c", "from moderation.cli import main; main()"]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_real_signal_midway_leaves_no_trace(tmp_path: Path, signum: int, jobs: str) -> None:
+    files = _files(tmp_path / "site", 1500)
+    proc = subprocess.Popen([*CLI, "check", str(tmp_path / "site"), "--in-place", "--jobs", jobs],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not files[0].with_name(files[0].name + ".bak").exists() and proc.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signum, err
+    assert "Traceback" not in err and "interrupted" in err
+    _no_temporary_files(tmp_path)
+    assert 0 < _old_or_new(files) < len(files), "the run ended before the signal: give it more files"
+
+
+def test_a_closed_pipe_ends_the_run_quietly_with_141(tmp_path: Path) -> None:
+    _files(tmp_path, 3000)
+    proc = subprocess.Popen([*CLI, "check", str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stdout.readline()
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 141 and not err, err
