@@ -412,3 +412,31 @@ def test_the_text_report_finds_lines_in_one_pass(moderator: Moderator) -> None:
     expected = [f"a.txt:{text.count(chr(10), 0, m.start) + 1}:{m.start - text.rfind(chr(10), 0, m.start)}:"
                 for m in result.matches]
     assert [line.split(" ")[0] for line in lines] == expected
+
+
+@pytest.mark.parametrize("where", ["is", "inside", "holds", "linked"])
+def test_a_cleaned_folder_that_overlaps_an_input_is_refused_before_any_write(tmp_path: Path, where: str) -> None:
+    site = tmp_path / "site"
+    (site / "posts").mkdir(parents=True)
+    page = site / "posts" / "a.txt"
+    page.write_text("shit\n", encoding="utf-8")
+    (tmp_path / "link").symlink_to(site / "posts")
+    out = {"is": site, "inside": site / "cleaned", "holds": tmp_path, "linked": tmp_path / "link" / "x"}[where]
+    before = sorted(p for p in tmp_path.rglob("*"))
+    r = run(str(site), "--write-cleaned", str(out))
+    assert r.exit_code == 2 and "choose a folder outside the inputs" in r.stderr
+    assert sorted(p for p in tmp_path.rglob("*")) == before and page.read_text(encoding="utf-8") == "shit\n"
+
+
+def test_inputs_of_the_same_name_keep_their_paths_under_the_cleaned_folder(tmp_path: Path) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.txt").write_text(f"{folder} shit\n", encoding="utf-8")
+    out = tmp_path / "out"
+    a, b = str(tmp_path / "a" / "x.txt"), str(tmp_path / "b" / "x.txt")
+    r = run(a, b, str(tmp_path / "a"), "-", "--write-cleaned", str(out), input="fuck")
+    assert r.exit_code == 1, r.stderr
+    assert (out / "a" / "x.txt").read_text(encoding="utf-8") == "a s***\n"
+    assert (out / "b" / "x.txt").read_text(encoding="utf-8") == "b s***\n"
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["a", "a/x.txt", "b", "b/x.txt"]
+    assert r.stdout.count("x.txt:1:3: 'shit'") == 2 and "3 files" in r.stderr  # a/x.txt checked once

@@ -17,7 +17,7 @@ import multiprocessing.pool
 import os
 import signal
 from collections import deque
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +34,7 @@ from moderation.batch.documents import (
     format_of,
     items_of,
 )
+from moderation.batch.mirror import Mirror
 from moderation.batch.report import records, render
 from moderation.batch.writing import Copies
 from moderation.engine.moderator import Moderator, Result
@@ -73,17 +74,17 @@ class Summary:
 # -- finding the files ---------------------------------------------------------------------------
 
 
-def discover(paths: Iterable[str], options: Options, summary: Summary) -> Iterator[tuple[Path, Path]]:
-    """(file, the root it was found under) for every file to check, in a stable order."""
+def discover(paths: Sequence[str], options: Options, summary: Summary) -> Iterator[Path]:
+    """Every file to check, in a stable order, each once however many times it is named."""
+    seen: set[str] = set()
     for name in paths:
         path = Path(name)
-        if name == "-":
-            yield path, path
-        elif path.is_dir():
-            for found in _walk(path, options, summary):
-                yield found, path
-        else:
-            yield path, path.parent
+        found = [path] if name == "-" or not path.is_dir() else _walk(path, options, summary)
+        for file in found:
+            key = os.path.abspath(file) if name != "-" else "-"
+            if key not in seen:
+                seen.add(key)
+                yield file
 
 
 def _walk(root: Path, options: Options, summary: Summary) -> Iterator[Path]:
@@ -260,7 +261,7 @@ def _pool(context: multiprocessing.context.BaseContext, jobs: int, config: str |
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
-def run(paths: Iterable[str], options: Options, moderator: Moderator, config: str | None,
+def run(paths: Sequence[str], options: Options, moderator: Moderator, config: str | None,
         emit: Callable[[Output], None], warn: Callable[[str], None], read_stdin: Callable[[], str],
         fmt: str = "text", color: bool = False) -> Summary:
     """Check every file with `moderator` (worker processes started by spawn rebuild it from
@@ -269,8 +270,9 @@ def run(paths: Iterable[str], options: Options, moderator: Moderator, config: st
     _moderator = moderator
     summary = Summary()
     copies = Copies(warn)
+    mirror = Mirror(options.write_cleaned, paths) if options.write_cleaned else None  # refused before any work
     task = Task(options.policy, fmt, color, cleaned=bool(options.write_cleaned or options.in_place))
-    results = ordered_map(_work(paths, options, summary, copies, warn, read_stdin), options.jobs, config, task)
+    results = ordered_map(_work(paths, options, summary, copies, mirror, warn, read_stdin), options.jobs, config, task)
     try:
         for chunk, out in results:
             if out.unreadable:
@@ -291,10 +293,10 @@ def run(paths: Iterable[str], options: Options, moderator: Moderator, config: st
     return summary
 
 
-def _work(paths: Iterable[str], options: Options, summary: Summary, copies: Copies, warn: Callable[[str], None],
-          read_stdin: Callable[[], str]) -> Iterator[Chunk]:
+def _work(paths: Sequence[str], options: Options, summary: Summary, copies: Copies, mirror: Mirror | None,
+          warn: Callable[[str], None], read_stdin: Callable[[], str]) -> Iterator[Chunk]:
     """The chunks of every input in order, a cleaned copy started for each file that has one."""
-    for path, root in discover(paths, options, summary):
+    for path in discover(paths, options, summary):
         if str(path) == "-":
             kind = options.kind if options.kind in ("html", "markdown") else "text"
             yield Chunk("-", kind, 1, [read_stdin()], options.field, last=True,
@@ -304,8 +306,8 @@ def _work(paths: Iterable[str], options: Options, summary: Summary, copies: Copi
         try:
             for n, chunk in enumerate(chunks(path, kind, options.field, content_type_of(kind, options.content_type),
                                              spans=options.jobs > 1)):
-                target = _target(path, root, options) if n == 0 else None
-                if target is not None:
+                if n == 0 and (options.in_place or mirror):
+                    target = mirror.target(path) if mirror else path
                     copies.start(path, target, _backup(options), bom=_has_bom(path))
                 yield chunk
         except DocumentError as e:
@@ -332,14 +334,6 @@ def _has_bom(path: Path) -> bool:
 
 
 _ORDER = ACTION_RANK
-
-
-def _target(path: Path, root: Path, options: Options) -> Path | None:
-    if options.in_place:
-        return path
-    if options.write_cleaned is not None:
-        return options.write_cleaned / path.relative_to(root)
-    return None
 
 
 def _backup(options: Options) -> str | None:
