@@ -135,8 +135,12 @@ def _run(paths: tuple[str, ...], options: Options, moderator: Moderator, config:
 
 
 def _exit_code(summary: Summary, fail_on: str) -> int:
-    """2 when something could not be read or written, else 1 when a text reaches --fail-on."""
+    """2 when something could not be read or written (or nothing could be read at all), else 1
+    when a text reaches --fail-on."""
     if summary.skipped["unreadable"] or summary.item_errors or summary.unwritten:
+        return 2
+    if not summary.files and any(summary.skipped[why] for why in ("special", "binary")):
+        click.echo("moderation: no input could be read (every file was skipped)", err=True)
         return 2
     return 1 if ACTION_RANK[summary.worst] >= _THRESHOLD[fail_on] else 0
 

@@ -9,12 +9,10 @@ stays bounded whatever the input size.
 
 from __future__ import annotations
 
-import fnmatch
 import gc
 import multiprocessing
 import multiprocessing.context
 import multiprocessing.pool
-import os
 import signal
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
@@ -23,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from moderation.batch.discovery import Found, discover
 from moderation.batch.documents import (
-    BOM,
     Chunk,
     DocumentError,
     Items,
@@ -65,64 +63,9 @@ class Summary:
     items: int = 0
     flagged: int = 0
     worst: str = "allow"
-    skipped: dict[str, int] = field(default_factory=lambda: {"hidden": 0, "backup": 0, "binary": 0,
-                                                                             "unreadable": 0})
+    skipped: dict[str, int] = field(default_factory=dict)  # by why: see discovery.Found
     item_errors: int = 0
     unwritten: int = 0  # cleaned copies that could not be written (each named)
-
-
-# -- finding the files ---------------------------------------------------------------------------
-
-
-def discover(paths: Sequence[str], options: Options, summary: Summary) -> Iterator[Path]:
-    """Every file to check, in a stable order, each once however many times it is named."""
-    seen: set[str] = set()
-    for name in paths:
-        path = Path(name)
-        found = [path] if name == "-" or not path.is_dir() else _walk(path, options, summary)
-        for file in found:
-            key = os.path.abspath(file) if name != "-" else "-"
-            if key not in seen:
-                seen.add(key)
-                yield file
-
-
-def _walk(root: Path, options: Options, summary: Summary) -> Iterator[Path]:
-    """The files under root in path order (posts/a.md before rows.csv), hidden and binary ones counted."""
-    found = []
-    for folder, dirs, files in os.walk(root):
-        hidden = [d for d in dirs if d.startswith(".")]
-        summary.skipped["hidden"] += len(hidden)
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            path = Path(folder) / name
-            rel = path.relative_to(root).as_posix()
-            if name.startswith("."):
-                summary.skipped["hidden"] += 1
-            elif options.backup_suffix and name.endswith(options.backup_suffix):  # an earlier --in-place's
-                summary.skipped["backup"] += 1
-            elif (options.include and not _matches(rel, options.include)) or _matches(rel, options.exclude):
-                continue
-            elif _is_binary(path):
-                summary.skipped["binary"] += 1
-            else:
-                found.append((rel, path))
-    for _, path in sorted(found):
-        yield path
-
-
-def _matches(rel: str, globs: tuple[str, ...]) -> bool:
-    """Whether the relative path, or its file name, matches one of the globs."""
-    name = rel.rsplit("/", 1)[-1]
-    return any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(name, g) for g in globs)
-
-
-def _is_binary(path: Path) -> bool:
-    try:
-        with path.open("rb") as f:
-            return b"\0" in f.read(BINARY_SNIFF)
-    except OSError:
-        return False  # reading it later names the error
 
 
 # -- checking (in worker processes) --------------------------------------------------------------
@@ -268,11 +211,12 @@ def run(paths: Sequence[str], options: Options, moderator: Moderator, config: st
     `config`); `emit` gets each chunk's output in order, `warn` each file that is skipped."""
     global _moderator
     _moderator = moderator
-    summary = Summary()
+    found = Found(warn, options.include, options.exclude, options.backup_suffix)
+    summary = Summary(skipped=found.skipped)
     copies = Copies(warn)
     mirror = Mirror(options.write_cleaned, paths) if options.write_cleaned else None  # refused before any work
     task = Task(options.policy, fmt, color, cleaned=bool(options.write_cleaned or options.in_place))
-    results = ordered_map(_work(paths, options, summary, copies, mirror, warn, read_stdin), options.jobs, config, task)
+    results = ordered_map(_work(paths, options, found, copies, mirror, read_stdin), options.jobs, config, task)
     try:
         for chunk, out in results:
             if out.unreadable:
@@ -293,10 +237,10 @@ def run(paths: Sequence[str], options: Options, moderator: Moderator, config: st
     return summary
 
 
-def _work(paths: Sequence[str], options: Options, summary: Summary, copies: Copies, mirror: Mirror | None,
-          warn: Callable[[str], None], read_stdin: Callable[[], str]) -> Iterator[Chunk]:
+def _work(paths: Sequence[str], options: Options, found: Found, copies: Copies, mirror: Mirror | None,
+          read_stdin: Callable[[], str]) -> Iterator[Chunk]:
     """The chunks of every input in order, a cleaned copy started for each file that has one."""
-    for path in discover(paths, options, summary):
+    for path in discover(paths, found):
         if str(path) == "-":
             kind = options.kind if options.kind in ("html", "markdown") else "text"
             yield Chunk("-", kind, 1, [read_stdin()], options.field, last=True,
@@ -308,11 +252,11 @@ def _work(paths: Sequence[str], options: Options, summary: Summary, copies: Copi
                                              spans=options.jobs > 1)):
                 if n == 0 and (options.in_place or mirror):
                     target = mirror.target(path) if mirror else path
-                    copies.start(path, target, _backup(options), bom=_has_bom(path))
+                    copies.start(path, target, _backup(options), chunk.encoding)
                 yield chunk
         except DocumentError as e:
-            summary.skipped["unreadable"] += 1
-            warn(f"{path}: {e}; skipped")
+            found.skipped["unreadable"] += 1
+            found.warn(f"{path}: {e}; skipped")
             copies.drop(str(path))
 
 
@@ -323,14 +267,6 @@ def _count(summary: Summary, chunk: Chunk, out: Output) -> None:
     summary.item_errors += len(out.errors)
     if _ORDER[out.worst] > _ORDER[summary.worst]:
         summary.worst = out.worst
-
-
-def _has_bom(path: Path) -> bool:
-    try:
-        with path.open("rb") as f:
-            return f.read(3) == BOM.encode()
-    except OSError:
-        return False
 
 
 _ORDER = ACTION_RANK

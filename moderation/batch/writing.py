@@ -18,7 +18,9 @@ import stat
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO
+
+from moderation.batch.encodings import UTF8, Encoding, encode
 
 COMPARE = 1 << 16  # bytes compared at a time, to tell an unchanged copy from a changed one
 _INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
@@ -42,20 +44,17 @@ def interrupts_held() -> Iterator[None]:
 class CleanedCopy:
     """A cleaned copy of `source`, to become `target` when complete (OSError if it cannot)."""
 
-    def __init__(self, source: Path, target: Path, backup_suffix: str | None, encoding: str = "utf-8",
-                 bom: bool = False) -> None:
-        self.source, self.target, self.backup_suffix = source, target, backup_suffix
+    def __init__(self, source: Path, target: Path, backup_suffix: str | None, encoding: Encoding = UTF8) -> None:
+        self.source, self.target, self.backup_suffix, self.encoding = source, target, backup_suffix, encoding
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, self.temp = _unnamed(target)
-        # bad bytes kept by surrogateescape go back as they were; only UTF-8 reads keep any
-        errors = "surrogateescape" if encoding == "utf-8" else "strict"
-        self.file: TextIO = open(fd, "w", encoding=encoding, errors=errors, newline="")  # noqa: SIM115
-        if bom:
-            self.file.write("\ufeff")
+        self.file: BinaryIO = open(fd, "wb")  # noqa: SIM115 (closed by commit or abandon)
+        self.file.write(encoding.bom)
 
     def write(self, parts: Iterable[str]) -> None:
+        """UnicodeEncodeError if a character has no bytes in the file's encoding."""
         for part in parts:
-            self.file.write(part)
+            self.file.write(encode(part, self.encoding))
 
     def commit(self, only_if_changed: bool) -> bool:
         """Put the copy in place (and back up the original); False if it was left out unchanged."""
@@ -149,11 +148,10 @@ class Copies:
         self.open: dict[str, CleanedCopy] = {}
         self.failed = 0
 
-    def start(self, source: Path, target: Path, backup_suffix: str | None, encoding: str = "utf-8",
-              bom: bool = False) -> None:
+    def start(self, source: Path, target: Path, backup_suffix: str | None, encoding: Encoding = UTF8) -> None:
         with interrupts_held():
             try:
-                self.open[str(source)] = CleanedCopy(source, target, backup_suffix, encoding, bom)
+                self.open[str(source)] = CleanedCopy(source, target, backup_suffix, encoding)
             except OSError as e:
                 self._failed(str(source), e)
 
@@ -163,7 +161,12 @@ class Copies:
             return
         try:
             copy.write(parts)
-        except (OSError, UnicodeEncodeError) as e:
+        except UnicodeEncodeError as e:
+            char = e.object[e.start]
+            self.drop(source)
+            self._failed(source, f"{char!r} (U+{ord(char):04X}) has no bytes in {copy.encoding.name.upper()}, "
+                                 "the file's encoding")
+        except OSError as e:
             self.drop(source)
             self._failed(source, e)
 
@@ -189,8 +192,8 @@ class Copies:
             while self.open:
                 self.open.popitem()[1].abandon()
 
-    def _failed(self, source: str, error: Exception) -> None:
+    def _failed(self, source: str, error: OSError | str) -> None:
         self.failed += 1
-        why = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        where = f" ({error.filename})" if isinstance(error, OSError) and error.filename else ""
-        self.warn(f"{source}: cannot write the cleaned copy: {why}{where}; the file is left as it was")
+        why = error if isinstance(error, str) else (error.strerror or str(error)) + (
+            f" ({error.filename})" if error.filename else "")
+        self.warn(f"{source}: cannot write the cleaned copy: {why}; the file is left as it was")
