@@ -156,3 +156,69 @@ def test_a_closed_pipe_ends_the_run_quietly_with_141(tmp_path: Path) -> None:
     proc.stdout.close()
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 141 and not err, err
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is pid, from /proc."""
+    found = []
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat_file.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _big_jsonl(path: Path) -> bytes:
+    line = '{"id": 1, "text": "a long comment that says shit in the middle of ordinary words"}\n'
+    original = (line * 400_000).encode()
+    path.write_bytes(original)
+    return original
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_a_worker_killed_midway_stops_the_run_instead_of_hanging(tmp_path: Path) -> None:
+    path = tmp_path / "big.jsonl"
+    original = _big_jsonl(path)
+    proc = subprocess.Popen([*CLI, "check", str(path), "--in-place", "--jobs", "2"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while len(_children(proc.pid)) < 2 and proc.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    time.sleep(0.3)
+    os.kill(_children(proc.pid)[0], signal.SIGKILL)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2, err
+    assert "a worker process was killed by signal 9" in err and "Traceback" not in err
+    assert path.read_bytes() == original and sorted(p.name for p in tmp_path.iterdir()) == ["big.jsonl"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_a_main_process_killed_leaves_no_temporary_file_and_no_worker(tmp_path: Path) -> None:
+    path = tmp_path / "big.jsonl"
+    original = _big_jsonl(path)
+    proc = subprocess.Popen([*CLI, "check", str(path), "--in-place", "--jobs", "2"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(workers := _children(proc.pid)) < 2 and proc.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    time.sleep(0.3)
+    proc.kill()
+    proc.wait(timeout=60)
+    deadline = time.monotonic() + 10
+    while any(map(_alive, workers)):
+        assert time.monotonic() < deadline, "a worker outlived the main process"
+        time.sleep(0.05)
+    assert path.read_bytes() == original and sorted(p.name for p in tmp_path.iterdir()) == ["big.jsonl"]

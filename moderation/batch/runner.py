@@ -9,10 +9,12 @@ stays bounded whatever the input size.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import multiprocessing
 import multiprocessing.context
 import multiprocessing.pool
+import multiprocessing.process
 import signal
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
@@ -37,8 +39,7 @@ from moderation.batch.report import records, render
 from moderation.batch.writing import Copies
 from moderation.engine.moderator import Moderator, Result
 from moderation.engine.policy import ACTION_RANK
-
-BINARY_SNIFF = 8192
+from moderation.errors import ModerationError
 
 
 @dataclass
@@ -180,17 +181,40 @@ def ordered_map(work: Iterable[Chunk], jobs: int, config: str | None, task: Task
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     _init(config)  # forked workers inherit it; spawned ones build their own
     with _pool(context, jobs, config) as pool:
+        workers: set[multiprocessing.process.BaseProcess] = set(pool._pool)  # type: ignore[attr-defined]
         pending: deque[tuple[Chunk, Any]] = deque()
         for chunk in work:
-            light = Chunk(chunk.path, chunk.kind, chunk.first, [], chunk.field_name, chunk.header, chunk.ending,
-                          chunk.last, chunk.content_type)
+            light = dataclasses.replace(chunk, units=[])
             pending.append((light, pool.apply_async(check_chunk, (chunk, task))))
             if len(pending) >= 4 * jobs:
                 done, answer = pending.popleft()
-                yield done, answer.get()
+                yield done, _answer(pool, answer, workers)
         while pending:
             done, answer = pending.popleft()
-            yield done, answer.get()
+            yield done, _answer(pool, answer, workers)
+
+
+WATCH = 0.5  # seconds between looks at the workers while an answer is awaited
+
+
+class WorkerDied(ModerationError):
+    """A worker process was killed (by the kernel's OOM killer, say): the run stops."""
+
+
+def _answer(pool: multiprocessing.pool.Pool, answer: multiprocessing.pool.AsyncResult[Output],
+            workers: set[multiprocessing.process.BaseProcess]) -> Output:
+    """A task's answer; WorkerDied if a worker died meanwhile: the pool would start another in its
+    place, and wait for the lost task's answer forever."""
+    while True:
+        workers.update(pool._pool)  # type: ignore[attr-defined]  # the pool drops dead ones from it
+        try:
+            return answer.get(timeout=WATCH)
+        except multiprocessing.TimeoutError:
+            codes = [p.exitcode for p in workers if p.exitcode]
+            if codes:
+                how = f"killed by signal {-codes[0]}" if codes[0] < 0 else f"ended with status {codes[0]}"
+                raise WorkerDied(f"a worker process was {how} (out of memory?); the run stopped, every file "
+                                 "is as it was or cleaned") from None
 
 
 def _pool(context: multiprocessing.context.BaseContext, jobs: int, config: str | None) -> multiprocessing.pool.Pool:
