@@ -68,6 +68,8 @@ class CleanedCopy:
             _back_up(self.target, self.target.with_name(self.target.name + self.backup_suffix))
         if self.temp is None:  # give the unnamed file a name for the moment of the rename
             self.temp = _temp_name(self.target)
+            with suppress(FileNotFoundError):  # left by an earlier process of the same id
+                os.unlink(self.temp)
             _link(fd, self.temp)
         os.replace(self.temp, self.target)
         self.temp = None
