@@ -222,3 +222,19 @@ def test_a_main_process_killed_leaves_no_temporary_file_and_no_worker(tmp_path: 
         assert time.monotonic() < deadline, "a worker outlived the main process"
         time.sleep(0.05)
     assert path.read_bytes() == original and sorted(p.name for p in tmp_path.iterdir()) == ["big.jsonl"]
+
+
+def test_temporary_files_of_killed_runs_are_removed_and_named(tmp_path: Path) -> None:
+    """What a SIGKILL leaves in the instant of a rename (or where files cannot be unnamed) is
+    removed by the next run that writes into that folder; one of a live process is left alone."""
+    _files(tmp_path, 1)
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # its process id is free
+    stale = tmp_path / f".0000.txt.moderation-{gone.pid}.tmp"
+    live = tmp_path / f".other.txt.moderation-{os.getpid()}.tmp"
+    for f in (stale, live):
+        f.write_text("half", encoding="utf-8")
+    r = CliRunner().invoke(main, ["check", str(tmp_path), "--in-place"])
+    assert r.exit_code == 1
+    assert f"{stale}: removed, a temporary file of a run that was killed while writing" in r.stderr
+    assert not stale.exists() and live.exists()

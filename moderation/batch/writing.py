@@ -2,7 +2,8 @@
 
 A copy is written to a file without a name (Linux's O_TMPFILE: a kill, even SIGKILL, leaves
 nothing behind) or, where the filesystem has none, to a hidden `.NAME.moderation-PID.tmp`
-beside its target. It gets its name only when complete: the backup is a hard link to the
+beside its target (the next run that writes into the folder removes those of processes that are
+gone). It gets its name only when complete: the backup is a hard link to the
 original (never a partial copy), then the copy is renamed over the target. Ctrl-C and SIGTERM
 are held back while a copy is created, named or dropped, and while its bookkeeping changes, so
 an interrupt finds every file old or new and every temporary file known (and removed).
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 import signal
 import stat
@@ -109,6 +111,38 @@ def _temp_name(target: Path) -> Path:
     return target.with_name(f".{target.name}.moderation-{os.getpid()}.tmp")
 
 
+_TEMP = re.compile(r"\..+\.moderation-(\d+)\.tmp")
+
+
+def _stale(folder: Path) -> list[Path]:
+    """Remove the temporary files in the folder whose process is gone (one killed with SIGKILL
+    in the instant of a rename, or on a filesystem without unnamed files), and name them."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []  # not there yet, or not readable: writing into it names the error
+    removed = []
+    for name in names:
+        m = _TEMP.fullmatch(name)
+        if m and not _running(int(m[1])):
+            try:
+                os.unlink(folder / name)
+            except OSError:
+                continue
+            removed.append(folder / name)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        pass
+    return True
+
+
 def _same(fd: int, source: Path) -> bool:
     """Whether the file open at fd holds the bytes of source, read a block at a time."""
     if os.fstat(fd).st_size != os.stat(source).st_size:
@@ -149,8 +183,13 @@ class Copies:
         self.warn = warn
         self.open: dict[str, CleanedCopy] = {}
         self.failed = 0
+        self.swept: set[Path] = set()  # folders rid of the temporary files of killed runs
 
     def start(self, source: Path, target: Path, backup_suffix: str | None, encoding: Encoding = UTF8) -> None:
+        if target.parent not in self.swept:
+            self.swept.add(target.parent)
+            for stale in _stale(target.parent):
+                self.warn(f"{stale}: removed, a temporary file of a run that was killed while writing")
         with interrupts_held():
             try:
                 self.open[str(source)] = CleanedCopy(source, target, backup_suffix, encoding)
