@@ -66,9 +66,10 @@ def main() -> None:
 @click.option("--exclude", multiple=True, help="Leave out files matching this glob (repeatable).")
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 256), help="Worker processes.")
 @click.option("--write-cleaned", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Mirror the inputs into this folder, cleaned.")
+              help="Mirror the inputs into this folder, cleaned (outside the inputs; see the README).")
 @click.option("--in-place", is_flag=True, help="Rewrite changed files, cleaned (atomically, with a backup).")
-@click.option("--backup-suffix", default=".bak", show_default=True, help="With --in-place: the backup's suffix.")
+@click.option("--backup-suffix", default=".bak", show_default=True,
+              help="With --in-place: the backup's suffix (files ending with it are skipped in folders).")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default="flagged", show_default=True,
               help="Exit 1 when any text reaches this level.")
 def check(paths: tuple[str, ...], policy: str | None, config: str | None, fmt: str, field: str, kind: str | None,
@@ -77,7 +78,9 @@ def check(paths: tuple[str, ...], policy: str | None, config: str | None, fmt: s
     """Check files, folders (recursive) or - (stdin) and report every flagged span.
 
     Exit 0 when nothing reaches --fail-on, 1 when something does, 2 on a usage or config
-    error or when a file could not be read (it is named on stderr; the run goes on).
+    error or when a file or folder could not be read or a cleaned copy written (it is named
+    on stderr; the run goes on); 130 on Ctrl-C, 143 on SIGTERM (files are left old or new,
+    no temporary file behind), 141 when the reader of the output goes away (| head).
 
     \b
     Examples:
@@ -88,6 +91,9 @@ def check(paths: tuple[str, ...], policy: str | None, config: str | None, fmt: s
     """
     if write_cleaned and in_place:
         raise click.UsageError("choose --write-cleaned DIR or --in-place, not both")
+    if not backup_suffix or "/" in backup_suffix:
+        raise click.BadParameter("give a suffix such as .bak: the backup is the file's name followed by it",
+                                 param_hint="--backup-suffix")
     options = Options(policy=policy, field=field, kind=kind, content_type=content_type, include=include,
                       exclude=exclude, jobs=jobs, write_cleaned=write_cleaned, in_place=in_place,
                       backup_suffix=backup_suffix)

@@ -238,3 +238,11 @@ def test_temporary_files_of_killed_runs_are_removed_and_named(tmp_path: Path) ->
     assert r.exit_code == 1
     assert f"{stale}: removed, a temporary file of a run that was killed while writing" in r.stderr
     assert not stale.exists() and live.exists()
+
+
+@pytest.mark.parametrize("suffix", ["", "/x"])
+def test_a_backup_suffix_that_names_no_other_file_is_refused(tmp_path: Path, suffix: str) -> None:
+    files = _files(tmp_path, 1)
+    r = CliRunner().invoke(main, ["check", str(tmp_path), "--in-place", "--backup-suffix", suffix])
+    assert r.exit_code == 2 and "--backup-suffix" in r.stderr
+    assert files[0].read_text(encoding="utf-8") == OLD and sorted(tmp_path.iterdir()) == files

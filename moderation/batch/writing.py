@@ -160,6 +160,8 @@ def _back_up(original: Path, backup: Path) -> None:
     """The backup as a hard link to the original: complete or absent, never half-copied. An old
     backup goes first (the original is still there); a filesystem without links gets a copy,
     written aside and renamed into place."""
+    if backup == original:
+        raise OSError(errno.EINVAL, "the backup would be the file itself", str(backup))
     with suppress(FileNotFoundError):
         os.unlink(backup)
     try:
