@@ -158,3 +158,15 @@ def test_a_csv_with_only_its_header_is_copied_whole(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     assert (tmp_path / "out" / "h.csv").read_text(encoding="utf-8") == "id,text\n"
     assert (tmp_path / "out" / "e.csv").read_text(encoding="utf-8") == ""
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a folder whatever its mode")
+def test_a_real_unreadable_folder_is_named(tmp_path: Path) -> None:
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "a.txt").write_text("fine\n", encoding="utf-8")
+    (tmp_path / "locked").chmod(0)
+    try:
+        r = run(str(tmp_path))
+    finally:
+        (tmp_path / "locked").chmod(0o755)
+    assert r.exit_code == 2 and f"{tmp_path / 'locked'}: cannot read the folder: Permission denied" in r.stderr

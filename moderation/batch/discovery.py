@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import stat
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,10 +37,15 @@ def discover(paths: Sequence[str], found: Found) -> Iterator[Path]:
     seen: set[str] = set()
     for name in paths:
         path = Path(name)
-        files = [path] if name == "-" or not path.is_dir() else _walk(path, found)
+        if name == "-":
+            files: Iterable[Path] = [path]
+        elif path.is_dir():
+            files = _walk(path, found)
+        else:
+            files = [path] if _regular(path, found) else []
         for file in files:
             key = os.path.abspath(file) if name != "-" else "-"
-            if key not in seen and (name == "-" or file is not path or _regular(path, found)):
+            if key not in seen:
                 seen.add(key)
                 yield file
 
