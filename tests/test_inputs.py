@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import errno
+import json
 import os
 import subprocess
 import sys
@@ -98,10 +99,21 @@ def test_files_with_a_byte_order_mark_are_read_and_written_back_alike(tmp_path: 
     assert (out / "b.csv").read_bytes() == bom + rows.replace("shit", "s***").encode(codec)
 
 
-def test_jsonl_that_is_not_utf8_is_named_with_a_way_out(tmp_path: Path) -> None:
-    (tmp_path / "a.jsonl").write_bytes(codecs.BOM_UTF16_LE + '{"text": "shit"}\n'.encode("utf-16-le"))
-    r = run(str(tmp_path / "a.jsonl"))
-    assert r.exit_code == 2 and "JSONL in UTF-16-LE; JSON lines are UTF-8: convert it, e.g. with iconv" in r.stderr
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_jsonl_in_utf16_is_read_and_written_back_in_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       jobs: str) -> None:
+    monkeypatch.setattr(documents, "BLOCK", 64)  # lines and characters cut across blocks
+    lines = "".join(f'{{"id": {n}, "text": "{"shit" if n % 3 == 0 else "fine"} ünïcode {n}"}}\n' for n in range(1, 30))
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.jsonl").write_bytes(codecs.BOM_UTF16_LE + lines.encode("utf-16-le"))
+    r = run(str(tmp_path / "in"), "--jobs", jobs, "--format", "jsonl", "--write-cleaned", str(tmp_path / "out"))
+    assert r.exit_code == 1, r.stderr
+    assert [rec["line"] for rec in map(json.loads, r.stdout.splitlines()) if rec["flagged"]] == list(range(3, 30, 3))
+    written = (tmp_path / "out" / "a.jsonl").read_bytes()
+    assert written == codecs.BOM_UTF16_LE + lines.replace("shit", "s***").encode("utf-16-le")
+    (tmp_path / "in" / "a.jsonl").write_bytes(codecs.BOM_UTF16_LE + lines.encode("utf-16-le")[:-1])
+    r = run(str(tmp_path / "in" / "a.jsonl"))
+    assert r.exit_code == 2 and "is not UTF-16-LE (truncated data)" in r.stderr
 
 
 PAGE = b'<html><head><meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1"></head>' \
@@ -109,8 +121,6 @@ PAGE = b'<html><head><meta http-equiv="Content-Type" content="text/html; charset
 
 
 def test_html_in_its_declared_charset_is_read_with_offsets_in_characters(tmp_path: Path) -> None:
-    import json
-
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "p.html").write_bytes(PAGE)
     r = run(str(tmp_path / "in"), "--format", "jsonl", "--write-cleaned", str(tmp_path / "out"))

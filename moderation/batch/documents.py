@@ -11,6 +11,7 @@ Large JSONL and CSV files are read as a stream of chunks, so memory stays bounde
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import itertools
@@ -192,24 +193,42 @@ def _decoded_lines(f: BinaryIO, encoding: Encoding) -> Iterator[str]:
 
 def _jsonl_chunks(path: Path, field_name: str, spans: bool) -> Iterator[Chunk]:
     """Blocks of whole lines, as bytes (or their Span): the worker decodes and splits them, so
-    the main process only reads and counts line breaks (at C speed)."""
+    the main process only reads and counts line breaks (at C speed). A file in UTF-16 or UTF-32
+    is read as UTF-8 here, in blocks (a worker could not find its lines by their bytes)."""
     first, offset = 1, 0
     encoding = _file_encoding(path)
-    if encoding.name != "utf-8":
-        raise DocumentError(f"JSONL in {encoding.name.upper()}; JSON lines are UTF-8: convert it, e.g. with "
-                            f"iconv -f {encoding.name.upper()} -t UTF-8")
+    spans = spans and encoding.name == "utf-8"
     try:
         with open_file(path) as f:
-            for block in _line_blocks(f, SPAN if spans else BLOCK):
+            reader = f if encoding.name == "utf-8" else _AsUtf8(f, encoding)
+            for block in _line_blocks(reader, SPAN if spans else BLOCK):
                 yield Chunk(str(path), "jsonl", first, [Span(offset, len(block)) if spans else block], field_name,
                             encoding=encoding)
                 first += block.count(b"\n")
                 offset += len(block)
     except OSError as e:
         raise DocumentError(f"cannot read: {e.strerror}") from None
+    except UnicodeDecodeError as e:
+        raise DocumentError(f"line {first} or after is not {encoding.name.upper()} ({e.reason})") from None
 
 
-def _line_blocks(f: BinaryIO, size: int, length: int = -1) -> Iterator[bytes]:
+class _AsUtf8:
+    """A file in another encoding, read as UTF-8 bytes (about `size` characters at a time)."""
+
+    def __init__(self, f: BinaryIO, encoding: Encoding) -> None:
+        f.read(len(encoding.bom))
+        self.decoder = codecs.getincrementaldecoder(encoding.name)()
+        self.f = f
+
+    def read(self, size: int) -> bytes:
+        while data := self.f.read(size):
+            text = self.decoder.decode(data)
+            if text:  # else data ended inside a character: read on
+                return text.encode("utf-8")
+        return self.decoder.decode(b"", final=True).encode("utf-8")
+
+
+def _line_blocks(f: BinaryIO | _AsUtf8, size: int, length: int = -1) -> Iterator[bytes]:
     """Blocks of whole lines read from `f`, about `size` bytes each (the last may end without a
     line break); with `length`, only that many bytes, and DocumentError if the file holds fewer.
     A line longer than a block is gathered in pieces and joined once: linear in its length."""
