@@ -208,8 +208,10 @@ def test_a_worker_killed_midway_stops_the_run_instead_of_hanging(tmp_path: Path)
 def test_a_main_process_killed_leaves_no_temporary_file_and_no_worker(tmp_path: Path) -> None:
     path = tmp_path / "big.jsonl"
     original = _big_jsonl(path)
-    proc = subprocess.Popen([*CLI, "check", str(path), "--in-place", "--jobs", "2"], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    err = tmp_path / "stderr"
+    with err.open("w") as stderr:  # the workers' too: they outlive the main process for a moment
+        proc = subprocess.Popen([*CLI, "check", str(path), "--in-place", "--jobs", "2"], stdout=subprocess.DEVNULL,
+                                stderr=stderr)
     deadline = time.monotonic() + 60
     while len(workers := _children(proc.pid)) < 2 and proc.poll() is None:
         assert time.monotonic() < deadline
@@ -221,6 +223,8 @@ def test_a_main_process_killed_leaves_no_temporary_file_and_no_worker(tmp_path: 
     while any(map(_alive, workers)):
         assert time.monotonic() < deadline, "a worker outlived the main process"
         time.sleep(0.05)
+    assert "Traceback" not in err.read_text()  # a worker that found the main process gone ends quietly
+    err.unlink()
     assert path.read_bytes() == original and sorted(p.name for p in tmp_path.iterdir()) == ["big.jsonl"]
 
 

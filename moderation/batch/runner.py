@@ -9,12 +9,14 @@ stays bounded whatever the input size.
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import gc
 import multiprocessing
 import multiprocessing.context
 import multiprocessing.pool
 import multiprocessing.process
+import os
 import signal
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
@@ -80,13 +82,30 @@ def _init(config: str | None) -> None:
         _moderator = Moderator.from_config(config)
 
 
-def _init_worker(config: str | None) -> None:
+def _init_worker(config: str | None, parent: int) -> None:
     """A worker leaves Ctrl-C to the main process, and stops when the pool stops it: the CLI's
     own SIGTERM handler (clean up, then exit) is for the main process only."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})  # one sent while it started ends it now
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # the main process killed: end quietly, not with a traceback
+    _end_with(parent)
     _init(config)
+
+
+def _end_with(parent: int) -> None:
+    """On Linux, a worker gets SIGTERM when the main process ends, even killed by SIGKILL: else
+    one waiting for the task pipe's lock, which a worker gone with it held, would wait forever."""
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # not Linux
+        return
+    prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # it ended before that
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1
 
 
 @dataclass
@@ -223,7 +242,7 @@ def _pool(context: multiprocessing.context.BaseContext, jobs: int, config: str |
     inherit from the CLI would take the signal and drop it, and they would wait for work forever."""
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
     try:
-        return context.Pool(jobs, initializer=_init_worker, initargs=(config,))
+        return context.Pool(jobs, initializer=_init_worker, initargs=(config, os.getpid()))
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
