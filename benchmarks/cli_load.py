@@ -50,10 +50,10 @@ WRAPPER = ("import resource, subprocess, sys; code = subprocess.run(sys.argv[1:]
            "sys.exit(code)")
 
 
-def timed(args: list[str]) -> tuple[float, int]:
-    """Seconds of one CLI run, and its peak RSS in KB (the largest process of the run)."""
+def timed(args: list[str], command: list[str] = CLI) -> tuple[float, int]:
+    """Seconds of one CLI run (or of another command), and its peak RSS in KB (the largest process of the run)."""
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", WRAPPER, *CLI, *args], stderr=subprocess.PIPE, text=True)
+    done = subprocess.run([sys.executable, "-c", WRAPPER, *command, *args], stderr=subprocess.PIPE, text=True)
     seconds = time.perf_counter() - start
     if done.returncode not in (0, 1):
         raise SystemExit(done.stderr)

@@ -21,7 +21,7 @@ import click
 from tqdm import tqdm
 
 from moderation.batch.documents import FORMATS
-from moderation.batch.runner import Options, Output, run
+from moderation.batch.runner import Options, Output, Summary, run
 from moderation.engine.moderator import CONTENT_TYPES, Moderator
 from moderation.engine.policy import ACTION_RANK
 from moderation.engine.wordlists import ALLOW_SECTION, BUNDLED, CATEGORIES, load_files, read_regular, walk
@@ -68,9 +68,10 @@ def main() -> None:
 @click.option("--exclude", multiple=True, help="Leave out files matching this glob (repeatable).")
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 256), help="Worker processes.")
 @click.option("--write-cleaned", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Mirror the inputs into this folder, cleaned.")
+              help="Mirror the inputs into this folder, cleaned (outside the inputs; see the README).")
 @click.option("--in-place", is_flag=True, help="Rewrite changed files, cleaned (atomically, with a backup).")
-@click.option("--backup-suffix", default=".bak", show_default=True, help="With --in-place: the backup's suffix.")
+@click.option("--backup-suffix", default=".bak", show_default=True,
+              help="With --in-place: the backup's suffix (files ending with it are skipped in folders).")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default="flagged", show_default=True,
               help="Exit 1 when any text reaches this level.")
 def check(paths: tuple[str, ...], policy: str | None, config: str | None, fmt: str, field: str, kind: str | None,
@@ -79,7 +80,9 @@ def check(paths: tuple[str, ...], policy: str | None, config: str | None, fmt: s
     """Check files, folders (recursive) or - (stdin) and report every flagged span.
 
     Exit 0 when nothing reaches --fail-on, 1 when something does, 2 on a usage or config
-    error or when a file could not be read (it is named on stderr; the run goes on).
+    error or when a file or folder could not be read or a cleaned copy written (it is named
+    on stderr; the run goes on); 130 on Ctrl-C, 143 on SIGTERM (files are left old or new,
+    no temporary file behind), 141 when the reader of the output goes away (| head).
 
     \b
     Examples:
@@ -90,11 +93,9 @@ def check(paths: tuple[str, ...], policy: str | None, config: str | None, fmt: s
     """
     if write_cleaned and in_place:
         raise click.UsageError("choose --write-cleaned DIR or --in-place, not both")
-    moderator = _load(config)
-    try:
-        moderator.policy_for(policy)  # an unknown policy fails here, before any work
-    except ModerationError as e:
-        raise Failure(e) from None
+    if not backup_suffix or "/" in backup_suffix:
+        raise click.BadParameter("give a suffix such as .bak: the backup is the file's name followed by it",
+                                 param_hint="--backup-suffix")
     options = Options(policy=policy, field=field, kind=kind, content_type=content_type, include=include,
                       exclude=exclude, jobs=jobs, write_cleaned=write_cleaned, in_place=in_place,
                       backup_suffix=backup_suffix)
@@ -102,27 +103,61 @@ def check(paths: tuple[str, ...], policy: str | None, config: str | None, fmt: s
     # written as that escape, which is also what it means inside a JSON report.
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(errors="backslashreplace")
-    report = Report(fmt)
+    _stopped_by.clear()
     signal.signal(signal.SIGTERM, _interrupted)  # a kill cleans up like Ctrl-C: no temporary file stays
+    try:
+        moderator = _load(config)
+        try:
+            moderator.policy_for(policy)  # an unknown policy fails here, before any work
+        except ModerationError as e:
+            raise Failure(e) from None
+        summary = _run(paths, options, moderator, config, fmt)
+    except KeyboardInterrupt:
+        click.echo("moderation: interrupted; files are as they were or cleaned, no temporary file is left", err=True)
+        sys.exit(128 + (_stopped_by[-1] if _stopped_by else signal.SIGINT))  # 130 for Ctrl-C, 143 for SIGTERM
+    except BrokenPipeError:  # the reader went away (| head): stop quietly, as cat and grep do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's last flush goes nowhere
+        sys.exit(128 + signal.SIGPIPE)
+    sys.exit(_exit_code(summary, fail_on))
+
+
+def _run(paths: tuple[str, ...], options: Options, moderator: Moderator, config: str | None, fmt: str) -> Summary:
+    """The run, its report written and its summary on stderr."""
+    report = Report(fmt)
     started = time.monotonic()
     try:
         summary = run(paths, options, moderator, config, report.emit,
                       lambda m: click.echo(f"moderation: {m}", err=True), sys.stdin.read,
                       fmt=fmt, color=sys.stdout.isatty())
+        report.close()
     except ModerationError as e:
         raise Failure(e) from None
     finally:
-        report.close()
+        report.progress.close()
     skipped = sum(summary.skipped.values())
+    unwritten = f", {summary.unwritten} cleaned copies not written" if summary.unwritten else ""
     click.echo(f"{summary.files} files, {summary.items} items, {summary.flagged} flagged, {skipped} skipped "
                f"({', '.join(f'{n} {k}' for k, n in summary.skipped.items() if n) or 'none'}), "
-               f"{summary.item_errors} unreadable items, {time.monotonic() - started:.1f} s", err=True)
-    if summary.skipped["unreadable"] or summary.item_errors:
-        sys.exit(2)
-    sys.exit(1 if ACTION_RANK[summary.worst] >= _THRESHOLD[fail_on] else 0)
+               f"{summary.item_errors} unreadable items{unwritten}, {time.monotonic() - started:.1f} s", err=True)
+    return summary
+
+
+def _exit_code(summary: Summary, fail_on: str) -> int:
+    """2 when something could not be read or written (or nothing could be read at all), else 1
+    when a text reaches --fail-on."""
+    if summary.skipped["unreadable"] or summary.item_errors or summary.unwritten:
+        return 2
+    if not summary.files and any(summary.skipped[why] for why in ("special", "binary")):
+        click.echo("moderation: no input could be read (every file was skipped)", err=True)
+        return 2
+    return 1 if ACTION_RANK[summary.worst] >= _THRESHOLD[fail_on] else 0
+
+
+_stopped_by: list[int] = []  # the signal that stopped the run, for its exit code
 
 
 def _interrupted(signum: int, frame: object) -> None:
+    _stopped_by.append(signum)
     raise KeyboardInterrupt
 
 
@@ -147,7 +182,6 @@ class Report:
         self.records += len(out.lines)
 
     def close(self) -> None:
-        self.progress.close()
         if self.fmt == "json":
             sys.stdout.write("\n]\n")
         sys.stdout.flush()

@@ -357,3 +357,86 @@ def test_spans_read_by_workers_in_blocks_give_what_one_job_gives(tmp_path: Path,
     assert one.stdout == two.stdout and len(one.stdout.splitlines()) == 59
     assert "many.jsonl:18: not JSON" in two.stderr
     assert (tmp_path / "one" / "many.jsonl").read_bytes() == (tmp_path / "two" / "many.jsonl").read_bytes()
+
+
+def test_a_one_line_jsonl_is_read_in_linear_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A line far longer than a block is gathered in pieces and joined once: the bytes copied
+    stay within twice the file's size (adding each block to the rest was quadratic)."""
+    from moderation.batch import documents
+
+    monkeypatch.setattr(documents, "BLOCK", 64)
+    monkeypatch.setattr(documents, "SPAN", 256)
+    copied = []
+    real = documents.joined
+    monkeypatch.setattr(documents, "joined", lambda pieces: copied.append(sum(map(len, pieces))) or real(pieces))
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps({"id": 1, "text": "fine words " * 20_000 + "shit"}) + "\n", encoding="utf-8")
+    size = path.stat().st_size
+    for jobs in ("1", "2"):
+        copied.clear()
+        records = jsonl(run(str(path), "--format", "jsonl", "--jobs", jobs))
+        assert [(rec["line"], rec["flagged"]) for rec in records] == [(1, True)]
+        assert size <= sum(copied) <= 2 * size
+
+
+class _Counted(str):
+    """A text that counts the characters its searches look at."""
+
+    looked = 0
+
+    def count(self, sub: str, start: object = None, end: object = None) -> int:  # type: ignore[override]
+        _Counted.looked += (end if isinstance(end, int) else len(self)) - (start if isinstance(start, int) else 0)
+        return super().count(sub, start, end)  # type: ignore[arg-type]
+
+    def rfind(self, sub: str, start: object = None, end: object = None) -> int:  # type: ignore[override]
+        _Counted.looked += (end if isinstance(end, int) else len(self)) - (start if isinstance(start, int) else 0)
+        return super().rfind(sub, start, end)  # type: ignore[arg-type]
+
+    def find(self, sub: str, start: object = None, end: object = None) -> int:  # type: ignore[override]
+        found = super().find(sub, start, end)  # type: ignore[arg-type]
+        _Counted.looked += (len(self) if found < 0 else found) - (start if isinstance(start, int) else 0)
+        return found
+
+
+def test_the_text_report_finds_lines_in_one_pass(moderator: Moderator) -> None:
+    """Line and column of every match as counting from the start gives them, each character of
+    the text looked at a bounded number of times however many matches (it was once per match)."""
+    from moderation.batch.report import render
+
+    text = ("shit and " * 400 + "\n") * 3 + "\n\nfine\r\nwhat the f**k " * 50 + "sh1t"
+    result = moderator.check(text)
+    assert len(result.matches) > 1000
+    _Counted.looked = 0
+    lines = render("text", "a.txt", None, _Counted(text), result, None, color=True)[::2]
+    assert _Counted.looked <= 4 * len(text)
+    expected = [f"a.txt:{text.count(chr(10), 0, m.start) + 1}:{m.start - text.rfind(chr(10), 0, m.start)}:"
+                for m in result.matches]
+    assert [line.split(" ")[0] for line in lines] == expected
+
+
+@pytest.mark.parametrize("where", ["is", "inside", "holds", "linked"])
+def test_a_cleaned_folder_that_overlaps_an_input_is_refused_before_any_write(tmp_path: Path, where: str) -> None:
+    site = tmp_path / "site"
+    (site / "posts").mkdir(parents=True)
+    page = site / "posts" / "a.txt"
+    page.write_text("shit\n", encoding="utf-8")
+    (tmp_path / "link").symlink_to(site / "posts")
+    out = {"is": site, "inside": site / "cleaned", "holds": tmp_path, "linked": tmp_path / "link" / "x"}[where]
+    before = sorted(p for p in tmp_path.rglob("*"))
+    r = run(str(site), "--write-cleaned", str(out))
+    assert r.exit_code == 2 and "choose a folder outside the inputs" in r.stderr
+    assert sorted(p for p in tmp_path.rglob("*")) == before and page.read_text(encoding="utf-8") == "shit\n"
+
+
+def test_inputs_of_the_same_name_keep_their_paths_under_the_cleaned_folder(tmp_path: Path) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.txt").write_text(f"{folder} shit\n", encoding="utf-8")
+    out = tmp_path / "out"
+    a, b = str(tmp_path / "a" / "x.txt"), str(tmp_path / "b" / "x.txt")
+    r = run(a, b, str(tmp_path / "a"), "-", "--write-cleaned", str(out), input="fuck")
+    assert r.exit_code == 1, r.stderr
+    assert (out / "a" / "x.txt").read_text(encoding="utf-8") == "a s***\n"
+    assert (out / "b" / "x.txt").read_text(encoding="utf-8") == "b s***\n"
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["a", "a/x.txt", "b", "b/x.txt"]
+    assert r.stdout.count("x.txt:1:3: 'shit'") == 2 and "3 files" in r.stderr  # a/x.txt checked once

@@ -11,18 +11,23 @@ Large JSONL and CSV files are read as a stream of chunks, so memory stays bounde
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import itertools
 import json
 import json.scanner
 import operator
+import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
+
+from moderation.batch.encodings import PRESCAN, UTF8, Encoding, decode, of_bom, sniff
 
 FORMATS = ("text", "html", "markdown", "jsonl", "csv")
 BY_SUFFIX = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".html": "html", ".htm": "html",
@@ -56,6 +61,7 @@ class Chunk:
     ending: str = "\n"  # csv: the line ending the file uses, for the cleaned copy
     last: bool = False  # the file's last chunk: its cleaned copy can be committed
     content_type: str = "text/plain"  # how its texts are read
+    encoding: Encoding = UTF8  # the file's, for its cleaned copy
 
 
 def format_of(path: Path, override: str | None) -> str:
@@ -68,18 +74,54 @@ def content_type_of(kind: str, override: str | None) -> str:
     return override or WHOLE_FILE.get(kind, "text/plain")
 
 
-def read_text(path: Path) -> str:
-    """The file's text (UTF-8, without a BOM: the cleaned copy puts it back); DocumentError
-    if it cannot be read or decoded."""
+def open_file(path: str | Path) -> BinaryIO:
+    """The file open for reading, or DocumentError: a FIFO, a socket or a device is refused
+    before anything is read from it (opened without waiting, where it could block forever)."""
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as e:
         raise DocumentError(f"cannot read: {e.strerror}") from None
+    kind = os.fstat(fd).st_mode
+    if not stat.S_ISREG(kind):
+        os.close(fd)
+        raise DocumentError(f"not a regular file but {special(kind)}; read a pipe with -")
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+def special(mode: int) -> str:
+    """What kind of file that is not a regular one a mode says."""
+    kinds = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"),
+             (stat.S_ISBLK, "a device"), (stat.S_ISDIR, "a folder"))
+    return next((name for test, name in kinds if test(mode)), "a special file")
+
+
+def read_text(path: Path, html: bool = False) -> tuple[str, Encoding]:
+    """The file's text, without its byte order mark, and its encoding (by its BOM, else for
+    HTML by its <meta charset>, else UTF-8); DocumentError if it cannot be read or decoded."""
     try:
-        text = data.decode("utf-8")
+        with open_file(path) as f:
+            data = f.read()
+    except OSError as e:
+        raise DocumentError(f"cannot read: {e.strerror}") from None
+    encoding = sniff(data[:PRESCAN], html)
+    try:
+        return decode(data, encoding), encoding
     except UnicodeDecodeError as e:
-        raise DocumentError(f"not UTF-8 (byte {e.start}: {e.reason}); convert it, e.g. with iconv") from None
-    return text.removeprefix(BOM)
+        raise DocumentError(f"{_undecodable(data, encoding, e)}; convert it, e.g. with iconv") from None
+
+
+def _undecodable(data: bytes, encoding: Encoding, error: UnicodeDecodeError) -> str:
+    """Why the file could not be decoded: not UTF-8, nor the encoding it declares if another."""
+    why = f"(byte {error.start + len(encoding.bom)}: {error.reason})"
+    if encoding.name == "utf-8":
+        return f"not UTF-8 {why}"
+    declared = f"{encoding.name.upper()} as its {'byte order mark' if encoding.bom else '<meta charset>'} says"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return f"not UTF-8 (byte {e.start}: {e.reason}), nor {declared} {why}"
+    return f"not {declared} {why}"
 
 
 class Span(NamedTuple):
@@ -102,8 +144,8 @@ def chunks(path: Path, kind: str, field_name: str, content_type: str = "text/pla
 
 def _chunks(path: Path, kind: str, field_name: str, spans: bool) -> Iterator[Chunk]:
     if kind in WHOLE_FILE:
-        text = read_text(path)
-        stream: Iterator[Chunk] = iter([Chunk(str(path), kind, 1, [text], field_name)])
+        text, encoding = read_text(path, html=kind == "html")
+        stream: Iterator[Chunk] = iter([Chunk(str(path), kind, 1, [text], field_name, encoding=encoding)])
     elif kind == "jsonl":
         stream = _jsonl_chunks(path, field_name, spans)
     else:
@@ -119,9 +161,13 @@ def _chunks(path: Path, kind: str, field_name: str, spans: bool) -> Iterator[Chu
     yield previous
 
 
-def _lines(path: Path) -> Iterator[str]:
+def _lines(path: Path, encoding: Encoding) -> Iterator[str]:
+    """The file's lines, decoded, without its byte order mark."""
     try:
-        with path.open("rb") as f:
+        with open_file(path) as f:
+            if encoding.name != "utf-8":  # a wider encoding's line breaks are not b"\n"
+                yield from _decoded_lines(f, encoding)
+                return
             for number, raw in enumerate(f, 1):
                 try:
                     line = raw.decode("utf-8")
@@ -132,24 +178,61 @@ def _lines(path: Path) -> Iterator[str]:
         raise DocumentError(f"cannot read: {e.strerror}") from None
 
 
+def _decoded_lines(f: BinaryIO, encoding: Encoding) -> Iterator[str]:
+    f.read(len(encoding.bom))
+    text = io.TextIOWrapper(f, encoding=encoding.name, newline="")
+    number = 0
+    try:
+        for number, line in enumerate(text, 1):  # noqa: B007 (the number names the line that fails)
+            yield line
+    except UnicodeDecodeError as e:
+        raise DocumentError(f"line {number + 1} is not {encoding.name.upper()} ({e.reason})") from None
+    finally:
+        text.detach()  # the file is the caller's to close
+
+
 def _jsonl_chunks(path: Path, field_name: str, spans: bool) -> Iterator[Chunk]:
     """Blocks of whole lines, as bytes (or their Span): the worker decodes and splits them, so
-    the main process only reads and counts line breaks (at C speed)."""
+    the main process only reads and counts line breaks (at C speed). A file in UTF-16 or UTF-32
+    is read as UTF-8 here, in blocks (a worker could not find its lines by their bytes)."""
     first, offset = 1, 0
+    encoding = _file_encoding(path)
+    spans = spans and encoding.name == "utf-8"
     try:
-        with path.open("rb") as f:
-            for block in _line_blocks(f, SPAN if spans else BLOCK):
-                yield Chunk(str(path), "jsonl", first, [Span(offset, len(block)) if spans else block], field_name)
+        with open_file(path) as f:
+            reader = f if encoding.name == "utf-8" else _AsUtf8(f, encoding)
+            for block in _line_blocks(reader, SPAN if spans else BLOCK):
+                yield Chunk(str(path), "jsonl", first, [Span(offset, len(block)) if spans else block], field_name,
+                            encoding=encoding)
                 first += block.count(b"\n")
                 offset += len(block)
     except OSError as e:
         raise DocumentError(f"cannot read: {e.strerror}") from None
+    except UnicodeDecodeError as e:
+        raise DocumentError(f"line {first} or after is not {encoding.name.upper()} ({e.reason})") from None
 
 
-def _line_blocks(f: BinaryIO, size: int, length: int = -1) -> Iterator[bytes]:
+class _AsUtf8:
+    """A file in another encoding, read as UTF-8 bytes (about `size` characters at a time)."""
+
+    def __init__(self, f: BinaryIO, encoding: Encoding) -> None:
+        f.read(len(encoding.bom))
+        self.decoder = codecs.getincrementaldecoder(encoding.name)()
+        self.f = f
+
+    def read(self, size: int) -> bytes:
+        while data := self.f.read(size):
+            text = self.decoder.decode(data)
+            if text:  # else data ended inside a character: read on
+                return text.encode("utf-8")
+        return self.decoder.decode(b"", final=True).encode("utf-8")
+
+
+def _line_blocks(f: BinaryIO | _AsUtf8, size: int, length: int = -1) -> Iterator[bytes]:
     """Blocks of whole lines read from `f`, about `size` bytes each (the last may end without a
-    line break); with `length`, only that many bytes, and DocumentError if the file holds fewer."""
-    rest = b""
+    line break); with `length`, only that many bytes, and DocumentError if the file holds fewer.
+    A line longer than a block is gathered in pieces and joined once: linear in its length."""
+    pending: list[bytes] = []  # the start of a line whose end is not read yet
     while length:
         data = f.read(size if length < 0 else min(size, length))
         if not data:
@@ -158,17 +241,33 @@ def _line_blocks(f: BinaryIO, size: int, length: int = -1) -> Iterator[bytes]:
             break
         if length > 0:
             length -= len(data)
-        block = rest + data
-        cut = block.rfind(b"\n") + 1
-        rest = block[cut:]
-        if cut:
-            yield block[:cut]
-    if rest:
-        yield rest
+        cut = data.rfind(b"\n") + 1
+        if not cut:
+            pending.append(data)
+            continue
+        yield joined([*pending, data[:cut]])
+        pending = [data[cut:]] if cut < len(data) else []
+    if pending:
+        yield joined(pending)
+
+
+def joined(pieces: list[bytes]) -> bytes:
+    """The pieces of a block as one (a function of its own, for a test to count the bytes copied)."""
+    return pieces[0] if len(pieces) == 1 else b"".join(pieces)
+
+
+def _file_encoding(path: Path) -> Encoding:
+    """A file's encoding by its byte order mark, else UTF-8."""
+    try:
+        with open_file(path) as f:
+            return of_bom(f.read(4)) or UTF8
+    except OSError as e:
+        raise DocumentError(f"cannot read: {e.strerror}") from None
 
 
 def _csv_chunks(path: Path, field_name: str) -> Iterator[Chunk]:
-    lines = _lines(path)
+    encoding = _file_encoding(path)
+    lines = _lines(path, encoding)
     try:
         head = next(lines)
     except StopIteration:
@@ -189,13 +288,13 @@ def _csv_chunks(path: Path, field_name: str) -> Iterator[Chunk]:
         for row in rows:
             batch.append(row)
             if len(batch) == CHUNK:
-                yield Chunk(str(path), "csv", first, batch, field_name, header, ending)
+                yield Chunk(str(path), "csv", first, batch, field_name, header, ending, encoding=encoding)
                 first += len(batch)
                 batch = []
     except csv.Error as e:
         raise DocumentError(f"row {first + len(batch)}: not CSV: {e}") from None
-    if batch:
-        yield Chunk(str(path), "csv", first, batch, field_name, header, ending)
+    if batch or first == 2:  # a header without rows is a chunk too: its cleaned copy keeps the header
+        yield Chunk(str(path), "csv", first, batch, field_name, header, ending, encoding=encoding)
 
 
 def jsonl_item(line: str, field_name: str) -> tuple[dict[str, Any] | None, str | None]:
@@ -288,7 +387,7 @@ def blocks_of(chunk: Chunk) -> Iterator[Chunk]:
         return
     first = chunk.first
     try:
-        with open(chunk.path, "rb") as f:
+        with open_file(chunk.path) as f:
             f.seek(span.offset)
             for block in _line_blocks(f, BLOCK, span.length):
                 yield Chunk(chunk.path, "jsonl", first, [block], chunk.field_name, content_type=chunk.content_type)
@@ -370,6 +469,8 @@ def _escaped(m: re.Match[str]) -> str:
 def _csv_items(chunk: Chunk, fields: bool) -> Items:
     """A row with as many cells as the header is an item; another is named and copied as it is."""
     header, name = chunk.header, chunk.field_name
+    if not header:  # an empty file
+        return Items([], [], None, [], lambda cleaned: [])
     col = header.index(name)
     texts, numbers, others, errors, where = [], [], [], [], []
     for n, row in enumerate(chunk.units):

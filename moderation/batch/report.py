@@ -71,15 +71,45 @@ def _text(path: str, line: int | None, text: str, result: Result, color: bool) -
     """path:line:col: 'f**k' fuck (profanity, severity 3) [masked], and on a terminal the line
     with the match highlighted. In a JSONL or CSV item, line is the item's and col the text's."""
     out = []
+    lines = Lines(text)
     for m in result.matches:
-        line_start = text.rfind("\n", 0, m.start) + 1
-        number = line if line is not None else text.count("\n", 0, m.start) + 1
+        number, line_start = lines.at(m.start)
+        number = line if line is not None else number
         col = m.start + 1 if line is not None else m.start - line_start + 1
         evasions = f" [{', '.join(m.evasions)}]" if m.evasions else ""
         out.append(f"{path}:{number}:{col}: {m.text!r} {m.term} ({m.category}, severity {m.severity}){evasions}")
         if color:
-            end = text.find("\n", m.end)
-            end = len(text) if end < 0 else end
-            shown = text[line_start : m.start] + click.style(m.text, reverse=True, bold=True) + text[m.end : end]
+            start, end = max(line_start, m.start - CONTEXT), min(lines.end(m.end), m.end + CONTEXT)
+            shown = text[start : m.start] + click.style(m.text, reverse=True, bold=True) + text[m.end : end]
             out.append("    " + shown.strip())
     return out
+
+
+CONTEXT = 60  # characters shown either side of a match on a terminal: a whole one-line file would be too many
+
+
+class Lines:
+    """Line numbers of offsets asked for in increasing order (matches come in order of start):
+    each character is counted once, where counting from the start for each match was quadratic."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.pos, self.number, self.start = text, 0, 1, 0
+        self.since, self.stop = 0, -1  # no line break in text[since:stop]
+
+    def at(self, offset: int) -> tuple[int, int]:
+        """(the line number, the offset where that line starts) of an offset."""
+        if offset < self.pos:  # out of order: start again (correct, only slower)
+            self.pos, self.number, self.start = 0, 1, 0
+        newlines = self.text.count("\n", self.pos, offset)
+        if newlines:
+            self.number += newlines
+            self.start = self.text.rfind("\n", self.pos, offset) + 1
+        self.pos = offset
+        return self.number, self.start
+
+    def end(self, offset: int) -> int:
+        """Where the line holding `offset` ends (its line break, or the end of the text)."""
+        if not self.since <= offset <= self.stop:
+            found = self.text.find("\n", offset)
+            self.since, self.stop = offset, len(self.text) if found < 0 else found
+        return self.stop

@@ -9,23 +9,24 @@ stays bounded whatever the input size.
 
 from __future__ import annotations
 
-import fnmatch
+import ctypes
+import dataclasses
 import gc
 import multiprocessing
 import multiprocessing.context
 import multiprocessing.pool
+import multiprocessing.process
 import os
-import shutil
 import signal
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
+from moderation.batch.discovery import Found, discover
 from moderation.batch.documents import (
-    BOM,
     Chunk,
     DocumentError,
     Items,
@@ -35,11 +36,12 @@ from moderation.batch.documents import (
     format_of,
     items_of,
 )
+from moderation.batch.mirror import Mirror
 from moderation.batch.report import records, render
+from moderation.batch.writing import Copies
 from moderation.engine.moderator import Moderator, Result
 from moderation.engine.policy import ACTION_RANK
-
-BINARY_SNIFF = 8192
+from moderation.errors import ModerationError
 
 
 @dataclass
@@ -64,60 +66,9 @@ class Summary:
     items: int = 0
     flagged: int = 0
     worst: str = "allow"
-    skipped: dict[str, int] = field(default_factory=lambda: {"hidden": 0, "binary": 0, "unreadable": 0})
+    skipped: dict[str, int] = field(default_factory=dict)  # by why: see discovery.Found
     item_errors: int = 0
-
-
-# -- finding the files ---------------------------------------------------------------------------
-
-
-def discover(paths: Iterable[str], options: Options, summary: Summary) -> Iterator[tuple[Path, Path]]:
-    """(file, the root it was found under) for every file to check, in a stable order."""
-    for name in paths:
-        path = Path(name)
-        if name == "-":
-            yield path, path
-        elif path.is_dir():
-            for found in _walk(path, options, summary):
-                yield found, path
-        else:
-            yield path, path.parent
-
-
-def _walk(root: Path, options: Options, summary: Summary) -> Iterator[Path]:
-    """The files under root in path order (posts/a.md before rows.csv), hidden and binary ones counted."""
-    found = []
-    for folder, dirs, files in os.walk(root):
-        hidden = [d for d in dirs if d.startswith(".")]
-        summary.skipped["hidden"] += len(hidden)
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            path = Path(folder) / name
-            rel = path.relative_to(root).as_posix()
-            if name.startswith("."):
-                summary.skipped["hidden"] += 1
-            elif (options.include and not _matches(rel, options.include)) or _matches(rel, options.exclude):
-                continue
-            elif _is_binary(path):
-                summary.skipped["binary"] += 1
-            else:
-                found.append((rel, path))
-    for _, path in sorted(found):
-        yield path
-
-
-def _matches(rel: str, globs: tuple[str, ...]) -> bool:
-    """Whether the relative path, or its file name, matches one of the globs."""
-    name = rel.rsplit("/", 1)[-1]
-    return any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(name, g) for g in globs)
-
-
-def _is_binary(path: Path) -> bool:
-    try:
-        with path.open("rb") as f:
-            return b"\0" in f.read(BINARY_SNIFF)
-    except OSError:
-        return False  # reading it later names the error
+    unwritten: int = 0  # cleaned copies that could not be written (each named)
 
 
 # -- checking (in worker processes) --------------------------------------------------------------
@@ -131,13 +82,30 @@ def _init(config: str | None) -> None:
         _moderator = Moderator.from_config(config)
 
 
-def _init_worker(config: str | None) -> None:
+def _init_worker(config: str | None, parent: int) -> None:
     """A worker leaves Ctrl-C to the main process, and stops when the pool stops it: the CLI's
     own SIGTERM handler (clean up, then exit) is for the main process only."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})  # one sent while it started ends it now
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # the main process killed: end quietly, not with a traceback
+    _end_with(parent)
     _init(config)
+
+
+def _end_with(parent: int) -> None:
+    """On Linux, a worker gets SIGTERM when the main process ends, even killed by SIGKILL: else
+    one waiting for the task pipe's lock, which a worker gone with it held, would wait forever."""
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # not Linux
+        return
+    prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # it ended before that
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1
 
 
 @dataclass
@@ -222,7 +190,7 @@ def _text_report(path: str, items: Items, flagged: dict[int, Result], color: boo
     return lines
 
 
-def ordered_map(work: Iterable[Chunk], jobs: int, config: str | None, task: Task) -> Iterator[tuple[Chunk, Output]]:
+def ordered_map(work: Iterable[Chunk], jobs: int, config: str | None, task: Task) -> Generator[tuple[Chunk, Output]]:
     """check_chunk over the work, answers in the order the work came, at most 4 per job in flight."""
     if jobs <= 1:
         _init(config)
@@ -232,17 +200,40 @@ def ordered_map(work: Iterable[Chunk], jobs: int, config: str | None, task: Task
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     _init(config)  # forked workers inherit it; spawned ones build their own
     with _pool(context, jobs, config) as pool:
+        workers: set[multiprocessing.process.BaseProcess] = set(pool._pool)  # type: ignore[attr-defined]
         pending: deque[tuple[Chunk, Any]] = deque()
         for chunk in work:
-            light = Chunk(chunk.path, chunk.kind, chunk.first, [], chunk.field_name, chunk.header, chunk.ending,
-                          chunk.last, chunk.content_type)
+            light = dataclasses.replace(chunk, units=[])
             pending.append((light, pool.apply_async(check_chunk, (chunk, task))))
             if len(pending) >= 4 * jobs:
                 done, answer = pending.popleft()
-                yield done, answer.get()
+                yield done, _answer(pool, answer, workers)
         while pending:
             done, answer = pending.popleft()
-            yield done, answer.get()
+            yield done, _answer(pool, answer, workers)
+
+
+WATCH = 0.5  # seconds between looks at the workers while an answer is awaited
+
+
+class WorkerDied(ModerationError):
+    """A worker process was killed (by the kernel's OOM killer, say): the run stops."""
+
+
+def _answer(pool: multiprocessing.pool.Pool, answer: multiprocessing.pool.AsyncResult[Output],
+            workers: set[multiprocessing.process.BaseProcess]) -> Output:
+    """A task's answer; WorkerDied if a worker died meanwhile: the pool would start another in its
+    place, and wait for the lost task's answer forever."""
+    while True:
+        workers.update(pool._pool)  # type: ignore[attr-defined]  # the pool drops dead ones from it
+        try:
+            return answer.get(timeout=WATCH)
+        except multiprocessing.TimeoutError:
+            codes = [p.exitcode for p in workers if p.exitcode]
+            if codes:
+                how = f"killed by signal {-codes[0]}" if codes[0] < 0 else f"ended with status {codes[0]}"
+                raise WorkerDied(f"a worker process was {how} (out of memory?); the run stopped, every file "
+                                 "is as it was or cleaned") from None
 
 
 def _pool(context: multiprocessing.context.BaseContext, jobs: int, config: str | None) -> multiprocessing.pool.Pool:
@@ -251,124 +242,77 @@ def _pool(context: multiprocessing.context.BaseContext, jobs: int, config: str |
     inherit from the CLI would take the signal and drop it, and they would wait for work forever."""
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
     try:
-        return context.Pool(jobs, initializer=_init_worker, initargs=(config,))
+        return context.Pool(jobs, initializer=_init_worker, initargs=(config, os.getpid()))
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
-# -- writing cleaned copies, atomically -----------------------------------------------------------
-
-
-class CleanedCopy:
-    """A cleaned copy of one file, written to a temporary file beside its target and renamed
-    over it only when complete: an interrupted run leaves the target old or new, never half."""
-
-    def __init__(self, source: Path, target: Path, backup_suffix: str | None) -> None:
-        self.source, self.target, self.backup_suffix = source, target, backup_suffix
-        target.parent.mkdir(parents=True, exist_ok=True)
-        self.temp = target.with_name(f".{target.name}.moderation-{os.getpid()}.tmp")
-        self.file: TextIO = self.temp.open("w", encoding="utf-8", errors="surrogateescape", newline="")
-        self.changed = False
-        try:
-            with source.open("rb") as f:
-                if f.read(3) == BOM.encode():
-                    self.file.write(BOM)
-        except OSError:
-            pass
-
-    def write(self, parts: Iterable[str]) -> None:
-        for part in parts:
-            self.file.write(part)
-
-    def commit(self, only_if_changed: bool) -> None:
-        self.file.close()
-        if only_if_changed and self.temp.read_bytes() == self.source.read_bytes():
-            self.temp.unlink()
-            return
-        if self.source.exists():
-            shutil.copymode(self.source, self.temp)
-        if self.backup_suffix and self.target.exists():
-            shutil.copy2(self.target, self.target.with_name(self.target.name + self.backup_suffix))
-        os.replace(self.temp, self.target)
-
-    def abandon(self) -> None:
-        self.file.close()
-        self.temp.unlink(missing_ok=True)
-
-
-def run(paths: Iterable[str], options: Options, moderator: Moderator, config: str | None,
+def run(paths: Sequence[str], options: Options, moderator: Moderator, config: str | None,
         emit: Callable[[Output], None], warn: Callable[[str], None], read_stdin: Callable[[], str],
         fmt: str = "text", color: bool = False) -> Summary:
     """Check every file with `moderator` (worker processes started by spawn rebuild it from
     `config`); `emit` gets each chunk's output in order, `warn` each file that is skipped."""
     global _moderator
     _moderator = moderator
-    summary = Summary()
-    copies: dict[str, CleanedCopy] = {}
-    stdin_text: list[str] = []
-
-    def work() -> Iterator[Chunk]:
-        for path, root in discover(paths, options, summary):
-            if str(path) == "-":
-                stdin_text.append(read_stdin())
-                kind = options.kind if options.kind in ("html", "markdown") else "text"
-                yield Chunk("-", kind, 1, stdin_text, options.field, last=True,
-                            content_type=content_type_of(kind, options.content_type))
-                continue
-            kind = format_of(path, options.kind)
-            try:
-                for chunk in chunks(path, kind, options.field, content_type_of(kind, options.content_type),
-                                    spans=options.jobs > 1):
-                    if str(path) not in copies:
-                        target = _target(path, root, options)
-                        if target is not None:
-                            copies[str(path)] = CleanedCopy(path, target, _backup(options))
-                    yield chunk
-            except DocumentError as e:
-                summary.skipped["unreadable"] += 1
-                warn(f"{path}: {e}; skipped")
-                copy = copies.pop(str(path), None)
-                if copy is not None:
-                    copy.abandon()
-
+    found = Found(warn, options.include, options.exclude, options.backup_suffix)
+    summary = Summary(skipped=found.skipped)
+    copies = Copies(warn)
+    mirror = Mirror(options.write_cleaned, paths) if options.write_cleaned else None  # refused before any work
     task = Task(options.policy, fmt, color, cleaned=bool(options.write_cleaned or options.in_place))
+    results = ordered_map(_work(paths, options, found, copies, mirror, read_stdin), options.jobs, config, task)
     try:
-        for chunk, out in ordered_map(work(), options.jobs, config, task):
+        for chunk, out in results:
             if out.unreadable:
                 summary.skipped["unreadable"] += 1
                 warn(f"{chunk.path}:{chunk.first}: {out.unreadable}; the rest of the file is checked, not copied")
-                copy = copies.pop(chunk.path, None)
-                if copy is not None:
-                    copy.abandon()
-            summary.files += chunk.last
-            summary.items += out.items
-            summary.flagged += out.flagged
-            summary.item_errors += len(out.errors)
-            if _ORDER[out.worst] > _ORDER[summary.worst]:
-                summary.worst = out.worst
+                copies.drop(chunk.path)
+            _count(summary, chunk, out)
             for error in out.errors:
                 warn(f"{error}; skipped")
             emit(out)
-            copy = copies.get(chunk.path)
-            if copy is not None:
-                copy.write(out.cleaned)
-                if chunk.last:
-                    copies.pop(chunk.path).commit(only_if_changed=options.in_place)
+            copies.write(chunk.path, out.cleaned)
+            if chunk.last:
+                copies.commit(chunk.path, only_if_changed=options.in_place)
     finally:
-        for copy in copies.values():  # interrupted: no temporary file stays behind
-            copy.abandon()
+        results.close()  # the workers stop
+        copies.drop_all()  # interrupted: no temporary file stays behind
+    summary.unwritten = copies.failed
     return summary
 
 
+def _work(paths: Sequence[str], options: Options, found: Found, copies: Copies, mirror: Mirror | None,
+          read_stdin: Callable[[], str]) -> Iterator[Chunk]:
+    """The chunks of every input in order, a cleaned copy started for each file that has one."""
+    for path in discover(paths, found):
+        if str(path) == "-":
+            kind = options.kind if options.kind in ("html", "markdown") else "text"
+            yield Chunk("-", kind, 1, [read_stdin()], options.field, last=True,
+                        content_type=content_type_of(kind, options.content_type))
+            continue
+        kind = format_of(path, options.kind)
+        try:
+            for n, chunk in enumerate(chunks(path, kind, options.field, content_type_of(kind, options.content_type),
+                                             spans=options.jobs > 1)):
+                if n == 0 and (options.in_place or mirror):
+                    target = mirror.target(path) if mirror else path
+                    copies.start(path, target, _backup(options), chunk.encoding)
+                yield chunk
+        except DocumentError as e:
+            found.skipped["unreadable"] += 1
+            found.warn(f"{path}: {e}; skipped")
+            copies.drop(str(path))
+
+
+def _count(summary: Summary, chunk: Chunk, out: Output) -> None:
+    summary.files += chunk.last
+    summary.items += out.items
+    summary.flagged += out.flagged
+    summary.item_errors += len(out.errors)
+    if _ORDER[out.worst] > _ORDER[summary.worst]:
+        summary.worst = out.worst
+
+
 _ORDER = ACTION_RANK
-
-
-def _target(path: Path, root: Path, options: Options) -> Path | None:
-    if options.in_place:
-        return path
-    if options.write_cleaned is not None:
-        return options.write_cleaned / path.relative_to(root)
-    return None
 
 
 def _backup(options: Options) -> str | None:
