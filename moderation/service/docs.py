@@ -21,6 +21,7 @@ from moderation.engine.moderator import Moderator
 from moderation.service.checks import read_text, run
 from moderation.service.perspective import PerspectiveError, analyze_answer, read_attributes, suggest_answer
 from moderation.service.problems import Problem
+from moderation.service.scores import HIGH, LOW
 
 BASE = "http://localhost:8000"  # the page's script replaces it with the origin it was served from
 TEMPLATE = Template((Path(__file__).with_name("docs.html")).read_text(encoding="utf-8"))
@@ -91,7 +92,8 @@ _WHAT = {
     "analyze": "Google's Perspective API, as its reference defines it: point Coral's <em>API endpoint</em> "
                "setting (or any Perspective client that lets you set its base URL) at "
                f"<code>{BASE}/v1alpha1</code>. Scores come from what matched: a mild word scores "
-               "0.55-0.75, a strong one 0.85-0.94, a severe one 0.95-0.99, so Coral's default threshold "
+               f"{LOW[1]}-{HIGH[1]}, a strong one {LOW[2]}-{HIGH[2]}, a severe one {LOW[3]}-{HIGH[3]}, "
+               "so Coral's default threshold "
                "(0.8) holds a comment with a strong or severe word and lets mild ones through. Spans count "
                "UTF-16 code units. Our full result rides along under <code>moderation</code>.",
     "suggestscore": "A moderator's decision, as Coral sends it. Where the operator sets "
