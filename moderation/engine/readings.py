@@ -325,7 +325,7 @@ def _hit(token: Sequence[Slot], used: Sequence[Slot], hidden: Sequence[Hidden], 
 
 def is_odd_case(chars: Iterable[str]) -> bool:
     """Mixed case that is neither Capitalised nor ALL CAPS: fUcK, ShIt."""
-    flags = [c.isupper() for c in chars if c.isalpha()]
+    flags = list(map(str.isupper, filter(str.isalpha, chars)))  # loops in C: a word may be long
     if not any(flags) or all(flags):
         return False
     return not (flags[0] and not any(flags[1:]))
