@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from moderation.engine import policy as policy_module
-from moderation.engine.masking import mask, mask_span
+from moderation.engine.masking import MaskRule, mask_span, replaced
 from moderation.engine.matcher import Matcher
 from moderation.engine.policy import Config, Policy
 from moderation.engine.readings import Hit
@@ -23,6 +23,7 @@ CONTENT_TYPES = ("text/plain", *MARKUP_TYPES)
 # Joins texts for check_many: it folds to four spaces, which no match, phrase, chain of single
 # letters or split word spans (phrases allow two spaces, chains three and no line break).
 SEPARATOR = "\n\n\n\n"
+MASK_READINGS = 4096  # masks whose reading is remembered
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +76,7 @@ class Moderator:
         self.version = version
         self.sources = sources  # the files and folders it was loaded from, for reloading
         self._matchers: dict[str, Matcher] = {}
+        self._mask_readings: dict[tuple[str, str], frozenset[tuple[str, int]]] = {}  # (policy, mask): what it reads as
         shared = Matcher(lists.entries, lists.allow)
         for name, pol in config.policies.items():
             if pol.allow or pol.block:
@@ -159,17 +161,39 @@ class Moderator:
         if not hits:
             return Result((), "allow", text, pol.name, self.version, content_type)
         kept = [h for h in hits if h.entry.severity >= pol.min_severity and h.entry.category in pol.categories]
+        shown = text if visible is None else visible.text
+        masks = [(h.start, h.end, self._mask(pol, shown[h.start : h.end], h.entry)) for h in kept]
         if visible is None:
             matches = tuple(_match(text, h.start, h.end, h) for h in kept)
-            cleaned = mask(text, ((m.start, m.end, pol.rule_for(m.category)) for m in matches))
+            cleaned = replaced(text, masks)
         else:
             # Attribute text is read after the body text: sort by where each sits in the source.
             matches = tuple(sorted((_match(text, *visible.source_span(h.start, h.end), h) for h in kept),
                                    key=lambda m: m.start))
-            cleaned = visible.masked((h.start, h.end, mask_span(visible.text[h.start : h.end],
-                                                                pol.rule_for(h.entry.category))) for h in kept)
+            cleaned = visible.masked(masks)
         worst = max((m.severity for m in matches), default=0)
         return Result(matches, pol.action(worst), cleaned, pol.name, self.version, content_type)
+
+    def _mask(self, pol: Policy, span: str, entry: Entry) -> str:
+        """`span` masked by the policy's rule, unless the mask reads as another term (s*** is
+        the mask of shit, and reads as slut, listed first; f****** of f u c k reads as fucking):
+        then it is masked whole, which reads as nothing. A cleaned copy never reads as a term
+        its original did not hold. What a mask reads as is remembered: masks repeat."""
+        rule = pol.rule_for(entry.category)
+        masked = mask_span(span, rule)
+        key = (pol.name, masked)
+        read = self._mask_readings.get(key)
+        if read is None:
+            read = frozenset((h.entry.category, h.entry.severity) for h in self._matchers[pol.name].scan(masked))
+            if len(self._mask_readings) < MASK_READINGS:
+                self._mask_readings[key] = read
+        if all(category == entry.category and severity <= entry.severity for category, severity in read):
+            return masked
+        return _whole(span, rule)
+
+
+def _whole(span: str, rule: MaskRule) -> str:
+    return mask_span(span, MaskRule("full", rule.char))
 
 
 def _must_be_str(texts: Sequence[object]) -> None:

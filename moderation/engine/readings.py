@@ -74,7 +74,8 @@ class Readings:
         # Masked tokens keep their first letter: index terms by it (and by length, for whole tokens).
         self._by_shape: dict[tuple[int, str], list[Entry]] = {}
         self._inside_by_first: dict[str, list[Entry]] = {}
-        for entry in words:
+        # Swearing is what people self-censor most: s*** is read as shit before slut, c*** as crap.
+        for entry in sorted(words, key=lambda e: e.category != "profanity"):
             self._by_shape.setdefault((len(entry.term), entry.term[0]), []).append(entry)
             if entry.scope == "inside":
                 self._inside_by_first.setdefault(entry.term[0], []).append(entry)
