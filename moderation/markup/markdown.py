@@ -48,6 +48,7 @@ _ENTITY = re.compile(r"&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]
 _LINK_TAIL = re.compile(r"""\([ \t]*(?:<[^<>\n]*>|[^\s()<]*(?:\([^\s()]*\)[^\s()]*)*)"""
                         r"""(?:[ \t]+(?:"([^"]*)"|'([^']*)'|\(([^()]*)\)))?[ \t]*\)""")
 _NAME_START = re.compile(r"</?[a-zA-Z]")
+_CLOSER = re.compile(">")
 _BRACKET = re.compile(r"\\.|[\[\]]", re.S)  # an escaped character, or a bracket
 _REFERENCE = re.compile(r"\[(?:[^\]\\]|\\.)*\]")
 _URL_TAIL = "?!.,:*_~'\""  # stripped from the end of a bare URL
@@ -365,7 +366,8 @@ class _Inline:
         without one looks once, not once for each."""
         looked_from, found = self._closer
         if not (looked_from <= at and (found < 0 or found >= at)):
-            self._closer = (at, self.source.find(">", at))
+            closer = _CLOSER.search(self.source, at)
+            self._closer = (at, closer.start() if closer else -1)
         return self._closer[1] >= 0
 
     def _delimiter(self, at: int, end: int, first: int, last: int) -> None:
