@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 import re
 import string
 from collections.abc import Iterable, Sequence
@@ -200,14 +201,14 @@ class Matcher:
             ends = _run_ends(skeleton, sorted({e for _, e in inside}))
             plain = [(starts[s], ends[e], ref) if self.entries[ref].scope == "inside" else (s, e, ref)
                      for s, e, ref in plain]
-        spans = dict.fromkeys(plain)
-        looks: dict[tuple[int, int], tuple[list[str], bool]] = {}
+        evasions: dict[tuple[str, int], tuple[str, ...]] = {}  # the same word, the same hit: fuck fuck fuck
         hits = []
-        for start, end, ref in spans:
-            look = looks.get((start, end))
-            if look is None:
-                look = looks[start, end] = _look(text[start:end])
-            hits.append(_plain_hit(start, end, self.entries[ref], *look))
+        for start, end, ref in dict.fromkeys(plain):
+            key = (text[start:end], ref)
+            shown = evasions.get(key)
+            if shown is None:
+                shown = evasions[key] = _evasions(key[0], self.entries[ref])
+            hits.append(Hit(start, end, self.entries[ref], shown))
         return hits
 
     def _read_triggers(self, text: str, skeleton: str, triggers: list[tuple[int, int]]) -> list[Hit]:
@@ -259,19 +260,14 @@ def _run_ends(skeleton: str, positions: list[int]) -> dict[int, int]:
     return ends
 
 
-def _look(span: str) -> tuple[list[str], bool]:
-    """What the characters of a span show, whatever term it holds: the evasions its non-ASCII
-    characters undo, and whether its case is odd."""
-    evasions = [] if span.isascii() else [kind for c in span if (kind := evasion_of(c))]
-    return evasions, not span.islower() and is_odd_case(span)  # most words: no capital at all
-
-
-def _plain_hit(start: int, end: int, entry: Entry, shown: list[str], odd_case: bool) -> Hit:
-    extended = entry.scope == "inside" and end - start != len(entry.term)  # a compound
-    evasions = ["compound", *shown] if extended else shown[:]
-    if odd_case:
+def _evasions(span: str, entry: Entry) -> tuple[str, ...]:
+    """What was undone to read `span` as `entry`, found as written (letters folded)."""
+    evasions = ["compound"] if entry.scope == "inside" and len(span) != len(entry.term) else []
+    if not span.isascii():
+        evasions.extend(kind for c in span if (kind := evasion_of(c)))
+    if not span.islower() and is_odd_case(span):  # most words: no capital at all
         evasions.append("case")
-    return Hit(start, end, entry, tuple(dict.fromkeys(evasions)))
+    return tuple(dict.fromkeys(evasions))
 
 
 def _disguised(hit: Hit) -> bool:
@@ -299,10 +295,15 @@ class _Spans:
 
 def _non_overlapping(hits: list[Hit]) -> list[Hit]:
     """Keep, among overlapping hits, the one that starts first, then the best ranked (readings.rank)."""
-    hits.sort(key=lambda h: (h.start, tuple(-x for x in rank(h))))
+    hits.sort(key=_start)  # stable: among equals, the first found
     kept: list[Hit] = []
     for hit in hits:
         if kept and hit.start < kept[-1].end:
+            if hit.start == kept[-1].start and rank(hit) > rank(kept[-1]):
+                kept[-1] = hit  # ranked only where two start together: hits may be many
             continue
         kept.append(hit)
     return kept
+
+
+_start = operator.itemgetter(0)  # Hit.start

@@ -23,7 +23,8 @@ CONTENT_TYPES = ("text/plain", *MARKUP_TYPES)
 # Joins texts for check_many: it folds to four spaces, which no match, phrase, chain of single
 # letters or split word spans (phrases allow two spaces, chains three and no line break).
 SEPARATOR = "\n\n\n\n"
-MASK_READINGS = 4096  # masks whose reading is remembered
+MASKS = 4096  # masks remembered, with the look at what each reads as
+MASKED_LENGTH = 64  # the longest span whose mask is remembered (a long word is one of a kind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +77,7 @@ class Moderator:
         self.version = version
         self.sources = sources  # the files and folders it was loaded from, for reloading
         self._matchers: dict[str, Matcher] = {}
-        self._mask_readings: dict[tuple[str, str], frozenset[tuple[str, int]]] = {}  # (policy, mask): what it reads as
+        self._masks: dict[tuple[str, str, str, int], str] = {}  # (policy, span, category, severity): its mask
         shared = Matcher(lists.entries, lists.allow)
         for name, pol in config.policies.items():
             if pol.allow or pol.block:
@@ -178,18 +179,18 @@ class Moderator:
         """`span` masked by the policy's rule, unless the mask reads as another term (s*** is
         the mask of shit, and reads as slut, listed first; f****** of f u c k reads as fucking):
         then it is masked whole, which reads as nothing. A cleaned copy never reads as a term
-        its original did not hold. What a mask reads as is remembered: masks repeat."""
-        rule = pol.rule_for(entry.category)
-        masked = mask_span(span, rule)
-        key = (pol.name, masked)
-        read = self._mask_readings.get(key)
-        if read is None:
-            read = frozenset((h.entry.category, h.entry.severity) for h in self._matchers[pol.name].scan(masked))
-            if len(self._mask_readings) < MASK_READINGS:
-                self._mask_readings[key] = read
-        if all(category == entry.category and severity <= entry.severity for category, severity in read):
-            return masked
-        return _whole(span, rule)
+        its original did not hold. Masks are remembered: words repeat."""
+        key = (pol.name, span, entry.category, entry.severity)
+        masked = self._masks.get(key)
+        if masked is None:
+            rule = pol.rule_for(entry.category)
+            masked = mask_span(span, rule)
+            read = self._matchers[pol.name].scan(masked)
+            if any(h.entry.category != entry.category or h.entry.severity > entry.severity for h in read):
+                masked = _whole(span, rule)
+            if len(self._masks) < MASKS and len(span) <= MASKED_LENGTH:
+                self._masks[key] = masked
+        return masked
 
 
 def _whole(span: str, rule: MaskRule) -> str:
