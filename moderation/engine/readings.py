@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 import ahocorasick_rs
@@ -163,16 +164,28 @@ class Readings:
         for i in elements:
             letters = skeleton[i] if "a" <= skeleton[i] <= "z" else LEET.get(skeleton[i], "")
             slots.append(Slot(letters, i, text[i], False))
+        return elements[0], elements[-1] + 1, self._chain_words(slots)
+
+    def _chain_words(self, slots: list[Slot]) -> list[Hit]:
+        """The words a chain of letters spells (f u c k  o f f: two): the best reading of the
+        chain, then of the letters on either side of it, and so on. Every reading is found in one
+        pass over the chain (a chain of many words was read again for each), then chosen among."""
+        found = []  # (rank, first slot, last slot, whether it must be all of a part, hit)
+        for variant in itertools.islice(itertools.product(*(s.letters for s in slots)), MAX_VARIANTS):
+            for first, last, _, entry, repeated in self._spellings("".join(variant)):
+                used = slots[first:last]
+                hit = _hit(used, used, [], entry, ["separator", "repeat"] if repeated else ["separator"], True)
+                found.append((rank(hit), first, last, entry.scope != "inside", hit))
         hits: list[Hit] = []
-        pending = [slots]
-        while pending:  # one chain may spell several words: f u c k  o f f
-            part = pending.pop()
-            hit = self._read_letters(part, [], ("separator",), token=False) if len(part) >= 3 else None
-            if hit is not None:
-                hits.append(hit)
-                pending.append([s for s in part if s.pos < hit.start])
-                pending.append([s for s in part if s.pos >= hit.end])
-        return elements[0], elements[-1] + 1, hits
+        pending = [(0, len(slots))]
+        while pending:
+            lo, hi = pending.pop()
+            fits = [f for f in found if lo <= f[1] and f[2] <= hi and not (f[3] and (f[1], f[2]) != (lo, hi))]
+            if hi - lo >= 3 and fits:
+                best = max(fits, key=operator.itemgetter(0))  # the first of the best ranked
+                hits.append(best[4])
+                pending += [(lo, best[1]), (best[2], hi)]
+        return hits
 
     # -- the three readings ---------------------------------------------------------------
 
@@ -191,23 +204,26 @@ class Readings:
 
     def _match_collapsed(self, word: str, slots: Sequence[Slot], hidden: Sequence[Hidden],
                          extra: tuple[str, ...], token: bool, whole_only: bool) -> Hit | None:
+        best: Hit | None = None
+        for first, last, whole, entry, repeated in self._spellings(word):
+            if (entry.scope != "inside" or whole_only) and not whole:
+                continue
+            evasions = [*extra, "repeat"] if repeated else list(extra)
+            used = slots[first:last]
+            hit = _hit(slots if token else used, used, hidden, entry, evasions, whole or not token)
+            best = _best([best, hit])
+        return best
+
+    def _spellings(self, word: str) -> Iterator[tuple[int, int, bool, Entry, bool]]:
+        """Each entry `word` spells, its letters repeated any number of times (fuuuck): where
+        in `word` (first, last), whether that is all of it, the entry, and whether its letters
+        are written more times than the term has them."""
         key, counts = collapse(word)
         starts = list(itertools.accumulate(counts, initial=0))
-        best: Hit | None = None
         for key_index, a, b in self._collapsed.find_matches_as_indexes(key, overlapping=True):
-            whole = a == 0 and b == len(key)
             for entry, runs in self._key_entries[key_index]:
-                if (entry.scope != "inside" or whole_only) and not whole:
-                    continue
-                if not _repeats_fit(counts[a:b], runs, entry.scope == "inside"):
-                    continue
-                evasions = list(extra)
-                if counts[a:b] != runs:
-                    evasions.append("repeat")
-                used = slots[starts[a] : starts[b]]
-                hit = _hit(slots if token else used, used, hidden, entry, evasions, whole or not token)
-                best = _best([best, hit])
-        return best
+                if _repeats_fit(counts[a:b], runs, entry.scope == "inside"):
+                    yield starts[a], starts[b], a == 0 and b == len(key), entry, counts[a:b] != runs
 
     def _read_masked(self, slots: Sequence[Slot], hidden: Sequence[Hidden]) -> Hit | None:
         n = len(slots)
