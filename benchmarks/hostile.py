@@ -1,6 +1,6 @@
 """Hostile input: the time per KB of shapes an attacker may send, against ordinary prose.
 
-    python benchmarks/hostile.py [--repeat 3] [--kb 1024] [--only SUBSTRING]
+    python benchmarks/hostile.py [--repeat 3] [--kb 1024] [--only SUBSTRING,...]
 
 Each shape is a short unit repeated to half the size and to the size (a few are built to that
 size another way: nesting, one long word); each is checked as plain text, HTML and Markdown.
@@ -39,6 +39,9 @@ UNITS = {
     "f.u.c.k.": "f.u.c.k.",
     "f_u_c_k_": "f_u_c_k_",
     "lone letters b c d": "b c d ",
+    "lone letters in brackets": "(x)",
+    "pipes": "|",
+    "s_h_i_t and \\*": "s_h_i_t\\*",
     "f**k, spaced": "f**k ",
     "masks glued": "f**k",
     "sh1t leet": "sh1t ",
@@ -119,13 +122,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--kb", type=int, default=1024, help="the larger size; the smaller is half")
-    parser.add_argument("--only", default="", help="only the shapes whose name holds this")
+    parser.add_argument("--only", default="", help="only the shapes whose name holds one of these (comma-separated)")
     args = parser.parse_args()
     big = args.kb * 1024
     moderator = Moderator.from_config()
     shapes: dict[str, Callable[[int], str]] = {name: (lambda n, u=unit: repeated(u, n)) for name, unit in UNITS.items()}
     shapes.update(BUILT)
-    shapes = {"prose": lambda n: "", **{k: v for k, v in shapes.items() if args.only in k}}
+    wanted = args.only.split(",")
+    shapes = {"prose": lambda n: "", **{k: v for k, v in shapes.items() if any(w in k for w in wanted)}}
     base = {size: prose(size) for size in (big // 2, big)}
     for ct in CONTENT_TYPES:  # warm: the HTML reader's cache of tags starts empty
         moderator.check(base[big][ct], content_type=ct)
