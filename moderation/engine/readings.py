@@ -72,6 +72,7 @@ class Readings:
         self._key_entries = [keys[k] for k in self._keys]
         self._collapsed = ahocorasick_rs.AhoCorasick(self._keys)
         self._read_cached = functools.lru_cache(maxsize=TOKEN_CACHE)(self._read_uncached)
+        self._split_cached = functools.lru_cache(maxsize=TOKEN_CACHE)(self._read_split)
         # Masked tokens keep their first letter: index terms by it (and by length, for whole tokens).
         self._by_shape: dict[tuple[int, str], list[Entry]] = {}
         self._inside_by_first: dict[str, list[Entry]] = {}
@@ -138,12 +139,16 @@ class Readings:
         _, end = self.token(skeleton, middle + 1)
         if end - start > MAX_TOKEN:
             return start, end, None
-        slots, hidden = _slots(text, skeleton, start, end)
+        hit = self._split_cached(text[start:end], skeleton[start:end], middle - start)  # as read_token
+        return start, end, None if hit is None else hit._replace(start=hit.start + start, end=hit.end + start)
+
+    def _read_split(self, text: str, skeleton: str, middle: int) -> Hit | None:
+        slots, hidden = _slots(text, skeleton, 0, len(text))
         letters = [s for s in slots if s.letters and s.pos != middle]
         hit = self._read_letters(letters, hidden, ("separator",), whole_only=True)
         if hit is not None and hit.entry.scope != "inside" and text[middle].isspace():
             hit = None  # pen is, as shole: two words; only sh.it, a word cut by a mark, is one
-        return start, end, hit
+        return hit
 
     def read_chain(self, text: str, skeleton: str, pos: int, floor: int = 0) -> tuple[int, int, list[Hit]]:
         """Single letters split by spaces or punctuation around pos (f u c k): span and reading.
