@@ -266,10 +266,10 @@ class _Inline:
         within the same loop (a stack, not recursion: links may nest deeper than Python does)."""
         source = self.source
         text = source[first:last]
-        urls = [m.span() for m in _URL.finditer(source, first, last)] if "://" in text or "www." in text else []
-        u = 0  # the next bare URL, in `urls`
+        end = last  # of the whole text: the next bare URL is looked for up to there
+        url = _URL.search(source, first, last) if "://" in text or "www." in text else None
         around: list[tuple[int, int, int]] = []  # for each link being read: (first, last) around it, where to go on
-        pos = at = first  # `at`: where the next character that may start a construct sits (or `last`)
+        pos, at = first, first - 1  # `at`: where the next character that may start a construct sits (or `last`)
         while True:
             if pos >= last:
                 if not around:
@@ -279,10 +279,10 @@ class _Inline:
             if at < pos:  # found once, not again after a URL (a text of URLs would be quadratic)
                 candidate = _CANDIDATE.search(source, pos, last)
                 at = candidate.start() if candidate else last
-            while u < len(urls) and urls[u][0] < pos:
-                u += 1
-            if u < len(urls) and urls[u][0] <= at and urls[u][0] < last:  # a bare URL is not read
-                pos = self._url(pos, urls[u][0], min(urls[u][1], last))
+            if url is not None and url.start() < pos:  # passed: the next one (each stretch searched once)
+                url = _URL.search(source, pos, end)
+            if url is not None and url.start() <= at and url.start() < last:  # a bare URL is not read
+                pos = self._url(pos, url.start(), min(url.end(), last))
                 continue
             m = _INLINE.match(source, at, last) if at < last else None
             if m is None:
