@@ -176,10 +176,11 @@ class Moderator:
         return Result(matches, pol.action(worst), cleaned, pol.name, self.version, content_type)
 
     def _mask(self, pol: Policy, span: str, entry: Entry) -> str:
-        """`span` masked by the policy's rule, unless the mask reads as another term (s*** is
-        the mask of shit, and reads as slut, listed first; f****** of f u c k reads as fucking):
-        then it is masked whole, which reads as nothing. A cleaned copy never reads as a term
-        its original did not hold. Masks are remembered: words repeat."""
+        """`span` masked by the policy's rule, unless the mask reads as a word of another
+        category or a higher severity (c***, the mask of cunt, reads as crap): then it is masked
+        whole, which reads as nothing, so that a cleaned copy checked again finds nothing new.
+        (A mask may read as another word of the same kind: f****** is fucking or fuckers.)
+        Masks are remembered: words repeat."""
         key = (pol.name, span, entry.category, entry.severity)
         masked = self._masks.get(key)
         if masked is None:
