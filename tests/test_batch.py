@@ -84,7 +84,8 @@ def test_write_cleaned_mirrors_the_tree(tree: Path, tmp_path: Path) -> None:
     lines = (out / "comments.jsonl").read_text(encoding="utf-8").splitlines()
     assert json.loads(lines[0]) == {"id": "c1", "body": "s*** happens", "user": 7}
     assert lines[1:] == ["", '{"id": "c2", "body": "fine"}']
-    assert (out / "rows.csv").read_text(encoding="utf-8") == 'id,body\nr1,d*** it\nr2,"two\nlines, c***"\n'
+    # cunt masked whole: c*** would read as crap
+    assert (out / "rows.csv").read_text(encoding="utf-8") == 'id,body\nr1,d*** it\nr2,"two\nlines, ****"\n'
     assert (tree / "posts" / "a.md").read_text(encoding="utf-8") == "# Title\n\nWhat the f**k.\n"  # untouched
 
 

@@ -40,11 +40,16 @@ def mask_span(span: str, rule: MaskRule) -> str:
 
 def mask(text: str, spans: Iterable[tuple[int, int, MaskRule]]) -> str:
     """`text` with each (start, end, rule) span masked; spans must be sorted and disjoint."""
+    return replaced(text, ((start, end, mask_span(text[start:end], rule)) for start, end, rule in spans))
+
+
+def replaced(text: str, spans: Iterable[tuple[int, int, str]]) -> str:
+    """`text` with each (start, end, new) span replaced by `new`; spans sorted and disjoint."""
     out: list[str] = []
     at = 0
-    for start, end, rule in spans:
+    for start, end, new in spans:
         out.append(text[at:start])
-        out.append(mask_span(text[start:end], rule))
+        out.append(new)
         at = end
     out.append(text[at:])
     return "".join(out)

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
+import re
 import string
 from collections.abc import Iterable, Sequence
 
 import ahocorasick_rs
 
-from moderation.engine.normalize import INVISIBLE_MARK, evasion_of, fold
+from moderation.engine.normalize import INVISIBLE_MARK, OTHER_LETTER, evasion_of, fold
 from moderation.engine.readings import Hit, Readings, is_odd_case, rank
 from moderation.engine.wordlists import Entry
 
@@ -34,6 +36,8 @@ MASK_SYMBOLS = "*#_"  # rare in prose beside a letter: any such token is read
 # The leet characters a reader takes for each letter (the inverse of readings.LEET).
 LEET_FOR = {"a": "4@", "b": "86", "e": "3", "g": "96", "i": "1!|", "l": "1|", "o": "0", "s": "5$",
             "t": "7+", "z": "2"}
+WORD_LETTERS = LETTERS + OTHER_LETTER  # what a word is made of in the skeleton
+_LETTER_RUN = re.compile(f"[{WORD_LETTERS}]*")
 SINGLE_LETTERS = "bcdefghjklmnopqrstuvwxyz"  # 'a' and 'i' stand alone in ordinary prose
 
 # A DFA scans fastest; its few MB of tables are built once per process.
@@ -181,14 +185,31 @@ class Matcher:
     def _resolve(self, text: str, skeleton: str, plain: list[tuple[int, int, int]],
                  allowed: list[tuple[int, int]], triggers: list[tuple[int, int]]) -> list[Hit]:
         hits = self._read_triggers(text, skeleton, triggers) if triggers else []
-        for s, e, ref in plain:
-            entry = self.entries[ref]
-            start, end = self._word(skeleton, s, e, entry)
-            hits.append(self._plain_hit(text, start, end, entry))
+        hits.extend(self._plain_hits(text, skeleton, plain))
         if allowed:
             allow = _Spans(allowed)
             hits = [h for h in hits if not allow.overlaps(h.start, h.end)]
         return _non_overlapping([h for h in hits if h.entry.scope != "evaded" or _disguised(h)])
+
+    def _plain_hits(self, text: str, skeleton: str, plain: list[tuple[int, int, int]]) -> list[Hit]:
+        """A hit for each term the automaton found as written; an inside-word term spans its
+        whole word (motherfucker around fuck). Every hit of one term in one word is the same
+        hit, and a word's letters are looked at once, however many terms it holds."""
+        inside = [(s, e) for s, e, ref in plain if self.entries[ref].scope == "inside"]
+        if inside:
+            starts = _run_starts(skeleton, sorted({s for s, _ in inside}))
+            ends = _run_ends(skeleton, sorted({e for _, e in inside}))
+            plain = [(starts[s], ends[e], ref) if self.entries[ref].scope == "inside" else (s, e, ref)
+                     for s, e, ref in plain]
+        evasions: dict[tuple[str, int], tuple[str, ...]] = {}  # the same word, the same hit: fuck fuck fuck
+        hits = []
+        for start, end, ref in dict.fromkeys(plain):
+            key = (text[start:end], ref)
+            shown = evasions.get(key)
+            if shown is None:
+                shown = evasions[key] = _evasions(key[0], self.entries[ref])
+            hits.append(Hit(start, end, self.entries[ref], shown))
+        return hits
 
     def _read_triggers(self, text: str, skeleton: str, triggers: list[tuple[int, int]]) -> list[Hit]:
         hits: list[Hit] = []
@@ -212,36 +233,46 @@ class Matcher:
             done_until = max(done_until, end)
         return hits
 
-    @staticmethod
-    def _word(skeleton: str, start: int, end: int, entry: Entry) -> tuple[int, int]:
-        """The whole word around an inside-word match (motherfucker around fuck)."""
-        if entry.scope != "inside":
-            return start, end
-        while start > 0 and _is_letter(skeleton[start - 1]):
-            start -= 1
-        while end < len(skeleton) and _is_letter(skeleton[end]):
-            end += 1
-        return start, end
 
-    @staticmethod
-    def _plain_hit(text: str, start: int, end: int, entry: Entry) -> Hit:
-        span = text[start:end]
-        extended = entry.scope == "inside" and end - start != len(entry.term)  # see _word
-        evasions = ["compound"] if extended else []
-        if not span.isascii():
-            evasions.extend(kind for c in span if (kind := evasion_of(c)))
-        if is_odd_case(span):
-            evasions.append("case")
-        return Hit(start, end, entry, tuple(dict.fromkeys(evasions)))
+def _run_starts(skeleton: str, positions: list[int]) -> dict[int, int]:
+    """Where the run of word letters that ends at each of `positions` (ascending) starts. Each
+    character is looked at once: between two positions, or not at all."""
+    starts = {}
+    at = start = 0
+    for pos in positions:
+        before = len(skeleton[at:pos].rstrip(WORD_LETTERS))
+        if before:  # a non-letter since the last position: a new run
+            start = at + before
+        starts[pos] = start
+        at = pos
+    return starts
+
+
+def _run_ends(skeleton: str, positions: list[int]) -> dict[int, int]:
+    """Where the run of word letters that starts at each of `positions` (ascending) ends; a
+    position inside the last run read ends where it does, so each letter is read once."""
+    ends = {}
+    end = -1
+    for pos in positions:
+        if pos > end:
+            end = _LETTER_RUN.match(skeleton, pos).end()  # type: ignore[union-attr]
+        ends[pos] = end
+    return ends
+
+
+def _evasions(span: str, entry: Entry) -> tuple[str, ...]:
+    """What was undone to read `span` as `entry`, found as written (letters folded)."""
+    evasions = ["compound"] if entry.scope == "inside" and len(span) != len(entry.term) else []
+    if not span.isascii():
+        evasions.extend(kind for c in span if (kind := evasion_of(c)))
+    if not span.islower() and is_odd_case(span):  # most words: no capital at all
+        evasions.append("case")
+    return tuple(dict.fromkeys(evasions))
 
 
 def _disguised(hit: Hit) -> bool:
     """Whether the writer disguised the word: only then does an `evaded` entry count."""
     return any(e not in ("case", "compound") for e in hit.evasions)
-
-
-def _is_letter(c: str) -> bool:
-    return "a" <= c <= "z" or c == "\x01"
 
 
 class _Spans:
@@ -264,10 +295,15 @@ class _Spans:
 
 def _non_overlapping(hits: list[Hit]) -> list[Hit]:
     """Keep, among overlapping hits, the one that starts first, then the best ranked (readings.rank)."""
-    hits.sort(key=lambda h: (h.start, tuple(-x for x in rank(h))))
+    hits.sort(key=_start)  # stable: among equals, the first found
     kept: list[Hit] = []
     for hit in hits:
         if kept and hit.start < kept[-1].end:
+            if hit.start == kept[-1].start and rank(hit) > rank(kept[-1]):
+                kept[-1] = hit  # ranked only where two start together: hits may be many
             continue
         kept.append(hit)
     return kept
+
+
+_start = operator.itemgetter(0)  # Hit.start

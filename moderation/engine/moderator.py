@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from moderation.engine import policy as policy_module
-from moderation.engine.masking import mask, mask_span
+from moderation.engine.masking import MaskRule, mask_span, replaced
 from moderation.engine.matcher import Matcher
 from moderation.engine.policy import Config, Policy
 from moderation.engine.readings import Hit
@@ -24,6 +24,8 @@ CONTENT_TYPES = ("text/plain", *MARKUP_TYPES)
 # Joins texts for check_many: it folds to four spaces, which no match, phrase, chain of single
 # letters or split word spans (phrases allow two spaces, chains three and no line break).
 SEPARATOR = "\n\n\n\n"
+MASKS = 4096  # masks remembered, with the look at what each reads as
+MASKED_LENGTH = 64  # the longest span whose mask is remembered (a long word is one of a kind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +78,7 @@ class Moderator:
         self.version = version
         self.sources = sources  # the files and folders it was loaded from, for reloading
         self._matchers: dict[str, Matcher] = {}
+        self._masks: dict[tuple[str, str, str, str, str, int], str] = {}  # see _mask
         shared = Matcher(lists.entries, lists.allow)
         for name, pol in config.policies.items():
             if pol.allow or pol.block:
@@ -162,17 +165,57 @@ class Moderator:
         if not hits:
             return Result((), "allow", text, pol.name, self.version, content_type)
         kept = [h for h in hits if h.entry.severity >= pol.min_severity and h.entry.category in pol.categories]
+        shown = text if visible is None else visible.text
+        masks = [(h.start, h.end, self._mask(pol, shown, h.start, h.end, h.entry)) for h in kept]
         if visible is None:
             matches = tuple(_match(text, h.start, h.end, h) for h in kept)
-            cleaned = mask(text, ((m.start, m.end, pol.rule_for(m.category)) for m in matches))
+            cleaned = replaced(text, masks)
         else:
             # Attribute text is read after the body text: sort by where each sits in the source.
             matches = tuple(sorted((_match(text, *visible.source_span(h.start, h.end), h) for h in kept),
                                    key=lambda m: m.start))
-            cleaned = visible.masked((h.start, h.end, mask_span(visible.text[h.start : h.end],
-                                                                pol.rule_for(h.entry.category))) for h in kept)
+            cleaned = visible.masked(masks)
         worst = max((m.severity for m in matches), default=0)
         return Result(matches, pol.action(worst), cleaned, pol.name, self.version, content_type)
+
+    def _mask(self, pol: Policy, shown: str, start: int, end: int, entry: Entry) -> str:
+        """shown[start:end] masked by the policy's rule, unless the mask, read with what stands
+        beside it in its token, reads as a word of another category or a higher severity (c***,
+        the mask of cunt, reads as crap; cunts*** masked as c******* as crappier): then it is
+        masked whole, which reads as nothing, so that a cleaned copy checked again finds nothing
+        new. (A mask may read as another word of the same kind: f****** is fucking or fuckers.)
+        Masks are remembered: words repeat."""
+        before, after = _beside(shown, start, end)
+        span = shown[start:end]
+        key = (pol.name, before, span, after, entry.category, entry.severity)
+        masked = self._masks.get(key)
+        if masked is None:
+            rule = pol.rule_for(entry.category)
+            masked = mask_span(span, rule)
+            read = self._matchers[pol.name].scan(before + masked + after)
+            lo, hi = len(before), len(before) + len(masked)
+            if any(h.start < hi and h.end > lo and _other_kind(h.entry, entry) for h in read):
+                masked = _whole(span, rule)
+            if len(self._masks) < MASKS and len(span) <= MASKED_LENGTH:
+                self._masks[key] = masked
+        return masked
+
+
+def _beside(shown: str, start: int, end: int) -> tuple[str, str]:
+    """What stands right before and after shown[start:end] in its whitespace-delimited token
+    (up to MASKED_LENGTH characters each side: a longer token is not read as a word)."""
+    left, right = shown[max(0, start - MASKED_LENGTH) : start], shown[end : end + MASKED_LENGTH]
+    before = left.rsplit(None, 1)[-1] if left and not left[-1].isspace() else ""
+    after = right.split(None, 1)[0] if right and not right[0].isspace() else ""
+    return before, after
+
+
+def _other_kind(found: Entry, entry: Entry) -> bool:
+    return found.category != entry.category or found.severity > entry.severity
+
+
+def _whole(span: str, rule: MaskRule) -> str:
+    return mask_span(span, MaskRule("full", rule.char))
 
 
 def _must_be_str(texts: Sequence[object]) -> None:

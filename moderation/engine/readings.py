@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 import ahocorasick_rs
@@ -71,10 +72,12 @@ class Readings:
         self._key_entries = [keys[k] for k in self._keys]
         self._collapsed = ahocorasick_rs.AhoCorasick(self._keys)
         self._read_cached = functools.lru_cache(maxsize=TOKEN_CACHE)(self._read_uncached)
+        self._split_cached = functools.lru_cache(maxsize=TOKEN_CACHE)(self._read_split)
         # Masked tokens keep their first letter: index terms by it (and by length, for whole tokens).
         self._by_shape: dict[tuple[int, str], list[Entry]] = {}
         self._inside_by_first: dict[str, list[Entry]] = {}
-        for entry in words:
+        # Swearing is what people self-censor most: s*** is read as shit before slut, c*** as crap.
+        for entry in sorted(words, key=lambda e: e.category != "profanity"):
             self._by_shape.setdefault((len(entry.term), entry.term[0]), []).append(entry)
             if entry.scope == "inside":
                 self._inside_by_first.setdefault(entry.term[0], []).append(entry)
@@ -136,12 +139,16 @@ class Readings:
         _, end = self.token(skeleton, middle + 1)
         if end - start > MAX_TOKEN:
             return start, end, None
-        slots, hidden = _slots(text, skeleton, start, end)
+        hit = self._split_cached(text[start:end], skeleton[start:end], middle - start)  # as read_token
+        return start, end, None if hit is None else hit._replace(start=hit.start + start, end=hit.end + start)
+
+    def _read_split(self, text: str, skeleton: str, middle: int) -> Hit | None:
+        slots, hidden = _slots(text, skeleton, 0, len(text))
         letters = [s for s in slots if s.letters and s.pos != middle]
         hit = self._read_letters(letters, hidden, ("separator",), whole_only=True)
         if hit is not None and hit.entry.scope != "inside" and text[middle].isspace():
             hit = None  # pen is, as shole: two words; only sh.it, a word cut by a mark, is one
-        return start, end, hit
+        return hit
 
     def read_chain(self, text: str, skeleton: str, pos: int, floor: int = 0) -> tuple[int, int, list[Hit]]:
         """Single letters split by spaces or punctuation around pos (f u c k): span and reading.
@@ -162,16 +169,28 @@ class Readings:
         for i in elements:
             letters = skeleton[i] if "a" <= skeleton[i] <= "z" else LEET.get(skeleton[i], "")
             slots.append(Slot(letters, i, text[i], False))
+        return elements[0], elements[-1] + 1, self._chain_words(slots)
+
+    def _chain_words(self, slots: list[Slot]) -> list[Hit]:
+        """The words a chain of letters spells (f u c k  o f f: two): the best reading of the
+        chain, then of the letters on either side of it, and so on. Every reading is found in one
+        pass over the chain (a chain of many words was read again for each), then chosen among."""
+        found = []  # (rank, first slot, last slot, whether it must be all of a part, hit)
+        for variant in itertools.islice(itertools.product(*(s.letters for s in slots)), MAX_VARIANTS):
+            for first, last, _, entry, repeated in self._spellings("".join(variant)):
+                used = slots[first:last]
+                hit = _hit(used, used, [], entry, ["separator", "repeat"] if repeated else ["separator"], True)
+                found.append((rank(hit), first, last, entry.scope != "inside", hit))
         hits: list[Hit] = []
-        pending = [slots]
-        while pending:  # one chain may spell several words: f u c k  o f f
-            part = pending.pop()
-            hit = self._read_letters(part, [], ("separator",), token=False) if len(part) >= 3 else None
-            if hit is not None:
-                hits.append(hit)
-                pending.append([s for s in part if s.pos < hit.start])
-                pending.append([s for s in part if s.pos >= hit.end])
-        return elements[0], elements[-1] + 1, hits
+        pending = [(0, len(slots))]
+        while pending:
+            lo, hi = pending.pop()
+            fits = [f for f in found if lo <= f[1] and f[2] <= hi and not (f[3] and (f[1], f[2]) != (lo, hi))]
+            if hi - lo >= 3 and fits:
+                best = max(fits, key=operator.itemgetter(0))  # the first of the best ranked
+                hits.append(best[4])
+                pending += [(lo, best[1]), (best[2], hi)]
+        return hits
 
     # -- the three readings ---------------------------------------------------------------
 
@@ -190,23 +209,26 @@ class Readings:
 
     def _match_collapsed(self, word: str, slots: Sequence[Slot], hidden: Sequence[Hidden],
                          extra: tuple[str, ...], token: bool, whole_only: bool) -> Hit | None:
+        best: Hit | None = None
+        for first, last, whole, entry, repeated in self._spellings(word):
+            if (entry.scope != "inside" or whole_only) and not whole:
+                continue
+            evasions = [*extra, "repeat"] if repeated else list(extra)
+            used = slots[first:last]
+            hit = _hit(slots if token else used, used, hidden, entry, evasions, whole or not token)
+            best = _best([best, hit])
+        return best
+
+    def _spellings(self, word: str) -> Iterator[tuple[int, int, bool, Entry, bool]]:
+        """Each entry `word` spells, its letters repeated any number of times (fuuuck): where
+        in `word` (first, last), whether that is all of it, the entry, and whether its letters
+        are written more times than the term has them."""
         key, counts = collapse(word)
         starts = list(itertools.accumulate(counts, initial=0))
-        best: Hit | None = None
         for key_index, a, b in self._collapsed.find_matches_as_indexes(key, overlapping=True):
-            whole = a == 0 and b == len(key)
             for entry, runs in self._key_entries[key_index]:
-                if (entry.scope != "inside" or whole_only) and not whole:
-                    continue
-                if not _repeats_fit(counts[a:b], runs, entry.scope == "inside"):
-                    continue
-                evasions = list(extra)
-                if counts[a:b] != runs:
-                    evasions.append("repeat")
-                used = slots[starts[a] : starts[b]]
-                hit = _hit(slots if token else used, used, hidden, entry, evasions, whole or not token)
-                best = _best([best, hit])
-        return best
+                if _repeats_fit(counts[a:b], runs, entry.scope == "inside"):
+                    yield starts[a], starts[b], a == 0 and b == len(key), entry, counts[a:b] != runs
 
     def _read_masked(self, slots: Sequence[Slot], hidden: Sequence[Hidden]) -> Hit | None:
         n = len(slots)
@@ -325,7 +347,7 @@ def _hit(token: Sequence[Slot], used: Sequence[Slot], hidden: Sequence[Hidden], 
 
 def is_odd_case(chars: Iterable[str]) -> bool:
     """Mixed case that is neither Capitalised nor ALL CAPS: fUcK, ShIt."""
-    flags = [c.isupper() for c in chars if c.isalpha()]
+    flags = list(map(str.isupper, filter(str.isalpha, chars)))  # loops in C: a word may be long
     if not any(flags) or all(flags):
         return False
     return not (flags[0] and not any(flags[1:]))

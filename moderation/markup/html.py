@@ -210,9 +210,11 @@ def _spoken(source: str, parts: list[str], speaking: set[str]) -> Iterator[tuple
     """Each spoken attribute value in the tags among `parts` (`speaking`: those of them that
     have some), as a segment (start, parts, shown)."""
     tags = parts[1::2]
+    at = done = 0  # where parts[done] starts: summed on from the last tag, once (a page may hold 10,000 <img alt>)
     for k in sorted(_indexes(tags, speaking)):
         i = 2 * k + 1
-        at = sum(map(len, parts[:i]))
+        at += sum(map(len, parts[done:i]))
+        done = i
         spans = _spoken_cache.get(parts[i])
         for first, last in list(_spoken_in(parts[i])) if spans is None else spans:
             first, last = at + first, at + last

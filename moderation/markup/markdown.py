@@ -48,9 +48,10 @@ _ENTITY = re.compile(r"&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]
 _LINK_TAIL = re.compile(r"""\([ \t]*(?:<[^<>\n]*>|[^\s()<]*(?:\([^\s()]*\)[^\s()]*)*)"""
                         r"""(?:[ \t]+(?:"([^"]*)"|'([^']*)'|\(([^()]*)\)))?[ \t]*\)""")
 _NAME_START = re.compile(r"</?[a-zA-Z]")
+_CLOSER = re.compile(">")
 _BRACKET = re.compile(r"\\.|[\[\]]", re.S)  # an escaped character, or a bracket
 _REFERENCE = re.compile(r"\[(?:[^\]\\]|\\.)*\]")
-_URL_TAIL = re.compile(r"[?!.,:*_~'\"]+\Z")
+_URL_TAIL = "?!.,:*_~'\""  # stripped from the end of a bare URL
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
 # Contexts of pieces (markup.visible): how a mask character is written back.
@@ -247,6 +248,7 @@ class _Inline:
         # Found once per range, so that a text of many `[` or backticks costs linear time:
         self._brackets: tuple[int, int, dict[int, int]] = (0, -1, {})  # (first, last, each `[` with its `]`)
         self._unclosed: dict[int, tuple[int, int]] = {}  # backtick run length: a range without its closer
+        self._closer = (len(self.source) + 1, -1)  # (from where, the first `>` after it or -1): see _closer_after
 
     def line_break(self, at: int) -> None:
         """The line break at `at` inside a block: read as written, as in plain text."""
@@ -260,39 +262,52 @@ class _Inline:
 
     def read(self, first: int, last: int) -> int:
         """Reads source[first:last]; returns where it stopped (past `last` when a comment or a
-        hidden HTML element opened here runs on)."""
+        hidden HTML element opened here runs on). A link's text is read where the link stands,
+        within the same loop (a stack, not recursion: links may nest deeper than Python does)."""
         source = self.source
-        pos = first
         text = source[first:last]
-        urls = _URL if "://" in text or "www." in text else None
-        url = urls.search(source, pos, last) if urls else None
-        while pos < last:
-            # The next character that may start a construct: one character class is what
-            # Python's `re` scans fastest (15 times faster than the constructs' own pattern).
-            candidate = _CANDIDATE.search(source, pos, last)
-            at = candidate.start() if candidate else last
-            if url is not None and url.start() <= at:  # a bare URL is not read
-                self._literal(pos, url.start())
-                tail = _URL_TAIL.search(source, url.start(), url.end())
-                if tail:  # the punctuation that ends the sentence around it is text
-                    self._literal(tail.start(), url.end())
-                pos = url.end()
-                url = urls.search(source, pos, last) if urls else None
+        end = last  # of the whole text: the next bare URL is looked for up to there
+        url = _URL.search(source, first, last) if "://" in text or "www." in text else None
+        around: list[tuple[int, int, int]] = []  # for each link being read: (first, last) around it, where to go on
+        pos, at = first, first - 1  # `at`: where the next character that may start a construct sits (or `last`)
+        while True:
+            if pos >= last:
+                if not around:
+                    return pos
+                first, last, pos = around.pop()  # a comment that ran on in a link's text ends with it
                 continue
-            m = _INLINE.match(source, at, last) if candidate else None
+            if at < pos:  # found once, not again after a URL (a text of URLs would be quadratic)
+                candidate = _CANDIDATE.search(source, pos, last)
+                at = candidate.start() if candidate else last
+            if url is not None and url.start() < pos:  # passed: the next one (each stretch searched once)
+                url = _URL.search(source, pos, end)
+            if url is not None and url.start() <= at and url.start() < last:  # a bare URL is not read
+                pos = self._url(pos, url.start(), min(url.end(), last))
+                continue
+            m = _INLINE.match(source, at, last) if at < last else None
             if m is None:
                 self._literal(pos, min(at + 1, last))
-                pos = at + 1
+                pos = min(at + 1, last)
                 continue
             self._literal(pos, at)
-            pos = self._construct(m, first, last)
-            if pos > last:
-                return pos
-            if url is not None and url.start() < pos:
-                url = urls.search(source, pos, last) if urls else None
-        return last
+            went = self._construct(m, first, last)
+            if isinstance(went, tuple):  # a link: its text now, then on after it
+                around.append((first, last, went[2]))
+                first, last, _ = went
+                pos = first
+            elif went > last and not around:
+                return went
+            else:
+                pos = went
 
-    def _construct(self, m: re.Match[str], first: int, last: int) -> int:
+    def _url(self, pos: int, start: int, end: int) -> int:
+        """A bare URL at source[start:end] after text from `pos`: the punctuation that ends the
+        sentence around it is text, the URL is not read."""
+        self._literal(pos, start)
+        self._literal(start + len(self.source[start:end].rstrip(_URL_TAIL)), end)
+        return end
+
+    def _construct(self, m: re.Match[str], first: int, last: int) -> int | tuple[int, int, int]:
         source = self.source
         at, end = m.span()
         c = source[at]
@@ -334,7 +349,7 @@ class _Inline:
         auto = _AUTOLINK.match(source, at, last)
         if auto is not None:
             return auto.end()
-        is_html = source.startswith("<!--", at) or (_NAME_START.match(source, at) and source.find(">", at) >= 0)
+        is_html = source.startswith("<!--", at) or (_NAME_START.match(source, at) and self._closer_after(at))
         token = html.TOKEN.match(source, at) if is_html else None
         if token is None or html.is_cut_off(token[0]):
             self._literal(at, at + 1)  # not HTML (or a tag never closed): Markdown shows the `<`
@@ -345,6 +360,15 @@ class _Inline:
             self.ops.append((at, at, SEPARATOR, PROSE))
         self.spoken.extend((first, last, HTML) for first, last in html.spoken_spans(token[0], at))
         return token.end()
+
+    def _closer_after(self, at: int) -> bool:
+        """Whether a `>` follows `at` in the source; remembered, so that a text of many `<a`
+        without one looks once, not once for each."""
+        looked_from, found = self._closer
+        if not (looked_from <= at and (found < 0 or found >= at)):
+            closer = _CLOSER.search(self.source, at)
+            self._closer = (at, closer.start() if closer else -1)
+        return self._closer[1] >= 0
 
     def _delimiter(self, at: int, end: int, first: int, last: int) -> None:
         source = self.source
@@ -362,7 +386,7 @@ class _Inline:
         self.delimiters.append((len(self.ops), char, end - at, opens, closes))
         self.ops.append((at, end, None, PROSE))
 
-    def _link(self, at: int, end: int, last: int) -> int:
+    def _link(self, at: int, end: int, last: int) -> int | tuple[int, int, int]:
         close = self._closing_bracket(end - 1, last)
         if close < 0:
             self._literal(at, end)
@@ -373,10 +397,9 @@ class _Inline:
         if tail is None:
             self._literal(at, end)
             return end
-        self.read(end, close)
         if tail.lastindex:
             self.spoken.append((*tail.span(tail.lastindex), PROSE))
-        return tail.end()
+        return end, close, tail.end()  # its text is read next, see read
 
     def _closing_bracket(self, at: int, last: int) -> int:
         """Where the `]` that closes the `[` at `at` sits, before `last`; or -1."""

@@ -1,0 +1,152 @@
+"""Hostile input: the time per KB of shapes an attacker may send, against ordinary prose.
+
+    python benchmarks/hostile.py [--repeat 3] [--kb 1024] [--only SUBSTRING,...]
+
+Each shape is a short unit repeated to half the size and to the size (a few are built to that
+size another way: nesting, one long word); each is checked as plain text, HTML and Markdown.
+Prose is the fortunes corpus as plain text, and as the HTML and Markdown articles of
+markup_speed.py, cut to the same size. A row gives µs per KB at both sizes (medians of --repeat
+runs), the ratio of its time per byte to that of prose of the same content type, and the doubling
+ratio t(size) / t(size / 2). The targets (issue #10): ratio to prose at most 20, doubling at most
+2.3; a row that misses one is marked `!`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import fortunes
+from markup_speed import as_html, as_markdown
+
+from moderation import Moderator
+
+CONTENT_TYPES = ("text/plain", "text/html", "text/markdown")
+MAX_RATIO, MAX_DOUBLING = 20.0, 2.3
+
+# Units repeated to size: bad words dense and glued, evasions, separators, markup left open.
+UNITS = {
+    "one word of fucks": "fuck",
+    "fuck, spaced": "fuck ",
+    "FuCk, odd case, spaced": "FuCk ",
+    "f u c k": "f u c k ",
+    "f.u.c.k.": "f.u.c.k.",
+    "f_u_c_k_": "f_u_c_k_",
+    "lone letters b c d": "b c d ",
+    "lone letters in brackets": "(x)",
+    "pipes": "|",
+    "s_h_i_t and \\*": "s_h_i_t\\*",
+    "f**k, spaced": "f**k ",
+    "masks glued": "f**k",
+    "sh1t leet": "sh1t ",
+    "leet digits glued": "5h1t",
+    "fuuuuck repeats": "fuuuuuuuuck ",
+    "fu ck split": "fu ck ",
+    "homoglyphs": "fυсk ",
+    "fullwidth": "ｆｕｃｋ ",
+    "zero-width inside": "f\u200bu\u200bc\u200bk ",
+    "soft hyphens": "sh\u00adit ",
+    "diacritics": "fück ",
+    "one character": "a",
+    "one mask character": "*",
+    "dashes": "-",
+    "--word": "a--",
+    "emphasis *a": "*a ",
+    "strong **a**": "**a** ",
+    "underscores": "_a_ ",
+    "unpaired `": "`a ",
+    "links [a](b)": "[a](b) ",
+    "brackets [": "[",
+    "brackets [a": "[a ",
+    "images ![": "![",
+    "list items": "- a\n",
+    "lists nested 40 deep": "".join("  " * depth + "- a\n" for depth in range(40)),
+    "block quotes": "> ",
+    "table rows": "| a | b |\n",
+    "headings": "# a\n",
+    "bare URLs": "http://x.com/a ",
+    "www. with dots": "www.",
+    "unclosed <a": "<a ",
+    "unclosed <a title=": '<a title="',
+    "tags <b>": "<b>",
+    "img alt": '<img alt="x">',
+    "img alt bad word": '<img alt="fuck">',
+    "entities": "&amp;",
+    "bare &": "& ",
+    "unclosed comment": "<!-- ",
+    "comment closers": "-->",
+    "escaped masks": "s\\*\\*t ",
+}
+
+
+def _nested_links(size: int) -> str:
+    depth = size // 8
+    return "[" * depth + "fuck" + "](u)" * depth
+
+
+def _nested_quotes(size: int) -> str:
+    return ">" * (size - 5) + " fuck"
+
+
+BUILT: dict[str, Callable[[int], str]] = {
+    "links nested deep": _nested_links, "quotes nested deep": _nested_quotes,
+}
+
+
+def repeated(unit: str, size: int) -> str:
+    return (unit * (size // len(unit) + 1))[:size]
+
+
+def prose(size: int) -> dict[str, str]:
+    texts = fortunes()
+    return {"text/plain": repeated("\n".join(texts), size), "text/html": repeated(as_html(texts, 35, True), size),
+            "text/markdown": repeated(as_markdown(texts, 35, True), size)}
+
+
+def seconds(moderator: Moderator, document: str, content_type: str, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        moderator.check(document, content_type=content_type)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--kb", type=int, default=1024, help="the larger size; the smaller is half")
+    parser.add_argument("--only", default="", help="only the shapes whose name holds one of these (comma-separated)")
+    args = parser.parse_args()
+    big = args.kb * 1024
+    moderator = Moderator.from_config()
+    shapes: dict[str, Callable[[int], str]] = {name: (lambda n, u=unit: repeated(u, n)) for name, unit in UNITS.items()}
+    shapes.update(BUILT)
+    wanted = args.only.split(",")
+    shapes = {"prose": lambda n: "", **{k: v for k, v in shapes.items() if any(w in k for w in wanted)}}
+    base = {size: prose(size) for size in (big // 2, big)}
+    for ct in CONTENT_TYPES:  # warm: the HTML reader's cache of tags starts empty
+        moderator.check(base[big][ct], content_type=ct)
+    per_kb = {ct: seconds(moderator, base[big][ct], ct, args.repeat) * 1e6 / args.kb for ct in CONTENT_TYPES}
+    print(f"µs per KB at {args.kb // 2} KB and {args.kb} KB, medians of {args.repeat} runs; ratio: time per byte "
+          f"at {args.kb} KB / prose's; doubling: t({args.kb} KB) / t({args.kb // 2} KB)\n")
+    print("| shape | content type | µs/KB half | µs/KB full | ratio to prose | doubling |")
+    print("|---|---|---|---|---|---|")
+    for name, build in shapes.items():
+        for ct in CONTENT_TYPES:
+            t = [seconds(moderator, base[size][ct] if name == "prose" else build(size), ct, args.repeat)
+                 for size in (big // 2, big)]
+            ratio, doubling = t[1] * 1e6 / args.kb / per_kb[ct], t[1] / t[0]
+            flag = " !" if ratio > MAX_RATIO or doubling > MAX_DOUBLING else ""
+            print(f"| {name} | {ct} | {t[0] * 1e6 / (args.kb / 2):.0f} | {t[1] * 1e6 / args.kb:.0f} | {ratio:.1f} "
+                  f"| {doubling:.2f}{flag} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
