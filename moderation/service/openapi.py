@@ -221,7 +221,9 @@ def perspective_schemas(max_text: int) -> dict[str, Any]:
             "type": "object", "required": ["comment", "attributeScores"], "additionalProperties": False,
             "properties": {**common, "attributeScores": {
                 "type": "object", "minProperties": 1,
-                "additionalProperties": {**scores, "required": ["summaryScore"]}}}},
+                "additionalProperties": {**scores, "anyOf": [  # a summary, or spans
+                    {"required": ["summaryScore"]},
+                    {"required": ["spanScores"], "properties": {"spanScores": {"minItems": 1}}}]}}}},
         "SuggestCommentScoreResponse": {
             "type": "object", "properties": {"clientToken": {"type": "string"},
                                              "requestedLanguages": {"type": "array", "items": {"type": "string"}},
