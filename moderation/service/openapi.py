@@ -227,7 +227,8 @@ def perspective_schemas(max_text: int) -> dict[str, Any]:
         "SuggestCommentScoreResponse": {
             "type": "object", "properties": {"clientToken": {"type": "string"},
                                              "requestedLanguages": {"type": "array", "items": {"type": "string"}},
-                                             "detectedLanguages": {"type": "array", "items": {"type": "string"}}}},
+                                             "detectedLanguages": {"type": "array", "items": {"type": "string"}},
+                                             "moderation": _ref("CheckResult")}},
         "GoogleError": {
             "type": "object", "required": ["error"],
             "properties": {"error": {"type": "object", "required": ["code", "message", "status"], "properties": {

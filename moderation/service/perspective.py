@@ -309,35 +309,35 @@ def analyze_answer(moderator: Moderator, data: Mapping[str, Any], max_text: int,
 
 def suggestscore(service: Service) -> Response:
     data = read_json(read_bytes(request.environ), SUGGEST_FIELDS)
-    moderator, settings = service.live.moderator, service.settings
-    answer = suggest_answer(moderator, data, settings.max_text)
+    settings = service.settings
+    answer = suggest_answer(service.live.moderator, data, settings.max_text, _offered_key(request.environ))
     if settings.feedback_file:
-        record = feedback_record(moderator, data, settings.max_text, _offered_key(request.environ))
-        feedback.append(settings.feedback_file, record)
+        feedback.append(settings.feedback_file, feedback_record(data, answer["moderation"]))
     return json_response(answer)
 
 
-def suggest_answer(moderator: Moderator, data: Mapping[str, Any], max_text: int) -> dict[str, Any]:
-    """comments:suggestscore's answer, once the request is known to be well formed."""
+def suggest_answer(moderator: Moderator, data: Mapping[str, Any], max_text: int,
+                   key: str | None = None) -> dict[str, Any]:
+    """comments:suggestscore's answer, with our own result for the comment under `moderation`."""
     suggested = read_suggestion(data)
-    read_comment(data, max_text)
-    languages = read_languages(data, moderator.config.languages, list(suggested))
-    return {**_echoed(data), "requestedLanguages": languages,
-            "detectedLanguages": languages or list(moderator.config.languages)}
-
-
-def feedback_record(moderator: Moderator, data: Mapping[str, Any], max_text: int,
-                    key: str | None = None) -> dict[str, Any]:
-    """What the feedback file keeps of a suggestion: the comment's text only if doNotStore is false."""
     text, content_type = read_comment(data, max_text)
-    result = run(moderator, text, policy_for(moderator, data, key), content_type, "codepoints")
+    languages = read_languages(data, moderator.config.languages, list(suggested))
+    countable(text, "utf16", "comment.")
+    result = run(moderator, text, policy_for(moderator, data, key), content_type, "utf16")
+    return {**_echoed(data), "requestedLanguages": languages,
+            "detectedLanguages": languages or list(moderator.config.languages), "moderation": result}
+
+
+def feedback_record(data: Mapping[str, Any], result: Mapping[str, Any]) -> dict[str, Any]:
+    """What the feedback file keeps of a suggestion and our result for its comment: the comment's
+    text only if the request says doNotStore is false."""
     record = {"communityId": data.get("communityId"), "clientToken": data.get("clientToken"),
               "sessionId": data.get("sessionId"), "suggested": read_suggestion(data),
               "policy": result["policy"], "version": result["version"],
               "terms": [{"term": m["term"], "category": m["category"], "severity": m["severity"]}
                         for m in result["matches"]]}
     if data.get("doNotStore") is False:
-        record["text"] = text
+        record["text"] = data["comment"]["text"]
     return record
 
 
