@@ -14,6 +14,7 @@ import os
 import re
 import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -156,9 +157,27 @@ def _exit_code(summary: Summary, fail_on: str) -> int:
 _stopped_by: list[int] = []  # the signal that stopped the run, for its exit code
 
 
+STOP_GRACE = 10.0  # seconds an interrupted run may take to stop its workers before it is ended
+
+
 def _interrupted(signum: int, frame: object) -> None:
     _stopped_by.append(signum)
+    if len(_stopped_by) == 1:
+        # The orderly stop (the pool's terminate) can deadlock in multiprocessing's own locks: it did
+        # once in a CI run, under load, and not again in hundreds. Copies are only placed with the
+        # interrupts held, and a temporary file is unnamed or removed by the next run, so ending
+        # the process here loses nothing; a run that stops in time never gets here.
+        watchdog = threading.Timer(STOP_GRACE, _end_now, (128 + signum,))
+        watchdog.daemon = True  # a run that stops in time exits without waiting for it
+        watchdog.start()
     raise KeyboardInterrupt
+
+
+def _end_now(code: int) -> None:
+    """The interrupted run did not stop within STOP_GRACE: end it (no Python clean-up left to wait on)."""
+    sys.stderr.write("moderation: the workers did not stop in time; ended\n")
+    sys.stderr.flush()
+    os._exit(code)
 
 
 class Report:

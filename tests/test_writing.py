@@ -250,3 +250,22 @@ def test_a_backup_suffix_that_names_no_other_file_is_refused(tmp_path: Path, suf
     r = CliRunner().invoke(main, ["check", str(tmp_path), "--in-place", "--backup-suffix", suffix])
     assert r.exit_code == 2 and "--backup-suffix" in r.stderr
     assert files[0].read_text(encoding="utf-8") == OLD and sorted(tmp_path.iterdir()) == files
+
+
+def test_an_interrupted_run_that_cannot_stop_its_workers_is_ended(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last resort: if the orderly stop hangs (multiprocessing's teardown can), the run is
+    ended with the signal's exit code after STOP_GRACE, and only once however many signals come."""
+    import threading
+
+    from moderation import cli
+
+    ended: list[int] = []
+    done = threading.Event()
+    monkeypatch.setattr(cli, "STOP_GRACE", 0.01)
+    monkeypatch.setattr(cli, "_end_now", lambda code: (ended.append(code), done.set()))
+    monkeypatch.setattr(cli, "_stopped_by", [])
+    for _ in range(2):
+        with pytest.raises(KeyboardInterrupt):
+            cli._interrupted(signal.SIGTERM, None)
+    assert done.wait(10)
+    assert ended == [143]
