@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import os
@@ -433,3 +434,12 @@ def test_a_lone_surrogate_is_a_client_error_where_offsets_cannot_count_it(client
 def test_a_cors_preflight_needs_no_key_and_gets_only_the_methods(keyed: FlaskClient) -> None:
     r = keyed.options("/v1/check")
     assert r.status_code == 200 and set(r.headers["Allow"].split(", ")) == {"OPTIONS", "POST"} and r.data == b""
+
+
+def test_the_docs_page_shows_the_answers_the_routes_give(client: FlaskClient) -> None:
+    page = client.get("/docs").get_data(as_text=True)
+    blocks = re.findall(r"<h4>Answer</h4><pre><code>(.*?)</code>", page, re.S)
+    shown = [json.loads(html.unescape(block)) for block in blocks]
+    assert client.get("/v1/policies").get_json() in shown
+    answer = client.post("/v1/check", json={"text": "What the f**k, that is sh1t.", "policy": "default"}).get_json()
+    assert answer in shown

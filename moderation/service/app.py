@@ -18,6 +18,7 @@ from flask import Blueprint, Flask, Response, request
 from flask_cors import CORS
 from werkzeug.exceptions import HTTPException
 
+from moderation.engine.moderator import Moderator
 from moderation.service import docs, metrics, perspective
 from moderation.service.checks import check, check_batch, json_response
 from moderation.service.edge import REQUEST_ID, Edge
@@ -128,13 +129,16 @@ def _crash(error: Exception) -> Response:
 
 
 def policies(service: Service) -> Response:
-    moderator = service.live.moderator
+    return json_response(policy_listing(service.live.moderator))
+
+
+def policy_listing(moderator: Moderator) -> dict[str, Any]:
+    """GET /v1/policies' answer (the docs page shows it too)."""
     found = [{"name": name, "default": name == moderator.config.default_policy,
               "categories": list(p.categories), "min_severity": p.min_severity, "review_at": p.review_at,
               "block_at": p.block_at, "mask": p.mask.rule, "masks": {c: r.rule for c, r in p.masks.items()}}
              for name, p in moderator.policies.items()]
-    return json_response({"policies": found, "default": moderator.config.default_policy,
-                          "version": moderator.version})
+    return {"policies": found, "default": moderator.config.default_policy, "version": moderator.version}
 
 
 def healthz(service: Service) -> Response:

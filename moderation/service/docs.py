@@ -108,10 +108,9 @@ _WHAT = {
 
 
 def _policies(moderator: Moderator) -> dict[str, Any]:
-    found = [{"name": name, "default": name == moderator.config.default_policy, "categories": list(p.categories),
-              "min_severity": p.min_severity, "review_at": p.review_at, "block_at": p.block_at,
-              "mask": p.mask.rule} for name, p in moderator.policies.items()]
-    return {"policies": found, "default": moderator.config.default_policy, "version": moderator.version}
+    from moderation.service.app import policy_listing  # imported here: app imports this module
+
+    return policy_listing(moderator)
 
 
 def _section(e: Example, with_keys: bool) -> str:
