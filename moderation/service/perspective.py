@@ -16,12 +16,13 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeGuard, cast
 from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, request
 from werkzeug.exceptions import HTTPException
 
+from moderation.engine.offsets import convert
 from moderation.service import feedback
 from moderation.service.checks import countable, json_response, read_bytes, run
 from moderation.service.edge import REQUEST_ID
@@ -87,8 +88,7 @@ def read_json(raw: bytes, fields: frozenset[str]) -> dict[str, Any]:
         if name not in fields:
             raise invalid(f'Invalid JSON payload received. Unknown name "{name}": Cannot find field.')
         kind = FIELD_TYPES.get(name)
-        if kind is not None and value is not None and (not isinstance(value, kind) or isinstance(value, bool)
-                                                       is not (kind is bool)):
+        if kind is not None and value is not None and type(value) is not kind:  # JSON's own types: no subclass
             raise invalid(f"Invalid value at '{name}': must be a {_TYPE_NAMES[kind]}, not {json.dumps(value)}")
     return data
 
@@ -161,7 +161,7 @@ def _threshold(name: str, params: Any) -> float | None:
     threshold = params.get("scoreThreshold")
     if threshold is None:
         return None
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
+    if not _is_number(threshold) or not 0 <= threshold <= 1:
         raise invalid(f"requestedAttributes.{name}.scoreThreshold must be a number from 0 to 1")
     return float(threshold)
 
@@ -190,10 +190,6 @@ def attribute_scores(requested: list[Requested], matches: list[dict[str, Any]], 
 
 def _score(value: float) -> dict[str, Any]:
     return {"value": value, "type": "PROBABILITY"}
-
-
-def utf16_length(text: str) -> int:
-    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def read_suggestion(data: Mapping[str, Any]) -> dict[str, float]:
@@ -226,9 +222,14 @@ def _suggested(name: str, scores: Any) -> float:
 
 def _value(score: Any, where: str) -> float:
     value = score.get("value") if isinstance(score, dict) else None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if not _is_number(value):
         raise invalid(f"{where}.value must be set, a number (0 or 1 for a yes or no)")
     return float(value)
+
+
+def _is_number(value: Any) -> TypeGuard[int | float]:
+    """A JSON number (true and false are not, though Python counts them as ints)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _is_int(value: Any) -> bool:
@@ -297,13 +298,11 @@ def analyze_answer(moderator: Moderator, data: Mapping[str, Any], max_text: int,
                    key: str | None = None) -> dict[str, Any]:
     """comments:analyze's answer to a request's fields, for a caller with this API key."""
     requested = read_attributes(data)
-    text, content_type = read_comment(data, max_text)
-    languages = read_languages(data, moderator.config.languages, [r.name for r in requested])
-    countable(text, "utf16", "comment.")
-    result = run(moderator, text, policy_for(moderator, data, key), content_type, "utf16")
+    text, languages, result = _checked(moderator, data, max_text, [r.name for r in requested], key)
     spans = data.get("spanAnnotations", False) is True
+    length = convert(text, [len(text)], "utf16")[len(text)]
     effective = languages or list(moderator.config.languages)
-    return {"attributeScores": attribute_scores(requested, result["matches"], utf16_length(text), spans),
+    return {"attributeScores": attribute_scores(requested, result["matches"], length, spans),
             "languages": effective, "detectedLanguages": effective, **_echoed(data), "moderation": result}
 
 
@@ -319,13 +318,19 @@ def suggestscore(service: Service) -> Response:
 def suggest_answer(moderator: Moderator, data: Mapping[str, Any], max_text: int,
                    key: str | None = None) -> dict[str, Any]:
     """comments:suggestscore's answer, with our own result for the comment under `moderation`."""
-    suggested = read_suggestion(data)
-    text, content_type = read_comment(data, max_text)
-    languages = read_languages(data, moderator.config.languages, list(suggested))
-    countable(text, "utf16", "comment.")
-    result = run(moderator, text, policy_for(moderator, data, key), content_type, "utf16")
+    _, languages, result = _checked(moderator, data, max_text, list(read_suggestion(data)), key)
     return {**_echoed(data), "requestedLanguages": languages,
             "detectedLanguages": languages or list(moderator.config.languages), "moderation": result}
+
+
+def _checked(moderator: Moderator, data: Mapping[str, Any], max_text: int, attributes: list[str],
+             key: str | None) -> tuple[str, list[str], dict[str, Any]]:
+    """What both routes do with a comment: read it and its languages, and check it under the
+    policy its community or key gets; the result's offsets in UTF-16 code units."""
+    text, content_type = read_comment(data, max_text)
+    languages = read_languages(data, moderator.config.languages, attributes)
+    countable(text, "utf16", "comment.")
+    return text, languages, run(moderator, text, policy_for(moderator, data, key), content_type, "utf16")
 
 
 def feedback_record(data: Mapping[str, Any], result: Mapping[str, Any]) -> dict[str, Any]:

@@ -69,6 +69,7 @@ def read_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
         if found is not None and (found != "" or key in EMPTY_MEANS_SET):
             values[key] = found
     values.update(overrides or {})
+    origins = _origins(values["CORS_ORIGINS"])
     return Settings(
         config=str(values["CONFIG"]) if values["CONFIG"] not in (None, "") else None,
         reload_interval=_number(values, "RELOAD_INTERVAL", float, zero=True),
@@ -78,8 +79,8 @@ def read_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
         keys=load_keys(values["API_KEYS"], values["API_KEYS_FILE"] or None),
         metrics_need_key=_flag(values, "METRICS_REQUIRE_KEY"),
         feedback_file=str(values["FEEDBACK_FILE"]) if values["FEEDBACK_FILE"] else None,
-        cors_origins=_origins(values["CORS_ORIGINS"]),
-        cors_credentials=_credentials(values),
+        cors_origins=origins,
+        cors_credentials=_credentials(values, origins),
     )
 
 
@@ -107,9 +108,9 @@ def _origins(value: Any) -> tuple[str, ...]:
     return origins
 
 
-def _credentials(values: Mapping[str, Any]) -> bool:
+def _credentials(values: Mapping[str, Any], origins: tuple[str, ...]) -> bool:
     wanted = _flag(values, "CORS_CREDENTIALS")
-    if wanted and "*" in _origins(values["CORS_ORIGINS"]):
+    if wanted and "*" in origins:
         raise ConfigError(f"{PREFIX}CORS_CREDENTIALS cannot be true with {PREFIX}CORS_ORIGINS=*: any site could "
                           "then call the API with its visitors' cookies. Name the origins instead.")
     return wanted
