@@ -305,13 +305,14 @@ def _sigterm_in_worker() -> tuple[bool, object]:
     return signal.SIGTERM in signal.pthread_sigmask(signal.SIG_BLOCK, set()), signal.getsignal(signal.SIGTERM)
 
 
-def test_pool_workers_end_on_sigterm_and_the_parent_mask_is_kept() -> None:
+def test_workers_end_on_sigterm_and_the_parent_mask_is_kept() -> None:
     import multiprocessing
 
     before = signal.pthread_sigmask(signal.SIG_BLOCK, set())
-    with runner._pool(multiprocessing.get_context("fork"), 1, None) as pool:
+    with runner._workers(multiprocessing.get_context("fork"), 1, None) as workers:
         assert signal.pthread_sigmask(signal.SIG_BLOCK, set()) == before
-        assert pool.apply(_sigterm_in_worker) == (False, signal.SIG_DFL)
+        workers.send(0, _sigterm_in_worker)
+        assert workers.answer(0) == (False, signal.SIG_DFL)
 
 
 def test_a_lone_surrogate_escape_is_reported_and_written_back_as_an_escape(tmp_path: Path) -> None:

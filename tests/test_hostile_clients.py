@@ -150,7 +150,9 @@ def trickle(port: int, at_once: bytes, slowly: bytes, stop_at: float, opened: li
 
 
 def assert_slow_clients_hold_up_no_one(port: int) -> None:
-    """With 200 connections trickling their headers or body, 100 ordinary requests keep p99 < 100 ms."""
+    """With 200 connections trickling their headers or body, 100 ordinary requests are answered
+    while they trickle, none held: a server that gave a worker to a slow client would keep the
+    others waiting for the whole trickle (8 s here) or the worker timeout (30 s)."""
     head = b"POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 500\r\n"
     body = b'{"text": "' + b"a" * 488 + b'"}'
     slow_head, slow_body = (b"", head + b"X-Slow: " + b"s" * 100), (head + b"\r\n", body)
@@ -167,9 +169,9 @@ def assert_slow_clients_hold_up_no_one(port: int) -> None:
             started = time.perf_counter()
             assert json.loads(request(port, "/v1/check", {"text": "what the f**k"}))["flagged"] is True
             latencies.append(time.perf_counter() - started)
-        p99 = statistics.quantiles(latencies, n=100)[98]
-        assert len(opened) == 200
-        assert p99 < 0.1, f"p99 {p99 * 1000:.0f} ms with 200 slow clients; median {statistics.median(latencies):.4f} s"
+        assert len(opened) == 200 and time.monotonic() < stop_at  # all answered while the slow ones trickled
+        # Held would be seconds; a loaded CI machine's slowest answer was 0.13 s.
+        assert max(latencies) < 1, f"slowest {max(latencies):.2f} s; median {statistics.median(latencies):.4f} s"
     finally:
         for s in opened:  # a trickling thread's next send fails, and it ends
             s.close()

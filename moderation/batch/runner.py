@@ -14,8 +14,6 @@ import dataclasses
 import gc
 import multiprocessing
 import multiprocessing.context
-import multiprocessing.pool
-import multiprocessing.process
 import os
 import signal
 from collections import deque
@@ -23,7 +21,6 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from moderation.batch.discovery import Found, discover
 from moderation.batch.documents import (
@@ -38,10 +35,10 @@ from moderation.batch.documents import (
 )
 from moderation.batch.mirror import Mirror
 from moderation.batch.report import records, render
+from moderation.batch.workers import Workers
 from moderation.batch.writing import Copies
 from moderation.engine.moderator import Moderator, Result
 from moderation.engine.policy import ACTION_RANK
-from moderation.errors import ModerationError
 
 
 @dataclass
@@ -199,50 +196,26 @@ def ordered_map(work: Iterable[Chunk], jobs: int, config: str | None, task: Task
         return
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     _init(config)  # forked workers inherit it; spawned ones build their own
-    with _pool(context, jobs, config) as pool:
-        workers: set[multiprocessing.process.BaseProcess] = set(pool._pool)  # type: ignore[attr-defined]
-        pending: deque[tuple[Chunk, Any]] = deque()
-        for chunk in work:
-            light = dataclasses.replace(chunk, units=[])
-            pending.append((light, pool.apply_async(check_chunk, (chunk, task))))
+    with _workers(context, jobs, config) as workers:
+        pending: deque[tuple[int, Chunk]] = deque()
+        for n, chunk in enumerate(work):
+            workers.send(n, check_chunk, chunk, task)
+            pending.append((n, dataclasses.replace(chunk, units=[])))
             if len(pending) >= 4 * jobs:
-                done, answer = pending.popleft()
-                yield done, _answer(pool, answer, workers)
+                done, light = pending.popleft()
+                yield light, workers.answer(done)
         while pending:
-            done, answer = pending.popleft()
-            yield done, _answer(pool, answer, workers)
+            done, light = pending.popleft()
+            yield light, workers.answer(done)
 
 
-WATCH = 0.5  # seconds between looks at the workers while an answer is awaited
-
-
-class WorkerDied(ModerationError):
-    """A worker process was killed (by the kernel's OOM killer, say): the run stops."""
-
-
-def _answer(pool: multiprocessing.pool.Pool, answer: multiprocessing.pool.AsyncResult[Output],
-            workers: set[multiprocessing.process.BaseProcess]) -> Output:
-    """A task's answer; WorkerDied if a worker died meanwhile: the pool would start another in its
-    place, and wait for the lost task's answer forever."""
-    while True:
-        workers.update(pool._pool)  # type: ignore[attr-defined]  # the pool drops dead ones from it
-        try:
-            return answer.get(timeout=WATCH)
-        except multiprocessing.TimeoutError:
-            codes = [p.exitcode for p in workers if p.exitcode]
-            if codes:
-                how = f"killed by signal {-codes[0]}" if codes[0] < 0 else f"ended with status {codes[0]}"
-                raise WorkerDied(f"a worker process was {how} (out of memory?); the run stopped, every file "
-                                 "is as it was or cleaned") from None
-
-
-def _pool(context: multiprocessing.context.BaseContext, jobs: int, config: str | None) -> multiprocessing.pool.Pool:
-    """The workers, started with SIGTERM blocked until each has set it to end the process. A pool
-    shut at once (a small input) signals workers that may not have run yet: the handler they
+def _workers(context: multiprocessing.context.BaseContext, jobs: int, config: str | None) -> Workers:
+    """The workers, started with SIGTERM blocked until each has set it to end the process. Workers
+    stopped at once (a small input) are signalled before they may have run: the handler they
     inherit from the CLI would take the signal and drop it, and they would wait for work forever."""
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
     try:
-        return context.Pool(jobs, initializer=_init_worker, initargs=(config, os.getpid()))
+        return Workers(context, jobs, _init_worker, (config, os.getpid()))
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
