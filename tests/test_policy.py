@@ -63,6 +63,25 @@ block = ["frak", {term = "smeg", category = "insult", severity = 3, scope = "ins
     assert mod.check("smeg").action == "review"
 
 
+def test_sexual_abuse_goes_to_review_and_anatomy_is_reported_only_when_chosen(tmp_path: Path) -> None:
+    terms = """block = [{term = "grooom", category = "sexual_abuse", severity = 1},
+         {term = "pennis", category = "anatomy", severity = 1}]"""
+    mod = Moderator.from_config(write(tmp_path, f"""
+[policies.default]
+{terms}
+[policies.lenient]
+review_categories = []
+{terms}
+[policies.health]
+categories = ["anatomy", "profanity"]
+{terms}
+"""))
+    assert mod.check("grooom").action == "review"  # mild, but its category sends it to review
+    assert mod.check("grooom", policy="lenient").action == "mask"
+    assert not mod.check("pennis").flagged and mod.check("pennis", policy="health").action == "mask"
+    assert not mod.check("grooom", policy="health").flagged  # not among its categories
+
+
 def test_a_policy_can_leave_code_unchecked(tmp_path: Path) -> None:
     mod = Moderator.from_config(write(tmp_path, "[policies.docs]\ncheck_code = false\n[policies.default]\n"))
     page, notes = "<p>fine</p><pre>shit</pre>", "`fuck` and\n\n    shit = 1\n"
@@ -84,6 +103,7 @@ def test_version_changes_with_the_config(tmp_path: Path, moderator: Moderator) -
         ("[policies.default]\nmin_severity = 7\n", 2, "min_severity must be between 1 and 3"),
         ("[policies.default]\n\nmask = \"blur\"\n", 3, "mask rule 'blur' is not one of"),
         ("[policies.default]\ncategories = [\"rude\"]\n", 2, "unknown category 'rude'"),
+        ("[policies.default]\n\nreview_categories = [\"vile\"]\n", 3, "unknown category 'vile'"),
         ("[policies.default]\nmask_char = \"**\"\n", 2, "mask_char must be one character"),
         ("[policies.default]\nreview_at = \"high\"\n", 2, "review_at must be a whole number"),
         ("[wordlist]\npaths = []\n", 1, "unknown key 'wordlist'"),

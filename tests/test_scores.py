@@ -36,12 +36,15 @@ def test_mild_words_alone_pass_coral_however_many(categories: list[str]) -> None
     assert all(value <= CORAL_THRESHOLD for value in scores(found).values())
 
 
-@given(st.sampled_from(CATEGORIES), st.integers(2, 3))
+TOXIC = [c for c in CATEGORIES if c != "anatomy"]
+
+
+@given(st.sampled_from(TOXIC), st.integers(2, 3))
 def test_one_strong_or_severe_word_is_held_by_coral(category: str, severity: int) -> None:
     assert scores([{"category": category, "severity": severity}])["TOXICITY"] > CORAL_THRESHOLD
 
 
-@given(st.sampled_from(CATEGORIES), st.integers(1, 3), st.integers(1, 20))
+@given(st.sampled_from(TOXIC), st.integers(1, 3), st.integers(1, 20))
 def test_severe_toxicity_holds_only_severe_words(category: str, severity: int, count: int) -> None:
     value = scores([{"category": category, "severity": severity}] * count)["SEVERE_TOXICITY"]
     assert (value > CORAL_THRESHOLD) == (severity == 3)
@@ -52,6 +55,9 @@ def test_each_attribute_reads_its_categories() -> None:
     assert slur["IDENTITY_ATTACK"] > CORAL_THRESHOLD and slur["TOXICITY"] > CORAL_THRESHOLD
     assert slur["PROFANITY"] == slur["INSULT"] == slur["SEXUALLY_EXPLICIT"] == 0.0
     assert scores([]) == dict.fromkeys(ATTRIBUTES, 0.0)
+    abuse = scores([{"category": "sexual_abuse", "severity": 3}])
+    assert abuse["SEXUALLY_EXPLICIT"] > CORAL_THRESHOLD and abuse["SEVERE_TOXICITY"] > CORAL_THRESHOLD
+    assert scores([{"category": "anatomy", "severity": 3}] * 5) == dict.fromkeys(ATTRIBUTES, 0.0)  # clinical words
 
 
 def test_severity_bands_do_not_overlap() -> None:

@@ -83,7 +83,7 @@ def test_every_mistake_of_a_file_is_found_each_with_its_line(tmp_path: Path) -> 
     assert [e.located() for e in err.value.errors] == [
         f"{b}:3: severity of 'smeg' must be 1, 2 or 3, not '5'",
         f"{b}:4: term 'sm3g' may hold only letters a-z, with single spaces, hyphens or apostrophes between words",
-        f"{b}:5: unknown section [swears]; use one of profanity, sexual, slur, insult or allow",
+        f"{b}:5: unknown section [swears]; use one of profanity, sexual, slur, insult, sexual_abuse, anatomy or allow",
         f"{b}:6: scope of 'git' must be word or inside or evaded, not 'wrod'",
         f"{b}:2: 'frak' is already defined at {tmp_path / 'a.txt'}:2",
     ]

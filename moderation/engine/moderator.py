@@ -176,7 +176,8 @@ class Moderator:
                                    key=lambda m: m.start))
             cleaned = visible.masked(masks)
         worst = max((m.severity for m in matches), default=0)
-        return Result(matches, pol.action(worst), cleaned, pol.name, self.version, content_type)
+        action = pol.action(worst, {m.category for m in matches})
+        return Result(matches, action, cleaned, pol.name, self.version, content_type)
 
     def _mask(self, pol: Policy, shown: str, start: int, end: int, entry: Entry) -> str:
         """shown[start:end] masked by the policy's rule, unless the mask, read with what stands

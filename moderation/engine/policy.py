@@ -8,14 +8,23 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from moderation.engine.masking import RULES, MaskRule
-from moderation.engine.wordlists import BUNDLED, CATEGORIES, SCOPES, Entry, read_regular, undecodable
+from moderation.engine.wordlists import (
+    BUNDLED,
+    CATEGORIES,
+    REPORTED,
+    REVIEWED,
+    SCOPES,
+    Entry,
+    read_regular,
+    undecodable,
+)
 from moderation.errors import ConfigError
 
 DEFAULT_POLICY = "default"
@@ -29,23 +38,25 @@ class Policy:
     """What counts, what each match leads to, and how it is masked."""
 
     name: str = DEFAULT_POLICY
-    categories: tuple[str, ...] = CATEGORIES  # categories reported; others are ignored
+    categories: tuple[str, ...] = REPORTED  # categories reported; others are ignored
     min_severity: int = 1  # matches below this severity are ignored
     review_at: int = 3  # a match this severe sends the text to review
     block_at: int = NEVER  # a match this severe blocks it (4: never)
+    review_categories: frozenset[str] = frozenset(REVIEWED)  # a match of these: review, whatever its severity
     mask: MaskRule = field(default_factory=MaskRule)  # rule for categories without their own
     masks: Mapping[str, MaskRule] = field(default_factory=dict)  # per-category rules
     allow: tuple[str, ...] = ()  # extra allowlisted words and phrases
     block: tuple[Entry, ...] = ()  # extra terms
     check_code: bool = True  # HTML and Markdown: check code spans and blocks too
 
-    def action(self, worst: int) -> str:
-        """allow, mask, review or block, for the worst severity among the matches (0: none)."""
+    def action(self, worst: int, categories: Iterable[str] = ()) -> str:
+        """allow, mask, review or block, for the worst severity among the matches (0: none) and
+        their categories."""
         if worst == 0:
             return "allow"
         if worst >= self.block_at:
             return "block"
-        if worst >= self.review_at:
+        if worst >= self.review_at or not self.review_categories.isdisjoint(categories):
             return "review"
         return "mask"
 
@@ -74,7 +85,7 @@ _TOP_KEYS = {"wordlists", "policies", "default_policy", "policy_for"}
 _POLICY_FOR_KEYS = {"communities", "keys"}
 _KEY_DIGEST = re.compile(r"[0-9a-f]{64}")
 _LIST_KEYS = {"languages", "paths", "better_profanity"}
-_POLICY_KEYS = {"categories", "min_severity", "review_at", "block_at", "mask", "mask_char",
+_POLICY_KEYS = {"categories", "min_severity", "review_at", "block_at", "review_categories", "mask", "mask_char",
                 "replacement", "masks", "allow", "block", "check_code"}
 _BLOCK_KEYS = {"term", "category", "severity", "scope"}
 _DEEP = 100  # brackets open at once: past this, a nesting that broke tomllib is looked for
@@ -261,10 +272,14 @@ def _policy_for(table: Mapping[str, Any], policies: Mapping[str, Policy],
 def _policy(name: str, table: Mapping[str, Any], reader: _Reader) -> Policy:
     with reader.within(f"policies.{name}"):
         reader.check_keys(table, _POLICY_KEYS, f"[policies.{name}]")
-        categories = reader.strings(table, "categories", CATEGORIES)
+        categories = reader.strings(table, "categories", REPORTED)
         for category in categories:
             if category not in CATEGORIES:
                 reader.fail("categories", f"unknown category {category!r}; known: {', '.join(CATEGORIES)}")
+        reviewed = reader.strings(table, "review_categories", REVIEWED)
+        for category in reviewed:
+            if category not in CATEGORIES:
+                reader.fail("review_categories", f"unknown category {category!r}; known: {', '.join(CATEGORIES)}")
         char = reader.get(table, "mask_char", str, "*")
         if len(char) != 1:
             reader.fail("mask_char", f"mask_char must be one character, not {char!r}")
@@ -287,6 +302,7 @@ def _policy(name: str, table: Mapping[str, Any], reader: _Reader) -> Policy:
             min_severity=reader.severity(table, "min_severity", 1),
             review_at=reader.severity(table, "review_at", 3, top=4),
             block_at=reader.severity(table, "block_at", NEVER, top=4),
+            review_categories=frozenset(reviewed),
             mask=MaskRule(default_rule, char, replacement),
             masks=masks,
             allow=tuple(" ".join(a.lower().split()) for a in reader.strings(table, "allow", ())),

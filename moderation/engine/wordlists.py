@@ -21,7 +21,12 @@ from typing import Any
 
 from moderation.errors import ConfigError
 
-CATEGORIES = ("profanity", "sexual", "slur", "insult")
+CATEGORIES = ("profanity", "sexual", "slur", "insult", "sexual_abuse", "anatomy")
+# What a policy reports unless it names its categories: clinical anatomy (penis, vagina) is what
+# a health article says, listed so that a policy for children's content can choose it.
+REPORTED = tuple(c for c in CATEGORIES if c != "anatomy")
+# Any match of these sends a text to review at least (a policy's review_categories).
+REVIEWED = ("sexual_abuse",)
 SCOPES = ("word", "inside", "evaded")
 ALLOW_SECTION = "allow"
 # Installed wheels carry the lists inside the package; a source checkout has them at the top.
@@ -39,7 +44,7 @@ class Entry:
     """One term the engine looks for."""
 
     term: str  # canonical lowercase spelling, what a match reports as `term`
-    category: str  # profanity, sexual, slur or insult
+    category: str  # one of CATEGORIES
     severity: int  # 1 mild, 2 strong, 3 severe
     scope: str  # "word": only as a whole word; "inside": also inside longer words;
     # "evaded": a whole word with an innocent reading, flagged only when disguised (cr*pple)

@@ -136,7 +136,8 @@ def policy_listing(moderator: Moderator) -> dict[str, Any]:
     """GET /v1/policies' answer (the docs page shows it too)."""
     found = [{"name": name, "default": name == moderator.config.default_policy,
               "categories": list(p.categories), "min_severity": p.min_severity, "review_at": p.review_at,
-              "block_at": p.block_at, "mask": p.mask.rule, "masks": {c: r.rule for c, r in p.masks.items()}}
+              "block_at": p.block_at, "review_categories": sorted(p.review_categories), "mask": p.mask.rule,
+              "masks": {c: r.rule for c, r in p.masks.items()}}
              for name, p in moderator.policies.items()]
     return {"policies": found, "default": moderator.config.default_policy, "version": moderator.version}
 

@@ -90,6 +90,7 @@ def schemas(max_text: int, max_items: int) -> dict[str, Any]:
                 "categories": {"type": "array", "items": {"type": "string"}},
                 "min_severity": {"type": "integer"}, "review_at": {"type": "integer"},
                 "block_at": {"type": "integer"}, "mask": {"type": "string"},
+                "review_categories": {"type": "array", "items": {"type": "string", "enum": list(CATEGORIES)}},
                 "masks": {"type": "object", "additionalProperties": {"type": "string"}},
             },
         },

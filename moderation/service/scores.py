@@ -23,6 +23,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from moderation.engine.wordlists import CATEGORIES
+
 LOW = {1: 0.55, 2: 0.85, 3: 0.95}
 HIGH = {1: 0.75, 2: 0.94, 3: 0.99}
 
@@ -31,15 +33,18 @@ HIGH = {1: 0.75, 2: 0.94, 3: 0.99}
 class Attribute:
     """A Perspective attribute as we answer it: the categories it reads, and how it shifts severity."""
 
-    categories: frozenset[str] | None  # None: every category
+    categories: frozenset[str]
     shift: int = 0  # subtracted from each match's severity
 
 
+# Clinical anatomy (a policy may report it) is no one's toxicity.
+_TOXIC = frozenset(CATEGORIES) - {"anatomy"}
+
 ATTRIBUTES: Mapping[str, Attribute] = {
-    "TOXICITY": Attribute(None),
-    "SEVERE_TOXICITY": Attribute(None, shift=1),
+    "TOXICITY": Attribute(_TOXIC),
+    "SEVERE_TOXICITY": Attribute(_TOXIC, shift=1),
     "PROFANITY": Attribute(frozenset({"profanity"})),
-    "SEXUALLY_EXPLICIT": Attribute(frozenset({"sexual"})),
+    "SEXUALLY_EXPLICIT": Attribute(frozenset({"sexual", "sexual_abuse"})),
     "INSULT": Attribute(frozenset({"insult"})),
     "IDENTITY_ATTACK": Attribute(frozenset({"slur"})),
 }
@@ -62,7 +67,7 @@ UNSCORED = {
 
 def severity_of(match: Mapping[str, Any], attribute: Attribute) -> int:
     """The severity `attribute` reads in a match (as the API answers it); 0 when it does not read it."""
-    if attribute.categories is not None and match["category"] not in attribute.categories:
+    if match["category"] not in attribute.categories:
         return 0
     return max(int(match["severity"]) - attribute.shift, 0)
 
