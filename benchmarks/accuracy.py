@@ -1,12 +1,14 @@
 """Accuracy side by side with better-profanity, on public labelled data nobody here wrote.
 
-    python benchmarks/accuracy.py [--eval ../shared/eval] [--flagged-out benchmarks/dictionary_flagged.txt]
+    python benchmarks/accuracy.py [--eval ../shared/eval] [--verdicts benchmarks/dictionary]
 
 - SWAD v1: recall of the swear word each tweet marks with <b>...</b>.
 - PrOf: recall of the self-censored English spellings (a*s, f**k).
-- SemEval-2021 toxic spans (train and trial): character precision and recall.
+- SemEval-2021 toxic spans (train and trial): character precision and recall, and per post
+  (a post is toxic when it has a toxic span; a flag is right where it touches one).
 - Davidson: share of the "neither" tweets flagged at all (false flags).
-- /usr/share/dict/american-english-huge: share of dictionary words flagged, listed in a file.
+- /usr/share/dict/american-english-huge: share of dictionary words flagged, each listed with a
+  person's verdict (profane, or wrong and why) in benchmarks/dictionary/<category>.tsv.
 
 better-profanity has no spans: it is scored by censoring each whitespace token on its own
 (cached, since it manages some 8 KB/s), a token counting as flagged when censoring changes it.
@@ -25,7 +27,7 @@ from pathlib import Path
 
 from better_profanity import profanity as bp
 
-from moderation import Moderator
+from moderation import Match, Moderator
 
 ROOT = Path(__file__).resolve().parent.parent
 DICTIONARY = Path("/usr/share/dict/american-english-huge")
@@ -85,6 +87,18 @@ def recall_of_marked(cases: list[tuple[str, set[int]]], tool: Spans) -> float:
     return sum(1 for text, gold in cases if tool(text) & gold) / len(cases)
 
 
+def post_scores(cases: list[tuple[str, set[int]]], tool: Spans) -> tuple[float, float]:
+    """Per post: precision (flagged posts where what is flagged touches a toxic span) and recall
+    (posts with a toxic span where what is flagged touches it)."""
+    flagged = right = toxic = 0
+    for text, gold in cases:
+        found = tool(text)
+        flagged += bool(found)
+        toxic += bool(gold)
+        right += bool(found & gold)
+    return right / max(flagged, 1), right / max(toxic, 1)
+
+
 def char_scores(cases: list[tuple[str, set[int]]], tool: Spans) -> tuple[float, float]:
     hit = flagged = gold_total = 0
     for text, gold in cases:
@@ -95,10 +109,47 @@ def char_scores(cases: list[tuple[str, set[int]]], tool: Spans) -> tuple[float, 
     return hit / max(flagged, 1), hit / max(gold_total, 1)
 
 
+VERDICTS = ROOT / "benchmarks" / "dictionary"
+UNJUDGED = "unjudged"
+
+
+def read_verdicts(folder: Path) -> dict[str, tuple[str, str]]:
+    """word -> (category file, verdict) from every file of the folder."""
+    found = {}
+    for path in sorted(folder.glob("*.tsv")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#"):
+                word, _term, verdict = line.split("\t", 2)
+                found[word] = (path.stem, verdict)
+    return found
+
+
+def write_verdicts(folder: Path, flagged: dict[str, Match]) -> dict[str, str]:
+    """Rewrite the verdict files for today's flags: a verdict given before is kept, a new flag is
+    `unjudged` (to be judged by a person: `profane`, or `wrong: why`), a word no longer flagged goes."""
+    before = read_verdicts(folder)
+    by_category: dict[str, list[str]] = {}
+    judged = {}
+    for word, match in flagged.items():
+        verdict = before.get(word, ("", UNJUDGED))[1]
+        judged[word] = verdict
+        by_category.setdefault(match.category, []).append(f"{word}\t{match.term}\t{verdict}\n")
+    folder.mkdir(exist_ok=True)
+    for path in folder.glob("*.tsv"):
+        if path.stem not in by_category:
+            path.unlink()
+    for category, lines in by_category.items():
+        (folder / f"{category}.tsv").write_text(
+            f"# Words of american-english-huge flagged as {category} (benchmarks/accuracy.py rewrites this\n"
+            "# file; a person judges each flag: profane, or wrong: why).\n" + "".join(lines), encoding="utf-8")
+    return judged
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval", type=Path, default=ROOT.parent / "shared" / "eval")
-    parser.add_argument("--flagged-out", type=Path, default=ROOT / "benchmarks" / "dictionary_flagged.txt")
+    parser.add_argument("--verdicts", type=Path, default=VERDICTS,
+                        help="folder of the dictionary flags' verdicts, one file per category (rewritten)")
     args = parser.parse_args()
     if not args.eval.is_dir():
         sys.exit(f"{args.eval} not found: pass --eval DIR")
@@ -118,6 +169,9 @@ def main() -> None:
         rows.append((f"SemEval toxic spans {name} ({len(cases)} posts): char precision",
                      *(f"{p:.1%}" for p, _ in scores)))
         rows.append((f"SemEval toxic spans {name}: char recall", *(f"{r:.1%}" for _, r in scores)))
+        scores = [post_scores(cases, t) for t in tools.values()]
+        rows.append((f"SemEval toxic spans {name}: post precision", *(f"{p:.1%}" for p, _ in scores)))
+        rows.append((f"SemEval toxic spans {name}: post recall", *(f"{r:.1%}" for _, r in scores)))
     neither = davidson_neither(args.eval / "davidson.csv")
     rows.append((f"Davidson 'neither' tweets flagged ({len(neither)} tweets; lower is better)",
                  *(f"{sum(1 for x in neither if t(x)) / len(neither):.1%}" for t in tools.values())))
@@ -125,12 +179,14 @@ def main() -> None:
         words = [w for w in DICTIONARY.read_text(encoding="utf-8", errors="replace").split("\n") if w]
         flagged = [w for w in words if mod.check(w).flagged]
         bp_flagged = sum(1 for w in words if _bp_flags(w))
-        rows.append((f"dictionary words flagged ({len(words)} words; lower is better)",
+        rows.append((f"dictionary words flagged ({len(words)} words)",
                      f"{len(flagged) / len(words):.3%} ({len(flagged)})",
                      f"{bp_flagged / len(words):.3%} ({bp_flagged})"))
-        args.flagged_out.write_text(
-            "# Words of american-english-huge that moderation flags (benchmarks/accuracy.py).\n"
-            + "".join(f"{w}\t{mod.check(w).matches[0].term}\n" for w in flagged), encoding="utf-8")
+        judged = write_verdicts(args.verdicts, {w: mod.check(w).matches[0] for w in flagged})
+        wrong = sum(1 for verdict in judged.values() if verdict.startswith("wrong"))
+        unjudged = [w for w, verdict in judged.items() if verdict == UNJUDGED]
+        rows.append((f"dictionary words flagged wrongly ({len(words)} words; lower is better)",
+                     f"{wrong / len(words):.3%} ({wrong}; {len(unjudged)} not judged yet)", ""))
 
     print("| measure | moderation | better-profanity |")
     print("|---|---|---|")

@@ -23,6 +23,11 @@ def unescape(s: str) -> str:
     return _ESCAPE.sub(lambda m: chr(int(m[1] or m[2], 16)), s)
 
 
+def files(kind: str) -> list[str]:
+    """The case files of a kind: `positive.txt`, and `positive-<topic>.txt` beside it."""
+    return sorted(p.name for p in CASES.glob(f"{kind}*.txt"))
+
+
 def load(name: str) -> list[Case]:
     path = CASES / name
     cases = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from moderation import Moderator
-from tests.golden import Case, load
+from tests.golden import Case, files, load
 
 
 def _params(name: str, xfail: bool = False) -> list[object]:
@@ -25,7 +25,7 @@ def expected(case: Case) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
 
 
 @pytest.mark.parametrize(
-    "case", _params("positive.txt") + _params("evasion.txt") + _params("negative.txt")
+    "case", [case for kind in ("positive", "evasion", "negative") for name in files(kind) for case in _params(name)]
 )
 def test_case(moderator: Moderator, case: Case) -> None:
     assert found(moderator, case) == expected(case)
