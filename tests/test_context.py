@@ -78,7 +78,8 @@ def test_camel_case_read_across_its_words(text: str, expected: bool) -> None:
     ("signature of Ty Coon, 1 April", "Coon", True), ("Ty Coon, President", "Coon", True),
     ("by Dick Buttlar & Jacqueline", "Dick", True), ("Dick Streefland   <x@y.org>", "Dick", True),
     ("by David Dick, merged", "Dick", True), ("from Steven S. Dick did", "Dick", True),
-    ("Mr. Dick said", "Dick", True), ("Dr Coon", "Coon", True), ("Jonas Bonér wrote", "Bonér", True),
+    ("Mr. Dick said", "Dick", True), ("found by Roel de Cock", "Cock", True), ("the de Cock", "Cock", False),
+    ("Dr Coon", "Coon", True), ("Jonas Bonér wrote", "Bonér", True),
     ("You Dick", "Dick", False), ("Dick Head", "Dick", False), ("ty coon", "coon", False),
     ("Local Man Called Coon By Neighbours", "Coon", False), ("what a Dick", "Dick", False),
     ("DICK MOVE", "DICK", False), ("Stupid Coon", "Coon", False),
@@ -96,6 +97,10 @@ def test_a_name_context(text: str, written: str, expected: bool) -> None:
     ("foreach (@$s)", "@$s", "ass", ("leet",), "word", True),
     ("what an @ss", "@ss", "ass", ("leet",), "word", False),
     ("kiss my ass", "ass", "ass", (), "word", False),
+    ("src/lib/srcuntabifier.h", "srcuntabifier", "cunt", ("compound",), "inside", True),
+    ("see src/fuck.c", "fuck", "fuck", (), "inside", False),
+    ("as anal\u2010\n    ogous to", "anal", "anal", (), "word", True),
+    ("anal\nogous", "anal", "anal", (), "word", False),
 ])
 def test_misread(text: str, written: str, term: str, evasions: tuple[str, ...], scope: str, expected: bool) -> None:
     assert context.misread(*hit(text, written, term, evasions, scope)) is expected

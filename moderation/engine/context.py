@@ -10,7 +10,8 @@ of ordinary prose and evasions, which must stay caught (``sh1t``, ``5h17``, ``f*
 ``s_h_i_t``, ``ass_hole``).
 
 What is never dropped: a term no innocent word holds (an ``inside`` term) written as is, even in
-a URL or an identifier (``example.com/fuck``, ``fuck_this``): the writer wrote the word.
+a URL or an identifier (``example.com/fuck``, ``fuck_this``): the writer wrote the word; only
+inside a longer word of a file's path (``src/lib/srcuntabifier.h``) is it a name's accident.
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ CONSTANT = re.compile(r"[A-Z0-9]+(?:_[A-Z0-9]+)+")  # GPG_ERR_ASS_GENERAL
 URL = re.compile(r"[a-z][a-z0-9+.-]*://|www\.", re.IGNORECASE)
 EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[A-Za-z]{2,}")
 PATH = re.compile(r"^\*\.\w|(?:^|[\s(\[\"'=:])(?:~|\.{1,2})?/\S|\S/\S*/|[\w*-]/[\w*-]+\.[A-Za-z]{1,4}\b")
+LINE_BREAK = re.compile(r"[-\u2010\u00ad]\r?\n[ \t]*[a-z]")  # a hyphen, a line break, the word's rest
 DASH_LINE = re.compile(r"[A-Z|+]-{4,}|-{4,}[A-Z|+]")  # a table's edge or an axis: |------, H----I
+PARTICLES = frozenset(("de", "van", "von", "der", "den", "da", "di", "du", "la", "le", "ter", "ten", "del", "dos"))
 TITLES = frozenset(("mr", "mrs", "ms", "mx", "dr", "prof", "sir", "rev", "fr", "st", "sr", "jr", "lord", "lady"))
 # Capitalised words that stand before a listed word without making a name of it: "You Dick".
 NOT_NAMES = frozenset((
@@ -50,7 +53,10 @@ def misread(text: str, hit: Hit) -> bool:
     """Whether `hit`, found in `text`, is technical text or a name rather than the listed word."""
     evasive = EVASIVE.intersection(hit.evasions)
     if not evasive and hit.entry.scope == "inside":
-        return camel_crossing(text, hit)
+        if camel_crossing(text, hit):
+            return True
+        start, end = token(text, hit.start, hit.end)
+        return "compound" in hit.evasions and PATH.search(text[start:end]) is not None
     start, end = token(text, hit.start, hit.end)
     word = text[start:end]
     if evasive:
@@ -60,8 +66,14 @@ def misread(text: str, hit: Hit) -> bool:
                 or ("masked" in evasive and is_code_mask(text, hit.start, hit.end))
                 or is_part_of_identifier(word, written, hit)
                 or is_link_or_path(word))
-    return (is_link_or_path(word) or CONSTANT.fullmatch(word) is not None
+    return (is_link_or_path(word) or CONSTANT.fullmatch(word) is not None or broken_at_line_end(text, hit.end)
             or camel_crossing(text, hit) or is_name(text, hit.start, hit.end))
+
+
+def broken_at_line_end(text: str, end: int) -> bool:
+    """A word hyphenated at the end of a line, as man pages are set: ``anal-`` at a
+    line's end and ``ogous`` on the next is analogous, not a word followed by another."""
+    return LINE_BREAK.match(text, end) is not None
 
 
 def token(text: str, start: int, end: int) -> tuple[int, int]:
@@ -169,11 +181,12 @@ def camel_crossing(text: str, hit: Hit) -> bool:
 
 
 def is_name(text: str, start: int, end: int) -> bool:
-    """A capitalised word in a name: after a title (``Mr. Dick``) or an initial (``Steven S.
-    Dick``), or one of two capitalised words that make a name (``Ty Coon``, ``Jonas Bonér``,
-    ``David Dick``, ``Dick Buttlar``). Only a Capitalised word counts (not ``DICK``, not ``dick``); a
-    word that is no name (``You``, ``Stupid``) makes none, and a run of three capitalised words or
-    more is a headline in title case, not a name. Debian's credits and copyrights are full of names."""
+    """A capitalised word in a name: after a title (``Mr. Dick``), an initial (``Steven S.
+    Dick``) or a first name and a particle (``Roel de Cock``), or one of two capitalised words
+    that make a name (``Ty Coon``, ``Jonas Bonér``, ``David Dick``, ``Dick Buttlar``). Only a
+    Capitalised word counts (not ``DICK``, not ``dick``); a word that is no name (``You``,
+    ``Stupid``) makes none, and a run of three capitalised words or more is a headline in title
+    case, not a name. Debian's credits and copyrights are full of names."""
     written = text[start:end]
     if not (written[:1].isupper() and written[1:].islower()):
         return False
@@ -182,6 +195,9 @@ def is_name(text: str, start: int, end: int) -> bool:
         word = before[0]
         if word.rstrip(".").lower() in TITLES or re.fullmatch(r"[A-Z]\.", word):
             return True
+        if word in PARTICLES:  # Roel de Cock, Jan van Dyke: a particle after a first name
+            first_name = _word_before(text, before[1])
+            return first_name is not None and _name_like(first_name[0])
     after = _word_after(text, end)
     first = before is not None and _name_like(before[0])
     last = after is not None and _name_like(after[0])
