@@ -27,7 +27,7 @@ CLOSERS = ")]}>\"'`.,;:!?"
 
 # A number with at most one letter of unit or prefix (900k, v49, 8000000b, B008, F46), or hex.
 NUMBER = re.compile(r"[A-Za-z]?\d{2,}|\d{2,}[A-Za-z]|0[xX][0-9A-Fa-f]+|[A-Za-z]{2,}\d")
-SIGILS = frozenset(a + b for a in "@$%" for b in "@$")  # Perl's and the shell's @$ref, $$: code, not leet
+SIGILS = frozenset(a + b for a in "@$%" for b in "@$")
 SNAKE = re.compile(r"[A-Za-z0-9]_[A-Za-z0-9]")  # parts of an identifier joined: buf_ck
 CONSTANT = re.compile(r"[A-Z0-9]+(?:_[A-Z0-9]+)+")  # GPG_ERR_ASS_GENERAL
 URL = re.compile(r"[a-z][a-z0-9+.-]*://|www\.", re.IGNORECASE)
@@ -35,6 +35,8 @@ EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[A-Za-z]{2,}")
 PATH = re.compile(r"^\*\.\w|(?:^|[\s(\[\"'=:])(?:~|\.{1,2})?/\S|\S/\S*/|[\w*-]/[\w*-]+\.[A-Za-z]{1,4}\b")
 LINE_BREAK = re.compile(r"[-\u2010\u00ad]\r?\n[ \t]*[a-z]")  # a hyphen, a line break, the word's rest
 DASH_LINE = re.compile(r"[A-Z|+]-{4,}|-{4,}[A-Z|+]")  # a table's edge or an axis: |------, H----I
+# Listed words that are also first names, and so may stand before a surname: Dick Buttlar.
+FIRST_NAMES = frozenset(("dick", "willy", "fanny", "randy", "peter", "rod", "jock"))
 PARTICLES = frozenset(("de", "van", "von", "der", "den", "da", "di", "du", "la", "le", "ter", "ten", "del", "dos"))
 TITLES = frozenset(("mr", "mrs", "ms", "mx", "dr", "prof", "sir", "rev", "fr", "st", "sr", "jr", "lord", "lady"))
 # Capitalised words that stand before a listed word without making a name of it: "You Dick".
@@ -61,7 +63,7 @@ def misread(text: str, hit: Hit) -> bool:
     word = text[start:end]
     if evasive:
         written = text[hit.start : hit.end]
-        return (written[:2] in SIGILS
+        return (is_dereference(written)
                 or ("leet" in evasive and is_number(text, hit.start, hit.end))
                 or ("masked" in evasive and is_code_mask(text, hit.start, hit.end))
                 or is_part_of_identifier(word, written, hit)
@@ -105,6 +107,12 @@ def is_number(text: str, start: int, end: int) -> bool:
     dotted = (written[-1].isdigit() and after[:1] == "." and after[1:2].isdigit()) or (
         written[0].isdigit() and before == "." and text[start - 2 : start - 1].isdigit())
     return dotted
+
+
+def is_dereference(written: str) -> bool:
+    """Perl's and the shell's ``@$s``, ``$$x``: two sigils, then a name. Leet puts its symbols
+    among letters (``@$$hole``, ``$hit``), not two before a plain name."""
+    return written[:2] in SIGILS and written[2:].replace("_", "").isalnum()
 
 
 def is_code_mask(text: str, start: int, end: int) -> bool:
@@ -183,7 +191,8 @@ def camel_crossing(text: str, hit: Hit) -> bool:
 def is_name(text: str, start: int, end: int) -> bool:
     """A capitalised word in a name: after a title (``Mr. Dick``), an initial (``Steven S.
     Dick``) or a first name and a particle (``Roel de Cock``), or one of two capitalised words
-    that make a name (``Ty Coon``, ``Jonas Bonér``, ``David Dick``, ``Dick Buttlar``). Only a
+    that make a name (``Ty Coon``, ``Jonas Bonér``, ``David Dick``; and ``Dick Buttlar``, where the
+    word is a first name itself: ``Dammit Jim`` and ``Idiot Lights`` are no names). Only a
     Capitalised word counts (not ``DICK``, not ``dick``); a word that is no name (``You``,
     ``Stupid``) makes none, and a run of three capitalised words or more is a headline in title
     case, not a name. Debian's credits and copyrights are full of names."""
@@ -198,6 +207,8 @@ def is_name(text: str, start: int, end: int) -> bool:
         if word in PARTICLES:  # Roel de Cock, Jan van Dyke: a particle after a first name
             first_name = _word_before(text, before[1])
             return first_name is not None and _name_like(first_name[0])
+    if re.match(r"['\u2019]s\b", text[end : end + 3]):
+        end += 2  # Idiot's: the word after the possessive
     after = _word_after(text, end)
     first = before is not None and _name_like(before[0])
     last = after is not None and _name_like(after[0])
@@ -206,6 +217,8 @@ def is_name(text: str, start: int, end: int) -> bool:
     if before is not None and first:  # a first name, with nothing capitalised before it
         earlier = _word_before(text, before[1])
         return earlier is None or not _name_like(earlier[0])
+    if written.lower() not in FIRST_NAMES:  # Dammit Jim, Idiot Lights: a word, then a name or a noun
+        return False
     assert after is not None  # a surname, with nothing capitalised after it
     later = _word_after(text, after[1]) if after[1] >= 0 else None
     return later is None or not _name_like(later[0])
