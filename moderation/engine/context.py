@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 
 from moderation.engine.readings import Hit
 
@@ -32,9 +33,13 @@ SNAKE = re.compile(r"[A-Za-z0-9]_[A-Za-z0-9]")  # parts of an identifier joined:
 CONSTANT = re.compile(r"[A-Z0-9]+(?:_[A-Z0-9]+)+")  # GPG_ERR_ASS_GENERAL
 URL = re.compile(r"[a-z][a-z0-9+.-]*://|www\.", re.IGNORECASE)
 EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[A-Za-z]{2,}")
-PATH = re.compile(r"^\*\.\w|(?:^|[\s(\[\"'=:])(?:~|\.{1,2})?/\S|\S/\S*/|[\w*-]/[\w*-]+\.[A-Za-z]{1,4}\b")
+PATH = re.compile(r"^\*\.\w|(?:^|[\s(\[\"'=:])(?:~|\.{1,2})/\S|\S/\S*/|[\w*-]/[\w*-]+\.[A-Za-z]{1,4}\b")
 LINE_BREAK = re.compile(r"[-\u2010\u00ad]\r?\n[ \t]*[a-z]")  # a hyphen, a line break, the word's rest
-DASH_LINE = re.compile(r"[A-Z|+]-{4,}|-{4,}[A-Z|+]")  # a table's edge or an axis: |------, H----I
+DASH_LINE = re.compile(r"[A-Z|+]-{4,}(?![-a-z])|(?<![-a-z])-{4,}[A-Z|+]")  # a table's edge or an axis: |------, H----I
+# Listed words that are also names, the only ones a name context may hide: Useful Idiots, Holy
+# Crap, Corrupt Bastards and His Royal Anus are insults in title case (SemEval's comments).
+NAME_WORDS = frozenset(("dick", "coon", "cock", "boner", "dyke", "dykes", "willy", "fanny", "randy", "peter",
+                        "wang", "dong", "hooker", "johnson", "butts", "cummings"))
 # Listed words that are also first names, and so may stand before a surname: Dick Buttlar.
 FIRST_NAMES = frozenset(("dick", "willy", "fanny", "randy", "peter", "rod", "jock"))
 PARTICLES = frozenset(("de", "van", "von", "der", "den", "da", "di", "du", "la", "le", "ter", "ten", "del", "dos"))
@@ -119,22 +124,29 @@ def is_code_mask(text: str, start: int, end: int) -> bool:
     """Marks that code and docs put beside letters, which self-censoring does not:
 
     - no letter at all (``$3$``, ``$$@``): a self-censored word shows its first letter;
-    - a decrement or an arrow: ``j--``, ``while (f--)``, ``--i``, ``$p1->parse``;
-    - a single mark after the letters: a glob, a footnote, a prompt or a prefix (``org*``,
-      ``ja*``, ``sh1#``, ``FC_``); a self-censored word hides more than its last letter, or hides
-      one inside (``sh*t``, ``f**k``);
+    - a decrement in code or an arrow: ``j--;``, ``while (f--)``, ``--i``, ``$p1->parse``
+      (``kiss my a--`` is prose: no bracket or semicolon beside it);
+    - a single mark after the letters: a prompt or a prefix (``sh1#``, ``FC_``, ``test$``), or a
+      star after a domain (``gnu.org*``); a self-censored word hides one letter inside (``sh*t``),
+      or more than one, or its last with a star (``a dumb as*``);
     - ``_`` beside ``*``: a macro family (``CO_*``, ``PA_*``), ``*$``: a regex (``a*$``);
       self-censoring uses one mark;
-    - four dashes or more beside a capital, ``|`` or ``+``: a table's edge (``I------``).
+    - four dashes or more between a capital, ``|`` or ``+`` and no letter: a table's edge or an
+      axis (``I------``, ``H----I``; ``F-----g`` is a word).
     """
     written = text[start:end]
     if not any(c.isalpha() for c in written):  # $3$, $$@: crypt prefixes and make's variables
         return True
-    if re.fullmatch(r"[A-Za-z]--|--[A-Za-z]", written) or (written[-1] == "-" and text[end : end + 1] == ">"):
+    if written[-1] == "-" and text[end : end + 1] == ">":
+        return True
+    if re.fullmatch(r"[A-Za-z]--|--[A-Za-z]", written) and (
+            text[end:].lstrip(" ")[:1] in tuple(");],") or text[:start].rstrip(" ")[-1:] in tuple("(;=[{,")):
         return True
     masks = [c for c in written if c in "*#_-@$"]
     last = written[-1]
-    if len(masks) == 1 and last in "*#_-$" and not text[end : end + 1].isalnum():
+    if len(masks) == 1 and last in "#_$" and not text[end : end + 1].isalnum():
+        return True
+    if len(masks) == 1 and last == "*" and text[start - 1 : start] == ".":
         return True
     if written.endswith("*$"):  # a regex's end anchor after a star: s/a*$/X/
         return True
@@ -195,9 +207,10 @@ def is_name(text: str, start: int, end: int) -> bool:
     word is a first name itself: ``Dammit Jim`` and ``Idiot Lights`` are no names). Only a
     Capitalised word counts (not ``DICK``, not ``dick``); a word that is no name (``You``,
     ``Stupid``) makes none, and a run of three capitalised words or more is a headline in title
-    case, not a name. Debian's credits and copyrights are full of names."""
+    case, not a name. Only listed words that are also names (NAME_WORDS) are judged so. Debian's
+    credits and copyrights are full of names."""
     written = text[start:end]
-    if not (written[:1].isupper() and written[1:].islower()):
+    if not (written[:1].isupper() and written[1:].islower()) or _ascii(written.lower()) not in NAME_WORDS:
         return False
     before = _word_before(text, start)
     if before is not None:
@@ -222,6 +235,11 @@ def is_name(text: str, start: int, end: int) -> bool:
     assert after is not None  # a surname, with nothing capitalised after it
     later = _word_after(text, after[1]) if after[1] >= 0 else None
     return later is None or not _name_like(later[0])
+
+
+def _ascii(word: str) -> str:
+    """Bonér -> boner: the letters without their accents."""
+    return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode("ascii")
 
 
 def _word_before(text: str, start: int) -> tuple[str, int] | None:
