@@ -23,6 +23,8 @@ import unicodedata
 from moderation.engine.readings import Hit
 
 EVASIVE = frozenset(("leet", "masked", "separator", "repeat"))  # readings, not the word as written
+PROSE_BEFORE = frozenset(("", " ", "\n", "\t", "(", '"', "\u201c"))  # beside which a word is only a word
+PROSE_AFTER = frozenset(("", " ", "\n", "\t", ",", ";", "!", "?", ")", '"', "\u201d"))
 OPENERS = "([{<\"'`"
 CLOSERS = ")]}>\"'`.,;:!?"
 
@@ -35,6 +37,10 @@ URL = re.compile(r"[a-z][a-z0-9+.-]*://|www\.", re.IGNORECASE)
 EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[A-Za-z]{2,}")
 PATH = re.compile(r"^\*\.\w|(?:^|[\s(\[\"'=:])(?:~|\.{1,2})/\S|\S/\S*/|[\w*-]/[\w*-]+\.[A-Za-z]{1,4}\b")
 LINE_BREAK = re.compile(r"[-\u2010\u00ad]\r?\n[ \t]*[a-z]")  # a hyphen, a line break, the word's rest
+LETTER = re.compile(r"[^\W\d_]")
+DECREMENT = re.compile(r"[A-Za-z]--|--[A-Za-z]")
+CODE_AFTER = re.compile(r" *[);\],]")  # j--; f--) a[j--]
+CODE_BEFORE = re.compile(r"[(;=\[{,] *\Z")  # (--i  x = --n
 DASH_LINE = re.compile(r"[A-Z|+]-{4,}(?![-a-z])|(?<![-a-z])-{4,}[A-Z|+]")  # a table's edge or an axis: |------, H----I
 # Listed words that are also names, the only ones a name context may hide: Useful Idiots, Holy
 # Crap, Corrupt Bastards and His Royal Anus are insults in title case (SemEval's comments).
@@ -58,12 +64,18 @@ NOT_NAMES = frozenset((
 
 def misread(text: str, hit: Hit) -> bool:
     """Whether `hit`, found in `text`, is technical text or a name rather than the listed word."""
+    start, end = hit.start, hit.end
+    if not hit.evasions and text[end : end + 1] in PROSE_AFTER and text[start - 1 : start] in PROSE_BEFORE:
+        # the common case, a word as written between spaces: only a name can make it misread
+        return text[start].isupper() and is_name(text, start, end)
     evasive = EVASIVE.intersection(hit.evasions)
     if not evasive and hit.entry.scope == "inside":
         if camel_crossing(text, hit):
             return True
+        if "compound" not in hit.evasions:
+            return False
         start, end = token(text, hit.start, hit.end)
-        return "compound" in hit.evasions and PATH.search(text[start:end]) is not None
+        return PATH.search(text[start:end]) is not None
     start, end = token(text, hit.start, hit.end)
     word = text[start:end]
     if evasive:
@@ -73,8 +85,10 @@ def misread(text: str, hit: Hit) -> bool:
                 or ("masked" in evasive and is_code_mask(text, hit.start, hit.end))
                 or is_part_of_identifier(word, written, hit)
                 or is_link_or_path(word))
-    return (is_link_or_path(word) or CONSTANT.fullmatch(word) is not None or broken_at_line_end(text, hit.end)
-            or camel_crossing(text, hit) or is_name(text, hit.start, hit.end))
+    # A word-scope term as written: bounded by the skeleton's boundaries, so never inside camelCase.
+    if len(word) > hit.end - hit.start and (is_link_or_path(word) or CONSTANT.fullmatch(word) is not None):
+        return True
+    return broken_at_line_end(text, hit.end) or is_name(text, hit.start, hit.end)
 
 
 def broken_at_line_end(text: str, end: int) -> bool:
@@ -135,18 +149,17 @@ def is_code_mask(text: str, start: int, end: int) -> bool:
       axis (``I------``, ``H----I``; ``F-----g`` is a word).
     """
     written = text[start:end]
-    if not any(c.isalpha() for c in written):  # $3$, $$@: crypt prefixes and make's variables
+    if LETTER.search(written) is None:  # $3$, $$@: crypt prefixes and make's variables
         return True
-    if written[-1] == "-" and text[end : end + 1] == ">":
-        return True
-    if re.fullmatch(r"[A-Za-z]--|--[A-Za-z]", written) and (
-            text[end:].lstrip(" ")[:1] in tuple(");],") or text[:start].rstrip(" ")[-1:] in tuple("(;=[{,")):
-        return True
-    masks = [c for c in written if c in "*#_-@$"]
     last = written[-1]
-    if len(masks) == 1 and last in "#_$" and not text[end : end + 1].isalnum():
+    if last == "-" and text[end : end + 1] == ">":
         return True
-    if len(masks) == 1 and last == "*" and text[start - 1 : start] == ".":
+    if DECREMENT.fullmatch(written) and (
+            CODE_AFTER.match(text, end) or CODE_BEFORE.search(text, max(0, start - 8), start)):
+        return True
+    masks = sum(map(written.count, "*#_-@$"))
+    if masks == 1 and ((last in "#_$" and not text[end : end + 1].isalnum())
+                       or (last == "*" and text[start - 1 : start] == ".")):
         return True
     if written.endswith("*$"):  # a regex's end anchor after a star: s/a*$/X/
         return True
@@ -176,7 +189,10 @@ def _spelled_out(word: str) -> bool:
 def is_link_or_path(word: str) -> bool:
     """A URL, an e-mail address or a path (``src/slutty.c``, ``man/po4a/ja*``, ``s/a*$/X/``): its
     parts are names chosen for machines. Two slashes, a leading one, or a file's extension make a
-    path, and so does a glob of one (``*.ass``); a single slash between words (``and/or``, ``f**k/sh*t``) is prose."""
+    path, and so does a glob of one (``*.ass``); a single slash between words (``and/or``,
+    ``f**k/sh*t``) is prose."""
+    if not any(c in word for c in "/@.:"):
+        return False
     return URL.search(word) is not None or EMAIL.search(word) is not None or PATH.search(word) is not None
 
 
