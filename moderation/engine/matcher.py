@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 
 import ahocorasick_rs
 
+from moderation.engine.context import misread
 from moderation.engine.normalize import INVISIBLE_MARK, OTHER_LETTER, evasion_of, fold
 from moderation.engine.readings import Hit, Readings, is_odd_case, rank
 from moderation.engine.wordlists import Entry
@@ -189,6 +190,7 @@ class Matcher:
         if allowed:
             allow = _Spans(allowed)
             hits = [h for h in hits if not allow.overlaps(h.start, h.end)]
+        hits = _in_context(text, hits)
         return _non_overlapping([h for h in hits if h.entry.scope != "evaded" or _disguised(h)])
 
     def _plain_hits(self, text: str, skeleton: str, plain: list[tuple[int, int, int]]) -> list[Hit]:
@@ -232,6 +234,11 @@ class Matcher:
                     hits.append(hit)
             done_until = max(done_until, end)
         return hits
+
+
+def _in_context(text: str, hits: list[Hit]) -> list[Hit]:
+    """Without the hits that their context shows to be technical text or a name (context.py)."""
+    return [h for h in hits if not misread(text, h)]
 
 
 def _run_starts(skeleton: str, positions: list[int]) -> dict[int, int]:

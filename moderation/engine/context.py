@@ -1,0 +1,288 @@
+"""Whether a hit is a misreading of technical text or of a name, judged from what surrounds it.
+
+The readings find a listed word wherever letters, leet, masks or separators could spell one.
+Docs, code and changelogs are full of such shapes that nobody wrote as a word: numbers with a
+unit (``900k``), hex (``B008``), decrement operators (``j--``), macro families (``CO_*``), prefixes
+(``FC_``), identifiers (``nth_of_c_impl``, ``gcUntil``, ``GPG_ERR_ASS_GENERAL``), paths and
+URLs, and names (``Ty Coon``, ``Dick Buttlar``, ``Mr. Dick``). Each rule below was decided on
+flags of ``benchmarks/technical_text.py`` (Debian's docs and man pages) against the golden cases
+of ordinary prose and evasions, which must stay caught (``sh1t``, ``5h17``, ``f***``, ``f--k``,
+``s_h_i_t``, ``ass_hole``), and against what it drops on real comments (SemEval's) and the
+fortunes, where it must drop nothing but names.
+
+What is never dropped: a term no innocent word holds (an ``inside`` term) written as is, even in
+a URL or an identifier (``example.com/fuck``, ``fuck_this``): the writer wrote the word; only
+inside a longer word of a file's path (``src/lib/srcuntabifier.h``) is it a name's accident.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+
+from moderation.engine.readings import Hit
+
+EVASIVE = frozenset(("leet", "masked", "separator", "repeat"))  # readings, not the word as written
+PROSE_BEFORE = frozenset(("", " ", "\n", "\t", "(", '"', "\u201c"))  # beside which a word is only a word
+PROSE_AFTER = frozenset(("", " ", "\n", "\t", ",", ";", "!", "?", ")", '"', "\u201d"))
+OPENERS = "([{<\"'`"
+CLOSERS = ")]}>\"'`.,;:!?"
+
+# A number with at most one letter of unit or prefix (900k, v49, 8000000b, B008, F46), or hex.
+NUMBER = re.compile(r"[A-Za-z]?\d{2,}|\d{2,}[A-Za-z]|0[xX][0-9A-Fa-f]+|[A-Za-z]{2,}\d")
+SIGILS = frozenset(a + b for a in "@$%" for b in "@$")
+SNAKE = re.compile(r"[A-Za-z0-9]_[A-Za-z0-9]")  # parts of an identifier joined: buf_ck
+CONSTANT = re.compile(r"[A-Z0-9]+(?:_[A-Z0-9]+)+")  # GPG_ERR_ASS_GENERAL
+URL = re.compile(r"[a-z][a-z0-9+.-]*://|www\.", re.IGNORECASE)
+EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[A-Za-z]{2,}")
+PATH = re.compile(r"^\*\.\w|(?:^|[\s(\[\"'=:])(?:~|\.{1,2})/\S|\S/\S*/|[\w*-]/[\w*-]+\.[A-Za-z]{1,4}\b")
+LINE_BREAK = re.compile(r"[-\u2010\u00ad]\r?\n[ \t]*[a-z]")  # a hyphen, a line break, the word's rest
+LETTER = re.compile(r"[^\W\d_]")
+DECREMENT = re.compile(r"[A-Za-z]--|--[A-Za-z]")
+CODE_AFTER = re.compile(r" *[);\],]")  # j--; f--) a[j--]
+CODE_BEFORE = re.compile(r"[(;=\[{,] *\Z")  # (--i  x = --n
+DASH_LINE = re.compile(r"[A-Z|+]-{4,}(?![-a-z])|(?<![-a-z])-{4,}[A-Z|+]")  # a table's edge or an axis: |------, H----I
+# Listed words that are also names, the only ones a name context may hide: Useful Idiots, Holy
+# Crap, Corrupt Bastards and His Royal Anus are insults in title case (SemEval's comments).
+NAME_WORDS = frozenset(("dick", "coon", "cock", "boner", "dyke", "dykes", "willy", "fanny", "randy", "peter",
+                        "wang", "dong", "hooker", "johnson", "butts", "cummings"))
+# Listed words that are also first names, and so may stand before a surname: Dick Buttlar.
+FIRST_NAMES = frozenset(("dick", "willy", "fanny", "randy", "peter", "rod", "jock"))
+PARTICLES = frozenset(("de", "van", "von", "der", "den", "da", "di", "du", "la", "le", "ter", "ten", "del", "dos"))
+TITLES = frozenset(("mr", "mrs", "ms", "mx", "dr", "prof", "sir", "rev", "fr", "st", "sr", "jr", "lord", "lady"))
+# Capitalised words that stand before a listed word without making a name of it: "You Dick".
+NOT_NAMES = frozenset((
+    "a", "an", "the", "you", "your", "you're", "he", "she", "his", "her", "they", "their", "my", "our", "this",
+    "that", "what", "such", "some", "no", "not", "big", "fat", "little", "old", "dirty", "stupid", "dumb",
+    "fucking", "damn", "bloody", "silly", "ugly", "lazy", "total", "complete", "real", "and", "or",
+    "of", "is", "are", "was", "be", "like", "to", "for", "with", "hey", "oh", "yo", "go", "get", "i", "i'm",
+    "shut", "up", "fuck", "fucken", "dear", "mr", "mrs", "ms", "dr",
+    # the tails insults are built with: Dick Head is dickhead, not a Mr Head
+    "face", "head", "hole", "wad", "bag", "brain", "stain", "licker", "sucker", "muncher", "tard", "ass",
+))
+
+
+def misread(text: str, hit: Hit) -> bool:
+    """Whether `hit`, found in `text`, is technical text or a name rather than the listed word."""
+    start, end = hit.start, hit.end
+    if not hit.evasions and text[end : end + 1] in PROSE_AFTER and text[start - 1 : start] in PROSE_BEFORE:
+        # the common case, a word as written between spaces: only a name can make it misread
+        return text[start].isupper() and is_name(text, start, end)
+    evasive = EVASIVE.intersection(hit.evasions)
+    if not evasive and hit.entry.scope == "inside":
+        if camel_crossing(text, hit):
+            return True
+        if "compound" not in hit.evasions:
+            return False
+        start, end = token(text, hit.start, hit.end)
+        return PATH.search(text[start:end]) is not None
+    start, end = token(text, hit.start, hit.end)
+    word = text[start:end]
+    if evasive:
+        written = text[hit.start : hit.end]
+        return (is_dereference(written)
+                or ("leet" in evasive and is_number(text, hit.start, hit.end))
+                or ("masked" in evasive and is_code_mask(text, hit.start, hit.end))
+                or is_part_of_identifier(word, written, hit)
+                or is_link_or_path(word))
+    # A word-scope term as written: bounded by the skeleton's boundaries, so never inside camelCase.
+    if len(word) > hit.end - hit.start and (is_link_or_path(word) or CONSTANT.fullmatch(word) is not None):
+        return True
+    return broken_at_line_end(text, hit.end) or is_name(text, hit.start, hit.end)
+
+
+def broken_at_line_end(text: str, end: int) -> bool:
+    """A word hyphenated at the end of a line, as man pages are set: ``anal-`` at a
+    line's end and ``ogous`` on the next is analogous, not a word followed by another."""
+    return LINE_BREAK.match(text, end) is not None
+
+
+def token(text: str, start: int, end: int) -> tuple[int, int]:
+    """The whitespace-delimited token around text[start:end], without the brackets, quotes and
+    sentence punctuation around it."""
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    while start < end and text[start] in OPENERS:
+        start += 1
+    while end > start and text[end - 1] in CLOSERS:
+        end -= 1
+    return start, end
+
+
+def is_number(text: str, start: int, end: int) -> bool:
+    """A number, not leet: digits with at most one letter at one end (a unit, a prefix, a hex
+    digit: 900k, v49, F46, B008, 8000000b), hex with 0x, a word numbered by one last digit (sh3,
+    test3, as mp3 and ext4), or digits of a dotted version (gir1.2).
+
+    Leet keeps letters on both sides of its digits (b00b, c0ck, h0e) or puts digits between
+    letters (5h17, sh1t); a lone letter at one end of a run of digits is how numbers are written.
+    A leet word of one letter and digits only (a55) is read as a number too."""
+    written = text[start:end]
+    if NUMBER.fullmatch(written):
+        return True
+    before, after = text[start - 1 : start], text[end : end + 2]
+    dotted = (written[-1].isdigit() and after[:1] == "." and after[1:2].isdigit()) or (
+        written[0].isdigit() and before == "." and text[start - 2 : start - 1].isdigit())
+    return dotted
+
+
+def is_dereference(written: str) -> bool:
+    """Perl's and the shell's ``@$s``, ``$$x``: two sigils, then a name. Leet puts its symbols
+    among letters (``@$$hole``, ``$hit``), not two before a plain name."""
+    return written[:2] in SIGILS and written[2:].replace("_", "").isalnum()
+
+
+def is_code_mask(text: str, start: int, end: int) -> bool:
+    """Marks that code and docs put beside letters, which self-censoring does not:
+
+    - no letter at all (``$3$``, ``$$@``): a self-censored word shows its first letter;
+    - a decrement in code or an arrow: ``j--;``, ``while (f--)``, ``--i``, ``$p1->parse``
+      (``kiss my a--`` is prose: no bracket or semicolon beside it);
+    - a single mark after the letters: a prompt or a prefix (``sh1#``, ``FC_``, ``test$``), or a
+      star after a domain (``gnu.org*``); a self-censored word hides one letter inside (``sh*t``),
+      or more than one, or its last with a star (``a dumb as*``);
+    - ``_`` beside ``*``: a macro family (``CO_*``, ``PA_*``), ``*$``: a regex (``a*$``);
+      self-censoring uses one mark;
+    - four dashes or more between a capital, ``|`` or ``+`` and no letter: a table's edge or an
+      axis (``I------``, ``H----I``; ``F-----g`` is a word).
+    """
+    written = text[start:end]
+    if LETTER.search(written) is None:  # $3$, $$@: crypt prefixes and make's variables
+        return True
+    last = written[-1]
+    if last == "-" and text[end : end + 1] == ">":
+        return True
+    if DECREMENT.fullmatch(written) and (
+            CODE_AFTER.match(text, end) or CODE_BEFORE.search(text, max(0, start - 8), start)):
+        return True
+    masks = sum(map(written.count, "*#_-@$"))
+    if masks == 1 and ((last in "#_$" and not text[end : end + 1].isalnum())
+                       or (last == "*" and text[start - 1 : start] == ".")):
+        return True
+    if written.endswith("*$"):  # a regex's end anchor after a star: s/a*$/X/
+        return True
+    return "_*" in written or "*_" in written or DASH_LINE.search(text, max(0, start - 1), end + 1) is not None
+
+
+def is_part_of_identifier(word: str, written: str, hit: Hit) -> bool:
+    """A reading across the parts of an identifier: ``buf_ck`` (f_ck), ``nth_of_c_impl`` (f_c_),
+    ``process_cu_tu_index``, ``gcc-N-base`` (c-N-). The joints of snake_case and of hyphenated names
+    are read as masks or separators there; a reading of the whole identifier stands (``ass_hole``,
+    ``s_h_i_t``), since that is how a split word is written."""
+    if "compound" not in hit.evasions and len(written) == len(word):
+        return False
+    if SNAKE.search(word) and not _spelled_out(word):
+        return True
+    # a mask that is a lone joint between letters, inside a longer token: gcc-N-base
+    joints = re.findall(r"(?<=[A-Za-z0-9])[-_](?=[A-Za-z0-9])", written)
+    masks = [c for c in written if c in "*#_-@$"]
+    return "masked" in hit.evasions and bool(masks) and len(joints) == len(masks)
+
+
+def _spelled_out(word: str) -> bool:
+    """s_h_i_t: single characters between the joints."""
+    return all(len(part) <= 1 for part in re.split(r"[_\-.*]+", word.strip("_-.*")))
+
+
+def is_link_or_path(word: str) -> bool:
+    """A URL, an e-mail address or a path (``src/slutty.c``, ``man/po4a/ja*``, ``s/a*$/X/``): its
+    parts are names chosen for machines. Two slashes, a leading one, or a file's extension make a
+    path, and so does a glob of one (``*.ass``); a single slash between words (``and/or``,
+    ``f**k/sh*t``) is prose."""
+    if not any(c in word for c in "/@.:"):
+        return False
+    return URL.search(word) is not None or EMAIL.search(word) is not None or PATH.search(word) is not None
+
+
+def camel_crossing(text: str, hit: Hit) -> bool:
+    """camelCase read across its words: ``gcUntil`` holds cunt from the c of gc to the n of Until.
+    A term that starts at the identifier's start is written as one (``fUcK``, odd case), and one
+    that starts at a capital is a word of it (``myFuckingVar``)."""
+    span = text[hit.start : hit.end]
+    if span.islower() or span.isupper() or not span.isascii() or not span.isalpha():
+        return False
+    folded = span.lower()
+    at = folded.find(hit.entry.term)
+    if at < 0:
+        return False
+    while at >= 0:
+        piece = span[at : at + len(hit.entry.term)]
+        crossing = any(a.islower() and b.isupper() for a, b in itertools.pairwise(piece))
+        if not crossing or at == 0 or piece[0].isupper():
+            return False  # one way to read it is as the word
+        at = folded.find(hit.entry.term, at + 1)
+    return True
+
+
+def is_name(text: str, start: int, end: int) -> bool:
+    """A capitalised word in a name: after a title (``Mr. Dick``), an initial (``Steven S.
+    Dick``) or a first name and a particle (``Roel de Cock``), or one of two capitalised words
+    that make a name (``Ty Coon``, ``Jonas Bonér``, ``David Dick``; and ``Dick Buttlar``, where the
+    word is a first name itself: ``Dammit Jim`` and ``Idiot Lights`` are no names). Only a
+    Capitalised word counts (not ``DICK``, not ``dick``); a word that is no name (``You``,
+    ``Stupid``) makes none, and a run of three capitalised words or more is a headline in title
+    case, not a name. Only listed words that are also names (NAME_WORDS) are judged so. Debian's
+    credits and copyrights are full of names."""
+    written = text[start:end]
+    if not (written[:1].isupper() and written[1:].islower()) or _ascii(written.lower()) not in NAME_WORDS:
+        return False
+    before = _word_before(text, start)
+    if before is not None:
+        word = before[0]
+        if word.rstrip(".").lower() in TITLES or re.fullmatch(r"[A-Z]\.", word):
+            return True
+        if word in PARTICLES:  # Roel de Cock, Jan van Dyke: a particle after a first name
+            first_name = _word_before(text, before[1])
+            return first_name is not None and _name_like(first_name[0])
+    if re.match(r"['\u2019]s\b", text[end : end + 3]):
+        end += 2  # Idiot's: the word after the possessive
+    after = _word_after(text, end)
+    first = before is not None and _name_like(before[0])
+    last = after is not None and _name_like(after[0])
+    if first == last:  # no name beside it, or three capitalised words in a row
+        return False
+    if before is not None and first:  # a first name, with nothing capitalised before it
+        earlier = _word_before(text, before[1])
+        return earlier is None or not _name_like(earlier[0])
+    if written.lower() not in FIRST_NAMES:  # Dammit Jim, Idiot Lights: a word, then a name or a noun
+        return False
+    assert after is not None  # a surname, with nothing capitalised after it
+    later = _word_after(text, after[1]) if after[1] >= 0 else None
+    return later is None or not _name_like(later[0])
+
+
+def _ascii(word: str) -> str:
+    """Bonér -> boner: the letters without their accents."""
+    return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode("ascii")
+
+
+def _word_before(text: str, start: int) -> tuple[str, int] | None:
+    """The word one space before `start`, on the same line, and where it starts."""
+    if start < 2 or text[start - 1] != " " or text[start - 2].isspace():
+        return None
+    i = start - 1
+    while i > 0 and not text[i - 1].isspace():
+        i -= 1
+    return text[i : start - 1], i
+
+
+def _word_after(text: str, end: int) -> tuple[str, int] | None:
+    """The word one space after `end`, on the same line, without its trailing punctuation, and
+    where it ends (None after punctuation: "Dick, Tom")."""
+    if text[end : end + 1] != " " or text[end + 1 : end + 2].isspace():
+        return None
+    j = end + 1
+    while j < len(text) and not text[j].isspace():
+        j += 1
+    word = text[end + 1 : j]
+    bare = word.rstrip(CLOSERS)
+    return bare, (end + 1 + len(bare) if bare == word else -1)
+
+
+def _name_like(word: str) -> bool:
+    """Capitalised letters only (Ty, Jonas, Buttlar, O'Brien), two or more, not a common word."""
+    return (len(word) >= 2 and word[0].isupper() and word[1:].replace("'", "").isalpha()
+            and not word[1:].isupper() and word.lower() not in NOT_NAMES)
