@@ -46,12 +46,13 @@ def test_a_cleaned_copy_finds_nothing_new(moderator: Moderator, words: list[str]
 
 
 @pytest.mark.xfail(strict=True, reason="known: a mask read together with the unflagged rest of its word")
-@pytest.mark.parametrize(("text", "content_type"), [("sh*tcunt", "text/plain"), ("fucksh*tc*ntf", "text/markdown")])
+# fucksh*tc*ntf as Markdown stood here too: its written * still pair as emphasis between escaped
+# masks (the copy shows two characters fewer), but with the larger lists the copy reads as a word
+# of the kind it masked (fingerbangs, sexual), so the test passes by accident and proves nothing.
+@pytest.mark.parametrize(("text", "content_type"), [("sh*tcunt", "text/plain")])
 def test_known_glued_words_whose_mask_joins_their_neighbours(moderator: Moderator, text: str,
                                                               content_type: str) -> None:
-    """sh*tcunt flags tcunt only; masked whole, sh******* reads as shittier. In Markdown the
-    written * of fucksh*tc*ntf are kept as written (only what changes is escaped) and, between
-    escaped masks, pair as emphasis: the copy shows two characters fewer and reads as another word."""
+    """sh*tcunt flags tcunt only; masked whole, sh******* reads as shittier."""
     assert_nothing_new(moderator, text, content_type)
 
 

@@ -5,6 +5,8 @@ The figures themselves, side by side with better-profanity, come from benchmarks
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from benchmarks.accuracy import (
@@ -47,9 +49,15 @@ def test_toxic_spans_precision(moderator: Moderator) -> None:
 
 
 @needs_eval
-def test_davidson_neither_false_flags(moderator: Moderator) -> None:
+def test_davidson_neither_false_flags(moderator: Moderator, tmp_path: Path) -> None:
+    """Its 'neither' tweets hold mild insults (stupid, dumb, loser), which the default policy
+    reports at severity 1: the share of tweets flagged is bounded for all, and for strong words."""
     tweets = davidson_neither(EVAL / "davidson.csv")
-    assert sum(1 for t in tweets if moderator.check(t).flagged) / len(tweets) < 0.06
+    assert sum(1 for t in tweets if moderator.check(t).flagged) / len(tweets) < 0.08
+    config = tmp_path / "strong.toml"
+    config.write_text("[policies.default]\nmin_severity = 2\n", encoding="utf-8")
+    strong = Moderator.from_config(config)
+    assert sum(1 for t in tweets if strong.check(t).flagged) / len(tweets) < 0.05
 
 
 @pytest.mark.skipif(not DICTIONARY.exists(), reason="apt-get install wamerican-huge")

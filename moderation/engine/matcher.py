@@ -17,6 +17,7 @@ found by the automaton itself, since the skeleton has already folded them to a-z
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import itertools
 import operator
 import re
@@ -191,7 +192,7 @@ class Matcher:
             allow = _Spans(allowed)
             hits = [h for h in hits if not allow.overlaps(h.start, h.end)]
         hits = _in_context(text, hits)
-        return _non_overlapping([h for h in hits if h.entry.scope != "evaded" or _disguised(h)])
+        return _non_overlapping([_vulgar(h) for h in hits if h.entry.scope != "evaded" or _disguised(h)])
 
     def _plain_hits(self, text: str, skeleton: str, plain: list[tuple[int, int, int]]) -> list[Hit]:
         """A hit for each term the automaton found as written; an inside-word term spans its
@@ -234,6 +235,13 @@ class Matcher:
                     hits.append(hit)
             done_until = max(done_until, end)
         return hits
+
+
+def _vulgar(hit: Hit) -> Hit:
+    """A clinical word disguised (v*gina, p3nis) is meant as a sexual one: the disguise shows it."""
+    if hit.entry.category == "anatomy" and _disguised(hit):
+        return hit._replace(entry=dataclasses.replace(hit.entry, category="sexual"))
+    return hit
 
 
 def _in_context(text: str, hits: list[Hit]) -> list[Hit]:
