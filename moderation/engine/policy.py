@@ -272,14 +272,8 @@ def _policy_for(table: Mapping[str, Any], policies: Mapping[str, Policy],
 def _policy(name: str, table: Mapping[str, Any], reader: _Reader) -> Policy:
     with reader.within(f"policies.{name}"):
         reader.check_keys(table, _POLICY_KEYS, f"[policies.{name}]")
-        categories = reader.strings(table, "categories", REPORTED)
-        for category in categories:
-            if category not in CATEGORIES:
-                reader.fail("categories", f"unknown category {category!r}; known: {', '.join(CATEGORIES)}")
-        reviewed = reader.strings(table, "review_categories", REVIEWED)
-        for category in reviewed:
-            if category not in CATEGORIES:
-                reader.fail("review_categories", f"unknown category {category!r}; known: {', '.join(CATEGORIES)}")
+        categories = _categories(table, "categories", REPORTED, reader)
+        reviewed = _categories(table, "review_categories", REVIEWED, reader)
         char = reader.get(table, "mask_char", str, "*")
         if len(char) != 1:
             reader.fail("mask_char", f"mask_char must be one character, not {char!r}")
@@ -309,6 +303,15 @@ def _policy(name: str, table: Mapping[str, Any], reader: _Reader) -> Policy:
             block=tuple(e for e in block if e is not None),
             check_code=reader.get(table, "check_code", bool, True),
         )
+
+
+def _categories(table: Mapping[str, Any], key: str, default: tuple[str, ...], reader: _Reader) -> tuple[str, ...]:
+    """A list of category names under `key`, each one known."""
+    found = reader.strings(table, key, default)
+    for category in found:
+        if category not in CATEGORIES:
+            reader.fail(key, f"unknown category {category!r}; known: {', '.join(CATEGORIES)}")
+    return found
 
 
 def _rule(value: str, key: str, reader: _Reader) -> str:
