@@ -28,6 +28,9 @@ PROSE_BEFORE = frozenset(("", " ", "\n", "\t", "(", '"', "\u201c"))  # beside wh
 PROSE_AFTER = frozenset(("", " ", "\n", "\t", ",", ";", "!", "?", ")", '"', "\u201d"))
 OPENERS = "([{<\"'`"
 CLOSERS = ")]}>\"'`.,;:!?"
+# How far a token is followed from a hit, each way: a path or an identifier shows what it is
+# within this, and a text without spaces (f.u.c.k.f.u.c.k...) must not be walked once per hit.
+REACH = 200
 
 # A number with at most one letter of unit or prefix (900k, v49, 8000000b, B008, F46), or hex.
 NUMBER = re.compile(r"[A-Za-z]?\d{2,}|\d{2,}[A-Za-z]|0[xX][0-9A-Fa-f]+|[A-Za-z]{2,}\d")
@@ -100,10 +103,11 @@ def broken_at_line_end(text: str, end: int) -> bool:
 
 def token(text: str, start: int, end: int) -> tuple[int, int]:
     """The whitespace-delimited token around text[start:end], without the brackets, quotes and
-    sentence punctuation around it."""
-    while start > 0 and not text[start - 1].isspace():
+    sentence punctuation around it; at most REACH characters beyond the hit each way."""
+    lowest, highest = max(0, start - REACH), min(len(text), end + REACH)
+    while start > lowest and not text[start - 1].isspace():
         start -= 1
-    while end < len(text) and not text[end].isspace():
+    while end < highest and not text[end].isspace():
         end += 1
     while start < end and text[start] in OPENERS:
         start += 1
