@@ -1,17 +1,20 @@
-"""Finding every listed term in a text, with one C-speed pass over its skeleton.
+"""Finding every listed term in a text, with two C-speed passes over its skeleton.
 
-One Aho-Corasick automaton over the skeleton (see normalize) holds three kinds of pattern:
+Two Aho-Corasick automata, each built once per wordlist:
 
-- terms: an inside-word term as is (``fuck``); a whole-word term between boundary characters
-  (`` ass ``, ``'ass*``), so that ``class`` and ``assassin`` never even reach Python;
-- allowlisted phrases (``scunthorpe``): any match inside one is dropped;
-- triggers: the few shapes an evasion leaves (three letters of a term in leet, the start of a
-  term with a letter tripled, a mask beside a letter, ``--``, an invisible character, an
-  inside-word term with one letter doubled or split in two, two lone letters in a row). Only
-  there do the slower readings of readings.py run.
+- the words automaton runs over the word view of the skeleton, where the marks that may stand
+  beside a word (``' * _ - !``) read as spaces. It holds the terms (an inside-word term as is,
+  ``fuck``; a whole-word term between spaces, `` ass ``, so that ``class`` and ``assassin``
+  never reach Python) and the allowlisted phrases (``scunthorpe``: any match inside one is
+  dropped). One pattern per term and spacing: a list of 50,000 terms builds in seconds.
+- the triggers automaton runs over the skeleton itself and holds the few shapes an evasion
+  leaves: three letters of a term in leet, a letter written thrice, a mask beside a letter,
+  ``--``, a hyphen inside a word, an invisible character, an inside-word term with one letter
+  doubled or split in two, two lone letters in a row. Only there do the slower readings of
+  readings.py run. Its size hardly grows with the list: leet windows are three letters long.
 
 Plain words, inflections, compounds, case, homoglyphs, diacritics and styled letters are all
-found by the automaton itself, since the skeleton has already folded them to a-z.
+found by the words automaton itself, since the skeleton has already folded them to a-z.
 """
 
 from __future__ import annotations
@@ -31,8 +34,8 @@ from moderation.engine.normalize import INVISIBLE_MARK, OTHER_LETTER, evasion_of
 from moderation.engine.readings import Hit, Readings, is_odd_case, rank
 from moderation.engine.wordlists import Entry
 
-LEFT_BOUNDS = " '*_-"  # may stand right before a whole word in the skeleton
-RIGHT_BOUNDS = " '*_-!"  # may stand right after one
+# The word view: what may stand right beside a whole word reads as a space.
+WORD_VIEW = bytes.maketrans(b"'*_-!", b"     ")
 LETTERS = string.ascii_lowercase
 MASK_SYMBOLS = "*#_"  # rare in prose beside a letter: any such token is read
 # The leet characters a reader takes for each letter (the inverse of readings.LEET).
@@ -44,6 +47,7 @@ SINGLE_LETTERS = "bcdefghjklmnopqrstuvwxyz"  # 'a' and 'i' stand alone in ordina
 
 # A DFA scans fastest; its few MB of tables are built once per process.
 AUTOMATON = ahocorasick_rs.Implementation.DFA
+DFA_LETTERS = 400_000  # the most pattern letters a DFA is built for
 
 # Pattern kinds.
 TERM, ALLOW, TOKEN, CHAIN, SPLIT = range(5)
@@ -58,6 +62,8 @@ def _trigger_patterns() -> list[tuple[str, int, int]]:
         found += [(x + "!" + y, TOKEN, 0) for y in LETTERS]
         found += [(x + "-" + y + "-", TOKEN, 0) for y in LETTERS]
         found.append((x + "--", TOKEN, 0))
+        found.append((x * 3, TOKEN, 0))  # fuuuck, fuckkk: a letter thrice, rare in prose
+        found += [(x + "-" + y, TOKEN, 0) for y in LETTERS]  # bit-ch: a word cut by a hyphen
     # Two lone letters in a row, 1-3 separators apart: the start of f u c k, f. u. c. k
     found += [(f" {x}{gap}{y} ", CHAIN, 1) for x in SINGLE_LETTERS for y in LETTERS for gap in (" ", "  ", "   ")]
     return found
@@ -96,25 +102,15 @@ def _spacings(phrase: str) -> list[str]:
             for gaps in itertools.product((" ", "  "), repeat=len(words) - 1)]
 
 
-def _split(term: str, terms: set[str]) -> list[tuple[str, int]]:
-    """fuck -> fu ck, fu-ck: the term in two pieces of two letters or more, split by a space
-    (or a dot, which folds to one) or a hyphen; * and _ beside a letter are triggers already.
+def _split(term: str, terms: set[str]) -> list[str]:
+    """fuck -> fu ck: the term in two pieces of two letters or more, split by a space (or a dot,
+    which folds to one; readings takes a space only in an inside-word term); a hyphen inside a
+    word is a trigger of its own, and * and _ beside a letter are triggers already.
 
     Not where a piece is a term itself: "fuck off" is two words, not a split "fuckoff".
     """
-    return [(term[:i] + sep + term[i:], SPLIT if sep == " " else TOKEN)
-            for i in range(2, len(term) - 1) if term[:i] not in terms and term[i:] not in terms
-            for sep in " -"]
-
-
-def _tripled(term: str) -> list[str]:
-    """fuck -> fffu, fuuu, fuccc, fuckkk: the start of the term with one letter written thrice.
-
-    Enough to catch any longer run (fuuuuuck) without firing on zzz, hmmm or aaargh.
-    """
-    found = [term[0] * 3 + term[1:2]]
-    found += [term[:i] + term[i] * 3 for i in range(1, len(term)) if term[i].isalpha()]
-    return found
+    return [term[:i] + " " + term[i:] for i in range(2, len(term) - 1)
+            if term[:i] not in terms and term[i:] not in terms]
 
 
 class Matcher:
@@ -124,65 +120,81 @@ class Matcher:
         self.entries = tuple(entries)
         # pattern -> (kind, ref, left, right). A term: ref is its entry, left/right how many
         # boundary characters the pattern holds on each side. A trigger: left is the offset of
-        # the character to read from. On a clash the lower kind wins (a term over a trigger).
-        patterns: dict[str, tuple[int, int, int, int]] = {}
+        # the character to read from. On a clash the lower kind wins (a term over an allow).
+        words: dict[str, tuple[int, int, int, int]] = {}
+        triggers: dict[str, tuple[int, int, int, int]] = {}
 
-        def add(pattern: str, kind: int, ref: int, left: int = 0, right: int = 0) -> None:
+        def add(patterns: dict[str, tuple[int, int, int, int]], pattern: str, kind: int, ref: int,
+                left: int = 0, right: int = 0) -> None:
             if pattern not in patterns or patterns[pattern][0] > kind:
                 patterns[pattern] = (kind, ref, left, right)
 
+        # Terms the word view spells alike (towel-head, towel head): the one written so is read.
+        self._twins: dict[int, list[int]] = {}
+
+        def add_term(pattern: str, index: int, bound: int) -> None:
+            first = words.get(pattern)
+            if first is not None and first[0] == TERM and first[1] != index:
+                self._twins.setdefault(first[1], [first[1]]).append(index)
+            else:
+                add(words, pattern, TERM, index, bound, bound)
+
         for index, entry in enumerate(self.entries):
+            term = _word_view(entry.term)
             if entry.scope == "inside":
-                add(entry.term, TERM, index)
+                add_term(term, index, 0)
                 continue
-            for spelled in _spacings(entry.term):
-                for lb in LEFT_BOUNDS:
-                    for rb in RIGHT_BOUNDS:
-                        add(lb + spelled + rb, TERM, index, 1, 1)
+            for spelled in _spacings(term):
+                add_term(" " + spelled + " ", index, 1)
         for index, phrase in enumerate(allow):
-            for spelled in _spacings(phrase):
-                add(spelled, ALLOW, index)
+            for spelled in _spacings(_word_view(phrase)):
+                add(words, spelled, ALLOW, index)
         for pattern, kind, offset in _trigger_patterns():
-            add(pattern, kind, 0, offset)
+            add(triggers, pattern, kind, 0, offset)
         for trigger in _leet_windows(e.term for e in self.entries):
-            add(trigger, TOKEN, 0, 0)
-        for entry in self.entries:
-            for trigger in _tripled(entry.term):
-                add(trigger, TOKEN, 0, 0)
+            add(triggers, trigger, TOKEN, 0, 0)
         terms = {e.term for e in self.entries}
         for entry in self.entries:
             if " " in entry.term:
                 continue
-            for variant, kind in _split(entry.term, terms):
-                add(variant, kind, 0, 0)
+            for variant in _split(entry.term, terms):
+                add(triggers, variant, SPLIT, 0, 0)
             if entry.scope == "inside":  # doubled letters count only in inside-word terms (readings)
                 for variant in _doubled(entry.term):
-                    add(variant, TOKEN, 0, 0)
-        ordered = list(patterns)
-        self._meta = [patterns[p] for p in ordered]
-        self._automaton = ahocorasick_rs.BytesAhoCorasick(
-            [p.encode("ascii") for p in ordered], implementation=AUTOMATON)
+                    add(triggers, variant, TOKEN, 0, 0)
+        self.patterns = len(words) + len(triggers)
+        self._words, self._word_meta = _automaton(words)
+        self._triggers, self._trigger_meta = _automaton(triggers)
         self._readings = Readings(self.entries)
 
     def scan(self, text: str) -> list[Hit]:
         """Every term in `text`, in order of start, without overlaps."""
         skeleton = fold(text)
-        found = self._automaton.find_matches_as_indexes(b" " + skeleton + b" ", overlapping=True)
-        if not found:
+        padded = b" " + skeleton + b" "
+        found = self._words.find_matches_as_indexes(padded.translate(WORD_VIEW), overlapping=True)
+        fired = self._triggers.find_matches_as_indexes(padded, overlapping=True)
+        if not found and not fired:
             return []
         plain: list[tuple[int, int, int]] = []
         allowed: list[tuple[int, int]] = []
-        triggers: list[tuple[int, int]] = []
-        meta = self._meta
+        meta = self._word_meta
+        twins = self._twins
         for index, start, end in found:
             kind, ref, left, right = meta[index]
             if kind == TERM:
+                if ref in twins:
+                    ref = self._twin(ref, skeleton[start + left - 1 : end - right - 1])
                 plain.append((start + left - 1, end - right - 1, ref))
-            elif kind == ALLOW:
-                allowed.append((start - 1, end - 1))
             else:
-                triggers.append((start - 1 + left, kind))
+                allowed.append((start - 1, end - 1))
+        meta = self._trigger_meta
+        triggers = [(start - 1 + meta[index][2], meta[index][0]) for index, start, _ in fired]
         return self._resolve(text, skeleton.decode("ascii"), plain, allowed, triggers)
+
+    def _twin(self, ref: int, written: bytes) -> int:
+        """Of the terms the word view spells alike, the one spelled as written (else the first)."""
+        spelled = written.decode("ascii")
+        return next((r for r in self._twins[ref] if self.entries[r].term == spelled), ref)
 
     def _resolve(self, text: str, skeleton: str, plain: list[tuple[int, int, int]],
                  allowed: list[tuple[int, int]], triggers: list[tuple[int, int]]) -> list[Hit]:
@@ -235,6 +247,21 @@ class Matcher:
                     hits.append(hit)
             done_until = max(done_until, end)
         return hits
+
+
+def _word_view(pattern: str) -> str:
+    return pattern.encode("ascii").translate(WORD_VIEW).decode("ascii")
+
+
+def _automaton(patterns: dict[str, tuple[int, int, int, int]]) -> tuple[ahocorasick_rs.BytesAhoCorasick,
+                                                                         list[tuple[int, int, int, int]]]:
+    """The automaton of `patterns` and each one's meta, by index. A DFA scans fastest, but its
+    tables grow with the patterns' letters: a large list takes the contiguous NFA, a tenth the size."""
+    ordered = list(patterns)
+    size = sum(map(len, ordered))
+    implementation = AUTOMATON if size <= DFA_LETTERS else ahocorasick_rs.Implementation.ContiguousNFA
+    automaton = ahocorasick_rs.BytesAhoCorasick([p.encode("ascii") for p in ordered], implementation=implementation)
+    return automaton, [patterns[p] for p in ordered]
 
 
 def _vulgar(hit: Hit) -> Hit:
