@@ -5,13 +5,14 @@ Two Aho-Corasick automata, each built once per wordlist:
 - the words automaton runs over the word view of the skeleton, where the marks that may stand
   beside a word (``' * _ - !``) read as spaces. It holds the terms (an inside-word term as is,
   ``fuck``; a whole-word term between spaces, `` ass ``, so that ``class`` and ``assassin``
-  never reach Python) and the allowlisted phrases (``scunthorpe``: any match inside one is
-  dropped). One pattern per term and spacing: a list of 50,000 terms builds in seconds.
+  never reach Python), the allowlisted phrases (``scunthorpe``: any match inside one is
+  dropped) and each term cut in two (``fu ck``, ``fu-ck``, ``sh.it``), which readings.py joins.
+  A few patterns per term: a list of 50,000 terms builds in seconds.
 - the triggers automaton runs over the skeleton itself and holds the few shapes an evasion
   leaves: three letters of a term in leet, a letter written thrice, a mask beside a letter,
-  ``--``, a hyphen inside a word, an invisible character, an inside-word term with one letter
-  doubled or split in two, two lone letters in a row. Only there do the slower readings of
-  readings.py run. Its size hardly grows with the list: leet windows are three letters long.
+  ``--``, an invisible character, an inside-word term with one letter doubled, two lone letters
+  in a row. Only there do the slower readings of readings.py run. Its size hardly grows with
+  the list: leet windows are three letters long.
 
 Plain words, inflections, compounds, case, homoglyphs, diacritics and styled letters are all
 found by the words automaton itself, since the skeleton has already folded them to a-z.
@@ -51,6 +52,7 @@ DFA_LETTERS = 400_000  # the most pattern letters a DFA is built for
 
 # Pattern kinds.
 TERM, ALLOW, TOKEN, CHAIN, SPLIT = range(5)
+SPACE = ord(" ")
 
 
 def _trigger_patterns() -> list[tuple[str, int, int]]:
@@ -63,7 +65,6 @@ def _trigger_patterns() -> list[tuple[str, int, int]]:
         found += [(x + "-" + y + "-", TOKEN, 0) for y in LETTERS]
         found.append((x + "--", TOKEN, 0))
         found.append((x * 3, TOKEN, 0))  # fuuuck, fuckkk: a letter thrice, rare in prose
-        found += [(x + "-" + y, TOKEN, 0) for y in LETTERS]  # bit-ch: a word cut by a hyphen
     # Two lone letters in a row, 1-3 separators apart: the start of f u c k, f. u. c. k
     found += [(f" {x}{gap}{y} ", CHAIN, 1) for x in SINGLE_LETTERS for y in LETTERS for gap in (" ", "  ", "   ")]
     return found
@@ -102,14 +103,14 @@ def _spacings(phrase: str) -> list[str]:
             for gaps in itertools.product((" ", "  "), repeat=len(words) - 1)]
 
 
-def _split(term: str, terms: set[str]) -> list[str]:
-    """fuck -> fu ck: the term in two pieces of two letters or more, split by a space (or a dot,
-    which folds to one; readings takes a space only in an inside-word term); a hyphen inside a
-    word is a trigger of its own, and * and _ beside a letter are triggers already.
+def _split(term: str, terms: set[str]) -> list[tuple[str, int]]:
+    """fuck -> (fu ck, 2): the term in two pieces of two letters or more, and where it is cut.
+    In the word view the cut is a space, a dot (both fold to one), or a mark beside a word
+    (fu-ck, ass_hole, bit*ch); readings joins two tokens only for an inside-word term.
 
     Not where a piece is a term itself: "fuck off" is two words, not a split "fuckoff".
     """
-    return [term[:i] + " " + term[i:] for i in range(2, len(term) - 1)
+    return [(term[:i] + " " + term[i:], i) for i in range(2, len(term) - 1)
             if term[:i] not in terms and term[i:] not in terms]
 
 
@@ -120,7 +121,8 @@ class Matcher:
         self.entries = tuple(entries)
         # pattern -> (kind, ref, left, right). A term: ref is its entry, left/right how many
         # boundary characters the pattern holds on each side. A trigger: left is the offset of
-        # the character to read from. On a clash the lower kind wins (a term over an allow).
+        # the character to read from; a split: right is where it is cut. On a clash the lower
+        # kind wins (a term over an allow or a split).
         words: dict[str, tuple[int, int, int, int]] = {}
         triggers: dict[str, tuple[int, int, int, int]] = {}
 
@@ -157,8 +159,8 @@ class Matcher:
         for entry in self.entries:
             if " " in entry.term:
                 continue
-            for variant in _split(entry.term, terms):
-                add(triggers, variant, SPLIT, 0, 0)
+            for variant, cut in _split(entry.term, terms):
+                add(words, variant, SPLIT, 0, 0, cut)
             if entry.scope == "inside":  # doubled letters count only in inside-word terms (readings)
                 for variant in _doubled(entry.term):
                     add(triggers, variant, TOKEN, 0, 0)
@@ -177,6 +179,8 @@ class Matcher:
             return []
         plain: list[tuple[int, int, int]] = []
         allowed: list[tuple[int, int]] = []
+        meta = self._trigger_meta
+        triggers = [(start - 1 + meta[index][2], meta[index][0]) for index, start, _ in fired]
         meta = self._word_meta
         twins = self._twins
         for index, start, end in found:
@@ -185,10 +189,10 @@ class Matcher:
                 if ref in twins:
                     ref = self._twin(ref, skeleton[start + left - 1 : end - right - 1])
                 plain.append((start + left - 1, end - right - 1, ref))
-            else:
+            elif kind == ALLOW:
                 allowed.append((start - 1, end - 1))
-        meta = self._trigger_meta
-        triggers = [(start - 1 + meta[index][2], meta[index][0]) for index, start, _ in fired]
+            else:  # a split word: two tokens apart (fu ck), or one token cut by a mark (fu-ck)
+                triggers.append((start - 1, SPLIT if padded[start + right] == SPACE else TOKEN))
         return self._resolve(text, skeleton.decode("ascii"), plain, allowed, triggers)
 
     def _twin(self, ref: int, written: bytes) -> int:

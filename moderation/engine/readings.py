@@ -86,12 +86,15 @@ class Readings:
 
     @staticmethod
     def token(skeleton: str, pos: int) -> tuple[int, int]:
-        """The span of the whitespace-delimited token around pos, in the skeleton's terms."""
-        start, end = pos, pos + 1
-        while start > 0 and skeleton[start - 1] not in " '":
-            start -= 1
-        while end < len(skeleton) and skeleton[end] not in " '":
-            end += 1
+        """The span of the token around pos (between spaces and apostrophes), in the skeleton's
+        terms; one longer than MAX_TOKEN each way is cut there (no reading takes it whole), so
+        that a text without spaces costs no more than one with them."""
+        low = max(0, pos - MAX_TOKEN - 1)
+        start = max(skeleton.rfind(" ", low, pos), skeleton.rfind("'", low, pos))
+        start = start + 1 if start >= 0 else low
+        high = min(len(skeleton), pos + MAX_TOKEN + 2)
+        spaces, apostrophes = skeleton.find(" ", pos + 1, high), skeleton.find("'", pos + 1, high)
+        end = min(e for e in (spaces, apostrophes, high) if e >= 0)
         return start, end
 
     def read_token(self, text: str, skeleton: str, start: int, end: int) -> Hit | None:
