@@ -30,15 +30,18 @@ OPENERS = "([{<\"'`"
 CLOSERS = ")]}>\"'`.,;:!?"
 # How far a token is followed from a hit, each way: a path or an identifier shows what it is
 # within this, and a text without spaces (f.u.c.k.f.u.c.k...) must not be walked once per hit.
-REACH = 200
+REACH = 64
+SPACE = re.compile(r"\s")
+LAST_SPACE = re.compile(r"\s\S*\Z")  # tried from each space only: linear
 
 # A number with at most one letter of unit or prefix (900k, v49, 8000000b, B008, F46), or hex.
 NUMBER = re.compile(r"[A-Za-z]?\d{2,}|\d{2,}[A-Za-z]|0[xX][0-9A-Fa-f]+|[A-Za-z]{2,}\d")
 SIGILS = frozenset(a + b for a in "@$%" for b in "@$")
 SNAKE = re.compile(r"[A-Za-z0-9]_[A-Za-z0-9]")  # parts of an identifier joined: buf_ck
 CONSTANT = re.compile(r"[A-Z0-9]+(?:_[A-Z0-9]+)+")  # GPG_ERR_ASS_GENERAL
-URL = re.compile(r"[a-z][a-z0-9+.-]*://|www\.", re.IGNORECASE)
-EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[A-Za-z]{2,}")
+# Each tried once per run of its characters, not from every one (f.u.c.k.f.u.c.k... is one run).
+URL = re.compile(r"(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*://|www\.", re.IGNORECASE)
+EMAIL = re.compile(r"[^\s@]@[^\s@]+\.[A-Za-z]{2,}")
 PATH = re.compile(r"^\*\.\w|(?:^|[\s(\[\"'=:])(?:~|\.{1,2})/\S|\S/\S*/|[\w*-]/[\w*-]+\.[A-Za-z]{1,4}\b")
 LINE_BREAK = re.compile(r"[-\u2010\u00ad]\r?\n[ \t]*[a-z]")  # a hyphen, a line break, the word's rest
 LETTER = re.compile(r"[^\W\d_]")
@@ -105,10 +108,10 @@ def token(text: str, start: int, end: int) -> tuple[int, int]:
     """The whitespace-delimited token around text[start:end], without the brackets, quotes and
     sentence punctuation around it; at most REACH characters beyond the hit each way."""
     lowest, highest = max(0, start - REACH), min(len(text), end + REACH)
-    while start > lowest and not text[start - 1].isspace():
-        start -= 1
-    while end < highest and not text[end].isspace():
-        end += 1
+    space = LAST_SPACE.search(text, lowest, start)
+    start = space.start() + 1 if space else lowest
+    space = SPACE.search(text, end, highest)
+    end = space.start() if space else highest
     while start < end and text[start] in OPENERS:
         start += 1
     while end > start and text[end - 1] in CLOSERS:
@@ -198,7 +201,10 @@ def is_link_or_path(word: str) -> bool:
     ``f**k/sh*t``) is prose."""
     if not any(c in word for c in "/@.:"):
         return False
-    return URL.search(word) is not None or EMAIL.search(word) is not None or PATH.search(word) is not None
+    # each pattern only where the character it needs is there: hits may be many
+    return ((("://" in word or "www." in word.lower()) and URL.search(word) is not None)
+            or ("@" in word and EMAIL.search(word) is not None)
+            or (("/" in word or word.startswith("*.")) and PATH.search(word) is not None))
 
 
 def camel_crossing(text: str, hit: Hit) -> bool:
