@@ -164,6 +164,8 @@ class Matcher:
             if entry.scope == "inside":  # doubled letters count only in inside-word terms (readings)
                 for variant in _doubled(entry.term):
                     add(triggers, variant, TOKEN, 0, 0)
+        # Terms with a hyphen or an apostrophe inside, found only as written: "hard on" is no hard-on.
+        self._marked = frozenset(i for i, e in enumerate(self.entries) if "-" in e.term or "'" in e.term)
         self.patterns = len(words) + len(triggers)
         self._words, self._word_meta = _automaton(words)
         self._triggers, self._trigger_meta = _automaton(triggers)
@@ -182,12 +184,14 @@ class Matcher:
         meta = self._trigger_meta
         triggers = [(start - 1 + meta[index][2], meta[index][0]) for index, start, _ in fired]
         meta = self._word_meta
-        twins = self._twins
+        twins, marked = self._twins, self._marked
         for index, start, end in found:
             kind, ref, left, right = meta[index]
             if kind == TERM:
                 if ref in twins:
                     ref = self._twin(ref, skeleton[start + left - 1 : end - right - 1])
+                if ref in marked and not _as_marked(skeleton[start + left - 1 : end - right - 1], self.entries[ref]):
+                    continue
                 plain.append((start + left - 1, end - right - 1, ref))
             elif kind == ALLOW:
                 allowed.append((start - 1, end - 1))
@@ -251,6 +255,11 @@ class Matcher:
                     hits.append(hit)
             done_until = max(done_until, end)
         return hits
+
+
+def _as_marked(written: bytes, entry: Entry) -> bool:
+    """Whether `written` (skeleton) spells the term with its hyphens and apostrophes, at any spacing."""
+    return b" ".join(written.split()) == entry.term.encode("ascii")
 
 
 def _word_view(pattern: str) -> str:
