@@ -63,6 +63,26 @@ block = ["frak", {term = "smeg", category = "insult", severity = 3, scope = "ins
     assert mod.check("smeg").action == "review"
 
 
+def test_policies_share_the_lists_matcher_and_their_own_terms_win(tmp_path: Path) -> None:
+    """Each policy's own terms and phrases sit on top of the lists' matcher, built once: a block
+    term replaces its listed twin, is read through evasions, and the lists' allow phrases and the
+    policy's own hold for both."""
+    mod = Moderator.from_config(write(tmp_path, """
+[policies.default]
+block = [{term = "damn", category = "insult", severity = 3}, "frak"]
+[policies.other]
+allow = ["damn fine"]
+"""))
+    shared = mod._matchers["default"].base
+    assert shared is not None and shared is mod._matchers["other"].base
+    assert [(m.term, m.category, m.severity) for m in mod.check("damn it").matches] == [("damn", "insult", 3)]
+    assert [(m.text, m.evasions) for m in mod.check("fr@k off").matches] == [("fr@k", ("leet",))]
+    assert not mod.check("frak", policy="other").flagged  # another policy's term
+    assert not mod.check("Scunthorpe United").flagged  # the lists' allow phrase, under a policy of its own
+    assert not mod.check("a damn fine coffee", policy="other").flagged
+    assert mod.check("damn it", policy="other").matches[0].category != "insult"
+
+
 def test_sexual_abuse_goes_to_review_and_anatomy_is_reported_only_when_chosen(tmp_path: Path) -> None:
     terms = """block = [{term = "grooom", category = "sexual_abuse", severity = 1},
          {term = "pennis", category = "anatomy", severity = 1}]"""

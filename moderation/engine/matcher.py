@@ -117,7 +117,11 @@ def _split(term: str, terms: set[str]) -> list[tuple[str, int]]:
 class Matcher:
     """Finds the entries of a wordlist in text; build once, use from any thread."""
 
-    def __init__(self, entries: Sequence[Entry], allow: Sequence[str]) -> None:
+    def __init__(self, entries: Sequence[Entry], allow: Sequence[str], base: Matcher | None = None) -> None:
+        """A matcher of `entries` and `allow`; with a `base` (the lists' matcher, shared by every
+        policy), of a policy's own terms and phrases on top of it: its terms replace listed twins."""
+        self.base = base
+        self._replaced = frozenset(e.term for e in entries)
         self.entries = tuple(entries)
         # pattern -> (kind, ref, left, right). A term: ref is its entry, left/right how many
         # boundary characters the pattern holds on each side. A trigger: left is the offset of
@@ -155,7 +159,7 @@ class Matcher:
             add(triggers, pattern, kind, 0, offset)
         for trigger in _leet_windows(e.term for e in self.entries):
             add(triggers, trigger, TOKEN, 0, 0)
-        terms = {e.term for e in self.entries}
+        terms = {e.term for e in self.entries} | ({e.term for e in base.entries} if base else set())
         for entry in self.entries:
             if " " in entry.term:
                 continue
@@ -174,11 +178,27 @@ class Matcher:
     def scan(self, text: str) -> list[Hit]:
         """Every term in `text`, in order of start, without overlaps."""
         skeleton = fold(text)
+        hits, allowed = self._candidates(text, skeleton)
+        if self.base is not None:  # the lists' matcher, then this policy's own terms and phrases
+            shared, also_allowed = self.base._candidates(text, skeleton)
+            hits = [h for h in shared if h.entry.term not in self._replaced] + hits
+            allowed += also_allowed
+        if not hits:
+            return []
+        if allowed:
+            allow = _Spans(allowed)
+            hits = [h for h in hits if not allow.overlaps(h.start, h.end)]
+        hits = _in_context(text, hits)
+        return _non_overlapping([_vulgar(h) for h in hits if h.entry.scope != "evaded" or _disguised(h)])
+
+    def _candidates(self, text: str, skeleton: bytes) -> tuple[list[Hit], list[tuple[int, int]]]:
+        """The hits of this matcher's terms in `text` (its skeleton given), before the allowlist
+        and the context judge them; and the spans of its allowlisted phrases."""
         padded = b" " + skeleton + b" "
         found = self._words.find_matches_as_indexes(padded.translate(WORD_VIEW), overlapping=True)
         fired = self._triggers.find_matches_as_indexes(padded, overlapping=True)
         if not found and not fired:
-            return []
+            return [], []
         plain: list[tuple[int, int, int]] = []
         allowed: list[tuple[int, int]] = []
         meta = self._trigger_meta
@@ -197,22 +217,15 @@ class Matcher:
                 allowed.append((start - 1, end - 1))
             else:  # a split word: two tokens apart (fu ck), or one token cut by a mark (fu-ck)
                 triggers.append((start - 1, SPLIT if padded[start + right] == SPACE else TOKEN))
-        return self._resolve(text, skeleton.decode("ascii"), plain, allowed, triggers)
+        folded = skeleton.decode("ascii")
+        hits = self._read_triggers(text, folded, triggers) if triggers else []
+        hits.extend(self._plain_hits(text, folded, plain))
+        return hits, allowed
 
     def _twin(self, ref: int, written: bytes) -> int:
         """Of the terms the word view spells alike, the one spelled as written (else the first)."""
         spelled = written.decode("ascii")
         return next((r for r in self._twins[ref] if self.entries[r].term == spelled), ref)
-
-    def _resolve(self, text: str, skeleton: str, plain: list[tuple[int, int, int]],
-                 allowed: list[tuple[int, int]], triggers: list[tuple[int, int]]) -> list[Hit]:
-        hits = self._read_triggers(text, skeleton, triggers) if triggers else []
-        hits.extend(self._plain_hits(text, skeleton, plain))
-        if allowed:
-            allow = _Spans(allowed)
-            hits = [h for h in hits if not allow.overlaps(h.start, h.end)]
-        hits = _in_context(text, hits)
-        return _non_overlapping([_vulgar(h) for h in hits if h.entry.scope != "evaded" or _disguised(h)])
 
     def _plain_hits(self, text: str, skeleton: str, plain: list[tuple[int, int, int]]) -> list[Hit]:
         """A hit for each term the automaton found as written; an inside-word term spans its

@@ -79,12 +79,9 @@ class Moderator:
         self.sources = sources  # the files and folders it was loaded from, for reloading
         self._matchers: dict[str, Matcher] = {}
         self._masks: dict[tuple[str, str, str, str, str, int], str] = {}  # see _mask
-        shared = Matcher(lists.entries, lists.allow)
+        shared = Matcher(lists.entries, lists.allow)  # built once, whatever the policies
         for name, pol in config.policies.items():
-            if pol.allow or pol.block:
-                self._matchers[name] = Matcher(_merged(lists.entries, pol.block), lists.allow + pol.allow)
-            else:
-                self._matchers[name] = shared
+            self._matchers[name] = Matcher(pol.block, pol.allow, base=shared) if pol.allow or pol.block else shared
 
     @classmethod
     def from_config(cls, path: str | Path | None = None) -> Moderator:
@@ -228,12 +225,6 @@ def _must_be_str(texts: Sequence[object]) -> None:
 def _match(text: str, start: int, end: int, hit: Hit) -> Match:
     e = hit.entry
     return Match(start, end, text[start:end], e.term, e.category, e.severity, hit.evasions, e.list)
-
-
-def _merged(entries: tuple[Entry, ...], extra: tuple[Entry, ...]) -> tuple[Entry, ...]:
-    """The lists' entries with a policy's own block terms, which win over a listed twin."""
-    replaced = {e.term for e in extra}
-    return tuple(e for e in entries if e.term not in replaced) + extra
 
 
 def sources(path: str | Path | None = None) -> tuple[Path, ...]:
