@@ -9,7 +9,7 @@ Two Aho-Corasick automata, each built once per wordlist:
   dropped) and each term cut in two (``fu ck``, ``fu-ck``, ``sh.it``), which readings.py joins.
   A few patterns per term: a list of 50,000 terms builds in seconds.
 - the triggers automaton runs over the skeleton itself and holds the few shapes an evasion
-  leaves: three letters of a term in leet, a letter written thrice, a mask beside a letter,
+  leaves: three letters of a term in leet or respelled (fvck, phuk), a letter written thrice, a mask beside a letter,
   ``--``, an invisible character, an inside-word term with one letter doubled, two lone letters
   in a row. Only there do the slower readings of readings.py run. Its size hardly grows with
   the list: leet windows are three letters long.
@@ -89,6 +89,41 @@ def _leet_windows(terms: Iterable[str]) -> set[str]:
     return found
 
 
+# How a sound of a term may be respelled (the inverse of readings.respell), and at the end of one.
+# Not oo for u nor cc for ck (readings.respell reads them): book and accept would fire all day.
+RESPELLINGS = (("f", "ph"), ("u", "v"), ("uck", "uk"), ("ck", "kk"), ("ck", "q"), ("ass", "azz"))
+RESPELLED_ENDS = (("er", "uh"), ("er", "ah"), ("s", "z"), ("ick", "ik"))
+
+
+def _respelled_windows(terms: Iterable[str]) -> set[str]:
+    """A term respelled (one sound, or every one of a kind), as the respelling with a letter on
+    each side, four letters at least where the term has them: fvck, phuc, fukk, fuki, azz, gguh
+    (nigguh). Only where these fire is a token of plain letters read by sound: like, make and
+    book are not (lik of lick would be)."""
+    found: set[str] = set()
+    for term in terms:
+        if not term.isalpha():
+            continue
+        forms = []
+        for sound, written in RESPELLINGS:
+            at = term.find(sound)
+            while at >= 0:
+                forms.append((term[:at] + written + term[at + len(sound):], at, len(written)))
+                at = term.find(sound, at + 1)
+            if term.count(sound) > 1:  # every one respelled: azz, azzhole
+                every = term.replace(sound, written)
+                forms.append((every, term.find(sound), len(every) - term.find(sound)))
+        for sound, written in RESPELLED_ENDS:
+            if term.endswith(sound) and len(term) > 3:
+                forms.append((term[: -len(sound)] + written, len(term) - len(sound), len(written)))
+        for form, at, size in forms:  # the respelling, a letter each side, four letters at least
+            lo, hi = max(0, at - 1), min(len(form), at + size + 1)
+            while hi - lo < 4 and (lo > 0 or hi < len(form)):
+                lo, hi = (lo, hi + 1) if hi < len(form) else (lo - 1, hi)
+            found.add(form[lo:hi])
+    return found
+
+
 def _doubled(term: str) -> list[str]:
     """fuck -> ffuck, fuuck, fucck, fuckk: the term with one letter written twice."""
     return [term[: i + 1] + term[i:] for i in range(len(term)) if term[i].isalpha()]
@@ -158,6 +193,8 @@ class Matcher:
         for pattern, kind, offset in _trigger_patterns():
             add(triggers, pattern, kind, 0, offset)
         for trigger in _leet_windows(e.term for e in self.entries):
+            add(triggers, trigger, TOKEN, 0, 0)
+        for trigger in _respelled_windows(e.term for e in self.entries):
             add(triggers, trigger, TOKEN, 0, 0)
         terms = {e.term for e in self.entries} | ({e.term for e in base.entries} if base else set())
         for entry in self.entries:

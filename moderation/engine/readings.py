@@ -131,6 +131,27 @@ class Readings:
         letters = [s for s in slots if s.letters]
         if best is None and len(letters) < len(slots):  # fu-ck, ass_hole: one word, split
             best = self._read_letters(letters, hidden, ("separator",), whole_only=True)
+        if best is None and len(letters) == len(slots):
+            best = self._read_respelled(slots, hidden)
+        return best
+
+    def _read_respelled(self, slots: Sequence[Slot], hidden: Sequence[Hidden]) -> Hit | None:
+        """A word respelled as it sounds (fvck, phuk, fukk, fuq, azz, nigguh), read as the term;
+        the leet of sound, so named leet. Tried only when the letters as written spell nothing."""
+        best: Hit | None = None
+        for n, variant in enumerate(itertools.product(*(s.letters for s in slots))):
+            if n == MAX_VARIANTS:
+                break
+            word = "".join(variant)
+            canonical, source = respell(word)
+            if canonical == word:
+                continue
+            for first, last, whole, entry, repeated in self._spellings(canonical):
+                if not whole:  # a sound read inside a longer word makes names of places: Phuket
+                    continue
+                used = slots[source[first] : source[last - 1] + 1]
+                evasions = ["leet", "repeat"] if repeated else ["leet"]
+                best = _best([best, _hit(slots, used, hidden, entry, evasions, whole)])
         return best
 
     def read_split(self, text: str, skeleton: str, pos: int) -> tuple[int, int, Hit | None]:
@@ -253,6 +274,38 @@ class Readings:
 
 
 _RUNS = re.compile(r"((.)\2*)", re.DOTALL)
+VOWELS = frozenset("aeiou")
+
+
+def respell(word: str) -> tuple[str, list[int]]:
+    """'phukk' -> ('fuck', [0, 2, 3, 4]): the word spelled as the sounds it writes are usually
+    spelled (ph as f, v and oo as u, kk cc q as ck, a k after a vowel as ck, a final z and the zz
+    of azz as s, a final uh or ah as er), and for each letter of that, the index of the letter it was read from."""
+    out: list[str] = []
+    source: list[int] = []
+    i, n = 0, len(word)
+    while i < n:
+        c, pair = word[i], word[i : i + 2]
+        if pair == "ph":
+            new, used = "f", 2
+        elif pair in ("kk", "cc"):
+            new, used = "ck", 2
+        elif pair == "oo":
+            new, used = "u", 2  # stoopid
+        elif c == "q" or (c == "k" and i and word[i - 1] in VOWELS and word[i + 1 : i + 2] not in ("a", "o", "u")):
+            new, used = "ck", 1  # fuq, fuk, fuking; not Fukuoka
+        elif c == "v":
+            new, used = "u", 1
+        elif c == "z" and (i == n - 1 or (pair == "zz" and i and word[i - 1] == "a")):
+            new, used = ("ss", 2) if pair == "zz" else ("s", 1)  # idiotz, azz; not buzzy, pizz
+        elif i == n - 2 and i >= 3 and pair in ("uh", "ah"):
+            new, used = "er", 2  # nigguh
+        else:
+            new, used = c, 1
+        out.append(new)
+        source.extend(min(i + j, i + used - 1) for j in range(len(new)))
+        i += used
+    return "".join(out), source
 
 
 def collapse(word: str) -> tuple[str, tuple[int, ...]]:
