@@ -1,6 +1,6 @@
 """How the build grows with the list: synthetic lists of 5k to 50k terms, each loaded in a fresh process.
 
-    python benchmarks/scale.py [--sizes 5000,10000,20000,50000] [--repeat 3]
+    python benchmarks/big_lists.py [--sizes 5000,10000,20000,50000] [--repeat 3]
 
 A synthetic term is 4 to 10 random letters (seeded: every run builds the same lists), one in ten
 an inside-word term, one in twenty a two-word phrase, in the bundled list's categories. Each size
