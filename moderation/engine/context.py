@@ -91,7 +91,8 @@ def misread(text: str, hit: Hit) -> bool:
                 or ("leet" in evasive and is_number(text, hit.start, hit.end))
                 or ("masked" in evasive and is_code_mask(text, hit.start, hit.end))
                 or is_part_of_identifier(word, written, hit)
-                or is_link_or_path(word))
+                or is_link_or_path(word)
+                or (written.isalpha() and is_sounded_name(text, hit.start, hit.end)))
     # A word-scope term as written: bounded by the skeleton's boundaries, so never inside camelCase.
     if len(word) > hit.end - hit.start and (is_link_or_path(word) or CONSTANT.fullmatch(word) is not None):
         return True
@@ -262,6 +263,16 @@ def is_name(text: str, start: int, end: int) -> bool:
     assert after is not None  # a surname, with nothing capitalised after it
     later = _word_after(text, after[1]) if after[1] >= 0 else None
     return later is None or not _name_like(later[0])
+
+
+def is_sounded_name(text: str, start: int, end: int) -> bool:
+    """A Capitalised word read by its sound (Dik as dick, Slutz as sluts) beside another name:
+    a surname (Casper Dik, Donald Slutz) or a first name (Dik Browne), not a respelled word."""
+    written = text[start:end]
+    if not (written[:1].isupper() and written[1:].islower()):
+        return False
+    before, after = _word_before(text, start), _word_after(text, end)
+    return (before is not None and _name_like(before[0])) or (after is not None and _name_like(after[0]))
 
 
 def _ascii(word: str) -> str:

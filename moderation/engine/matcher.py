@@ -44,6 +44,7 @@ LEET_FOR = {"a": "4@", "b": "86", "e": "3", "g": "96", "i": "1!|", "l": "1|", "o
             "t": "7+", "z": "2"}
 WORD_LETTERS = LETTERS + OTHER_LETTER  # what a word is made of in the skeleton
 _LETTER_RUN = re.compile(f"[{WORD_LETTERS}]*")
+_BYTE_LETTER_RUN = re.compile(b"[a-z]*")
 SINGLE_LETTERS = "bcdefghjklmnopqrstuvwxyz"  # 'a' and 'i' stand alone in ordinary prose
 
 # A DFA scans fastest; its few MB of tables are built once per process.
@@ -51,7 +52,10 @@ AUTOMATON = ahocorasick_rs.Implementation.DFA
 DFA_LETTERS = 400_000  # the most pattern letters a DFA is built for
 
 # Pattern kinds.
-TERM, ALLOW, TOKEN, CHAIN, SPLIT = range(5)
+TERM, ALLOW, TOKEN, CHAIN, SPLIT, ROOT = range(6)
+# What insults are built with after a root: shitface, dickwad, idiotbrain, dumbass.
+TAILS = frozenset(t + s for t in ("face", "head", "hole", "wad", "bag", "brain", "stain", "licker", "sucker",
+                                  "muncher", "tard", "breath", "nugget", "weasel") for s in ("", "s")) | {"ass"}
 SPACE = ord(" ")
 
 
@@ -187,6 +191,8 @@ class Matcher:
                 continue
             for spelled in _spacings(term):
                 add_term(" " + spelled + " ", index, 1)
+            if entry.scope == "word" and entry.term.isalpha() and len(entry.term) >= 3:
+                add(words, " " + term, ROOT, index, 1, 0)  # a root that a compound starts with
         for index, phrase in enumerate(allow):
             for spelled in _spacings(_word_view(phrase)):
                 add(words, spelled, ALLOW, index)
@@ -207,6 +213,8 @@ class Matcher:
                     add(triggers, variant, TOKEN, 0, 0)
         # Terms with a hyphen or an apostrophe inside, found only as written: "hard on" is no hard-on.
         self._marked = frozenset(i for i, e in enumerate(self.entries) if "-" in e.term or "'" in e.term)
+        # The roots a compound may end with: every word-scope word of the list (shitdick).
+        self._roots = {e.term: i for i, e in enumerate(self.entries) if e.scope == "word" and e.term.isalpha()}
         self.patterns = len(words) + len(triggers)
         self._words, self._word_meta = _automaton(words)
         self._triggers, self._trigger_meta = _automaton(triggers)
@@ -238,6 +246,7 @@ class Matcher:
             return [], []
         plain: list[tuple[int, int, int]] = []
         allowed: list[tuple[int, int]] = []
+        roots: list[tuple[int, int, Entry]] = []
         meta = self._trigger_meta
         triggers = [(start - 1 + meta[index][2], meta[index][0]) for index, start, _ in fired]
         meta = self._word_meta
@@ -252,12 +261,34 @@ class Matcher:
                 plain.append((start + left - 1, end - right - 1, ref))
             elif kind == ALLOW:
                 allowed.append((start - 1, end - 1))
+            elif kind == ROOT:
+                compound = self._compound(skeleton, start, end - 1, ref)
+                if compound is not None:
+                    roots.append(compound)
             else:  # a split word: two tokens apart (fu ck), or one token cut by a mark (fu-ck)
                 triggers.append((start - 1, SPLIT if padded[start + right] == SPACE else TOKEN))
         folded = skeleton.decode("ascii")
         hits = self._read_triggers(text, folded, triggers) if triggers else []
         hits.extend(self._plain_hits(text, folded, plain))
+        hits.extend(Hit(start, end, entry, ("compound", *_evasions(text[start:end], entry)))
+                    for start, end, entry in roots)
         return hits, allowed
+
+    def _compound(self, skeleton: bytes, start: int, end: int, ref: int) -> tuple[int, int, Entry] | None:
+        """A word-scope root (skeleton[start:end]) that a word starts with, and the rest of the word
+        a tail (shitface, dumbass) or another root (shitdick): the word, and the worse of its two
+        entries. Not cocktail, assassin, Dickens: their rest is neither."""
+        rest_end = _BYTE_LETTER_RUN.match(skeleton, end).end()  # type: ignore[union-attr]
+        if rest_end == end:
+            return None  # the root alone: a term pattern has it
+        rest = skeleton[end:rest_end].decode("ascii")
+        entry = self.entries[ref]
+        if rest in TAILS:
+            return start, rest_end, entry
+        other = self._roots.get(rest)
+        if other is None:
+            return None
+        return start, rest_end, max(entry, self.entries[other], key=_severity)
 
     def _twin(self, ref: int, written: bytes) -> int:
         """Of the terms the word view spells alike, the one spelled as written (else the first)."""
@@ -412,3 +443,4 @@ def _non_overlapping(hits: list[Hit]) -> list[Hit]:
 
 
 _start = operator.itemgetter(0)  # Hit.start
+_severity = operator.attrgetter("severity")

@@ -137,8 +137,11 @@ class Readings:
 
     def _read_respelled(self, slots: Sequence[Slot], hidden: Sequence[Hidden]) -> Hit | None:
         """A word respelled as it sounds (fvck, phuk, fukk, fuq, azz, nigguh), read as the term;
-        the leet of sound, so named leet. Tried only when the letters as written spell nothing."""
+        the leet of sound, so named leet. Tried only when the letters as written spell nothing,
+        and on three letters at least (fq is no fck)."""
         best: Hit | None = None
+        if len(slots) < 3:
+            return None
         for n, variant in enumerate(itertools.product(*(s.letters for s in slots))):
             if n == MAX_VARIANTS:
                 break
