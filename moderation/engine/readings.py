@@ -35,6 +35,7 @@ SEPARATORS = frozenset("*_-.+|~/,:")  # may split the letters of a word: f.u.c.k
 WRAPPERS = frozenset("*_#-")  # may wrap a word: *word*, _word_
 MAX_TOKEN = 64  # longer runs (hashes, base64) are not words anyone reads
 MAX_VARIANTS = 16  # leet readings tried per token (1 and | read as i or l)
+RESPELLED_VARIANTS = 4  # of those, read by sound too (ph@ggot; a token of many 1s and |s is no word)
 TOKEN_CACHE = 4096  # readings of tokens kept per wordlist
 
 
@@ -73,6 +74,7 @@ class Readings:
         self._collapsed = ahocorasick_rs.AhoCorasick(self._keys)
         self._read_cached = functools.lru_cache(maxsize=TOKEN_CACHE)(self._read_uncached)
         self._split_cached = functools.lru_cache(maxsize=TOKEN_CACHE)(self._read_split)
+        self._chain_cached = functools.lru_cache(maxsize=TOKEN_CACHE)(self._read_chain)
         # Masked tokens keep their first letter: index terms by it (and by length, for whole tokens).
         self._by_shape: dict[tuple[int, str], list[Entry]] = {}
         self._inside_by_first: dict[str, list[Entry]] = {}
@@ -142,9 +144,7 @@ class Readings:
         best: Hit | None = None
         if len(slots) < 3:
             return None
-        for n, variant in enumerate(itertools.product(*(s.letters for s in slots))):
-            if n == MAX_VARIANTS:
-                break
+        for variant in itertools.islice(itertools.product(*(s.letters for s in slots)), RESPELLED_VARIANTS):
             word = "".join(variant)
             canonical, source = respell(word)
             if canonical == word:
@@ -199,9 +199,18 @@ class Readings:
         return elements[0], elements[-1] + 1, self._chain_words(slots)
 
     def _chain_words(self, slots: list[Slot]) -> list[Hit]:
-        """The words a chain of letters spells (f u c k  o f f: two): the best reading of the
-        chain, then of the letters on either side of it, and so on. Every reading is found in one
-        pass over the chain (a chain of many words was read again for each), then chosen among."""
+        """The words a chain of letters spells, at the chain's offsets. Chains repeat as tokens
+        do (f u c k, all day and all down a hostile text): their readings are cached by their
+        characters, at their places in the chain."""
+        read = self._chain_cached("".join(s.char for s in slots), tuple(s.letters for s in slots))
+        return [h._replace(start=slots[h.start].pos, end=slots[h.end - 1].pos + 1) for h in read]
+
+    def _read_chain(self, chars: str, letters: tuple[str, ...]) -> list[Hit]:
+        """The words a chain of letters spells (f u c k  o f f: two), with the index of each
+        element for its offsets: the best reading of the chain, then of the letters on either side
+        of it, and so on. Every reading is found in one pass over the chain (a chain of many words
+        was read again for each), then chosen among."""
+        slots = [Slot(lets, i, c, False) for i, (lets, c) in enumerate(zip(letters, chars, strict=True))]
         found = []  # (rank, first slot, last slot, whether it must be all of a part, hit)
         for variant in itertools.islice(itertools.product(*(s.letters for s in slots)), MAX_VARIANTS):
             for first, last, _, entry, repeated in self._spellings("".join(variant)):
