@@ -31,7 +31,7 @@ from collections.abc import Iterable, Sequence
 import ahocorasick_rs
 
 from moderation.engine.context import misread
-from moderation.engine.normalize import INVISIBLE_MARK, OTHER_LETTER, evasion_of, fold
+from moderation.engine.normalize import INVISIBLE_MARK, OTHER_LETTER, camel_joints, evasion_of, fold
 from moderation.engine.readings import Hit, Readings, is_odd_case, rank
 from moderation.engine.wordlists import Entry
 
@@ -45,6 +45,8 @@ LEET_FOR = {"a": "4@", "b": "86", "e": "3", "g": "96", "i": "1!|", "l": "1|", "o
 WORD_LETTERS = LETTERS + OTHER_LETTER  # what a word is made of in the skeleton
 _LETTER_RUN = re.compile(f"[{WORD_LETTERS}]*")
 _BYTE_LETTER_RUN = re.compile(b"[a-z]*")
+MAX_WORD = 64  # a longer run of letters is no camelCase anyone reads
+BYTE_LETTERS = LETTERS.encode("ascii")
 SINGLE_LETTERS = "bcdefghjklmnopqrstuvwxyz"  # 'a' and 'i' stand alone in ordinary prose
 
 # A DFA scans fastest; its few MB of tables are built once per process.
@@ -242,8 +244,6 @@ class Matcher:
         padded = b" " + skeleton + b" "
         found = self._words.find_matches_as_indexes(padded.translate(WORD_VIEW), overlapping=True)
         fired = self._triggers.find_matches_as_indexes(padded, overlapping=True)
-        if not found and not fired:
-            return [], []
         plain: list[tuple[int, int, int]] = []
         allowed: list[tuple[int, int]] = []
         roots: list[tuple[int, int, Entry]] = []
@@ -267,12 +267,37 @@ class Matcher:
                     roots.append(compound)
             else:  # a split word: two tokens apart (fu ck), or one token cut by a mark (fu-ck)
                 triggers.append((start - 1, SPLIT if padded[start + right] == SPACE else TOKEN))
+        joints = camel_joints(text)
+        if joints:
+            roots.extend(self._camel_words(skeleton, joints))
         folded = skeleton.decode("ascii")
         hits = self._read_triggers(text, folded, triggers) if triggers else []
         hits.extend(self._plain_hits(text, folded, plain))
         hits.extend(Hit(start, end, entry, ("compound", *_evasions(text[start:end], entry)))
                     for start, end, entry in roots)
         return hits, allowed
+
+    def _camel_words(self, skeleton: bytes, joints: list[int]) -> list[tuple[int, int, Entry]]:
+        """The listed words among the words camelCase or a hashtag joins (stupidTrump,
+        #DumberThanDogShit: stupid, dumber, shit), each one whole. A run of letters is split at
+        each joint once; one longer than a token (MAX_WORD) is not split at all."""
+        found = []
+        done = -1
+        for joint in joints:
+            if joint < done:
+                continue
+            lowest = max(0, joint - MAX_WORD - 1)
+            start = lowest + len(skeleton[lowest:joint].rstrip(BYTE_LETTERS))  # where the run of letters starts
+            end = _BYTE_LETTER_RUN.match(skeleton, joint).end()  # type: ignore[union-attr]
+            done = end
+            if end - start > MAX_WORD:
+                continue
+            cuts = [start, *(j for j in joints if start < j < end), end]
+            for a, b in itertools.pairwise(cuts):
+                index = self._roots.get(skeleton[a:b].decode("ascii"))
+                if index is not None and b - a >= 3:
+                    found.append((a, b, self.entries[index]))
+        return found
 
     def _compound(self, skeleton: bytes, start: int, end: int, ref: int) -> tuple[int, int, Entry] | None:
         """A word-scope root (skeleton[start:end]) that a word starts with, and the rest of the word

@@ -91,6 +91,23 @@ def fold(text: str) -> bytes:
     return text.encode("ascii", "moderation.fold").translate(ASCII_TABLE)
 
 
+# ASCII capitals as A, small letters as a, all else a space: where camelCase joins its words.
+CASE_TABLE = bytes(ord("A") if chr(i).isupper() else ord("a") if chr(i).islower() else ord(" ")
+                   for i in range(128)) + b" " * 128
+
+
+def camel_joints(text: str) -> list[int]:
+    """Where a capital follows a small letter in `text` (stupidTrump, #DumberThanDogShit: the
+    offsets of T, T, D, S), found in C: a byte view of the text's case, searched for "aA"."""
+    cases = text.encode("ascii", "replace").translate(CASE_TABLE)
+    joints = []
+    at = cases.find(b"aA")
+    while at >= 0:
+        joints.append(at + 1)
+        at = cases.find(b"aA", at + 1)
+    return joints
+
+
 def evasion_of(c: str) -> str | None:
     """Which evasion an original character in a match represents, if any."""
     if c.isascii():
