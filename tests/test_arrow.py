@@ -96,6 +96,20 @@ def test_clean_rows_cost_no_copy_and_have_empty_matches(moderator: Moderator) ->
     assert matches.to_pylist()[:2] == [[], []]
 
 
+def test_results_are_built_for_the_flagged_rows_only(moderator: Moderator, monkeypatch: pytest.MonkeyPatch) -> None:
+    built = []
+    real = moderator._result
+
+    def counted(text: str, *args: Any) -> Any:
+        built.append(text)
+        return real(text, *args)
+
+    monkeypatch.setattr(moderator, "_result", counted)
+    texts = ["a clean comment about the weather"] * 1000 + ["well shit"]
+    assert check_arrow(moderator, pa.array(texts)).column("flagged").to_pylist() == [False] * 1000 + [True]
+    assert built == ["well shit"]
+
+
 def test_a_null_text_is_a_null_row(moderator: Moderator) -> None:
     texts = [None, *TEXTS[:3], None, *TEXTS[3:], None]
     batch = check_arrow(moderator, pa.array(texts, pa.string()))

@@ -7,8 +7,12 @@ one Matcher for the lists (and one per policy with terms of its own).
 from __future__ import annotations
 
 import copy
+import json
 import pickle
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -82,3 +86,14 @@ def test_a_process_keeps_a_few_versions(moderator: Moderator, builds: list[int])
     assert list(moderator_module._built) == [f"v{i}" for i in range(1, kept + 1)]  # the oldest went
     assert pickle.loads(pickle.dumps(shipped[-1])) is shipped[-1]
     assert builds[0] == kept + 1
+
+
+def test_a_fresh_process_builds_it_once(moderator: Moderator, tmp_path: Path) -> None:
+    """The way Spark, Dask and Ray ship it: unpickled in another process, with nothing cached."""
+    shipped = tmp_path / "moderator.pickle"
+    shipped.write_bytes(pickle.dumps(moderator))
+    probe = ("import json, pickle, sys; data = open(sys.argv[1], 'rb').read(); mod = pickle.loads(data); "
+             "assert pickle.loads(data) is mod; print(json.dumps(mod.check(sys.argv[2]).to_dict()))")
+    out = subprocess.run([sys.executable, "-c", probe, str(shipped), TEXTS[0]], check=True, capture_output=True,
+                         text=True).stdout
+    assert json.loads(out) == moderator.check(TEXTS[0]).to_dict()
