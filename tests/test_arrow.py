@@ -127,7 +127,7 @@ def test_every_arrow_shape_of_strings(moderator: Moderator, shape: str) -> None:
         "large_string": lambda: pa.array(texts, pa.large_string()),
         "chunked": lambda: pa.chunked_array([texts[:2], [], texts[2:]], pa.string()),
         "table column": lambda: pa.table({"id": range(len(texts)), "text": texts}).column("text"),
-        "record batch column": lambda: pa.record_batch({"text": pa.array(texts)}).column("text"),
+        "record batch column": lambda: pa.RecordBatch.from_arrays([pa.array(texts)], ["text"]).column("text"),
         "dictionary": lambda: pa.array(texts).dictionary_encode(),
         "sliced": lambda: pa.array(["shit", *texts, "shit"]).slice(1, len(texts)),
     }[shape]()

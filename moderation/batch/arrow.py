@@ -66,9 +66,9 @@ def check_series(moderator: Moderator, series: pd.Series, policy: str | None = N
     array = pa.Array.from_pandas(series)
     if array.type == pa.null():  # empty, or nothing but None: no type to infer
         array = array.cast(pa.string())
-    batch = check_arrow(moderator, array, policy, content_type)
-    frame = batch.drop_columns(["matches"]).to_pandas()
-    frame["matches"] = batch.column("matches").to_pylist()
+    *columns, matches = check_arrow(moderator, array, policy, content_type).columns
+    frame = pa.RecordBatch.from_arrays(columns, names=SCHEMA.names[:-1]).to_pandas()
+    frame["matches"] = matches.to_pylist()
     frame.index = series.index
     return frame
 
