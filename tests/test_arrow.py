@@ -120,7 +120,7 @@ def test_a_null_text_is_a_null_row(moderator: Moderator) -> None:
 
 
 @pytest.mark.parametrize("shape", ["large_string", "chunked", "table column", "record batch column",
-                                   "dictionary", "sliced"])
+                                   "dictionary", "nulls in the dictionary", "sliced"])
 def test_every_arrow_shape_of_strings(moderator: Moderator, shape: str) -> None:
     texts = [*TEXTS, None]
     strings = {
@@ -129,6 +129,8 @@ def test_every_arrow_shape_of_strings(moderator: Moderator, shape: str) -> None:
         "table column": lambda: pa.table({"id": range(len(texts)), "text": texts}).column("text"),
         "record batch column": lambda: pa.RecordBatch.from_arrays([pa.array(texts)], ["text"]).column("text"),
         "dictionary": lambda: pa.array(texts).dictionary_encode(),
+        "nulls in the dictionary": lambda: pa.DictionaryArray.from_arrays(
+            pa.array(range(len(texts))), pa.array(texts)),
         "sliced": lambda: pa.array(["shit", *texts, "shit"]).slice(1, len(texts)),
     }[shape]()
     assert check_arrow(moderator, strings).to_pylist() == [expected_row(moderator, t) for t in texts]
@@ -178,6 +180,12 @@ def test_pandas_string_dtype_and_empty(moderator: Moderator) -> None:
     series = pd.Series(["shit", "fine"], dtype="string", index=[7, 3])
     assert check_series(moderator, series)["flagged"].tolist() == [True, False]
     assert list(check_series(moderator, pd.Series([], dtype=object)).columns) == EXPECTED_SCHEMA.names
+
+
+def test_the_batch_surface_is_pinned() -> None:
+    import moderation.batch
+
+    assert sorted(moderation.batch.__all__) == ["check_arrow", "check_series"]
 
 
 def test_importing_the_batch_package_does_not_load_pyarrow() -> None:

@@ -48,7 +48,8 @@ def check_arrow(moderator: Moderator, strings: Any, policy: str | None = None,
     does not hold strings raises TypeError."""
     moderator.policy_for(policy, content_type)
     texts = _texts(strings)
-    missing = [i for i, text in enumerate(texts) if text is None] if strings.null_count else []
+    # Not null_count: a dictionary array may hold its nulls in its dictionary (4 ms for 300k rows).
+    missing = [i for i, text in enumerate(texts) if text is None] if None in texts else []
     found = _flagged(moderator, texts, missing, policy, content_type)
     return pa.RecordBatch.from_arrays([
         _flags(len(texts), found, missing),
