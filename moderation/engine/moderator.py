@@ -6,7 +6,7 @@ import bisect
 import hashlib
 import itertools
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ CONTENT_TYPES = ("text/plain", *MARKUP_TYPES)
 SEPARATOR = "\n\n\n\n"
 MASKS = 4096  # masks remembered, with the look at what each reads as
 MASKED_LENGTH = 64  # the longest span whose mask is remembered (a long word is one of a kind)
+BUILT_KEPT = 4  # moderators an unpickling process keeps built, by version: a worker outlives few reloads
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +94,12 @@ class Moderator:
         files, folders = _list_sources(config)
         lists, digest = _load_lists(config, files)
         return cls(config, lists, digest, _sources(config, files, folders))
+
+    def __reduce__(self) -> tuple[Callable[..., Moderator], tuple[Config, Wordlists, str, tuple[Path, ...]]]:
+        """Pickles as its config, lists and version (about 120 KB with the bundled lists), not its
+        automata, which do not pickle: Spark, Dask and Ray ship it cheaply, and each worker process
+        builds it once (see `built_once`)."""
+        return built_once, (self.config, self.lists, self.version, self.sources)
 
     @property
     def policies(self) -> Mapping[str, Policy]:
@@ -197,6 +204,30 @@ class Moderator:
             if len(self._masks) < MASKS and len(span) <= MASKED_LENGTH:
                 self._masks[key] = masked
         return masked
+
+
+_built: dict[str, Moderator] = {}  # this process's unpickled moderators, by version
+
+
+def built_once(config: Config, lists: Wordlists, version: str, sources: tuple[Path, ...]) -> Moderator:
+    """The moderator a pickle holds, built once per process: unpickling it again (every task of a
+    Spark or Dask job does) returns the one built. One with the same version is reused only when
+    its config and lists are equal too (0.3 ms): a moderator built by hand, as compat's, may keep
+    the version of the lists it extends.
+
+    The process id is not part of the key: a child forked after a build reuses it safely, since a
+    Moderator is immutable and what it memoizes (readings, masks) is copied with the process, never
+    shared. For the same reason there is no lock (a lock held by another thread at a fork stays
+    held in the child forever): two threads unpickling at once may both build, and one is kept."""
+    cached = _built.get(version)
+    if cached is not None and cached.config == config and cached.lists == lists:
+        return cached
+    moderator = Moderator(config, lists, version, sources)
+    _built.pop(version, None)
+    if len(_built) >= BUILT_KEPT:
+        _built.pop(next(iter(_built)), None)  # the oldest
+    _built[version] = moderator
+    return moderator
 
 
 def _beside(shown: str, start: int, end: int) -> tuple[str, str]:
