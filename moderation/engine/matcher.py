@@ -282,17 +282,17 @@ class Matcher:
         #DumberThanDogShit: stupid, dumber, shit), each one whole. A run of letters is split at
         each joint once; one longer than a token (MAX_WORD) is not split at all."""
         found = []
-        done = -1
-        for joint in joints:
-            if joint < done:
-                continue
+        i = 0
+        while i < len(joints):
+            joint = joints[i]
             lowest = max(0, joint - MAX_WORD - 1)
             start = lowest + len(skeleton[lowest:joint].rstrip(BYTE_LETTERS))  # where the run of letters starts
             end = _BYTE_LETTER_RUN.match(skeleton, joint).end()  # type: ignore[union-attr]
-            done = end
+            after = bisect.bisect_left(joints, end, i)  # the joints of this run: joints[i:after]
+            inner, i = joints[i:after], after
             if end - start > MAX_WORD:
                 continue
-            cuts = [start, *(j for j in joints if start < j < end), end]
+            cuts = [start, *inner, end]
             for a, b in itertools.pairwise(cuts):
                 index = self._roots.get(skeleton[a:b].decode("ascii"))
                 if index is not None and b - a >= 3:

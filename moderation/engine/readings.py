@@ -146,6 +146,8 @@ class Readings:
             return None
         for variant in itertools.islice(itertools.product(*(s.letters for s in slots)), RESPELLED_VARIANTS):
             word = "".join(variant)
+            if RESPELLABLE.search(word) is None:  # most tokens: nothing sounds respelled
+                continue
             canonical, source = respell(word)
             if canonical == word:
                 continue
@@ -287,6 +289,7 @@ class Readings:
 
 _RUNS = re.compile(r"((.)\2*)", re.DOTALL)
 VOWELS = frozenset("aeiou")
+RESPELLABLE = re.compile(r"ph|kk|cc|oo|q|[aeiou]k|v|z|[ua]h\Z")  # what respell rewrites
 
 
 def respell(word: str) -> tuple[str, list[int]]:
