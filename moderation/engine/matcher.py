@@ -31,7 +31,7 @@ from collections.abc import Iterable, Sequence
 import ahocorasick_rs
 
 from moderation.engine.context import misread
-from moderation.engine.normalize import INVISIBLE_MARK, OTHER_LETTER, camel_joints, evasion_of, fold
+from moderation.engine.normalize import INVISIBLE_MARK, OTHER_LETTER, camel_joints, evasion_of, fold_keeping_case
 from moderation.engine.readings import Hit, Readings, is_odd_case, rank
 from moderation.engine.wordlists import Entry
 
@@ -224,10 +224,11 @@ class Matcher:
 
     def scan(self, text: str) -> list[Hit]:
         """Every term in `text`, in order of start, without overlaps."""
-        skeleton = fold(text)
-        hits, allowed = self._candidates(text, skeleton)
+        skeleton, raw = fold_keeping_case(text)
+        joints = camel_joints(raw)
+        hits, allowed = self._candidates(text, skeleton, joints)
         if self.base is not None:  # the lists' matcher, then this policy's own terms and phrases
-            shared, also_allowed = self.base._candidates(text, skeleton)
+            shared, also_allowed = self.base._candidates(text, skeleton, joints)
             hits = [h for h in shared if h.entry.term not in self._replaced] + hits
             allowed += also_allowed
         if not hits:
@@ -238,8 +239,8 @@ class Matcher:
         hits = _in_context(text, hits)
         return _non_overlapping([_vulgar(h) for h in hits if h.entry.scope != "evaded" or _disguised(h)])
 
-    def _candidates(self, text: str, skeleton: bytes) -> tuple[list[Hit], list[tuple[int, int]]]:
-        """The hits of this matcher's terms in `text` (its skeleton given), before the allowlist
+    def _candidates(self, text: str, skeleton: bytes, joints: list[int]) -> tuple[list[Hit], list[tuple[int, int]]]:
+        """The hits of this matcher's terms in `text` (its skeleton and camelCase joints given), before the allowlist
         and the context judge them; and the spans of its allowlisted phrases."""
         padded = b" " + skeleton + b" "
         found = self._words.find_matches_as_indexes(padded.translate(WORD_VIEW), overlapping=True)
@@ -267,7 +268,6 @@ class Matcher:
                     roots.append(compound)
             else:  # a split word: two tokens apart (fu ck), or one token cut by a mark (fu-ck)
                 triggers.append((start - 1, SPLIT if padded[start + right] == SPACE else TOKEN))
-        joints = camel_joints(text)
         if joints:
             roots.extend(self._camel_words(skeleton, joints))
         folded = skeleton.decode("ascii")
