@@ -114,7 +114,8 @@ def _respelled_windows(terms: Iterable[str]) -> set[str]:
         for sound, written in RESPELLINGS:
             at = term.find(sound)
             while at >= 0:
-                forms.append((term[:at] + written + term[at + len(sound):], at, len(written)))
+                if not (written == "ph" and at):  # ph only for a first f (phuck, phag): inside, graphic and sophist
+                    forms.append((term[:at] + written + term[at + len(sound):], at, len(written)))
                 at = term.find(sound, at + 1)
             if term.count(sound) > 1:  # every one respelled: azz, azzhole
                 every = term.replace(sound, written)
@@ -124,7 +125,8 @@ def _respelled_windows(terms: Iterable[str]) -> set[str]:
                 forms.append((term[: -len(sound)] + written, len(term) - len(sound), len(written)))
         for form, at, size in forms:  # the respelling, a letter each side, four letters at least
             lo, hi = max(0, at - 1), min(len(form), at + size + 1)
-            while hi - lo < 4 and (lo > 0 or hi < len(form)):
+            least = 5 if form.startswith("ph") and at == 0 else 4  # phen- and phil- are everywhere
+            while hi - lo < least and (lo > 0 or hi < len(form)):
                 lo, hi = (lo, hi + 1) if hi < len(form) else (lo - 1, hi)
             found.add(form[lo:hi])
     return found
