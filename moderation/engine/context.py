@@ -46,6 +46,7 @@ PATH = re.compile(r"^\*\.\w|(?:^|[\s(\[\"'=:])(?:~|\.{1,2})/\S|\S/\S*/|[\w*-]/[\
 LINE_BREAK = re.compile(r"[-\u2010\u00ad]\r?\n[ \t]*[a-z]")  # a hyphen, a line break, the word's rest
 LETTER = re.compile(r"[^\W\d_]")
 DECREMENT = re.compile(r"[A-Za-z]--|--[A-Za-z]")
+PRINTF = re.compile(r"(?<![A-Za-z%])%[-+ #0-9.]*[A-Za-z]")  # %s, %-10d after no letter: a format
 CODE_AFTER = re.compile(r" *[);\],]")  # j--; f--) a[j--]
 CODE_BEFORE = re.compile(r"[(;=\[{,] *\Z")  # (--i  x = --n
 DASH_LINE = re.compile(r"[A-Z|+]-{4,}(?![-a-z])|(?<![-a-z])-{4,}[A-Z|+]")  # a table's edge or an axis: |------, H----I
@@ -154,6 +155,7 @@ def is_code_mask(text: str, start: int, end: int) -> bool:
       or more than one, or its last with a star (``a dumb as*``);
     - ``_`` beside ``*``: a macro family (``CO_*``, ``PA_*``), ``*$``: a regex (``a*$``);
       self-censoring uses one mark;
+    - a printf format after no letter (``@%s``, ``c%-%d``); ``sh%t`` hides a letter between two;
     - four dashes or more between a capital, ``|`` or ``+`` and no letter: a table's edge or an
       axis (``I------``, ``H----I``; ``F-----g`` is a word).
     """
@@ -166,11 +168,13 @@ def is_code_mask(text: str, start: int, end: int) -> bool:
     if DECREMENT.fullmatch(written) and (
             CODE_AFTER.match(text, end) or CODE_BEFORE.search(text, max(0, start - 8), start)):
         return True
-    masks = sum(map(written.count, "*#_-@$"))
+    masks = sum(map(written.count, "*#_-@$%"))
     if masks == 1 and ((last in "#_$" and not text[end : end + 1].isalnum())
                        or (last == "*" and text[start - 1 : start] == ".")):
         return True
     if written.endswith("*$"):  # a regex's end anchor after a star: s/a*$/X/
+        return True
+    if "%" in written and PRINTF.search(written):  # date +'@%s', 'c%-%d': a format, not sh%t
         return True
     return "_*" in written or "*_" in written or DASH_LINE.search(text, max(0, start - 1), end + 1) is not None
 
@@ -186,7 +190,7 @@ def is_part_of_identifier(word: str, written: str, hit: Hit) -> bool:
         return True
     # a mask that is a lone joint between letters, inside a longer token: gcc-N-base
     joints = re.findall(r"(?<=[A-Za-z0-9])[-_](?=[A-Za-z0-9])", written)
-    masks = [c for c in written if c in "*#_-@$"]
+    masks = [c for c in written if c in "*#_-@$%"]
     return "masked" in hit.evasions and bool(masks) and len(joints) == len(masks)
 
 

@@ -38,7 +38,7 @@ from moderation.engine.wordlists import Entry
 # The word view: what may stand right beside a whole word reads as a space.
 WORD_VIEW = bytes.maketrans(b"'*_-!", b"     ")
 LETTERS = string.ascii_lowercase
-MASK_SYMBOLS = "*#_"  # rare in prose beside a letter: any such token is read
+MASK_SYMBOLS = "*#_%"  # rare in prose beside a letter: any such token is read
 # The leet characters a reader takes for each letter (the inverse of readings.LEET).
 LEET_FOR = {"a": "4@", "b": "86", "e": "3", "g": "96", "i": "1!|", "l": "1|", "o": "0", "s": "5$",
             "t": "7+", "z": "2"}

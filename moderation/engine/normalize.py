@@ -5,7 +5,7 @@ so a hit in the skeleton is a span of the original without any offset map. It ho
 
 - lowercase letters a-z for ASCII letters and for every non-ASCII letter that reads as one
   (homoglyphs from other scripts, fullwidth and styled letters, letters with diacritics);
-- the characters that carry evasions, unchanged: digits and ``@ $ ! | + * # _ -`` (leet,
+- the characters that carry evasions, unchanged: digits and ``@ $ ! | + * # _ - %`` (leet,
   self-censoring masks, separators inside a word);
 - ``'`` for apostrophes, ``\\x01`` for letters of other scripts, ``\\x02`` for a character that
   renders as nothing (zero-width, soft hyphen, control) or a combining mark;
@@ -26,7 +26,7 @@ from moderation.engine._unicode_table import DIACRITIC_PAIRS, HOMOGLYPH_PAIRS, I
 
 OTHER_LETTER = "\x01"
 INVISIBLE_MARK = "\x02"
-EVASION_CHARS = "0123456789@$!|+*#_-"
+EVASION_CHARS = "0123456789@$!|+*#_-%"
 APOSTROPHES = "'\u2019\u2018\u02bc\u2032`"
 
 HOMOGLYPHS: dict[str, str] = dict(zip(HOMOGLYPH_PAIRS[::2], HOMOGLYPH_PAIRS[1::2], strict=True))

@@ -30,7 +30,7 @@ from moderation.engine.wordlists import Entry
 
 LEET = {"0": "o", "1": "il", "2": "z", "3": "e", "4": "a", "5": "s", "6": "gb", "7": "t", "8": "b",
         "9": "g", "@": "a", "$": "s", "!": "il", "|": "il", "+": "t"}
-MASKS = frozenset("*#_-@$")  # stand for a hidden letter in a self-censored word
+MASKS = frozenset("*#_-@$%")  # stand for a hidden letter in a self-censored word (sh%t too)
 SEPARATORS = frozenset("*_-.+|~/,:")  # may split the letters of a word: f.u.c.k, s_h_i_t
 WRAPPERS = frozenset("*_#-")  # may wrap a word: *word*, _word_
 MAX_TOKEN = 64  # longer runs (hashes, base64) are not words anyone reads
@@ -390,7 +390,9 @@ def _single(skeleton: str, i: int) -> bool:
     if not ("a" <= f <= "z" or f in LEET):
         return False
     before = skeleton[i - 1] if i > 0 else " "
-    after = skeleton[i + 1] if i + 1 < len(skeleton) else " "
+    after = skeleton[i + 1 : i + 2] or " "
+    if after == "!":  # f.u.c.k! : an exclamation mark that ends a sentence, not an i in leet
+        after = " " if skeleton[i + 2 : i + 3] in ("", " ", "!") else "!"
     return before == " " and after == " "
 
 
