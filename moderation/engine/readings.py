@@ -79,8 +79,10 @@ class Readings:
         self._by_shape: dict[tuple[int, str], list[Entry]] = {}
         self._inside_by_first: dict[str, list[Entry]] = {}
         # Swearing is what people self-censor most: s*** is read as shit before slut, c*** as crap.
+        self._by_length: dict[int, list[Entry]] = {}
         for entry in sorted(words, key=lambda e: e.category != "profanity"):
             self._by_shape.setdefault((len(entry.term), entry.term[0]), []).append(entry)
+            self._by_length.setdefault(len(entry.term), []).append(entry)
             if entry.scope == "inside":
                 self._inside_by_first.setdefault(entry.term[0], []).append(entry)
 
@@ -114,6 +116,11 @@ class Readings:
 
     def _read_uncached(self, token: str, skeleton: str) -> Hit | None:
         slots, hidden = _slots(token, skeleton, 0, len(token))
+        lead = len(slots) - len(list(itertools.dropwhile(lambda s: s.char == "*", slots)))
+        if 1 <= lead <= 2 and len(slots) - lead >= 4 and all(s.letters for s in slots[lead:]):
+            hit = self._read_leading_mask(slots, hidden)  # *sshole; *word* (emphasis) ends with one
+            if hit is not None:
+                return hit
         wrapped = bool(slots) and not slots[0].letters  # *word* is emphasis, f** is masking
         while slots and not slots[0].letters and slots[0].char in WRAPPERS:
             slots.pop(0)
@@ -267,6 +274,15 @@ class Readings:
             for entry, runs in self._key_entries[key_index]:
                 if _repeats_fit(counts[a:b], runs, entry.scope == "inside"):
                     yield starts[a], starts[b], a == 0 and b == len(key), entry, counts[a:b] != runs
+
+    def _read_leading_mask(self, slots: Sequence[Slot], hidden: Sequence[Hidden]) -> Hit | None:
+        """A word whose first letters are starred (*sshole, **cking): a term of its length whose
+        other letters sit where the written ones do. Only with stars (#tag, --flag and _name are
+        no masks) and four letters shown at least (*out and *ptr are pointers in C)."""
+        for entry in self._by_length.get(len(slots), ()):
+            if _fits(entry.term, slots):
+                return _hit(slots, slots, hidden, entry, ["masked"], True)
+        return None
 
     def _read_masked(self, slots: Sequence[Slot], hidden: Sequence[Hidden]) -> Hit | None:
         n = len(slots)
