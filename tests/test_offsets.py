@@ -70,6 +70,15 @@ def test_check_many_is_check_of_each(texts: list[str]) -> None:
     assert [r.to_dict() for r in MOD.check_many(texts)] == [MOD.check(t).to_dict() for t in texts]
 
 
+@given(st.lists(st.none() | TEXTS, max_size=8))
+@settings(max_examples=100, deadline=None)
+def test_check_many_gives_none_for_no_text(texts: list[str | None]) -> None:
+    """None is no text (a null cell): its result is None, and the others are as if it were not there."""
+    results = MOD.check_many(texts)
+    assert [r is None for r in results] == [t is None for t in texts]
+    assert [r.to_dict() for r in results if r is not None] == [MOD.check(t).to_dict() for t in texts if t is not None]
+
+
 @given(st.lists(TEXTS, max_size=8))
 @settings(max_examples=100, deadline=None)
 def test_flagged_among_is_check_of_the_flagged(texts: list[str]) -> None:

@@ -9,7 +9,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from moderation.engine import policy as policy_module
 from moderation.engine.masking import MaskRule, mask_span, replaced
@@ -114,14 +114,23 @@ class Moderator:
         visible = extract(text, content_type, skip_code=not pol.check_code)
         return self._result(text, self._matchers[name].scan(visible.text), pol, content_type, visible)
 
-    def check_many(self, texts: Sequence[str], policy: str | None = None,
-                   content_type: str = "text/plain") -> list[Result]:
+    def check_many(self, texts: Sequence[str | None], policy: str | None = None,
+                   content_type: str = "text/plain") -> list[Result | None]:
         """`check` of each text, in one scan of them all: many short texts (comments, rows)
-        cost about as much as one long text of the same size."""
+        cost about as much as one long text of the same size. None is no text (a null cell of a
+        column), and its result is None: not a clean text, which would be allowed."""
         name, pol = self.policy_for(policy, content_type)
-        hits, visible = self._hits_of_each(texts, name, pol, content_type)
+        if None in texts:
+            present = [i for i, text in enumerate(texts) if text is not None]
+            results: list[Result | None] = [None] * len(texts)
+            for i, result in zip(present, self.check_many([texts[i] for i in present], policy, content_type),
+                                 strict=True):
+                results[i] = result
+            return results
+        given = cast(Sequence[str], texts)
+        hits, visible = self._hits_of_each(given, name, pol, content_type)
         return [self._result(text, hits.get(i, ()), pol, content_type, visible[i] if visible else None)
-                for i, text in enumerate(texts)]
+                for i, text in enumerate(given)]
 
     def flagged_among(self, texts: Sequence[str], policy: str | None = None,
                       content_type: str = "text/plain") -> dict[int, Result]:
