@@ -21,7 +21,7 @@ import itertools
 import re
 import unicodedata
 
-from moderation.engine.readings import Hit
+from moderation.engine.readings import MASKS, Hit
 
 EVASIVE = frozenset(("leet", "masked", "separator", "repeat"))  # readings, not the word as written
 PROSE_BEFORE = frozenset(("", " ", "\n", "\t", "(", '"', "\u201c"))  # beside which a word is only a word
@@ -168,7 +168,7 @@ def is_code_mask(text: str, start: int, end: int) -> bool:
     if DECREMENT.fullmatch(written) and (
             CODE_AFTER.match(text, end) or CODE_BEFORE.search(text, max(0, start - 8), start)):
         return True
-    masks = sum(map(written.count, "*#_-@$%"))
+    masks = sum(c in MASKS for c in written)
     if masks == 1 and ((last in "#_$" and not text[end : end + 1].isalnum())
                        or (last == "*" and text[start - 1 : start] == ".")):
         return True
@@ -190,7 +190,7 @@ def is_part_of_identifier(word: str, written: str, hit: Hit) -> bool:
         return True
     # a mask that is a lone joint between letters, inside a longer token: gcc-N-base
     joints = re.findall(r"(?<=[A-Za-z0-9])[-_](?=[A-Za-z0-9])", written)
-    masks = [c for c in written if c in "*#_-@$%"]
+    masks = [c for c in written if c in MASKS]
     return "masked" in hit.evasions and bool(masks) and len(joints) == len(masks)
 
 

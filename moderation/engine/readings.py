@@ -75,11 +75,12 @@ class Readings:
         self._read_cached = functools.lru_cache(maxsize=TOKEN_CACHE)(self._read_uncached)
         self._split_cached = functools.lru_cache(maxsize=TOKEN_CACHE)(self._read_split)
         self._chain_cached = functools.lru_cache(maxsize=TOKEN_CACHE)(self._read_chain)
-        # Masked tokens keep their first letter: index terms by it (and by length, for whole tokens).
+        # Masked tokens keep their first letter: index terms by it (and by length, for whole tokens);
+        # a token that hides its first letters (*sshole) by length alone.
         self._by_shape: dict[tuple[int, str], list[Entry]] = {}
+        self._by_length: dict[int, list[Entry]] = {}
         self._inside_by_first: dict[str, list[Entry]] = {}
         # Swearing is what people self-censor most: s*** is read as shit before slut, c*** as crap.
-        self._by_length: dict[int, list[Entry]] = {}
         for entry in sorted(words, key=lambda e: e.category != "profanity"):
             self._by_shape.setdefault((len(entry.term), entry.term[0]), []).append(entry)
             self._by_length.setdefault(len(entry.term), []).append(entry)
