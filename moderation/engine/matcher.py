@@ -27,6 +27,7 @@ import operator
 import re
 import string
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 import ahocorasick_rs
 
@@ -226,11 +227,10 @@ class Matcher:
 
     def scan(self, text: str) -> list[Hit]:
         """Every term in `text`, in order of start, without overlaps."""
-        skeleton, raw = fold_keeping_case(text)
-        joints = camel_joints(raw)
-        hits, allowed = self._candidates(text, skeleton, joints)
+        views = _views(text)
+        hits, allowed = self._candidates(text, views)
         if self.base is not None:  # the lists' matcher, then this policy's own terms and phrases
-            shared, also_allowed = self.base._candidates(text, skeleton, joints)
+            shared, also_allowed = self.base._candidates(text, views)
             hits = [h for h in shared if h.entry.term not in self._replaced] + hits
             allowed += also_allowed
         if not hits:
@@ -241,11 +241,11 @@ class Matcher:
         hits = _in_context(text, hits)
         return _non_overlapping([_vulgar(h) for h in hits if h.entry.scope != "evaded" or _disguised(h)])
 
-    def _candidates(self, text: str, skeleton: bytes, joints: list[int]) -> tuple[list[Hit], list[tuple[int, int]]]:
-        """The hits of this matcher's terms in `text` (its skeleton and camelCase joints given), before the allowlist
+    def _candidates(self, text: str, views: _Views) -> tuple[list[Hit], list[tuple[int, int]]]:
+        """The hits of this matcher's terms in `text` (seen through `views`), before the allowlist
         and the context judge them; and the spans of its allowlisted phrases."""
-        padded = b" " + skeleton + b" "
-        found = self._words.find_matches_as_indexes(padded.translate(WORD_VIEW), overlapping=True)
+        skeleton, padded = views.skeleton, views.padded
+        found = self._words.find_matches_as_indexes(views.words, overlapping=True)
         fired = self._triggers.find_matches_as_indexes(padded, overlapping=True)
         plain: list[tuple[int, int, int]] = []
         allowed: list[tuple[int, int]] = []
@@ -257,11 +257,12 @@ class Matcher:
         for index, start, end in found:
             kind, ref, left, right = meta[index]
             if kind == TERM:
+                start, end = start + left - 1, end - right - 1
                 if ref in twins:
-                    ref = self._twin(ref, skeleton[start + left - 1 : end - right - 1])
-                if ref in marked and not _as_marked(skeleton[start + left - 1 : end - right - 1], self.entries[ref]):
+                    ref = self._twin(ref, skeleton[start:end])
+                if ref in marked and not _as_marked(skeleton[start:end], self.entries[ref]):
                     continue
-                plain.append((start + left - 1, end - right - 1, ref))
+                plain.append((start, end, ref))
             elif kind == ALLOW:
                 allowed.append((start - 1, end - 1))
             elif kind == ROOT:
@@ -270,11 +271,10 @@ class Matcher:
                     roots.append(compound)
             else:  # a split word: two tokens apart (fu ck), or one token cut by a mark (fu-ck)
                 triggers.append((start - 1, SPLIT if padded[start + right] == SPACE else TOKEN))
-        if joints:
-            roots.extend(self._camel_words(skeleton, joints))
-        folded = skeleton.decode("ascii")
-        hits = self._read_triggers(text, folded, triggers) if triggers else []
-        hits.extend(self._plain_hits(text, folded, plain))
+        if views.joints:
+            roots.extend(self._camel_words(skeleton, views.joints))
+        hits = self._read_triggers(text, views.folded, triggers) if triggers else []
+        hits.extend(self._plain_hits(text, views.folded, plain))
         hits.extend(Hit(start, end, entry, ("compound", *_evasions(text[start:end], entry)))
                     for start, end, entry in roots)
         return hits, allowed
@@ -363,6 +363,22 @@ class Matcher:
                     hits.append(hit)
             done_until = max(done_until, end)
         return hits
+
+
+class _Views(NamedTuple):
+    """What the automata and readings look at, made once per scan however many matchers look."""
+
+    skeleton: bytes  # see normalize
+    padded: bytes  # the skeleton between two spaces: the triggers automaton's input
+    words: bytes  # the word view of padded: the words automaton's input
+    folded: str  # the skeleton as str, for the readings
+    joints: list[int]  # where camelCase joins words
+
+
+def _views(text: str) -> _Views:
+    skeleton, raw = fold_keeping_case(text)
+    padded = b" " + skeleton + b" "
+    return _Views(skeleton, padded, padded.translate(WORD_VIEW), skeleton.decode("ascii"), camel_joints(raw))
 
 
 def _as_marked(written: bytes, entry: Entry) -> bool:
