@@ -32,7 +32,17 @@ from typing import NamedTuple
 import ahocorasick_rs
 
 from moderation.engine.context import misread
-from moderation.engine.normalize import INVISIBLE_MARK, OTHER_LETTER, camel_joints, evasion_of, fold_keeping_case
+from moderation.engine.languages import DEFAULT, Language, skeleton_forms
+from moderation.engine.normalize import (
+    CYRILLIC,
+    INVISIBLE_MARK,
+    OTHER_LETTER,
+    TO_CYRILLIC_SLOT,
+    camel_joints,
+    evasion_of,
+    fold_cyrillic,
+    fold_keeping_case,
+)
 from moderation.engine.readings import Hit, Readings, is_odd_case, rank
 from moderation.engine.wordlists import Entry
 
@@ -43,12 +53,14 @@ MASK_SYMBOLS = "*#_%"  # rare in prose beside a letter: any such token is read
 # The leet characters a reader takes for each letter (the inverse of readings.LEET).
 LEET_FOR = {"a": "4@", "b": "86", "e": "3", "g": "96", "i": "1!|", "l": "1|", "o": "0", "s": "5$",
             "t": "7+", "z": "2"}
-WORD_LETTERS = LETTERS + OTHER_LETTER  # what a word is made of in the skeleton
+WORD_LETTERS = LETTERS + CYRILLIC + OTHER_LETTER  # what a word is made of in a skeleton
 _LETTER_RUN = re.compile(f"[{WORD_LETTERS}]*")
 _BYTE_LETTER_RUN = re.compile(b"[a-z]*")
 MAX_WORD = 64  # a longer run of letters is no camelCase anyone reads
 BYTE_LETTERS = LETTERS.encode("ascii")
 SINGLE_LETTERS = "bcdefghjklmnopqrstuvwxyz"  # 'a' and 'i' stand alone in ordinary prose
+# Russian's words of one letter: в, к, с, у, о, и, а, я.
+CYRILLIC_SINGLES = "".join(TO_CYRILLIC_SLOT[c] for c in "бгдежзйлмнпртфхцчшщъыьэю")
 
 # A DFA scans fastest; its few MB of tables are built once per process.
 AUTOMATON = ahocorasick_rs.Implementation.DFA
@@ -62,22 +74,23 @@ TAILS = frozenset(t + s for t in ("face", "head", "hole", "wad", "bag", "brain",
 SPACE = ord(" ")
 
 
-def _trigger_patterns() -> list[tuple[str, int, int]]:
-    """(pattern, kind, offset of the character to read from) for every evasion shape."""
+def _trigger_patterns(letters: str, singles: str) -> list[tuple[str, int, int]]:
+    """(pattern, kind, offset of the character to read from) for every evasion shape, in a
+    script of these letters, of which `singles` are no word alone."""
     found: list[tuple[str, int, int]] = [(INVISIBLE_MARK, TOKEN, 0)]
-    for x in LETTERS:
+    for x in letters:
         found += [(x + k, TOKEN, 0) for k in MASK_SYMBOLS]
         found += [(k + x, TOKEN, 1) for k in MASK_SYMBOLS]
-        found += [(x + "!" + y, TOKEN, 0) for y in LETTERS]
-        found += [(x + "-" + y + "-", TOKEN, 0) for y in LETTERS]
+        found += [(x + "!" + y, TOKEN, 0) for y in letters]
+        found += [(x + "-" + y + "-", TOKEN, 0) for y in letters]
         found.append((x + "--", TOKEN, 0))
         found.append((x * 3, TOKEN, 0))  # fuuuck, fuckkk: a letter thrice, rare in prose
     # Two lone letters in a row, 1-3 separators apart: the start of f u c k, f. u. c. k
-    found += [(f" {x}{gap}{y} ", CHAIN, 1) for x in SINGLE_LETTERS for y in LETTERS for gap in (" ", "  ", "   ")]
+    found += [(f" {x}{gap}{y} ", CHAIN, 1) for x in singles for y in letters for gap in (" ", "  ", "   ")]
     return found
 
 
-def _leet_windows(terms: Iterable[str]) -> set[str]:
+def _leet_windows(terms: Iterable[str], leet_for: dict[str, str]) -> set[str]:
     """Every three letters of a term written with at least one leet character: sh1, 5hi, @ss.
 
     Digits beside letters are common in prose (1st, mp3, 10am); these patterns fire only
@@ -88,7 +101,7 @@ def _leet_windows(terms: Iterable[str]) -> set[str]:
     for window in windows:
         if len(window) < 3 or not window.isalpha():
             continue
-        choices = [c + LEET_FOR.get(c, "") for c in window]
+        choices = [c + leet_for.get(c, "") for c in window]
         for spelled in map("".join, itertools.product(*choices)):
             # A window of digits is a number (1990), a final ! ends a sentence (finger!).
             if spelled != window and not spelled.isdigit() and spelled[-1] != "!":
@@ -161,12 +174,19 @@ def _split(term: str, terms: set[str]) -> list[tuple[str, int]]:
 class Matcher:
     """Finds the entries of a wordlist in text; build once, use from any thread."""
 
-    def __init__(self, entries: Sequence[Entry], allow: Sequence[str], base: Matcher | None = None) -> None:
-        """A matcher of `entries` and `allow`; with a `base` (the lists' matcher, shared by every
-        policy), of a policy's own terms and phrases on top of it: its terms replace listed twins."""
+    def __init__(self, entries: Sequence[Entry], allow: Sequence[str], base: Matcher | None = None,
+                 language: Language = DEFAULT) -> None:
+        """A matcher of `entries` and `allow`, read as `language` is written; with a `base` (the
+        lists' matcher, shared by every policy), of a policy's own terms and phrases on top of
+        it: its terms replace listed twins."""
         self.base = base
+        self.language = language
+        self.script = language.script
         self._replaced = frozenset(e.term for e in entries)
-        self.entries = tuple(entries)
+        # Each entry as its skeleton spells it (scheiße as scheise and scheisse, хуй in the Cyrillic
+        # view's bytes); a hit names the entry as listed (_listed), and a term with a distinct letter
+        # (coño) counts only where the text shows it (_distinct).
+        self.entries, self._listed, self._distinct = _spelled_entries(entries, language)
         # pattern -> (kind, ref, left, right). A term: ref is its entry, left/right how many
         # boundary characters the pattern holds on each side. A trigger: left is the offset of
         # the character to read from; a split: right is where it is cut. On a clash the lower
@@ -196,17 +216,27 @@ class Matcher:
                 continue
             for spelled in _spacings(term):
                 add_term(" " + spelled + " ", index, 1)
-            if entry.scope == "word" and entry.term.isalpha() and len(entry.term) >= 3:
+            if language.compounds and entry.scope == "word" and entry.term.isalpha() and len(entry.term) >= 3:
                 add(words, " " + term, ROOT, index, 1, 0)  # a root that a compound starts with
         for index, phrase in enumerate(allow):
-            for spelled in _spacings(_word_view(phrase)):
-                add(words, spelled, ALLOW, index)
-        for pattern, kind, offset in _trigger_patterns():
+            for form in skeleton_forms(phrase, language):
+                for spacing in _spacings(_word_view(form)):
+                    add(words, spacing, ALLOW, index)
+        letters, singles = LETTERS, SINGLE_LETTERS
+        if language.script == "cyrillic":  # its view holds both: Russian is written in Latin letters too
+            letters, singles = LETTERS + CYRILLIC, SINGLE_LETTERS + CYRILLIC_SINGLES
+        for pattern, kind, offset in _trigger_patterns(letters, singles):
             add(triggers, pattern, kind, 0, offset)
-        for trigger in _leet_windows(e.term for e in self.entries):
+        leet_for = dict(LEET_FOR)
+        for char, read in language.leet.items():  # Russian's 3 for з: the inverse, in the view's letters
+            for letter in read:
+                slot = TO_CYRILLIC_SLOT[letter]
+                leet_for[slot] = leet_for.get(slot, "") + char
+        for trigger in _leet_windows((e.term for e in self.entries), leet_for):
             add(triggers, trigger, TOKEN, 0, 0)
-        for trigger in _respelled_windows(e.term for e in self.entries):
-            add(triggers, trigger, TOKEN, 0, 0)
+        if language.respelled:
+            for trigger in _respelled_windows(e.term for e in self.entries):
+                add(triggers, trigger, TOKEN, 0, 0)
         terms = {e.term for e in self.entries} | ({e.term for e in base.entries} if base else set())
         for entry in self.entries:
             if " " in entry.term:
@@ -219,15 +249,18 @@ class Matcher:
         # Terms with a hyphen or an apostrophe inside, found only as written: "hard on" is no hard-on.
         self._marked = frozenset(i for i, e in enumerate(self.entries) if "-" in e.term or "'" in e.term)
         # The roots a compound may end with: every word-scope word of the list (shitdick).
-        self._roots = {e.term: i for i, e in enumerate(self.entries) if e.scope == "word" and e.term.isalpha()}
+        self._roots = {e.term: i for i, e in enumerate(self.entries)
+                       if language.compounds and e.scope == "word" and e.term.isalpha()}
         self.patterns = len(words) + len(triggers)
         self._words, self._word_meta = _automaton(words)
         self._triggers, self._trigger_meta = _automaton(triggers)
-        self._readings = Readings(self.entries)
+        self._readings = Readings(self.entries, {k: "".join(TO_CYRILLIC_SLOT[c] for c in v)
+                                                 for k, v in language.leet.items()}, language.respelled)
 
-    def scan(self, text: str) -> list[Hit]:
-        """Every term in `text`, in order of start, without overlaps."""
-        views = _views(text)
+    def scan(self, text: str, seen: Views | None = None) -> list[Hit]:
+        """Every term in `text`, in order of start, without overlaps. `seen`: the views of this
+        text that other matchers of the same scan made already (each view is made once)."""
+        views = (seen or Views(text)).of(self.script)
         hits, allowed = self._candidates(text, views)
         if self.base is not None:  # the lists' matcher, then this policy's own terms and phrases
             shared, also_allowed = self.base._candidates(text, views)
@@ -271,12 +304,18 @@ class Matcher:
                     roots.append(compound)
             else:  # a split word: two tokens apart (fu ck), or one token cut by a mark (fu-ck)
                 triggers.append((start - 1, SPLIT if padded[start + right] == SPACE else TOKEN))
-        if views.joints:
+        if views.joints and self._roots:
             roots.extend(self._camel_words(skeleton, views.joints))
         hits = self._read_triggers(text, views.folded, triggers) if triggers else []
         hits.extend(self._plain_hits(text, views.folded, plain))
         hits.extend(Hit(start, end, entry, ("compound", *_evasions(text[start:end], entry)))
                     for start, end, entry in roots)
+        if self._listed:
+            hits = [h._replace(entry=self._listed.get(id(h.entry), h.entry)) for h in hits]
+        if self._distinct:
+            hits = [h for h in hits if _shows_distinct(text, h, self._distinct)]
+        if self.language.letters:
+            hits = [_own_letters(text, h, self.language.letters) for h in hits]
         return hits, allowed
 
     def _camel_words(self, skeleton: bytes, joints: list[int]) -> list[tuple[int, int, Entry]]:
@@ -296,7 +335,7 @@ class Matcher:
                 continue
             cuts = [start, *inner, end]
             for a, b in itertools.pairwise(cuts):
-                index = self._roots.get(skeleton[a:b].decode("ascii"))
+                index = self._roots.get(skeleton[a:b].decode("latin-1"))
                 if index is not None and b - a >= 3:
                     found.append((a, b, self.entries[index]))
         return found
@@ -308,7 +347,7 @@ class Matcher:
         rest_end = _BYTE_LETTER_RUN.match(skeleton, end).end()  # type: ignore[union-attr]
         if rest_end == end:
             return None  # the root alone: a term pattern has it
-        rest = skeleton[end:rest_end].decode("ascii")
+        rest = skeleton[end:rest_end].decode("latin-1")
         entry = self.entries[ref]
         if rest in TAILS:
             return start, rest_end, entry
@@ -319,8 +358,8 @@ class Matcher:
 
     def _twin(self, ref: int, written: bytes) -> int:
         """Of the terms the word view spells alike, the one spelled as written (else the first)."""
-        spelled = written.decode("ascii")
-        return next((r for r in self._twins[ref] if self.entries[r].term == spelled), ref)
+        shown = written.decode("latin-1")
+        return next((r for r in self._twins[ref] if self.entries[r].term == shown), ref)
 
     def _plain_hits(self, text: str, skeleton: str, plain: list[tuple[int, int, int]]) -> list[Hit]:
         """A hit for each term the automaton found as written; an inside-word term spans its
@@ -375,19 +414,77 @@ class _Views(NamedTuple):
     joints: list[int]  # where camelCase joins words
 
 
-def _views(text: str) -> _Views:
+def _views(text: str, script: str = "latin") -> _Views:
+    if script == "cyrillic":  # Russian: no camelCase compounds are read
+        skeleton = fold_cyrillic(text)
+        padded = b" " + skeleton + b" "
+        return _Views(skeleton, padded, padded.translate(WORD_VIEW), skeleton.decode("latin-1"), [])
     skeleton, raw = fold_keeping_case(text)
     padded = b" " + skeleton + b" "
-    return _Views(skeleton, padded, padded.translate(WORD_VIEW), skeleton.decode("ascii"), camel_joints(raw))
+    return _Views(skeleton, padded, padded.translate(WORD_VIEW), skeleton.decode("latin-1"), camel_joints(raw))
+
+
+class Views:
+    """The views of one text that a scan's matchers look through, each made when first asked for:
+    the Latin one for the languages of Latin letters, the Cyrillic one for Russian."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._made: dict[str, _Views] = {}
+
+    def of(self, script: str) -> _Views:
+        made = self._made.get(script)
+        if made is None:
+            made = self._made[script] = _views(self.text, script)
+        return made
+
+
+def _spelled_entries(entries: Sequence[Entry], language: Language) -> tuple[
+        tuple[Entry, ...], dict[int, Entry], dict[int, tuple[str, int]]]:
+    """Each entry as its language's skeleton spells it, one entry per spelling; for each of
+    those not spelled as listed, by id, the listed entry; and for each whose term holds a letter
+    of the language's `distinct`, that letter and how many times."""
+    out: list[Entry] = []
+    listed: dict[int, Entry] = {}
+    distinct: dict[int, tuple[str, int]] = {}
+    for entry in entries:
+        for form in skeleton_forms(entry.term, language):
+            own = entry if form == entry.term else dataclasses.replace(entry, term=form)
+            out.append(own)
+            if own is not entry:
+                listed[id(own)] = entry
+            for letter in language.distinct:
+                if letter in entry.term:
+                    distinct[id(entry)] = (letter, entry.term.count(letter))
+    return tuple(out), listed, distinct
+
+
+def _shows_distinct(text: str, hit: Hit, distinct: dict[int, tuple[str, int]]) -> bool:
+    """Whether a hit of a term with a distinct letter (coño) shows that letter, or hides it."""
+    need = distinct.get(id(hit.entry))
+    if need is None:
+        return True
+    shown = text[hit.start : hit.end].lower()
+    return shown.count(need[0]) >= need[1] or "masked" in hit.evasions
+
+
+def _own_letters(text: str, hit: Hit, letters: str) -> Hit:
+    """A hit without the diacritics or homoglyphs that are letters of its language (Spanish ñ,
+    German ß, Russian's х): a writer who writes their alphabet evades nothing."""
+    if "diacritic" not in hit.evasions and "homoglyph" not in hit.evasions:
+        return hit
+    foreign = {evasion_of(c) for c in text[hit.start : hit.end] if not c.isascii() and c.lower() not in letters}
+    kept = tuple(e for e in hit.evasions if e not in ("diacritic", "homoglyph") or e in foreign)
+    return hit if kept == hit.evasions else hit._replace(evasions=kept)
 
 
 def _as_marked(written: bytes, entry: Entry) -> bool:
     """Whether `written` (skeleton) spells the term with its hyphens and apostrophes, at any spacing."""
-    return b" ".join(written.split()) == entry.term.encode("ascii")
+    return b" ".join(written.split()) == entry.term.encode("latin-1")
 
 
 def _word_view(pattern: str) -> str:
-    return pattern.encode("ascii").translate(WORD_VIEW).decode("ascii")
+    return pattern.encode("latin-1").translate(WORD_VIEW).decode("latin-1")
 
 
 def _automaton(patterns: dict[str, tuple[int, int, int, int]]) -> tuple[ahocorasick_rs.BytesAhoCorasick,
@@ -397,7 +494,7 @@ def _automaton(patterns: dict[str, tuple[int, int, int, int]]) -> tuple[ahocoras
     ordered = list(patterns)
     size = sum(map(len, ordered))
     implementation = AUTOMATON if size <= DFA_LETTERS else ahocorasick_rs.Implementation.ContiguousNFA
-    automaton = ahocorasick_rs.BytesAhoCorasick([p.encode("ascii") for p in ordered], implementation=implementation)
+    automaton = ahocorasick_rs.BytesAhoCorasick([p.encode("latin-1") for p in ordered], implementation=implementation)
     return automaton, [patterns[p] for p in ordered]
 
 
