@@ -569,6 +569,11 @@ class _Spans:
         return i >= 0 and self._ends[i] > start
 
 
+def merge(found: Iterable[list[Hit]]) -> list[Hit]:
+    """The hits of several scans of one text (one per language) as one scan's: in order, without overlaps."""
+    return _non_overlapping(list(itertools.chain.from_iterable(found)))
+
+
 def _non_overlapping(hits: list[Hit]) -> list[Hit]:
     """Keep, among overlapping hits, the one that starts first, then the best ranked (readings.rank)."""
     hits.sort(key=_start)  # stable: among equals, the first found
