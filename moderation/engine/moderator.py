@@ -132,12 +132,11 @@ class Moderator:
         its text is identified as (identify.py)."""
         name, pol = self.policy_for(policy, content_type)
         _must_be_str((text,))
+        chosen, auto = self.languages_for(pol, languages), _auto(pol, languages)
         if content_type == "text/plain":
-            return self._result(text, self._scan(text, name, self.languages_for(pol, languages, text)), pol,
-                                content_type)
+            return self._result(text, self._scan(text, name, chosen, auto), pol, content_type)
         visible = extract(text, content_type, skip_code=not pol.check_code)
-        chosen = self.languages_for(pol, languages, visible.text)
-        return self._result(text, self._scan(visible.text, name, chosen), pol, content_type, visible)
+        return self._result(text, self._scan(visible.text, name, chosen, auto), pol, content_type, visible)
 
     def check_many(self, texts: Sequence[str | None], policy: str | None = None,
                    content_type: str = "text/plain", languages: Languages = None) -> list[Result | None]:
@@ -170,14 +169,12 @@ class Moderator:
                 found[i] = result
         return found
 
-    def languages_for(self, pol: Policy, languages: Languages, text: str = "") -> tuple[str, ...]:
-        """The languages a text is checked in under `pol`: the policy's, those of them asked for,
-        or with "auto" those of them the text is identified as. An unknown or unchecked language
-        is an UnknownLanguageError, raised before any work."""
-        if languages is None:
+    def languages_for(self, pol: Policy, languages: Languages) -> tuple[str, ...]:
+        """The languages a text is scanned in under `pol`: the policy's (with "auto" too: the
+        text's own are chosen among them after, see _identified), or those of them asked for. An
+        unknown or unchecked language is an UnknownLanguageError, raised before any work."""
+        if languages is None or languages == "auto":
             return pol.languages
-        if languages == "auto":
-            return identify(text, pol.languages)
         if isinstance(languages, str) or not languages:
             raise UnknownLanguageError(repr(languages), pol.name, pol.languages)
         for language in languages:
@@ -185,12 +182,14 @@ class Moderator:
                 raise UnknownLanguageError(language, pol.name, pol.languages)
         return tuple(dict.fromkeys(languages))
 
-    def _scan(self, text: str, name: str, languages: Sequence[str]) -> list[Hit]:
-        """The hits of `text` in each of `languages`, one view of each script made for all."""
+    def _scan(self, text: str, name: str, languages: Sequence[str], auto: bool) -> list[Hit]:
+        """The hits of `text` in each of `languages`, one view of each script made for all; with
+        `auto`, in those of them it is written in."""
         if len(languages) == 1:
             return self._matchers[name, languages[0]].scan(text)
         views = Views(text)
-        return merge([self._matchers[name, language].scan(text, views) for language in languages])
+        found = {language: self._matchers[name, language].scan(text, views) for language in languages}
+        return _identified(text, found) if auto else merge(found.values())
 
     def _hits_of_each(self, texts: Sequence[str], name: str, pol: Policy, content_type: str,
                       languages: Languages = None) -> tuple[dict[int, list[Hit]], list[Visible] | None]:
@@ -202,20 +201,22 @@ class Moderator:
         if content_type != "text/plain":
             visible = [extract(text, content_type, skip_code=not pol.check_code) for text in texts]
             texts = [v.text for v in visible]
-        groups: dict[tuple[str, ...], list[int]] = {}
-        if languages == "auto":
-            for i, text in enumerate(texts):
-                groups.setdefault(self.languages_for(pol, languages, text), []).append(i)
-        else:
-            groups[self.languages_for(pol, languages)] = list(range(len(texts)))
+        chosen, auto = self.languages_for(pol, languages), _auto(pol, languages)
+        joined = SEPARATOR.join(texts)
+        starts = list(itertools.accumulate((len(t) + len(SEPARATOR) for t in texts), initial=0))
+        views = Views(joined)
+        each: dict[int, dict[str, list[Hit]]] = {}  # text, language: its hits at its offsets
+        for language in chosen:
+            for hit in self._matchers[name, language].scan(joined, views):
+                i = bisect.bisect_right(starts, hit.start) - 1
+                shifted = hit._replace(start=hit.start - starts[i], end=hit.end - starts[i])
+                each.setdefault(i, {}).setdefault(language, []).append(shifted)
         found: dict[int, list[Hit]] = {}
-        for chosen, indexes in groups.items():
-            group = [texts[i] for i in indexes]
-            starts = list(itertools.accumulate((len(t) + len(SEPARATOR) for t in group), initial=0))
-            for hit in self._scan(SEPARATOR.join(group), name, chosen):
-                at = bisect.bisect_right(starts, hit.start) - 1
-                found.setdefault(indexes[at], []).append(hit._replace(start=hit.start - starts[at],
-                                                                      end=hit.end - starts[at]))
+        for i, by_language in each.items():
+            if auto and len(chosen) > 1:
+                found[i] = _identified(texts[i], by_language, chosen)
+            else:
+                found[i] = next(iter(by_language.values())) if len(by_language) == 1 else merge(by_language.values())
         return found, visible
 
     def policy_for(self, policy: str | None, content_type: str = "text/plain") -> tuple[str, Policy]:
@@ -294,6 +295,27 @@ def built_once(config: Config, lists: Wordlists, version: str, sources: tuple[Pa
         _built.pop(next(iter(_built)), None)  # the oldest
     _built[version] = moderator
     return moderator
+
+
+def _auto(pol: Policy, languages: Languages) -> bool:
+    """Whether a check chooses a text's languages by identifying them: asked to, or by its policy."""
+    return languages == "auto" or (languages is None and pol.identify and len(pol.languages) > 1)
+
+
+def _identified(text: str, found: Mapping[str, list[Hit]], languages: Sequence[str] | None = None) -> list[Hit]:
+    """The hits (by language) of the languages `text` is identified as, merged; a text with no
+    hit is never identified (most are clean). Beside them, a hit of another language stays where
+    its term is unmistakable: an inside-word root written as listed (fuck, fucking in a Spanish
+    comment), never a word that may be innocent in the text's language (French con in English)."""
+    if not any(found.values()):
+        return []
+    written = identify(text, languages or list(found))
+    return merge(hits if language in written else [h for h in hits if _unmistakable(h)]
+                 for language, hits in found.items())
+
+
+def _unmistakable(hit: Hit) -> bool:
+    return hit.entry.scope == "inside" and "compound" not in hit.evasions
 
 
 def _beside(shown: str, start: int, end: int) -> tuple[str, str]:

@@ -50,6 +50,7 @@ class Policy:
     block: tuple[Entry, ...] = ()  # extra terms
     check_code: bool = True  # HTML and Markdown: check code spans and blocks too
     languages: tuple[str, ...] = ("en",)  # the languages a text is checked in (see Moderator.languages_for)
+    identify: bool = False  # check each text in those of them it is identified as, as a request's "auto"
 
     def action(self, worst: int, categories: Iterable[str] = ()) -> str:
         """allow, mask, review or block, for the worst severity among the matches (0: none) and
@@ -88,7 +89,7 @@ _POLICY_FOR_KEYS = {"communities", "keys"}
 _KEY_DIGEST = re.compile(r"[0-9a-f]{64}")
 _LIST_KEYS = {"languages", "paths", "better_profanity"}
 _POLICY_KEYS = {"categories", "min_severity", "review_at", "block_at", "review_categories", "mask", "mask_char",
-                "replacement", "masks", "allow", "block", "check_code", "languages"}
+                "replacement", "masks", "allow", "block", "check_code", "languages", "identify"}
 _BLOCK_KEYS = {"term", "category", "severity", "scope"}
 _DEEP = 100  # brackets open at once: past this, a nesting that broke tomllib is looked for
 _TOML_KINDS = {str: "a string", bool: "true or false", dict: "a table", list: "a list"}  # said as TOML says them
@@ -305,6 +306,7 @@ def _policy(name: str, table: Mapping[str, Any], reader: _Reader) -> Policy:
             block=tuple(e for e in block if e is not None),
             check_code=reader.get(table, "check_code", bool, True),
             languages=_languages(table, reader),
+            identify=reader.get(table, "identify", bool, False),
         )
 
 
