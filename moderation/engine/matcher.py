@@ -316,6 +316,8 @@ class Matcher:
             hits = [h for h in hits if _shows_distinct(text, h, self._distinct)]
         if self.language.letters:
             hits = [_own_letters(text, h, self.language.letters) for h in hits]
+        if self.script == "cyrillic":
+            hits = [_mixed_script(text, h) for h in hits]
         return hits, allowed
 
     def _camel_words(self, skeleton: bytes, joints: list[int]) -> list[tuple[int, int, Entry]]:
@@ -476,6 +478,15 @@ def _own_letters(text: str, hit: Hit, letters: str) -> Hit:
     foreign = {evasion_of(c) for c in text[hit.start : hit.end] if not c.isascii() and c.lower() not in letters}
     kept = tuple(e for e in hit.evasions if e not in ("diacritic", "homoglyph") or e in foreign)
     return hit if kept == hit.evasions else hit._replace(evasions=kept)
+
+
+def _mixed_script(text: str, hit: Hit) -> Hit:
+    """A Cyrillic word with Latin look-alikes in it (xyй) is a homoglyph evasion, as a Latin word
+    with Cyrillic ones is (fuсk: normalize tells those)."""
+    span = text[hit.start : hit.end]
+    if "homoglyph" in hit.evasions or span.isascii() or not any(c.isascii() and c.isalpha() for c in span):
+        return hit
+    return hit._replace(evasions=(*hit.evasions, "homoglyph"))
 
 
 def _as_marked(written: bytes, entry: Entry) -> bool:

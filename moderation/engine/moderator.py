@@ -310,12 +310,14 @@ def _identified(text: str, found: Mapping[str, list[Hit]], languages: Sequence[s
     if not any(found.values()):
         return []
     written = identify(text, languages or list(found))
-    return merge(hits if language in written else [h for h in hits if _unmistakable(h)]
-                 for language, hits in found.items())
+    # Its own languages first: where a foreign hit starts with one of theirs, theirs is kept.
+    ordered = sorted(found.items(), key=lambda item: item[0] not in written)
+    return merge(hits if language in written else [h for h in hits if _unmistakable(h)] for language, hits in ordered)
 
 
 def _unmistakable(hit: Hit) -> bool:
-    return hit.entry.scope == "inside" and "compound" not in hit.evasions
+    """An inside-word root written as listed: a disguise (f**k) may hide another language's word (fick)."""
+    return hit.entry.scope == "inside" and all(e == "case" for e in hit.evasions)
 
 
 def _beside(shown: str, start: int, end: int) -> tuple[str, str]:
