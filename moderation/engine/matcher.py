@@ -175,10 +175,13 @@ class Matcher:
     """Finds the entries of a wordlist in text; build once, use from any thread."""
 
     def __init__(self, entries: Sequence[Entry], allow: Sequence[str], base: Matcher | None = None,
-                 language: Language = DEFAULT) -> None:
+                 language: Language = DEFAULT, triggers: Triggers | None = None,
+                 spelled: Spelled | None = None) -> None:
         """A matcher of `entries` and `allow`, read as `language` is written; with a `base` (the
         lists' matcher, shared by every policy), of a policy's own terms and phrases on top of
-        it: its terms replace listed twins."""
+        it: its terms replace listed twins. `triggers`: those of every language of its script
+        (one automaton, run once per scan for them all), else its own; `spelled`: the entries as
+        spell_entries spells them, when the caller has them already."""
         self.base = base
         self.language = language
         self.script = language.script
@@ -186,13 +189,12 @@ class Matcher:
         # Each entry as its skeleton spells it (scheiße as scheise and scheisse, хуй in the Cyrillic
         # view's bytes); a hit names the entry as listed (_listed), and a term with a distinct letter
         # (coño) counts only where the text shows it (_distinct).
-        self.entries, self._listed, self._distinct = _spelled_entries(entries, language)
+        self.entries, self._listed, self._distinct = spelled or spell_entries(entries, language)
         # pattern -> (kind, ref, left, right). A term: ref is its entry, left/right how many
         # boundary characters the pattern holds on each side. A trigger: left is the offset of
         # the character to read from; a split: right is where it is cut. On a clash the lower
         # kind wins (a term over an allow or a split).
         words: dict[str, tuple[int, int, int, int]] = {}
-        triggers: dict[str, tuple[int, int, int, int]] = {}
 
         def add(patterns: dict[str, tuple[int, int, int, int]], pattern: str, kind: int, ref: int,
                 left: int = 0, right: int = 0) -> None:
@@ -214,56 +216,40 @@ class Matcher:
             if entry.scope == "inside":
                 add_term(term, index, 0)
                 continue
-            for spelled in _spacings(term):
-                add_term(" " + spelled + " ", index, 1)
+            for spacing in _spacings(term):
+                add_term(" " + spacing + " ", index, 1)
             if language.compounds and entry.scope == "word" and entry.term.isalpha() and len(entry.term) >= 3:
                 add(words, " " + term, ROOT, index, 1, 0)  # a root that a compound starts with
         for index, phrase in enumerate(allow):
             for form in skeleton_forms(phrase, language):
                 for spacing in _spacings(_word_view(form)):
                     add(words, spacing, ALLOW, index)
-        letters, singles = LETTERS, SINGLE_LETTERS
-        if language.script == "cyrillic":  # its view holds both: Russian is written in Latin letters too
-            letters, singles = LETTERS + CYRILLIC, SINGLE_LETTERS + CYRILLIC_SINGLES
-        for pattern, kind, offset in _trigger_patterns(letters, singles):
-            add(triggers, pattern, kind, 0, offset)
-        leet_for = dict(LEET_FOR)
-        for char, read in language.leet.items():  # Russian's 3 for з: the inverse, in the view's letters
-            for letter in read:
-                slot = TO_CYRILLIC_SLOT[letter]
-                leet_for[slot] = leet_for.get(slot, "") + char
-        for trigger in _leet_windows((e.term for e in self.entries), leet_for):
-            add(triggers, trigger, TOKEN, 0, 0)
-        if language.respelled:
-            for trigger in _respelled_windows(e.term for e in self.entries):
-                add(triggers, trigger, TOKEN, 0, 0)
         terms = {e.term for e in self.entries} | ({e.term for e in base.entries} if base else set())
         for entry in self.entries:
             if " " in entry.term:
                 continue
             for variant, cut in _split(entry.term, terms):
                 add(words, variant, SPLIT, 0, 0, cut)
-            if entry.scope == "inside":  # doubled letters count only in inside-word terms (readings)
-                for variant in _doubled(entry.term):
-                    add(triggers, variant, TOKEN, 0, 0)
+        # The triggers of every language of the script, when the moderator made them for all.
+        self.triggers = triggers if triggers is not None else Triggers([(self.entries, language)])
         # Terms with a hyphen or an apostrophe inside, found only as written: "hard on" is no hard-on.
         self._marked = frozenset(i for i, e in enumerate(self.entries) if "-" in e.term or "'" in e.term)
         # The roots a compound may end with: every word-scope word of the list (shitdick).
         self._roots = {e.term: i for i, e in enumerate(self.entries)
                        if language.compounds and e.scope == "word" and e.term.isalpha()}
-        self.patterns = len(words) + len(triggers)
+        self.patterns = len(words) + self.triggers.patterns
         self._words, self._word_meta = _automaton(words)
-        self._triggers, self._trigger_meta = _automaton(triggers)
         self._readings = Readings(self.entries, {k: "".join(TO_CYRILLIC_SLOT[c] for c in v)
                                                  for k, v in language.leet.items()}, language.respelled)
 
     def scan(self, text: str, seen: Views | None = None) -> list[Hit]:
         """Every term in `text`, in order of start, without overlaps. `seen`: the views of this
         text that other matchers of the same scan made already (each view is made once)."""
-        views = (seen or Views(text)).of(self.script)
-        hits, allowed = self._candidates(text, views)
+        seen = seen or Views(text)
+        views = seen.of(self.script)
+        hits, allowed = self._candidates(text, views, seen.triggered(self.triggers, self.script))
         if self.base is not None:  # the lists' matcher, then this policy's own terms and phrases
-            shared, also_allowed = self.base._candidates(text, views)
+            shared, also_allowed = self.base._candidates(text, views, seen.triggered(self.base.triggers, self.script))
             hits = [h for h in shared if h.entry.term not in self._replaced] + hits
             allowed += also_allowed
         if not hits:
@@ -274,17 +260,16 @@ class Matcher:
         hits = _in_context(text, hits)
         return _non_overlapping([_vulgar(h) for h in hits if h.entry.scope != "evaded" or _disguised(h)])
 
-    def _candidates(self, text: str, views: _Views) -> tuple[list[Hit], list[tuple[int, int]]]:
-        """The hits of this matcher's terms in `text` (seen through `views`), before the allowlist
-        and the context judge them; and the spans of its allowlisted phrases."""
+    def _candidates(self, text: str, views: _Views, fired: list[tuple[int, int]]) -> tuple[
+            list[Hit], list[tuple[int, int]]]:
+        """The hits of this matcher's terms in `text` (seen through `views`, its triggers `fired`),
+        before the allowlist and the context judge them; and the spans of its allowlisted phrases."""
         skeleton, padded = views.skeleton, views.padded
         found = self._words.find_matches_as_indexes(views.words, overlapping=True)
-        fired = self._triggers.find_matches_as_indexes(padded, overlapping=True)
         plain: list[tuple[int, int, int]] = []
         allowed: list[tuple[int, int]] = []
         roots: list[tuple[int, int, Entry]] = []
-        meta = self._trigger_meta
-        triggers = [(start - 1 + meta[index][2], meta[index][0]) for index, start, _ in fired]
+        triggers = list(fired)
         meta = self._word_meta
         twins, marked = self._twins, self._marked
         for index, start, end in found:
@@ -428,11 +413,13 @@ def _views(text: str, script: str = "latin") -> _Views:
 
 class Views:
     """The views of one text that a scan's matchers look through, each made when first asked for:
-    the Latin one for the languages of Latin letters, the Cyrillic one for Russian."""
+    the Latin one for the languages of Latin letters, the Cyrillic one for Russian; and where each
+    set of triggers fired in them."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._made: dict[str, _Views] = {}
+        self._fired: dict[int, list[tuple[int, int]]] = {}
 
     def of(self, script: str) -> _Views:
         made = self._made.get(script)
@@ -440,9 +427,57 @@ class Views:
             made = self._made[script] = _views(self.text, script)
         return made
 
+    def triggered(self, triggers: Triggers, script: str) -> list[tuple[int, int]]:
+        fired = self._fired.get(id(triggers))
+        if fired is None:
+            fired = self._fired[id(triggers)] = triggers.fire(self.of(script).padded)
+        return fired
 
-def _spelled_entries(entries: Sequence[Entry], language: Language) -> tuple[
-        tuple[Entry, ...], dict[int, Entry], dict[int, tuple[str, int]]]:
+
+class Triggers:
+    """The evasion shapes of one script's languages in one automaton over its skeleton (see the
+    module docstring): where one fires, each language's readings read the token."""
+
+    def __init__(self, languages: Sequence[tuple[Sequence[Entry], Language]]) -> None:
+        """The triggers of these (spelled entries, language) pairs, all of one script."""
+        patterns: dict[str, tuple[int, int]] = {}  # pattern -> (kind, offset of the character to read)
+        script = languages[0][1].script if languages else "latin"
+        letters, singles = LETTERS, SINGLE_LETTERS
+        if script == "cyrillic":  # its view holds both: Russian is written in Latin letters too
+            letters, singles = LETTERS + CYRILLIC, SINGLE_LETTERS + CYRILLIC_SINGLES
+        for pattern, kind, offset in _trigger_patterns(letters, singles):
+            patterns.setdefault(pattern, (kind, offset))
+        for entries, language in languages:
+            leet_for = dict(LEET_FOR)
+            for char, read in language.leet.items():  # Russian's 3 for з: the inverse, in the view's letters
+                for letter in read:
+                    slot = TO_CYRILLIC_SLOT[letter]
+                    leet_for[slot] = leet_for.get(slot, "") + char
+            terms = [e.term for e in entries]
+            found = _leet_windows(terms, leet_for)
+            if language.respelled:
+                found |= _respelled_windows(terms)
+            for entry in entries:  # doubled letters count only in inside-word terms (readings)
+                if entry.scope == "inside" and " " not in entry.term:
+                    found.update(_doubled(entry.term))
+            for pattern in found:
+                patterns.setdefault(pattern, (TOKEN, 0))
+        self.patterns = len(patterns)
+        ordered = list(patterns)
+        self._automaton, _ = _automaton({p: (0, 0, 0, 0) for p in ordered})
+        self._meta = [patterns[p] for p in ordered]
+
+    def fire(self, padded: bytes) -> list[tuple[int, int]]:
+        """(position in the skeleton of the character to read from, kind) of each trigger fired."""
+        meta = self._meta
+        return [(start - 1 + meta[index][1], meta[index][0])
+                for index, start, _ in self._automaton.find_matches_as_indexes(padded, overlapping=True)]
+
+
+Spelled = tuple[tuple[Entry, ...], dict[int, Entry], dict[int, tuple[str, int]]]
+
+
+def spell_entries(entries: Sequence[Entry], language: Language) -> Spelled:
     """Each entry as its language's skeleton spells it, one entry per spelling; for each of
     those not spelled as listed, by id, the listed entry; and for each whose term holds a letter
     of the language's `distinct`, that letter and how many times."""

@@ -16,7 +16,7 @@ from moderation.engine import policy as policy_module
 from moderation.engine.identify import identify
 from moderation.engine.languages import LANGUAGES
 from moderation.engine.masking import MaskRule, mask_span, replaced
-from moderation.engine.matcher import Matcher, Views, merge
+from moderation.engine.matcher import Matcher, Triggers, Views, merge, spell_entries
 from moderation.engine.policy import Config, Policy
 from moderation.engine.readings import Hit
 from moderation.engine.wordlists import BUNDLED, Entry, Wordlists, list_files, load_files, parse, walk
@@ -91,7 +91,14 @@ class Moderator:
             by_language[entry.language].append(entry)
         # One matcher per language, built once, whatever the policies; a policy with terms or
         # phrases of its own has its own on top of each (its terms reported in that language).
-        shared = {language: Matcher(entries, lists.allow_for(language), language=LANGUAGES[language])
+        spelled = {language: spell_entries(entries, LANGUAGES[language]) for language, entries in by_language.items()}
+        scripts: dict[str, list[str]] = {}
+        for language in by_language:
+            scripts.setdefault(LANGUAGES[language].script, []).append(language)
+        triggers = {script: Triggers([(spelled[language][0], LANGUAGES[language]) for language in languages])
+                    for script, languages in scripts.items()}  # one automaton per script, for all its languages
+        shared = {language: Matcher(entries, lists.allow_for(language), language=LANGUAGES[language],
+                                    triggers=triggers[LANGUAGES[language].script], spelled=spelled[language])
                   for language, entries in by_language.items()}
         for name, pol in config.policies.items():
             missing = [language for language in pol.languages if language not in shared]
