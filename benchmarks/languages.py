@@ -9,7 +9,8 @@ Per language (the policy checks that language alone):
   words only: it runs, and finds what English swearing the text holds);
 - the language's Debian dictionary: words flagged, each with a person's verdict in
   benchmarks/dictionary/<lang>/<category>.tsv (rewritten here: a new flag is `unjudged`);
-- clean prose, the language's man pages of this machine (/usr/share/man/<lang>): flags per MB,
+- clean prose, the language's man pages of this machine (/usr/share/man/<lang>: Debian's
+  manpages-de, -fr, -es, -it, -nl, -pl, -pt-br, -ru and the pages other packages translate): flags per MB,
   every flag listed in benchmarks/clean_prose/<lang>.tsv with a verdict;
 - throughput on that prose against English prose (the fortunes) in the same run, a moderator
   with all nine languages (resident memory, start-up against English alone) and "auto"'s
@@ -19,8 +20,8 @@ Per language (the policy checks that language alone):
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import csv
-import gzip
 import re
 import statistics
 import subprocess
@@ -32,8 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from accuracy import UNJUDGED, write_verdicts
-from better_profanity import profanity as bp
+from accuracy import UNJUDGED, better_profanity, write_verdicts
 from corpus import fortunes
 
 from moderation import Match, Moderator
@@ -48,6 +48,7 @@ DICTIONARIES = {
 }
 DEBIAN_PACKAGES = {"es": "wspanish", "pt": "wportuguese wbrazilian", "fr": "wfrench", "de": "wngerman",
                    "it": "witalian", "nl": "wdutch", "pl": "wpolish", "ru": "hunspell-ru"}
+MAN_FOLDERS = {"pt": ["pt_BR", "pt"]}  # Debian's manpages-pt-br, and the few pages in Portugal's Portuguese
 VERDICTS = ROOT / "benchmarks" / "dictionary"
 PROSE_VERDICTS = ROOT / "benchmarks" / "clean_prose"
 csv.field_size_limit(1 << 24)
@@ -104,6 +105,7 @@ def labelled(language: str, folder: Path) -> dict[str, list[tuple[str, bool]]]:
                                                if r["functionality"] in ("ident_neutral_nh", "ident_pos_nh")]
     extra: dict[str, tuple[str, Callable[[dict[str, str]], bool | None]]] = {
         "de": ("germeval2018.tsv", lambda r: {"PROFANITY": True, "OTHER": False}.get(r["label"])),
+        # ToLD-Br's non-toxic tweets swear casually (porra, caralho): a share flagged, not false flags
         "pt": ("toldbr.tsv", lambda r: True if int(r["obscene"] or 0) >= 2 else False if r["label"] == "0" else None),
         "it": ("pejorativity.tsv", lambda r: r["label"] == "1"),
         "pl": ("poleval2019_task6.tsv", lambda r: None if r["label"] == "0" else True),
@@ -116,7 +118,8 @@ def labelled(language: str, folder: Path) -> dict[str, list[tuple[str, bool]]]:
             for row in _rows(path):
                 verdict = label(row)
                 if verdict is not None:
-                    sets.setdefault(f"{name} {'profane' if verdict else 'clean'}", []).append((row["text"], verdict))
+                    kind = "profane" if verdict else "not labelled profane"
+                    sets.setdefault(f"{name} {kind}", []).append((row["text"], verdict))
     return sets
 
 
@@ -126,20 +129,20 @@ def flagged_share(texts: list[str], flags: Callable[[str], bool]) -> float:
 
 # -- clean prose: the man pages translated into the language ---------------------------------------
 
-_TROFF = re.compile(r"\\f[A-Z1-4PR]|\\\(..|\\[-&e|^ ]|\\\*\(..|\\\*.")
-
-
 def man_prose(language: str) -> str:
-    """The text of this machine's man pages in `language`, roughly untroffed (requests dropped)."""
-    texts = []
-    for path in sorted(Path("/usr/share/man", language).rglob("*.gz")):
-        try:
-            raw = gzip.decompress(path.read_bytes()).decode("utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        lines = [_TROFF.sub("", line) for line in raw.splitlines() if not line.startswith((".", "'"))]
-        texts.append("\n".join(lines))
-    return "\n\n".join(texts)
+    """The text of this machine's man pages in `language`, as man renders them (one long line a
+    paragraph, no hyphenation, no tabs of a title line)."""
+    env = {"MANWIDTH": "100000", "MAN_KEEP_FORMATTING": "0", "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"}
+
+    def render(path: Path) -> str:
+        shown = subprocess.run(["man", "--nh", "--nj", "-l", str(path)], env=env, capture_output=True,
+                               text=True, errors="replace").stdout
+        return re.sub(r".\x08", "", shown).replace("\t", " ")
+
+    pages = sorted(p for folder in MAN_FOLDERS.get(language, [language])
+                   for p in Path("/usr/share/man", folder).rglob("*.gz"))
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:  # man and groff run in processes of their own
+        return "\n\n".join(pool.map(render, pages))
 
 
 def prose_flags(moderator: Moderator, language: str, prose: str) -> list[tuple[str, str, str, str]]:
@@ -193,7 +196,7 @@ def main() -> None:
         for name, cases in labelled(language, args.eval).items():
             texts = [t for t, _ in cases]
             ours = flagged_share(texts, lambda t, moderator=moderator: moderator.check(t).flagged)
-            theirs = flagged_share(texts, lambda t: bool(bp.contains_profanity(t)))
+            theirs = flagged_share(texts, lambda t: bool(better_profanity(t)))  # token by token, cached
             print(f"| {language} | {name} | {len(texts)} | {ours:.1%} | {theirs:.1%} |", flush=True)
         words = dictionary_words(language)
         flagged = dictionary_flags(moderator, words)

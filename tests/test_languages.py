@@ -175,3 +175,19 @@ def test_offsets_are_exact_in_every_script(every: Moderator, russian: Moderator,
             at = m.end
         outside.append(result.cleaned[at:])
         assert outside == pieces and len(result.cleaned) == len(text)  # the default mask keeps lengths
+
+
+def test_perspective_routes_check_the_languages_asked_for_or_detected(tmp_path: Path) -> None:
+    config = _config(tmp_path, ["en", "es"], ["en", "es"])
+    client = create_app({"CONFIG": str(config), "RELOAD_INTERVAL": 3600}).test_client()
+    route = "/v1alpha1/comments:analyze"
+    asked = client.post(route, json={"comment": {"text": "qué mierda"}, "languages": ["es-MX"],
+                                     "requestedAttributes": {"PROFANITY": {}}}).get_json()
+    assert asked["languages"] == ["es-MX"] and asked["detectedLanguages"] == ["es"]
+    assert [m["language"] for m in asked["moderation"]["matches"]] == ["es"]
+    detected = client.post(route, json={"comment": {"text": "¿Qué mierda es esta? No me gusta nada de nada."},
+                                        "requestedAttributes": {"PROFANITY": {}}}).get_json()
+    assert detected["detectedLanguages"] == ["es"] and detected["attributeScores"]["PROFANITY"]
+    refused = client.post(route, json={"comment": {"text": "x"}, "languages": ["ru"],
+                                       "requestedAttributes": {"PROFANITY": {}}})
+    assert refused.status_code == 400 and "this server checks: en, es" in refused.get_json()["error"]["message"]
