@@ -232,6 +232,7 @@ class Matcher:
                 add(words, variant, SPLIT, 0, 0, cut)
         # The triggers of every language of the script, when the moderator made them for all.
         self.triggers = triggers if triggers is not None else Triggers([(self.entries, language)])
+        self._bit = self.triggers.bit(language.code)
         # Terms with a hyphen or an apostrophe inside, found only as written: "hard on" is no hard-on.
         self._marked = frozenset(i for i, e in enumerate(self.entries) if "-" in e.term or "'" in e.term)
         # The roots a compound may end with: every word-scope word of the list (shitdick).
@@ -247,9 +248,10 @@ class Matcher:
         text that other matchers of the same scan made already (each view is made once)."""
         seen = seen or Views(text)
         views = seen.of(self.script)
-        hits, allowed = self._candidates(text, views, seen.triggered(self.triggers, self.script))
+        hits, allowed = self._candidates(text, views, seen.triggered(self.triggers, self.script, self._bit))
         if self.base is not None:  # the lists' matcher, then this policy's own terms and phrases
-            shared, also_allowed = self.base._candidates(text, views, seen.triggered(self.base.triggers, self.script))
+            base = self.base
+            shared, also_allowed = base._candidates(text, views, seen.triggered(base.triggers, self.script, base._bit))
             hits = [h for h in shared if h.entry.term not in self._replaced] + hits
             allowed += also_allowed
         if not hits:
@@ -419,7 +421,7 @@ class Views:
     def __init__(self, text: str) -> None:
         self.text = text
         self._made: dict[str, _Views] = {}
-        self._fired: dict[int, list[tuple[int, int]]] = {}
+        self._fired: dict[int, list[tuple[int, int, int]]] = {}
 
     def of(self, script: str) -> _Views:
         made = self._made.get(script)
@@ -427,11 +429,12 @@ class Views:
             made = self._made[script] = _views(self.text, script)
         return made
 
-    def triggered(self, triggers: Triggers, script: str) -> list[tuple[int, int]]:
+    def triggered(self, triggers: Triggers, script: str, bit: int) -> list[tuple[int, int]]:
+        """Where `triggers` fired in the view of `script`, for the language of `bit`."""
         fired = self._fired.get(id(triggers))
         if fired is None:
             fired = self._fired[id(triggers)] = triggers.fire(self.of(script).padded)
-        return fired
+        return [(pos, kind) for pos, kind, bits in fired if bits & bit]
 
 
 class Triggers:
@@ -439,15 +442,20 @@ class Triggers:
     module docstring): where one fires, each language's readings read the token."""
 
     def __init__(self, languages: Sequence[tuple[Sequence[Entry], Language]]) -> None:
-        """The triggers of these (spelled entries, language) pairs, all of one script."""
-        patterns: dict[str, tuple[int, int]] = {}  # pattern -> (kind, offset of the character to read)
+        """The triggers of these (spelled entries, language) pairs, all of one script. Each pattern
+        names the languages it is for (a bit each, in this order: bit()), so that a language's
+        readings read only the tokens its own words could be in."""
+        # pattern -> (kind, offset of the character to read, the languages' bits)
+        patterns: dict[str, tuple[int, int, int]] = {}
+        self.codes = [language.code for _, language in languages]
+        every = (1 << len(languages)) - 1
         script = languages[0][1].script if languages else "latin"
         letters, singles = LETTERS, SINGLE_LETTERS
         if script == "cyrillic":  # its view holds both: Russian is written in Latin letters too
             letters, singles = LETTERS + CYRILLIC, SINGLE_LETTERS + CYRILLIC_SINGLES
         for pattern, kind, offset in _trigger_patterns(letters, singles):
-            patterns.setdefault(pattern, (kind, offset))
-        for entries, language in languages:
+            patterns.setdefault(pattern, (kind, offset, every))
+        for n, (entries, language) in enumerate(languages):
             leet_for = dict(LEET_FOR)
             for char, read in language.leet.items():  # Russian's 3 for з: the inverse, in the view's letters
                 for letter in read:
@@ -461,16 +469,22 @@ class Triggers:
                 if entry.scope == "inside" and " " not in entry.term:
                     found.update(_doubled(entry.term))
             for pattern in found:
-                patterns.setdefault(pattern, (TOKEN, 0))
+                kind, offset, bits = patterns.get(pattern, (TOKEN, 0, 0))
+                patterns[pattern] = (kind, offset, bits | 1 << n)
         self.patterns = len(patterns)
         ordered = list(patterns)
         self._automaton, _ = _automaton({p: (0, 0, 0, 0) for p in ordered})
         self._meta = [patterns[p] for p in ordered]
 
-    def fire(self, padded: bytes) -> list[tuple[int, int]]:
-        """(position in the skeleton of the character to read from, kind) of each trigger fired."""
+    def bit(self, code: str) -> int:
+        """The bit of language `code` in the patterns' languages."""
+        return 1 << self.codes.index(code) if code in self.codes else 0
+
+    def fire(self, padded: bytes) -> list[tuple[int, int, int]]:
+        """(position in the skeleton of the character to read from, kind, the languages' bits) of
+        each trigger fired."""
         meta = self._meta
-        return [(start - 1 + meta[index][1], meta[index][0])
+        return [(start - 1 + meta[index][1], meta[index][0], meta[index][2])
                 for index, start, _ in self._automaton.find_matches_as_indexes(padded, overlapping=True)]
 
 
