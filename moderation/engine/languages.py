@@ -60,6 +60,8 @@ def skeleton_forms(term: str, language: Language) -> list[str]:
     """The ways `term` shows in its language's skeleton (decoded one character per byte): scheiße
     as scheise and scheisse, хуй in the Cyrillic view's bytes, fuck as fuck. First as listed."""
     term = term.lower()
+    if term.isascii() and not language.spellings:  # a-z, spaces, hyphens, apostrophes: their own skeleton
+        return [term]
     choices = [language.spellings.get(c, (c,)) for c in term]
     forms = ["".join(p) for p in itertools.product(*choices)] if language.spellings else [term]
     out = [skeleton_of(f, language.script).decode("latin-1") for f in forms]

@@ -87,6 +87,11 @@ def _trigger_patterns(letters: str, singles: str) -> list[tuple[str, int, int]]:
         found.append((x * 3, TOKEN, 0))  # fuuuck, fuckkk: a letter thrice, rare in prose
     # Two lone letters in a row, 1-3 separators apart: the start of f u c k, f. u. c. k
     found += [(f" {x}{gap}{y} ", CHAIN, 1) for x in singles for y in letters for gap in (" ", "  ", "   ")]
+    # Russian has eight words of one letter, each a word on its own (с у к а starts with three):
+    # after one of them, three lone letters in a row.
+    if CYRILLIC[0] in letters:
+        words = [c for c in CYRILLIC if c not in singles]
+        found += [(f" {x} {y} {z} ", CHAIN, 1) for x in words for y in CYRILLIC for z in CYRILLIC]
     return found
 
 
