@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -98,6 +99,29 @@ def _nested_quotes(size: int) -> str:
     return ">" * (size - 5) + " fuck"
 
 
+# Read by a moderator of all nine languages that identifies each text's (--languages): Cyrillic,
+# mixed scripts, every language's evasions at once.
+LANGUAGE_UNITS = {
+    "Cyrillic word": "хуй ",
+    "Cyrillic masked": "б**дь ",
+    "Cyrillic spaced": "с у к а ",
+    "mixed scripts in a word": "xyй",
+    "mixed scripts spaced": "xyй fuсk ",
+    "every language's swearing": "puta merde Scheiße cazzo kut kurwa хуй fuck ",
+    "accents and ß": "coño Scheiße ",
+}
+NINE = ("en", "es", "pt", "fr", "de", "it", "nl", "pl", "ru")
+
+
+def nine_languages() -> Moderator:
+    """A moderator of all nine languages, each text checked in the one it is written in."""
+    folder = Path(tempfile.mkdtemp())
+    config = folder / "nine.toml"
+    config.write_text(f"[wordlists]\nlanguages = {list(NINE)!r}\n[policies.default]\nlanguages = {list(NINE)!r}\n"
+                      "identify = true\n".replace("'", '"'), encoding="utf-8")
+    return Moderator.from_config(config)
+
+
 BUILT: dict[str, Callable[[int], str]] = {
     "links nested deep": _nested_links, "quotes nested deep": _nested_quotes,
 }
@@ -127,11 +151,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--kb", type=int, default=1024, help="the larger size; the smaller is half")
     parser.add_argument("--only", default="", help="only the shapes whose name holds one of these (comma-separated)")
+    parser.add_argument("--languages", action="store_true",
+                        help="the shapes of other languages, read by a moderator of all nine (prose: the fortunes)")
     args = parser.parse_args()
     big = args.kb * 1024
-    moderator = Moderator.from_config()
-    shapes: dict[str, Callable[[int], str]] = {name: (lambda n, u=unit: repeated(u, n)) for name, unit in UNITS.items()}
-    shapes.update(BUILT)
+    moderator = nine_languages() if args.languages else Moderator.from_config()
+    units = LANGUAGE_UNITS if args.languages else UNITS
+    shapes: dict[str, Callable[[int], str]] = {name: (lambda n, u=unit: repeated(u, n)) for name, unit in units.items()}
+    if not args.languages:
+        shapes.update(BUILT)
     wanted = args.only.split(",")
     shapes = {"prose": lambda n: "", **{k: v for k, v in shapes.items() if any(w in k for w in wanted)}}
     base = {size: prose(size) for size in (big // 2, big)}

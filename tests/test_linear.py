@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from benchmarks.hostile import BUILT, UNITS, repeated
+from benchmarks.hostile import BUILT, LANGUAGE_UNITS, UNITS, nine_languages, repeated
 from moderation import Moderator
 from moderation.engine import matcher, normalize, readings
 from moderation.markup import html, markdown, visible
@@ -116,6 +116,22 @@ def test_twice_the_input_is_at_most_twice_the_work(warm: Moderator, monkeypatch:
         warm.check(document, content_type=content_type)
     n = work_of(monkeypatch, lambda: warm.check(small, content_type=content_type))
     n2 = work_of(monkeypatch, lambda: warm.check(large, content_type=content_type))
+    assert n2 <= GROWTH * n + SLACK, (n, n2)
+
+
+@pytest.fixture(scope="module")
+def nine() -> Moderator:
+    return nine_languages()
+
+
+@pytest.mark.parametrize("shape", list(LANGUAGE_UNITS))
+def test_every_language_at_once_is_linear(nine: Moderator, monkeypatch: pytest.MonkeyPatch, shape: str) -> None:
+    """The shapes of the other languages, read by all nine, each text identified."""
+    small, large = repeated(LANGUAGE_UNITS[shape], SIZE), repeated(LANGUAGE_UNITS[shape], 2 * SIZE)
+    for document in (small, large):
+        nine.check(document)
+    n = work_of(monkeypatch, lambda: nine.check(small))
+    n2 = work_of(monkeypatch, lambda: nine.check(large))
     assert n2 <= GROWTH * n + SLACK, (n, n2)
 
 
