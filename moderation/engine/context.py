@@ -42,7 +42,8 @@ CONSTANT = re.compile(r"[A-Z0-9]+(?:_[A-Z0-9]+)+")  # GPG_ERR_ASS_GENERAL
 # Each tried once per run of its characters, not from every one (f.u.c.k.f.u.c.k... is one run).
 URL = re.compile(r"(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*://|www\.", re.IGNORECASE)
 EMAIL = re.compile(r"[^\s@]@[^\s@]+\.[A-Za-z]{2,}")
-PATH = re.compile(r"^\*\.\w|(?:^|[\s(\[\"'=:])(?:~|\.{1,2})/\S|\S/\S*/|[\w*-]/[\w*-]+\.[A-Za-z]{1,4}\b")
+PATH = re.compile(r"^\*\.\w|(?:^|[\s(\[\"'=:])(?:~|\.{1,2})?/[\w.-]+/\S|(?:^|[\s(\[\"'=:])(?:~|\.{1,2})/\S|\S/\S*/"
+                  r"|[\w*-]/[\w*-]+\.[A-Za-z]{1,4}\b")  # /dev/fd*, /tmp/fu*: a glob in an absolute path
 LINE_BREAK = re.compile(r"[-\u2010\u00ad]\r?\n[ \t]*[a-z]")  # a hyphen, a line break, the word's rest
 LETTER = re.compile(r"[^\W\d_]")
 DECREMENT = re.compile(r"[A-Za-z]--|--[A-Za-z]")
