@@ -81,7 +81,7 @@ def test_dictionary_false_flags(moderator: Moderator) -> None:
 
 
 # The languages whose dictionary flags have all been judged; a language joins when its are.
-JUDGED_LANGUAGES: tuple[str, ...] = ("es", "pt", "fr", "it")
+JUDGED_LANGUAGES: tuple[str, ...] = ("es", "pt", "fr", "it", "de", "nl", "pl", "ru")
 
 
 def test_every_judged_language_has_its_verdicts() -> None:
