@@ -47,6 +47,7 @@ PATH = re.compile(r"^\*\.\w|(?:^|[\s(\[\"'=:])(?:~|\.{1,2})?/[\w.-]+/\S|(?:^|[\s
 LINE_BREAK = re.compile(r"[-\u2010\u00ad]\r?\n[ \t]*[a-z]")  # a hyphen, a line break, the word's rest
 LETTER = re.compile(r"[^\W\d_]")
 DECREMENT = re.compile(r"[A-Za-z]--|--[A-Za-z]")
+OPTIONS = re.compile(r"(?:^|[\[{(|])--?[A-Za-z][\w-]*[|\]})]|\|--?[A-Za-z]")  # -f|--fqdn, |--help
 PRINTF = re.compile(r"(?<![A-Za-z%])%[-+ #0-9.]*[A-Za-z]")  # %s, %-10d after no letter: a format
 CODE_AFTER = re.compile(r" *[);\],]")  # j--; f--) a[j--]
 CODE_BEFORE = re.compile(r"[(;=\[{,] *\Z")  # (--i  x = --n
@@ -91,7 +92,7 @@ def misread(text: str, hit: Hit) -> bool:
         written = text[hit.start : hit.end]
         return (is_dereference(written)
                 or ("leet" in evasive and is_number(text, hit.start, hit.end))
-                or ("masked" in evasive and is_code_mask(text, hit.start, hit.end))
+                or ("masked" in evasive and (is_code_mask(text, hit.start, hit.end) or is_option_list(word)))
                 or is_part_of_identifier(word, written, hit)
                 or is_link_or_path(word)
                 or (written.isalpha() and is_sounded_name(text, hit.start, hit.end)))
@@ -143,6 +144,12 @@ def is_dereference(written: str) -> bool:
     """Perl's and the shell's ``@$s``, ``$$x``: two sigils, then a name. Leet puts its symbols
     among letters (``@$$hole``, ``$hit``), not two before a plain name."""
     return written[:2] in SIGILS and written[2:].replace("_", "").isalnum()
+
+
+def is_option_list(word: str) -> bool:
+    """A command line's options, alternatives or in brackets (``[-f|--fqdn|--long]``,
+    ``--inet|--ip``, ``{--diff|--compare}``): their dashes and bars are no mask."""
+    return OPTIONS.search(word) is not None
 
 
 def is_code_mask(text: str, start: int, end: int) -> bool:
