@@ -234,9 +234,10 @@ def every_language() -> None:
     every = ["en", *LANGUAGES]
     config.write_text(f"[wordlists]\nlanguages = {every!r}\n[policies.default]\nlanguages = {every!r}\n"
                       "identify = true\n".replace("'", '"'), encoding="utf-8")
-    code = ("import resource, sys; from moderation import Moderator; "
+    # VmHWM, not ru_maxrss: a child may report its parent's peak (this one read a 4 M-word dictionary)
+    code = ("import re, sys; from moderation import Moderator; "
             "m = Moderator.from_config(sys.argv[1]) if len(sys.argv) > 1 else Moderator.from_config(); "
-            "m.check('shit'); print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+            "m.check('shit'); print(re.search(r'VmHWM:\\s*(\\d+)', open('/proc/self/status').read())[1])")
     def start(*extra: str) -> tuple[float, int]:
         times, rss = [], 0
         for _ in range(5):

@@ -33,18 +33,21 @@ class Language:
     # The letters of its alphabet beyond ASCII: written in a word of the language, they are
     # no diacritic or homoglyph evasion.
     letters: str = ""
+    # Endings it inflects with whose diacritic a list need not spell (Polish dziwką for dziwka,
+    # French emmerdé for emmerde); elsewhere a diacritic written is meant (see matcher._agrees).
+    endings: tuple[str, ...] = ()
 
 
 LANGUAGES: dict[str, Language] = {language.code: language for language in (
     Language("en", "English", respelled=True, compounds=True),
     Language("es", "Spanish", distinct="ñ", letters="ñáéíóúü"),
     Language("pt", "Portuguese", letters="ãõáâàéêíóôúüç"),
-    Language("fr", "French", letters="àâæçéèêëîïôœùûüÿ"),
+    Language("fr", "French", letters="àâæçéèêëîïôœùûüÿ", endings=("ées", "ée", "és", "é")),
     Language("de", "German", spellings={"ä": ("ä", "ae"), "ö": ("ö", "oe"), "ü": ("ü", "ue"), "ß": ("ß", "ss")},
              letters="äöüß"),
     Language("it", "Italian", letters="àèéìíîòóùú"),
     Language("nl", "Dutch", letters="áéèëïóöüĳ"),
-    Language("pl", "Polish", letters="ąćęłńóśźż"),
+    Language("pl", "Polish", letters="ąćęłńóśźż", endings=("ą", "ę")),
     Language("ru", "Russian", script="cyrillic", leet={"0": "о", "3": "з", "4": "ч", "6": "б", "@": "а"},
              letters="абвгдеёжзийклмнопрстуфхцчшщъыьэюя"),
 )}

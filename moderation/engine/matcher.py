@@ -284,7 +284,7 @@ class Matcher:
             if kind == TERM:
                 start, end = start + left - 1, end - right - 1
                 if ref in twins:
-                    ref = self._twin(ref, skeleton[start:end])
+                    ref = self._twin(ref, skeleton[start:end], text[start:end])
                 if ref in marked and not _as_marked(skeleton[start:end], self.entries[ref]):
                     continue
                 plain.append((start, end, ref))
@@ -308,6 +308,8 @@ class Matcher:
             hits = [h for h in hits if _shows_distinct(text, h, self._distinct)]
         if self.language.letters:
             hits = [_own_letters(text, h, self.language.letters) for h in hits]
+            if self.script == "latin":
+                hits = [h for h in hits if _agrees(text, h, self.language)]
         if self.script == "cyrillic":
             hits = [_mixed_script(text, h) for h in hits]
         return hits, allowed
@@ -350,8 +352,13 @@ class Matcher:
             return None
         return start, rest_end, max(entry, self.entries[other], key=_severity)
 
-    def _twin(self, ref: int, written: bytes) -> int:
-        """Of the terms the word view spells alike, the one spelled as written (else the first)."""
+    def _twin(self, ref: int, written: bytes, original: str) -> int:
+        """Of the terms the word view spells alike, the one listed as written (kurwą beside kurwa),
+        else the one spelled so (towel-head beside towel head), else the first."""
+        lowered = original.lower()
+        for r in self._twins[ref]:
+            if self._listed.get(id(self.entries[r]), self.entries[r]).term == lowered:
+                return r
         shown = written.decode("latin-1")
         return next((r for r in self._twins[ref] if self.entries[r].term == shown), ref)
 
@@ -532,6 +539,18 @@ def _own_letters(text: str, hit: Hit, letters: str) -> Hit:
     foreign = {evasion_of(c) for c in text[hit.start : hit.end] if not c.isascii() and c.lower() not in letters}
     kept = tuple(e for e in hit.evasions if e not in ("diacritic", "homoglyph") or e in foreign)
     return hit if kept == hit.evasions else hit._replace(evasions=kept)
+
+
+def _agrees(text: str, hit: Hit, language: Language) -> bool:
+    """Whether the letters of its language that a word as written holds are the term's: a writer
+    may drop a diacritic (kurwa for kurwą, tare for taré), but one they wrote is meant (dębił is
+    no debil, scemò no scemo, spaßt no Spast); except in the endings the language inflects with
+    (Polish dziwką, French emmerdé), which a list need not spell out form by form."""
+    span, term = text[hit.start : hit.end].lower(), hit.entry.term
+    if len(span) != len(term) or span.isascii() or any(e != "case" for e in hit.evasions):
+        return True
+    stem = len(span) - next((len(e) for e in language.endings if span.endswith(e)), 0)
+    return all(c == t for c, t in zip(span[:stem], term[:stem], strict=True) if c in language.letters)
 
 
 def _mixed_script(text: str, hit: Hit) -> Hit:

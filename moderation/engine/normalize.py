@@ -156,7 +156,10 @@ _TO_LATIN = bytes.maketrans(bytes(ord(TO_CYRILLIC_SLOT[c]) for c in LATIN_TO_CYR
 _ONLY_CYRILLIC = re.compile(b"[%s]" % re.escape(bytes(ord(TO_CYRILLIC_SLOT[c]) for c in CYRILLIC_ALPHABET
                                                        if c not in LATIN_TO_CYRILLIC.values())))
 _ONLY_LATIN = re.compile(b"[%s]" % bytes(c for c in b"abcdefghijklmnopqrstuvwxyz" if chr(c) not in LATIN_TO_CYRILLIC))
-_SCRIPT_JOINT = re.compile(b"[a-z][\xdf-\xf6\xf8-\xff]|[\xdf-\xf6\xf8-\xff][a-z]")
+# Where a Latin letter meets a Cyrillic one, found as camel joints are: each letter's script ("L",
+# "C") searched for "LC" and "CL" by an automaton, at memchr speed (a regex stopped at every byte).
+_SCRIPTS = bytes(ord("L") if 97 <= b <= 122 else ord("C") if chr(b) in CYRILLIC else ord(" ") for b in range(256))
+_SCRIPT_JOINTS = ahocorasick_rs.BytesAhoCorasick([b"LC", b"CL"])
 _WORD_EDGE = re.compile(b"[^a-z\xdf-\xf6\xf8-\xff]")
 MIXED_REACH = 64  # a word is followed this far from where its scripts meet: a text without spaces is no word
 
@@ -165,22 +168,22 @@ def fold_cyrillic(text: str) -> bytes:
     """The Cyrillic view of `text`: as fold, but Cyrillic letters are CYRILLIC's bytes, and a word
     that mixes scripts is read in one (see the module docstring)."""
     skeleton = text.encode("cp1251", "moderation.fold").translate(CYRILLIC_TABLE)
-    joint = _SCRIPT_JOINT.search(skeleton)
-    if joint is None:
+    joints = _SCRIPT_JOINTS.find_matches_as_indexes(skeleton.translate(_SCRIPTS))
+    if not joints:
         return skeleton
     out = bytearray(skeleton)
     done = -1
-    while joint is not None:
-        at = joint.start() + 1
-        if at > done:
-            low = max(0, at - MIXED_REACH)
-            edges = [e.end() for e in _WORD_EDGE.finditer(skeleton, low, at)]
-            start = edges[-1] if edges else low
-            after = _WORD_EDGE.search(skeleton, at, at + MIXED_REACH)
-            end = after.start() if after is not None else min(len(skeleton), at + MIXED_REACH)
-            out[start:end] = _one_script(skeleton[start:end])
-            done = end
-        joint = _SCRIPT_JOINT.search(skeleton, max(done, at))
+    for _, joint, _ in joints:
+        at = joint + 1
+        if at <= done:
+            continue  # inside the word read last
+        low = max(0, at - MIXED_REACH)
+        edges = [e.end() for e in _WORD_EDGE.finditer(skeleton, low, at)]
+        start = edges[-1] if edges else low
+        after = _WORD_EDGE.search(skeleton, at, at + MIXED_REACH)
+        end = after.start() if after is not None else min(len(skeleton), at + MIXED_REACH)
+        out[start:end] = _one_script(skeleton[start:end])
+        done = end
     return bytes(out)
 
 
