@@ -1,0 +1,72 @@
+"""The engine inside Spark (PySpark 4.1 or later, the extra `moderation[spark]`): the columns of
+`moderation.batch.columns.RESULTS`, added to a DataFrame in one line.
+
+    from moderation.batch import spark as moderation_spark
+    out = moderation_spark.moderate(df, mod, field="body")            # DataFrame.mapInArrow
+    out = df.withColumn("moderation", moderation_spark.udf(mod)("body"))  # an Arrow UDF: one struct column
+
+`moderate` streams each partition's Arrow batches through `moderated` and keeps every column of
+`df`; `udf` is a native Arrow UDF (no pandas) whose struct holds the same four fields, for a
+`select` or `withColumn` among other expressions. Either ships the Moderator pickled (its config
+and lists), and each Python worker builds it once (`Moderator.__reduce__`). Spark has no
+dictionary type, hence `action` as a plain string in every engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pyarrow as pa
+from pyspark.sql import DataFrame
+from pyspark.sql.pandas.functions import arrow_udf
+from pyspark.sql.pandas.types import from_arrow_schema, from_arrow_type, to_arrow_schema
+from pyspark.sql.types import StructType
+
+from moderation.batch.columns import RESULTS, check_columns, moderated, results
+from moderation.engine.moderator import Moderator
+
+
+def moderate(df: DataFrame, moderator: Moderator, field: str = "text", policy: str | None = None,
+             content_type: str = "text/plain") -> DataFrame:
+    """`df` with RESULTS added for its string column `field`, by `DataFrame.mapInArrow`.
+    ColumnError at once for a missing or non-string `field`; UnknownPolicyError for a policy the
+    config lacks."""
+    check_columns(to_arrow_schema(df.schema), field)
+    moderator.policy_for(policy, content_type)
+    return df.mapInArrow(InArrow(moderator, field, policy, content_type), schema(df.schema))
+
+
+def schema(columns: StructType) -> StructType:
+    """The Spark schema of `moderate`'s output: `columns`, then RESULTS."""
+    return StructType([*columns.fields, *from_arrow_schema(RESULTS).fields])
+
+
+class InArrow:
+    """The function `DataFrame.mapInArrow` calls in each Python worker: batches in, batches with
+    RESULTS appended out (`mapInArrow(InArrow(mod, "body"), schema(df.schema))`)."""
+
+    def __init__(self, moderator: Moderator, field: str = "text", policy: str | None = None,
+                 content_type: str = "text/plain") -> None:
+        self.moderator, self.field, self.policy, self.content_type = moderator, field, policy, content_type
+
+    def __call__(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            yield moderated(self.moderator, batch, self.field, self.policy, self.content_type)
+
+
+RESULT_STRUCT = pa.struct(list(RESULTS))  # the Arrow UDF's return type: RESULTS as one struct
+
+
+def udf(moderator: Moderator, policy: str | None = None, content_type: str = "text/plain") -> Any:
+    """A native Arrow UDF of one string column, returning a struct of RESULTS' fields (a null text
+    gives a struct of nulls): `df.withColumn("moderation", udf(mod)("body"))`, then
+    `.select("*", "moderation.*")` for them as columns."""
+    moderator.policy_for(policy, content_type)
+
+    def check(strings: pa.Array) -> pa.Array:
+        found = results(moderator, strings, policy, content_type)
+        return pa.StructArray.from_arrays(found.columns, fields=list(RESULTS))
+
+    make: Any = arrow_udf  # its stubs take no struct as the return type, which it does take
+    return make(check, from_arrow_type(RESULT_STRUCT))
