@@ -252,3 +252,12 @@ def test_without_pyarrow_the_extra_is_named(comments: Path, tmp_path: Path, monk
     assert r.exit_code == 2 and "--format parquet needs pyarrow: pip install 'moderation[arrow]'" in r.stderr
     r = run(str(comments), "--field", "body")
     assert r.exit_code == 2 and "reading Parquet needs pyarrow: pip install 'moderation[arrow]'" in r.stderr
+
+
+def test_standard_input_is_no_parquet(tmp_path: Path) -> None:
+    out = tmp_path / "out.parquet"
+    r = CliRunner().invoke(main, ["check", "-", "--format", "parquet", "--output", str(out)], input="shit")
+    assert r.exit_code == 2 and "-: a Parquet report holds the rows of Parquet files" in r.stderr
+    assert not out.exists()
+    r = CliRunner().invoke(main, ["check", "-", "--as", "parquet"], input="PAR1")
+    assert r.exit_code == 2 and "-: Parquet is not read from standard input" in r.stderr

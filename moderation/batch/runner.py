@@ -271,6 +271,13 @@ def _work(paths: Sequence[str], options: Options, found: Found, copies: Copies, 
     tables = Tables(fmt, bool(options.in_place or mirror))
     for path in discover(paths, found):
         if str(path) == "-":
+            if fmt == "parquet" or options.kind == "parquet":
+                found.skipped["unreadable"] += 1
+                found.warn("-: Parquet is not read from standard input (a Parquet file is read from its end): "
+                           "name the file; skipped" if options.kind == "parquet" else
+                           "-: a Parquet report holds the rows of Parquet files, and standard input is read as "
+                           "text; report it with --format jsonl; skipped")
+                continue
             kind = options.kind if options.kind in ("html", "markdown") else "text"
             yield Chunk("-", kind, 1, [read_stdin()], options.field, last=True,
                         content_type=content_type_of(kind, options.content_type))

@@ -32,9 +32,17 @@ def moderate(df: DataFrame, moderator: Moderator, field: str = "text", policy: s
     """`df` with RESULTS added for its string column `field`, by `DataFrame.mapInArrow`.
     ColumnError at once for a missing or non-string `field`; UnknownPolicyError for a policy the
     config lacks."""
-    check_columns(to_arrow_schema(df.schema), field)
+    _check_columns(df.schema, field)
     moderator.policy_for(policy, content_type)
     return df.mapInArrow(InArrow(moderator, field, policy, content_type), schema(df.schema))
+
+
+def _check_columns(columns: StructType, field: str) -> None:
+    """columns.check_columns on a Spark schema: only the text column's type is converted, since
+    some Spark types (variant, intervals) have no Arrow type."""
+    names = columns.names
+    kind = to_arrow_schema(StructType([columns[field]])).field(0).type if field in names else pa.null()
+    check_columns(pa.schema([(name, kind if name == field else pa.null()) for name in names]), field)
 
 
 def schema(columns: StructType) -> StructType:
