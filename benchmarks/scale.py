@@ -5,6 +5,7 @@ pickled Moderator costs to ship and to build again.
     python benchmarks/scale.py --pickle [--repeat 5]          # pickled size, unpickle-and-build time
     python benchmarks/scale.py --engines [--rows 3000000] [--repeat 3] [--jobs 2] [--only spark-udf,dask]
     python benchmarks/scale.py --engines --quick              # 200,000 rows, one round: does it all run?
+    python benchmarks/scale.py --memory DIR [--jobs 2]        # the CLI's peak RSS on one file of DIR, and all
 
 The comments are synthetic and seeded (every run checks the same ones): 5 to 30 ordinary words,
 about 2% of them with one of a few bundled words (plain, leet or self-censored) put in. check_many
@@ -230,12 +231,11 @@ class Engines:
             frame.mapInArrow(_passed, frame.schema))
 
     def _spark_udf(self) -> tuple[Callable[[], int], Callable[[], int]]:
+        import pyarrow as pa
         from pyspark.sql.functions import col
         from pyspark.sql.pandas.functions import arrow_udf
 
         from moderation.batch import spark as moderation_spark
-
-        import pyarrow as pa
 
         frame = self._spark().read.parquet(str(self.folder))
         _same_strings.__annotations__ = {"strings": pa.Array, "return": pa.Array}  # how arrow_udf knows its kind
@@ -340,6 +340,35 @@ def engines(rows: int, rounds: int, selected: list[str], jobs: int, keep: Path |
             bench.spark.stop()
 
 
+PEAK = """
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], check=True, capture_output=True)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+"""
+
+
+def memory(folder: Path, jobs: int) -> None:
+    """Peak RSS (the largest process, workers included) of the CLI's Parquet report of one file of
+    the dataset, and of all of them: bounded memory means about the same."""
+    import pyarrow.parquet as pq
+
+    files = sorted(folder.glob("*.parquet"))
+    print("\n| CLI --format parquet | rows | MB of Parquet | peak RSS, MB |")
+    print("|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as scratch:
+        for inputs in ([files[0]], [folder]):
+            for n in sorted({1, jobs}):
+                command = ["moderation-check", "--field", "body", "--format", "parquet", "--output",
+                           f"{scratch}/out.parquet", "--jobs", str(n), "--fail-on", "never", *map(str, inputs)]
+                peak = _python(PEAK, sys.executable, "-c", "from moderation.cli import main; main()", "check",
+                               *command[1:])[0]
+                rows = sum(pq.ParquetFile(f).metadata.num_rows for f in files) if inputs[0] == folder else (
+                    pq.ParquetFile(files[0]).metadata.num_rows)
+                size = sum(f.stat().st_size for f in (files if inputs[0] == folder else files[:1])) / 1e6
+                print(f"| --jobs {n}, {'all files' if inputs[0] == folder else 'one file'} | {rows:,} | "
+                      f"{size:.0f} | {peak:.0f} |")
+
+
 def _python(code: str, *args: str) -> list[float]:
     out = subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True, text=True).stdout
     return [float(x) for x in out.split()]
@@ -355,9 +384,13 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2, help="with --engines: processes (or threads) per engine")
     parser.add_argument("--keep", type=Path, default=None, help="with --engines: keep the dataset in this folder")
     parser.add_argument("--quick", action="store_true", help="200,000 rows and one round: does it all run?")
+    parser.add_argument("--memory", type=Path, default=None, metavar="DIR",
+                        help="peak RSS of the CLI's Parquet report of one file of DIR (a --keep folder) and of all")
     args = parser.parse_args()
     if args.pickle:
         pickling(args.repeat or 5)
+    elif args.memory:
+        memory(args.memory, args.jobs)
     elif args.engines:
         selected = [name for name in args.only.split(",") if name]
         unknown = set(selected) - set(ENGINE_RUNS)
