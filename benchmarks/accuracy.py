@@ -124,7 +124,7 @@ def read_verdicts(folder: Path) -> dict[str, tuple[str, str]]:
     return found
 
 
-def write_verdicts(folder: Path, flagged: dict[str, Match]) -> dict[str, str]:
+def write_verdicts(folder: Path, flagged: dict[str, Match], source: str = "american-english-huge") -> dict[str, str]:
     """Rewrite the verdict files for today's flags: a verdict given before is kept, a new flag is
     `unjudged` (to be judged by a person: `profane`, or `wrong: why`), a word no longer flagged goes."""
     before = read_verdicts(folder)
@@ -134,13 +134,13 @@ def write_verdicts(folder: Path, flagged: dict[str, Match]) -> dict[str, str]:
         verdict = before.get(word, ("", UNJUDGED))[1]
         judged[word] = verdict
         by_category.setdefault(match.category, []).append(f"{word}\t{match.term}\t{verdict}\n")
-    folder.mkdir(exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     for path in folder.glob("*.tsv"):
         if path.stem not in by_category:
             path.unlink()
     for category, lines in by_category.items():
         (folder / f"{category}.tsv").write_text(
-            f"# Words of american-english-huge flagged as {category} (benchmarks/accuracy.py rewrites this\n"
+            f"# Words of {source} flagged as {category} (benchmarks/accuracy.py rewrites this\n"
             "# file; a person judges each flag: profane, or wrong: why).\n" + "".join(lines), encoding="utf-8")
     return judged
 

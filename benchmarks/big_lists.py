@@ -29,7 +29,7 @@ start = time.perf_counter()
 m = Moderator.from_config(sys.argv[1] if len(sys.argv) > 1 else None)
 built = time.perf_counter() - start
 m.check("warm up the readings")
-matcher = m._matchers[m.config.default_policy]
+matcher = m._matchers[m.config.default_policy, "en"]
 print(json.dumps({"seconds": built, "patterns": matcher.patterns,
                   "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """

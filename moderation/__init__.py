@@ -1,7 +1,13 @@
 """moderation: find profanity, slurs and their evasions in text, with exact spans, and mask them."""
 
 from moderation.engine.moderator import Match, Moderator, Result
-from moderation.errors import ConfigError, ModerationError, UnknownPolicyError, UnsupportedContentTypeError
+from moderation.errors import (
+    ConfigError,
+    ModerationError,
+    UnknownLanguageError,
+    UnknownPolicyError,
+    UnsupportedContentTypeError,
+)
 
 __version__ = "0.1.0"
 
@@ -11,6 +17,7 @@ __all__ = [
     "ModerationError",
     "Moderator",
     "Result",
+    "UnknownLanguageError",
     "UnknownPolicyError",
     "UnsupportedContentTypeError",
 ]

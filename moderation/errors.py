@@ -64,6 +64,17 @@ class UnknownPolicyError(ModerationError):
         super().__init__(f"unknown policy {name!r}; known policies: {', '.join(known) or 'none'}")
 
 
+class UnknownLanguageError(ModerationError):
+    """A check asked for a language its policy does not check."""
+
+    def __init__(self, language: str, policy: str, checked: tuple[str, ...]) -> None:
+        self.language = language
+        self.policy = policy
+        self.checked = checked
+        super().__init__(f"policy {policy!r} does not check {language}; it checks {', '.join(checked)} "
+                         '(ask for some of those, or "auto")')
+
+
 class UnsupportedContentTypeError(ModerationError):
     """A check asked for a content type the engine does not read (yet)."""
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 CASES = Path(__file__).resolve().parent / "cases"
 _ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})")
-_EXPECTED = re.compile(r"\s*(?P<text>.+?)=(?P<term>[a-z' -]+?)\[(?P<evasions>[a-z,]*)\]")
+_EXPECTED = re.compile(r"\s*(?P<text>.+?)=(?P<term>(?:[^\W\d_]|['\- ])+?)\[(?P<evasions>[a-z,]*)\]")
 
 
 @dataclass(frozen=True)
@@ -23,9 +23,16 @@ def unescape(s: str) -> str:
     return _ESCAPE.sub(lambda m: chr(int(m[1] or m[2], 16)), s)
 
 
-def files(kind: str) -> list[str]:
-    """The case files of a kind: `positive.txt`, and `positive-<topic>.txt` beside it."""
-    return sorted(p.name for p in CASES.glob(f"{kind}*.txt"))
+def files(kind: str, language: str = "") -> list[str]:
+    """The case files of a kind: `positive.txt`, and `positive-<topic>.txt` beside it; of a
+    language other than English, in its folder (`es/positive.txt`)."""
+    folder = CASES / language if language else CASES
+    return sorted(p.relative_to(CASES).as_posix() for p in folder.glob(f"{kind}*.txt"))
+
+
+def languages() -> list[str]:
+    """The languages with case folders of their own."""
+    return sorted(p.name for p in CASES.iterdir() if p.is_dir())
 
 
 def load(name: str) -> list[Case]:

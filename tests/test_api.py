@@ -51,7 +51,7 @@ def test_check_answers_the_result_of_the_engine(client: FlaskClient) -> None:
     assert body["cleaned"] == "the f****** Chinese"
     assert body["matches"] == [{"start": 4, "end": 11, "text": "f**king", "term": "fucking",
                                 "category": "profanity", "severity": 3, "evasions": ["masked"],
-                                "list": "en/profanity"}]
+                                "list": "en/profanity", "language": "en"}]
 
 
 @pytest.mark.parametrize(("unit", "start", "end"), [("codepoints", 3, 7), ("utf16", 4, 8), ("bytes", 7, 11)])

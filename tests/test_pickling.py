@@ -67,7 +67,7 @@ def test_the_pickle_is_small(moderator: Moderator) -> None:
     print(f"pickled Moderator of the bundled lists: {size:,} bytes")
     assert size < SMALL
     with pytest.raises(TypeError, match="pickle"):  # what it leaves out: its automaton does not pickle
-        pickle.dumps(moderator._matchers[moderator.config.default_policy])
+        pickle.dumps(moderator._matchers[moderator.config.default_policy, "en"])
 
 
 def test_the_same_version_with_other_lists_is_built_apart(moderator: Moderator, builds: list[int]) -> None:

@@ -29,7 +29,7 @@ def test_result_dict_matches_the_contract(moderator: Moderator) -> None:
     assert len(body["version"]) == 16
     assert body["matches"] == [{"start": 4, "end": 11, "text": "f***ing", "term": "fucking",
                                 "category": "profanity", "severity": 3, "evasions": ["masked"],
-                                "list": "en/profanity"}]
+                                "list": "en/profanity", "language": "en"}]
 
 
 def test_policy_thresholds_categories_and_masks(tmp_path: Path) -> None:
@@ -73,8 +73,8 @@ block = [{term = "damn", category = "insult", severity = 3}, "frak"]
 [policies.other]
 allow = ["damn fine"]
 """))
-    shared = mod._matchers["default"].base
-    assert shared is not None and shared is mod._matchers["other"].base
+    shared = mod._matchers["default", "en"].base
+    assert shared is not None and shared is mod._matchers["other", "en"].base
     assert [(m.term, m.category, m.severity) for m in mod.check("damn it").matches] == [("damn", "insult", 3)]
     assert [(m.text, m.evasions) for m in mod.check("fr@k off").matches] == [("fr@k", ("leet",))]
     assert not mod.check("frak", policy="other").flagged  # another policy's term

@@ -31,8 +31,8 @@ def test_entry_with_forms() -> None:
         ("[profanity]\nfrak: 2 everywhere\n", 2, "scope of 'frak' must be word or inside"),
         ("[profanity]\nfrak: 2\n", 2, "needs a severity (1-3) and a scope"),
         ("[profanity]\n# fine\nfrak: 2 word ing\n", 3, "form 'ing' of 'frak' must be '+'"),
-        ("[profanity]\nfr4k: 2 word\n", 2, "may hold only letters a-z"),
-        ("[allow]\nsc*nthorpe\n", 2, "may hold only letters a-z"),
+        ("[profanity]\nfr4k: 2 word\n", 2, "may hold only letters"),
+        ("[allow]\nsc*nthorpe\n", 2, "may hold only letters"),
     ],
 )
 def test_bad_line_names_file_and_line(text: str, line: int, message: str) -> None:
@@ -82,7 +82,7 @@ def test_every_mistake_of_a_file_is_found_each_with_its_line(tmp_path: Path) -> 
     b = tmp_path / "b.txt"
     assert [e.located() for e in err.value.errors] == [
         f"{b}:3: severity of 'smeg' must be 1, 2 or 3, not '5'",
-        f"{b}:4: term 'sm3g' may hold only letters a-z, with single spaces, hyphens or apostrophes between words",
+        f"{b}:4: term 'sm3g' may hold only letters, with single spaces, hyphens or apostrophes between words",
         f"{b}:5: unknown section [swears]; use one of profanity, sexual, slur, insult, sexual_abuse, anatomy or allow",
         f"{b}:6: scope of 'git' must be word or inside or evaded, not 'wrod'",
         f"{b}:2: 'frak' is already defined at {tmp_path / 'a.txt'}:2",

@@ -13,7 +13,7 @@ import itertools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-from moderation.engine.moderator import Match, Moderator, Result
+from moderation.engine.moderator import Languages, Match, Moderator, Result
 
 try:
     import pyarrow as pa
@@ -39,18 +39,20 @@ SCHEMA = pa.schema([
 
 
 def check_arrow(moderator: Moderator, strings: Any, policy: str | None = None,
-                content_type: str = "text/plain") -> pa.RecordBatch:
+                content_type: str = "text/plain", languages: Languages = None) -> pa.RecordBatch:
     """`check` of each string of a pyarrow string or large_string array (or a ChunkedArray, such
     as a table's column), as one RecordBatch of SCHEMA's columns, row for row.
 
     A null string is no text, which is not a clean text: its row is null in every column. An
     unknown policy or content type raises what `check` raises, before any work; an array that
-    does not hold strings raises TypeError."""
-    moderator.policy_for(policy, content_type)
+    does not hold strings raises TypeError. `languages` as for `check`, "auto" per row."""
+    _, pol = moderator.policy_for(policy, content_type)
+    if languages != "auto":
+        moderator.languages_for(pol, languages)
     texts = _texts(strings)
     # Not null_count: a dictionary array may hold its nulls in its dictionary (4 ms for 300k rows).
     missing = [i for i, text in enumerate(texts) if text is None] if None in texts else []
-    found = _flagged(moderator, texts, missing, policy, content_type)
+    found = _flagged(moderator, texts, missing, policy, content_type, languages)
     return pa.RecordBatch.from_arrays([
         _flags(len(texts), found, missing),
         _actions(len(texts), found, missing),
@@ -60,24 +62,18 @@ def check_arrow(moderator: Moderator, strings: Any, policy: str | None = None,
 
 
 def check_series(moderator: Moderator, series: pd.Series, policy: str | None = None,
-                 content_type: str = "text/plain") -> pd.DataFrame:
+                 content_type: str = "text/plain", languages: Languages = None) -> pd.DataFrame:
     """`check_arrow` of a pandas Series of strings (None and NaN are no text), as a DataFrame of the
     same columns on the series' index: action is categorical, matches holds lists of dicts (as
     `Match.to_dict` gives, with language), not numpy arrays of them, to compare and to dump as JSON."""
     array = pa.Array.from_pandas(series)
     if array.type == pa.null():  # empty, or nothing but None: no type to infer
         array = array.cast(pa.string())
-    *columns, matches = check_arrow(moderator, array, policy, content_type).columns
+    *columns, matches = check_arrow(moderator, array, policy, content_type, languages).columns
     frame = pa.RecordBatch.from_arrays(columns, names=SCHEMA.names[:-1]).to_pandas()
     frame["matches"] = matches.to_pylist()
     frame.index = series.index
     return frame
-
-
-def language(match: Match) -> str | None:
-    """The language column's value: none yet. (Match.language comes with the languages issue,
-    and this returns it.)"""
-    return None
 
 
 def _texts(strings: Any) -> list[str | None]:
@@ -91,12 +87,12 @@ def _texts(strings: Any) -> list[str | None]:
 
 
 def _flagged(moderator: Moderator, texts: list[str | None], missing: list[int], policy: str | None,
-             content_type: str) -> dict[int, Result]:
+             content_type: str, languages: Languages) -> dict[int, Result]:
     """The results of the flagged rows, by row; null rows are left out of the scan."""
     if not missing:
-        return moderator.flagged_among(cast(list[str], texts), policy, content_type)
+        return moderator.flagged_among(cast(list[str], texts), policy, content_type, languages)
     rows = [i for i, text in enumerate(texts) if text is not None]
-    found = moderator.flagged_among([text for text in texts if text is not None], policy, content_type)
+    found = moderator.flagged_among([text for text in texts if text is not None], policy, content_type, languages)
     return {rows[i]: result for i, result in found.items()}
 
 
@@ -155,6 +151,6 @@ def _match_structs(matches: Sequence[Match]) -> pa.StructArray:
         pa.array([m.severity for m in matches], pa.int8()),
         pa.ListArray.from_arrays(evasion_offsets, evasions, type=MATCH.field("evasions").type),
         pa.array([m.list for m in matches], pa.string()),
-        pa.array([language(m) for m in matches], pa.string()),
+        pa.array([m.language for m in matches], pa.string()),
     ]
     return pa.StructArray.from_arrays(columns, fields=list(MATCH))

@@ -32,7 +32,17 @@ from typing import NamedTuple
 import ahocorasick_rs
 
 from moderation.engine.context import misread
-from moderation.engine.normalize import INVISIBLE_MARK, OTHER_LETTER, camel_joints, evasion_of, fold_keeping_case
+from moderation.engine.languages import DEFAULT, Language, skeleton_forms
+from moderation.engine.normalize import (
+    CYRILLIC,
+    INVISIBLE_MARK,
+    OTHER_LETTER,
+    TO_CYRILLIC_SLOT,
+    camel_joints,
+    evasion_of,
+    fold_cyrillic,
+    fold_keeping_case,
+)
 from moderation.engine.readings import Hit, Readings, is_odd_case, rank
 from moderation.engine.wordlists import Entry
 
@@ -43,12 +53,14 @@ MASK_SYMBOLS = "*#_%"  # rare in prose beside a letter: any such token is read
 # The leet characters a reader takes for each letter (the inverse of readings.LEET).
 LEET_FOR = {"a": "4@", "b": "86", "e": "3", "g": "96", "i": "1!|", "l": "1|", "o": "0", "s": "5$",
             "t": "7+", "z": "2"}
-WORD_LETTERS = LETTERS + OTHER_LETTER  # what a word is made of in the skeleton
+WORD_LETTERS = LETTERS + CYRILLIC + OTHER_LETTER  # what a word is made of in a skeleton
 _LETTER_RUN = re.compile(f"[{WORD_LETTERS}]*")
 _BYTE_LETTER_RUN = re.compile(b"[a-z]*")
 MAX_WORD = 64  # a longer run of letters is no camelCase anyone reads
 BYTE_LETTERS = LETTERS.encode("ascii")
 SINGLE_LETTERS = "bcdefghjklmnopqrstuvwxyz"  # 'a' and 'i' stand alone in ordinary prose
+# Russian's words of one letter: в, к, с, у, о, и, а, я.
+CYRILLIC_SINGLES = "".join(TO_CYRILLIC_SLOT[c] for c in "бгдежзйлмнпртфхцчшщъыьэю")
 
 # A DFA scans fastest; its few MB of tables are built once per process.
 AUTOMATON = ahocorasick_rs.Implementation.DFA
@@ -62,22 +74,23 @@ TAILS = frozenset(t + s for t in ("face", "head", "hole", "wad", "bag", "brain",
 SPACE = ord(" ")
 
 
-def _trigger_patterns() -> list[tuple[str, int, int]]:
-    """(pattern, kind, offset of the character to read from) for every evasion shape."""
+def _trigger_patterns(letters: str, singles: str) -> list[tuple[str, int, int]]:
+    """(pattern, kind, offset of the character to read from) for every evasion shape, in a
+    script of these letters, of which `singles` are no word alone."""
     found: list[tuple[str, int, int]] = [(INVISIBLE_MARK, TOKEN, 0)]
-    for x in LETTERS:
+    for x in letters:
         found += [(x + k, TOKEN, 0) for k in MASK_SYMBOLS]
         found += [(k + x, TOKEN, 1) for k in MASK_SYMBOLS]
-        found += [(x + "!" + y, TOKEN, 0) for y in LETTERS]
-        found += [(x + "-" + y + "-", TOKEN, 0) for y in LETTERS]
+        found += [(x + "!" + y, TOKEN, 0) for y in letters]
+        found += [(x + "-" + y + "-", TOKEN, 0) for y in letters]
         found.append((x + "--", TOKEN, 0))
         found.append((x * 3, TOKEN, 0))  # fuuuck, fuckkk: a letter thrice, rare in prose
     # Two lone letters in a row, 1-3 separators apart: the start of f u c k, f. u. c. k
-    found += [(f" {x}{gap}{y} ", CHAIN, 1) for x in SINGLE_LETTERS for y in LETTERS for gap in (" ", "  ", "   ")]
+    found += [(f" {x}{gap}{y} ", CHAIN, 1) for x in singles for y in letters for gap in (" ", "  ", "   ")]
     return found
 
 
-def _leet_windows(terms: Iterable[str]) -> set[str]:
+def _leet_windows(terms: Iterable[str], leet_for: dict[str, str]) -> set[str]:
     """Every three letters of a term written with at least one leet character: sh1, 5hi, @ss.
 
     Digits beside letters are common in prose (1st, mp3, 10am); these patterns fire only
@@ -88,7 +101,7 @@ def _leet_windows(terms: Iterable[str]) -> set[str]:
     for window in windows:
         if len(window) < 3 or not window.isalpha():
             continue
-        choices = [c + LEET_FOR.get(c, "") for c in window]
+        choices = [c + leet_for.get(c, "") for c in window]
         for spelled in map("".join, itertools.product(*choices)):
             # A window of digits is a number (1990), a final ! ends a sentence (finger!).
             if spelled != window and not spelled.isdigit() and spelled[-1] != "!":
@@ -161,18 +174,27 @@ def _split(term: str, terms: set[str]) -> list[tuple[str, int]]:
 class Matcher:
     """Finds the entries of a wordlist in text; build once, use from any thread."""
 
-    def __init__(self, entries: Sequence[Entry], allow: Sequence[str], base: Matcher | None = None) -> None:
-        """A matcher of `entries` and `allow`; with a `base` (the lists' matcher, shared by every
-        policy), of a policy's own terms and phrases on top of it: its terms replace listed twins."""
+    def __init__(self, entries: Sequence[Entry], allow: Sequence[str], base: Matcher | None = None,
+                 language: Language = DEFAULT, triggers: Triggers | None = None,
+                 spelled: Spelled | None = None) -> None:
+        """A matcher of `entries` and `allow`, read as `language` is written; with a `base` (the
+        lists' matcher, shared by every policy), of a policy's own terms and phrases on top of
+        it: its terms replace listed twins. `triggers`: those of every language of its script
+        (one automaton, run once per scan for them all), else its own; `spelled`: the entries as
+        spell_entries spells them, when the caller has them already."""
         self.base = base
+        self.language = language
+        self.script = language.script
         self._replaced = frozenset(e.term for e in entries)
-        self.entries = tuple(entries)
+        # Each entry as its skeleton spells it (scheiße as scheise and scheisse, хуй in the Cyrillic
+        # view's bytes); a hit names the entry as listed (_listed), and a term with a distinct letter
+        # (coño) counts only where the text shows it (_distinct).
+        self.entries, self._listed, self._distinct = spelled or spell_entries(entries, language)
         # pattern -> (kind, ref, left, right). A term: ref is its entry, left/right how many
         # boundary characters the pattern holds on each side. A trigger: left is the offset of
         # the character to read from; a split: right is where it is cut. On a clash the lower
         # kind wins (a term over an allow or a split).
         words: dict[str, tuple[int, int, int, int]] = {}
-        triggers: dict[str, tuple[int, int, int, int]] = {}
 
         def add(patterns: dict[str, tuple[int, int, int, int]], pattern: str, kind: int, ref: int,
                 left: int = 0, right: int = 0) -> None:
@@ -194,43 +216,42 @@ class Matcher:
             if entry.scope == "inside":
                 add_term(term, index, 0)
                 continue
-            for spelled in _spacings(term):
-                add_term(" " + spelled + " ", index, 1)
-            if entry.scope == "word" and entry.term.isalpha() and len(entry.term) >= 3:
+            for spacing in _spacings(term):
+                add_term(" " + spacing + " ", index, 1)
+            if language.compounds and entry.scope == "word" and entry.term.isalpha() and len(entry.term) >= 3:
                 add(words, " " + term, ROOT, index, 1, 0)  # a root that a compound starts with
         for index, phrase in enumerate(allow):
-            for spelled in _spacings(_word_view(phrase)):
-                add(words, spelled, ALLOW, index)
-        for pattern, kind, offset in _trigger_patterns():
-            add(triggers, pattern, kind, 0, offset)
-        for trigger in _leet_windows(e.term for e in self.entries):
-            add(triggers, trigger, TOKEN, 0, 0)
-        for trigger in _respelled_windows(e.term for e in self.entries):
-            add(triggers, trigger, TOKEN, 0, 0)
+            for form in skeleton_forms(phrase, language):
+                for spacing in _spacings(_word_view(form)):
+                    add(words, spacing, ALLOW, index)
         terms = {e.term for e in self.entries} | ({e.term for e in base.entries} if base else set())
         for entry in self.entries:
             if " " in entry.term:
                 continue
             for variant, cut in _split(entry.term, terms):
                 add(words, variant, SPLIT, 0, 0, cut)
-            if entry.scope == "inside":  # doubled letters count only in inside-word terms (readings)
-                for variant in _doubled(entry.term):
-                    add(triggers, variant, TOKEN, 0, 0)
+        # The triggers of every language of the script, when the moderator made them for all.
+        self.triggers = triggers if triggers is not None else Triggers([(self.entries, language)])
+        self._bit = self.triggers.bit(language.code)
         # Terms with a hyphen or an apostrophe inside, found only as written: "hard on" is no hard-on.
         self._marked = frozenset(i for i, e in enumerate(self.entries) if "-" in e.term or "'" in e.term)
         # The roots a compound may end with: every word-scope word of the list (shitdick).
-        self._roots = {e.term: i for i, e in enumerate(self.entries) if e.scope == "word" and e.term.isalpha()}
-        self.patterns = len(words) + len(triggers)
+        self._roots = {e.term: i for i, e in enumerate(self.entries)
+                       if language.compounds and e.scope == "word" and e.term.isalpha()}
+        self.patterns = len(words) + self.triggers.patterns
         self._words, self._word_meta = _automaton(words)
-        self._triggers, self._trigger_meta = _automaton(triggers)
-        self._readings = Readings(self.entries)
+        self._readings = Readings(self.entries, {k: "".join(TO_CYRILLIC_SLOT[c] for c in v)
+                                                 for k, v in language.leet.items()}, language.respelled)
 
-    def scan(self, text: str) -> list[Hit]:
-        """Every term in `text`, in order of start, without overlaps."""
-        views = _views(text)
-        hits, allowed = self._candidates(text, views)
+    def scan(self, text: str, seen: Views | None = None) -> list[Hit]:
+        """Every term in `text`, in order of start, without overlaps. `seen`: the views of this
+        text that other matchers of the same scan made already (each view is made once)."""
+        seen = seen or Views(text)
+        views = seen.of(self.script)
+        hits, allowed = self._candidates(text, views, seen.triggered(self.triggers, self.script, self._bit))
         if self.base is not None:  # the lists' matcher, then this policy's own terms and phrases
-            shared, also_allowed = self.base._candidates(text, views)
+            base = self.base
+            shared, also_allowed = base._candidates(text, views, seen.triggered(base.triggers, self.script, base._bit))
             hits = [h for h in shared if h.entry.term not in self._replaced] + hits
             allowed += also_allowed
         if not hits:
@@ -241,17 +262,16 @@ class Matcher:
         hits = _in_context(text, hits)
         return _non_overlapping([_vulgar(h) for h in hits if h.entry.scope != "evaded" or _disguised(h)])
 
-    def _candidates(self, text: str, views: _Views) -> tuple[list[Hit], list[tuple[int, int]]]:
-        """The hits of this matcher's terms in `text` (seen through `views`), before the allowlist
-        and the context judge them; and the spans of its allowlisted phrases."""
+    def _candidates(self, text: str, views: _Views, fired: list[tuple[int, int]]) -> tuple[
+            list[Hit], list[tuple[int, int]]]:
+        """The hits of this matcher's terms in `text` (seen through `views`, its triggers `fired`),
+        before the allowlist and the context judge them; and the spans of its allowlisted phrases."""
         skeleton, padded = views.skeleton, views.padded
         found = self._words.find_matches_as_indexes(views.words, overlapping=True)
-        fired = self._triggers.find_matches_as_indexes(padded, overlapping=True)
         plain: list[tuple[int, int, int]] = []
         allowed: list[tuple[int, int]] = []
         roots: list[tuple[int, int, Entry]] = []
-        meta = self._trigger_meta
-        triggers = [(start - 1 + meta[index][2], meta[index][0]) for index, start, _ in fired]
+        triggers = list(fired)
         meta = self._word_meta
         twins, marked = self._twins, self._marked
         for index, start, end in found:
@@ -271,12 +291,20 @@ class Matcher:
                     roots.append(compound)
             else:  # a split word: two tokens apart (fu ck), or one token cut by a mark (fu-ck)
                 triggers.append((start - 1, SPLIT if padded[start + right] == SPACE else TOKEN))
-        if views.joints:
+        if views.joints and self._roots:
             roots.extend(self._camel_words(skeleton, views.joints))
         hits = self._read_triggers(text, views.folded, triggers) if triggers else []
         hits.extend(self._plain_hits(text, views.folded, plain))
         hits.extend(Hit(start, end, entry, ("compound", *_evasions(text[start:end], entry)))
                     for start, end, entry in roots)
+        if self._listed:
+            hits = [h._replace(entry=self._listed.get(id(h.entry), h.entry)) for h in hits]
+        if self._distinct:
+            hits = [h for h in hits if _shows_distinct(text, h, self._distinct)]
+        if self.language.letters:
+            hits = [_own_letters(text, h, self.language.letters) for h in hits]
+        if self.script == "cyrillic":
+            hits = [_mixed_script(text, h) for h in hits]
         return hits, allowed
 
     def _camel_words(self, skeleton: bytes, joints: list[int]) -> list[tuple[int, int, Entry]]:
@@ -296,7 +324,7 @@ class Matcher:
                 continue
             cuts = [start, *inner, end]
             for a, b in itertools.pairwise(cuts):
-                index = self._roots.get(skeleton[a:b].decode("ascii"))
+                index = self._roots.get(skeleton[a:b].decode("latin-1"))
                 if index is not None and b - a >= 3:
                     found.append((a, b, self.entries[index]))
         return found
@@ -308,7 +336,7 @@ class Matcher:
         rest_end = _BYTE_LETTER_RUN.match(skeleton, end).end()  # type: ignore[union-attr]
         if rest_end == end:
             return None  # the root alone: a term pattern has it
-        rest = skeleton[end:rest_end].decode("ascii")
+        rest = skeleton[end:rest_end].decode("latin-1")
         entry = self.entries[ref]
         if rest in TAILS:
             return start, rest_end, entry
@@ -319,8 +347,8 @@ class Matcher:
 
     def _twin(self, ref: int, written: bytes) -> int:
         """Of the terms the word view spells alike, the one spelled as written (else the first)."""
-        spelled = written.decode("ascii")
-        return next((r for r in self._twins[ref] if self.entries[r].term == spelled), ref)
+        shown = written.decode("latin-1")
+        return next((r for r in self._twins[ref] if self.entries[r].term == shown), ref)
 
     def _plain_hits(self, text: str, skeleton: str, plain: list[tuple[int, int, int]]) -> list[Hit]:
         """A hit for each term the automaton found as written; an inside-word term spans its
@@ -375,19 +403,148 @@ class _Views(NamedTuple):
     joints: list[int]  # where camelCase joins words
 
 
-def _views(text: str) -> _Views:
+def _views(text: str, script: str = "latin") -> _Views:
+    if script == "cyrillic":  # Russian: no camelCase compounds are read
+        skeleton = fold_cyrillic(text)
+        padded = b" " + skeleton + b" "
+        return _Views(skeleton, padded, padded.translate(WORD_VIEW), skeleton.decode("latin-1"), [])
     skeleton, raw = fold_keeping_case(text)
     padded = b" " + skeleton + b" "
-    return _Views(skeleton, padded, padded.translate(WORD_VIEW), skeleton.decode("ascii"), camel_joints(raw))
+    return _Views(skeleton, padded, padded.translate(WORD_VIEW), skeleton.decode("latin-1"), camel_joints(raw))
+
+
+class Views:
+    """The views of one text that a scan's matchers look through, each made when first asked for:
+    the Latin one for the languages of Latin letters, the Cyrillic one for Russian; and where each
+    set of triggers fired in them."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._made: dict[str, _Views] = {}
+        self._fired: dict[int, list[tuple[int, int, int]]] = {}
+
+    def of(self, script: str) -> _Views:
+        made = self._made.get(script)
+        if made is None:
+            made = self._made[script] = _views(self.text, script)
+        return made
+
+    def triggered(self, triggers: Triggers, script: str, bit: int) -> list[tuple[int, int]]:
+        """Where `triggers` fired in the view of `script`, for the language of `bit`."""
+        fired = self._fired.get(id(triggers))
+        if fired is None:
+            fired = self._fired[id(triggers)] = triggers.fire(self.of(script).padded)
+        return [(pos, kind) for pos, kind, bits in fired if bits & bit]
+
+
+class Triggers:
+    """The evasion shapes of one script's languages in one automaton over its skeleton (see the
+    module docstring): where one fires, each language's readings read the token."""
+
+    def __init__(self, languages: Sequence[tuple[Sequence[Entry], Language]]) -> None:
+        """The triggers of these (spelled entries, language) pairs, all of one script. Each pattern
+        names the languages it is for (a bit each, in this order: bit()), so that a language's
+        readings read only the tokens its own words could be in."""
+        # pattern -> (kind, offset of the character to read, the languages' bits)
+        patterns: dict[str, tuple[int, int, int]] = {}
+        self.codes = [language.code for _, language in languages]
+        every = (1 << len(languages)) - 1
+        script = languages[0][1].script if languages else "latin"
+        letters, singles = LETTERS, SINGLE_LETTERS
+        if script == "cyrillic":  # its view holds both: Russian is written in Latin letters too
+            letters, singles = LETTERS + CYRILLIC, SINGLE_LETTERS + CYRILLIC_SINGLES
+        for pattern, kind, offset in _trigger_patterns(letters, singles):
+            patterns.setdefault(pattern, (kind, offset, every))
+        for n, (entries, language) in enumerate(languages):
+            leet_for = dict(LEET_FOR)
+            for char, read in language.leet.items():  # Russian's 3 for з: the inverse, in the view's letters
+                for letter in read:
+                    slot = TO_CYRILLIC_SLOT[letter]
+                    leet_for[slot] = leet_for.get(slot, "") + char
+            terms = [e.term for e in entries]
+            found = _leet_windows(terms, leet_for)
+            if language.respelled:
+                found |= _respelled_windows(terms)
+            for entry in entries:  # doubled letters count only in inside-word terms (readings)
+                if entry.scope == "inside" and " " not in entry.term:
+                    found.update(_doubled(entry.term))
+            for pattern in found:
+                kind, offset, bits = patterns.get(pattern, (TOKEN, 0, 0))
+                patterns[pattern] = (kind, offset, bits | 1 << n)
+        self.patterns = len(patterns)
+        ordered = list(patterns)
+        self._automaton, _ = _automaton({p: (0, 0, 0, 0) for p in ordered})
+        self._meta = [patterns[p] for p in ordered]
+
+    def bit(self, code: str) -> int:
+        """The bit of language `code` in the patterns' languages."""
+        return 1 << self.codes.index(code) if code in self.codes else 0
+
+    def fire(self, padded: bytes) -> list[tuple[int, int, int]]:
+        """(position in the skeleton of the character to read from, kind, the languages' bits) of
+        each trigger fired."""
+        meta = self._meta
+        return [(start - 1 + meta[index][1], meta[index][0], meta[index][2])
+                for index, start, _ in self._automaton.find_matches_as_indexes(padded, overlapping=True)]
+
+
+Spelled = tuple[tuple[Entry, ...], dict[int, Entry], dict[int, tuple[str, int]]]
+
+
+def spell_entries(entries: Sequence[Entry], language: Language) -> Spelled:
+    """Each entry as its language's skeleton spells it, one entry per spelling; for each of
+    those not spelled as listed, by id, the listed entry; and for each whose term holds a letter
+    of the language's `distinct`, that letter and how many times."""
+    out: list[Entry] = []
+    listed: dict[int, Entry] = {}
+    distinct: dict[int, tuple[str, int]] = {}
+    for entry in entries:
+        for form in skeleton_forms(entry.term, language):
+            own = entry if form == entry.term else dataclasses.replace(entry, term=form)
+            out.append(own)
+            if own is not entry:
+                listed[id(own)] = entry
+            for letter in language.distinct:
+                if letter in entry.term:
+                    distinct[id(entry)] = (letter, entry.term.count(letter))
+    return tuple(out), listed, distinct
+
+
+def _shows_distinct(text: str, hit: Hit, distinct: dict[int, tuple[str, int]]) -> bool:
+    """Whether a hit of a term with a distinct letter (coño) shows that letter, or hides it."""
+    need = distinct.get(id(hit.entry))
+    if need is None:
+        return True
+    shown = text[hit.start : hit.end].lower()
+    return shown.count(need[0]) >= need[1] or "masked" in hit.evasions
+
+
+def _own_letters(text: str, hit: Hit, letters: str) -> Hit:
+    """A hit without the diacritics or homoglyphs that are letters of its language (Spanish ñ,
+    German ß, Russian's х): a writer who writes their alphabet evades nothing."""
+    if "diacritic" not in hit.evasions and "homoglyph" not in hit.evasions:
+        return hit
+    foreign = {evasion_of(c) for c in text[hit.start : hit.end] if not c.isascii() and c.lower() not in letters}
+    kept = tuple(e for e in hit.evasions if e not in ("diacritic", "homoglyph") or e in foreign)
+    return hit if kept == hit.evasions else hit._replace(evasions=kept)
+
+
+def _mixed_script(text: str, hit: Hit) -> Hit:
+    """A Cyrillic word with Latin look-alikes in it (xyй) is a homoglyph evasion, as a Latin word
+    with Cyrillic ones is (fuсk: normalize tells those)."""
+    span = text[hit.start : hit.end]
+    if "homoglyph" in hit.evasions or span.isascii() or not any(c.isascii() and c.isalpha() for c in span):
+        return hit
+    return hit._replace(evasions=(*hit.evasions, "homoglyph"))
 
 
 def _as_marked(written: bytes, entry: Entry) -> bool:
     """Whether `written` (skeleton) spells the term with its hyphens and apostrophes, at any spacing."""
-    return b" ".join(written.split()) == entry.term.encode("ascii")
+    return b" ".join(written.split()) == entry.term.encode("latin-1")
 
 
 def _word_view(pattern: str) -> str:
-    return pattern.encode("ascii").translate(WORD_VIEW).decode("ascii")
+    return pattern.encode("latin-1").translate(WORD_VIEW).decode("latin-1")
 
 
 def _automaton(patterns: dict[str, tuple[int, int, int, int]]) -> tuple[ahocorasick_rs.BytesAhoCorasick,
@@ -397,7 +554,7 @@ def _automaton(patterns: dict[str, tuple[int, int, int, int]]) -> tuple[ahocoras
     ordered = list(patterns)
     size = sum(map(len, ordered))
     implementation = AUTOMATON if size <= DFA_LETTERS else ahocorasick_rs.Implementation.ContiguousNFA
-    automaton = ahocorasick_rs.BytesAhoCorasick([p.encode("ascii") for p in ordered], implementation=implementation)
+    automaton = ahocorasick_rs.BytesAhoCorasick([p.encode("latin-1") for p in ordered], implementation=implementation)
     return automaton, [patterns[p] for p in ordered]
 
 
@@ -470,6 +627,11 @@ class _Spans:
     def overlaps(self, start: int, end: int) -> bool:
         i = bisect.bisect_left(self._starts, end) - 1  # the last span starting before `end`
         return i >= 0 and self._ends[i] > start
+
+
+def merge(found: Iterable[list[Hit]]) -> list[Hit]:
+    """The hits of several scans of one text (one per language) as one scan's: in order, without overlaps."""
+    return _non_overlapping(list(itertools.chain.from_iterable(found)))
 
 
 def _non_overlapping(hits: list[Hit]) -> list[Hit]:

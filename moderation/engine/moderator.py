@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import hashlib
 import itertools
 import os
@@ -12,15 +13,18 @@ from pathlib import Path
 from typing import Any, cast
 
 from moderation.engine import policy as policy_module
+from moderation.engine.identify import identify
+from moderation.engine.languages import LANGUAGES
 from moderation.engine.masking import MaskRule, mask_span, replaced
-from moderation.engine.matcher import Matcher
+from moderation.engine.matcher import Matcher, Triggers, Views, merge, spell_entries
 from moderation.engine.policy import Config, Policy
 from moderation.engine.readings import Hit
 from moderation.engine.wordlists import BUNDLED, Entry, Wordlists, list_files, load_files, parse, walk
-from moderation.errors import ConfigError, UnknownPolicyError, UnsupportedContentTypeError
+from moderation.errors import ConfigError, UnknownLanguageError, UnknownPolicyError, UnsupportedContentTypeError
 from moderation.markup import MARKUP_TYPES, Visible, extract
 
 CONTENT_TYPES = ("text/plain", *MARKUP_TYPES)
+Languages = Sequence[str] | str | None  # a check's languages: some of its policy's, "auto", or None for all
 # Joins texts for check_many: it folds to four spaces, which no match, phrase, chain of single
 # letters or split word spans (phrases allow two spaces, chains three and no line break).
 SEPARATOR = "\n\n\n\n"
@@ -41,11 +45,12 @@ class Match:
     severity: int
     evasions: tuple[str, ...]
     list: str
+    language: str = "en"
 
     def to_dict(self) -> dict[str, Any]:
         return {"start": self.start, "end": self.end, "text": self.text, "term": self.term,
                 "category": self.category, "severity": self.severity,
-                "evasions": list(self.evasions), "list": self.list}
+                "evasions": list(self.evasions), "list": self.list, "language": self.language}
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,11 +83,33 @@ class Moderator:
         self.lists = lists
         self.version = version
         self.sources = sources  # the files and folders it was loaded from, for reloading
-        self._matchers: dict[str, Matcher] = {}
-        self._masks: dict[tuple[str, str, str, str, str, int], str] = {}  # see _mask
-        shared = Matcher(lists.entries, lists.allow)  # built once, whatever the policies
+        self._matchers: dict[tuple[str, str], Matcher] = {}  # by policy and language
+        self._masks: dict[tuple[str, str, str, str, str, str, int], str] = {}  # see _mask
+        loaded = dict.fromkeys((*config.languages, *(e.language for e in lists.entries)))
+        by_language: dict[str, list[Entry]] = {language: [] for language in loaded}
+        for entry in lists.entries:
+            by_language[entry.language].append(entry)
+        # One matcher per language, built once, whatever the policies; a policy with terms or
+        # phrases of its own has its own on top of each (its terms reported in that language).
+        spelled = {language: spell_entries(entries, LANGUAGES[language]) for language, entries in by_language.items()}
+        scripts: dict[str, list[str]] = {}
+        for language in by_language:
+            scripts.setdefault(LANGUAGES[language].script, []).append(language)
+        triggers = {script: Triggers([(spelled[language][0], LANGUAGES[language]) for language in languages])
+                    for script, languages in scripts.items()}  # one automaton per script, for all its languages
+        shared = {language: Matcher(entries, lists.allow_for(language), language=LANGUAGES[language],
+                                    triggers=triggers[LANGUAGES[language].script], spelled=spelled[language])
+                  for language, entries in by_language.items()}
         for name, pol in config.policies.items():
-            self._matchers[name] = Matcher(pol.block, pol.allow, base=shared) if pol.allow or pol.block else shared
+            missing = [language for language in pol.languages if language not in shared]
+            if missing:
+                raise ConfigError(f"policy {name!r} checks {', '.join(missing)}, whose lists are not loaded: "
+                                  f"add {' and '.join(missing)} to [wordlists] languages (loaded: {', '.join(shared)})")
+            for language in pol.languages:
+                block = tuple(dataclasses.replace(e, language=language) for e in pol.block)
+                self._matchers[name, language] = (
+                    Matcher(block, pol.allow, base=shared[language], language=LANGUAGES[language])
+                    if pol.allow or pol.block else shared[language])
 
     @classmethod
     def from_config(cls, path: str | Path | None = None) -> Moderator:
@@ -105,17 +132,21 @@ class Moderator:
     def policies(self) -> Mapping[str, Policy]:
         return self.config.policies
 
-    def check(self, text: str, policy: str | None = None, content_type: str = "text/plain") -> Result:
-        """Find what `text` holds that the policy cares about, and mask it."""
+    def check(self, text: str, policy: str | None = None, content_type: str = "text/plain",
+              languages: Languages = None) -> Result:
+        """Find what `text` holds that the policy cares about, and mask it. `languages`: which
+        of the policy's languages to check it in (all of them when None), or "auto" for the ones
+        its text is identified as (identify.py)."""
         name, pol = self.policy_for(policy, content_type)
         _must_be_str((text,))
+        chosen, auto = self.languages_for(pol, languages), _auto(pol, languages)
         if content_type == "text/plain":
-            return self._result(text, self._matchers[name].scan(text), pol, content_type)
+            return self._result(text, self._scan(text, name, chosen, auto), pol, content_type)
         visible = extract(text, content_type, skip_code=not pol.check_code)
-        return self._result(text, self._matchers[name].scan(visible.text), pol, content_type, visible)
+        return self._result(text, self._scan(visible.text, name, chosen, auto), pol, content_type, visible)
 
     def check_many(self, texts: Sequence[str | None], policy: str | None = None,
-                   content_type: str = "text/plain") -> list[Result | None]:
+                   content_type: str = "text/plain", languages: Languages = None) -> list[Result | None]:
         """`check` of each text, in one scan of them all: many short texts (comments, rows)
         cost about as much as one long text of the same size. None is no text (a null cell of a
         column), and its result is None: not a clean text, which would be allowed."""
@@ -123,21 +154,21 @@ class Moderator:
         if None in texts:
             present = [i for i, text in enumerate(texts) if text is not None]
             results: list[Result | None] = [None] * len(texts)
-            for i, result in zip(present, self.check_many([texts[i] for i in present], policy, content_type),
-                                 strict=True):
+            for i, result in zip(present, self.check_many([texts[i] for i in present], policy, content_type,
+                                                          languages), strict=True):
                 results[i] = result
             return results
         given = cast(Sequence[str], texts)
-        hits, visible = self._hits_of_each(given, name, pol, content_type)
+        hits, visible = self._hits_of_each(given, name, pol, content_type, languages)
         return [self._result(text, hits.get(i, ()), pol, content_type, visible[i] if visible else None)
                 for i, text in enumerate(given)]
 
     def flagged_among(self, texts: Sequence[str], policy: str | None = None,
-                      content_type: str = "text/plain") -> dict[int, Result]:
+                      content_type: str = "text/plain", languages: Languages = None) -> dict[int, Result]:
         """The results of the flagged texts only, by index: `check_many` for a report that shows
         nothing of the others, without building a result for each of them."""
         name, pol = self.policy_for(policy, content_type)
-        hits, visible = self._hits_of_each(texts, name, pol, content_type)
+        hits, visible = self._hits_of_each(texts, name, pol, content_type, languages)
         found = {}
         for i, text_hits in hits.items():
             result = self._result(texts[i], text_hits, pol, content_type, visible[i] if visible else None)
@@ -145,20 +176,54 @@ class Moderator:
                 found[i] = result
         return found
 
-    def _hits_of_each(self, texts: Sequence[str], name: str, pol: Policy,
-                      content_type: str) -> tuple[dict[int, list[Hit]], list[Visible] | None]:
-        """One scan of all the texts joined (for markup, of what a reader sees of each): the hits
-        of each text that has any, at its offsets; and the visible texts (None for plain text)."""
+    def languages_for(self, pol: Policy, languages: Languages) -> tuple[str, ...]:
+        """The languages a text is scanned in under `pol`: the policy's (with "auto" too: the
+        text's own are chosen among them after, see _identified), or those of them asked for. An
+        unknown or unchecked language is an UnknownLanguageError, raised before any work."""
+        if languages is None or languages == "auto":
+            return pol.languages
+        if isinstance(languages, str) or not languages:
+            raise UnknownLanguageError(repr(languages), pol.name, pol.languages)
+        for language in languages:
+            if language not in pol.languages:
+                raise UnknownLanguageError(language, pol.name, pol.languages)
+        return tuple(dict.fromkeys(languages))
+
+    def _scan(self, text: str, name: str, languages: Sequence[str], auto: bool) -> list[Hit]:
+        """The hits of `text` in each of `languages`, one view of each script made for all; with
+        `auto`, in those of them it is written in."""
+        if len(languages) == 1:
+            return self._matchers[name, languages[0]].scan(text)
+        views = Views(text)
+        found = {language: self._matchers[name, language].scan(text, views) for language in languages}
+        return _identified(text, found) if auto else merge(found.values())
+
+    def _hits_of_each(self, texts: Sequence[str], name: str, pol: Policy, content_type: str,
+                      languages: Languages = None) -> tuple[dict[int, list[Hit]], list[Visible] | None]:
+        """One scan of all the texts joined (for markup, of what a reader sees of each) per set of
+        languages they are checked in: the hits of each text that has any, at its offsets; and
+        the visible texts (None for plain text)."""
         _must_be_str(texts)
         visible = None
         if content_type != "text/plain":
             visible = [extract(text, content_type, skip_code=not pol.check_code) for text in texts]
             texts = [v.text for v in visible]
+        chosen, auto = self.languages_for(pol, languages), _auto(pol, languages)
+        joined = SEPARATOR.join(texts)
         starts = list(itertools.accumulate((len(t) + len(SEPARATOR) for t in texts), initial=0))
+        views = Views(joined)
+        each: dict[int, dict[str, list[Hit]]] = {}  # text, language: its hits at its offsets
+        for language in chosen:
+            for hit in self._matchers[name, language].scan(joined, views):
+                i = bisect.bisect_right(starts, hit.start) - 1
+                shifted = hit._replace(start=hit.start - starts[i], end=hit.end - starts[i])
+                each.setdefault(i, {}).setdefault(language, []).append(shifted)
         found: dict[int, list[Hit]] = {}
-        for hit in self._matchers[name].scan(SEPARATOR.join(texts)):
-            i = bisect.bisect_right(starts, hit.start) - 1
-            found.setdefault(i, []).append(hit._replace(start=hit.start - starts[i], end=hit.end - starts[i]))
+        for i, by_language in each.items():
+            if auto and len(chosen) > 1:
+                found[i] = _identified(texts[i], by_language, chosen)
+            else:
+                found[i] = next(iter(by_language.values())) if len(by_language) == 1 else merge(by_language.values())
         return found, visible
 
     def policy_for(self, policy: str | None, content_type: str = "text/plain") -> tuple[str, Policy]:
@@ -201,12 +266,12 @@ class Moderator:
         Masks are remembered: words repeat."""
         before, after = _beside(shown, start, end)
         span = shown[start:end]
-        key = (pol.name, before, span, after, entry.category, entry.severity)
+        key = (pol.name, entry.language, before, span, after, entry.category, entry.severity)
         masked = self._masks.get(key)
         if masked is None:
             rule = pol.rule_for(entry.category)
             masked = mask_span(span, rule)
-            read = self._matchers[pol.name].scan(before + masked + after)
+            read = self._matchers[pol.name, entry.language].scan(before + masked + after)
             lo, hi = len(before), len(before) + len(masked)
             if any(h.start < hi and h.end > lo and _other_kind(h.entry, entry) for h in read):
                 masked = _whole(span, rule)
@@ -239,6 +304,29 @@ def built_once(config: Config, lists: Wordlists, version: str, sources: tuple[Pa
     return moderator
 
 
+def _auto(pol: Policy, languages: Languages) -> bool:
+    """Whether a check chooses a text's languages by identifying them: asked to, or by its policy."""
+    return languages == "auto" or (languages is None and pol.identify and len(pol.languages) > 1)
+
+
+def _identified(text: str, found: Mapping[str, list[Hit]], languages: Sequence[str] | None = None) -> list[Hit]:
+    """The hits (by language) of the languages `text` is identified as, merged; a text with no
+    hit is never identified (most are clean). Beside them, a hit of another language stays where
+    its term is unmistakable: an inside-word root written as listed (fuck, fucking in a Spanish
+    comment), never a word that may be innocent in the text's language (French con in English)."""
+    if not any(found.values()):
+        return []
+    written = identify(text, languages or list(found))
+    # Its own languages first: where a foreign hit starts with one of theirs, theirs is kept.
+    ordered = sorted(found.items(), key=lambda item: item[0] not in written)
+    return merge(hits if language in written else [h for h in hits if _unmistakable(h)] for language, hits in ordered)
+
+
+def _unmistakable(hit: Hit) -> bool:
+    """An inside-word root written as listed: a disguise (f**k) may hide another language's word (fick)."""
+    return hit.entry.scope == "inside" and all(e == "case" for e in hit.evasions)
+
+
 def _beside(shown: str, start: int, end: int) -> tuple[str, str]:
     """What stands right before and after shown[start:end] in its whitespace-delimited token
     (up to MASKED_LENGTH characters each side: a longer token is not read as a word)."""
@@ -264,7 +352,7 @@ def _must_be_str(texts: Sequence[object]) -> None:
 
 def _match(text: str, start: int, end: int, hit: Hit) -> Match:
     e = hit.entry
-    return Match(start, end, text[start:end], e.term, e.category, e.severity, hit.evasions, e.list)
+    return Match(start, end, text[start:end], e.term, e.category, e.severity, hit.evasions, e.list, e.language)
 
 
 def sources(path: str | Path | None = None) -> tuple[Path, ...]:

@@ -1,4 +1,4 @@
-"""Folding text into a one-character-per-code-point ASCII skeleton that the matcher scans.
+"""Folding text into a one-byte-per-code-point skeleton that the matcher scans.
 
 The skeleton keeps offsets: character i of the skeleton stands for code point i of the text,
 so a hit in the skeleton is a span of the original without any offset map. It holds:
@@ -13,11 +13,18 @@ so a hit in the skeleton is a span of the original without any offset map. It ho
 
 ASCII runs go through one C-level ``bytes.translate``; only non-ASCII runs reach Python, through
 a codec error handler, so ordinary prose is folded at memory speed.
+
+That is the Latin view, read by the languages written in Latin letters. Russian is read in the
+Cyrillic view (``fold_cyrillic``): Cyrillic letters keep their own 32 bytes (see CYRILLIC), Latin
+words stay Latin (suka, blyat are how Russian is written on a Latin keyboard), and a word that
+mixes the two scripts is read in the one its letters show: ``xyй`` as Cyrillic, ``fuсk`` (a
+Cyrillic с) as Latin. The Cyrillic text is encoded by the cp1251 codec, in C, as the ASCII is.
 """
 
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 
 import ahocorasick_rs
@@ -25,6 +32,13 @@ import ahocorasick_rs
 from moderation.engine._unicode_table import DIACRITIC_PAIRS, HOMOGLYPH_PAIRS, INVISIBLE
 
 OTHER_LETTER = "\x01"
+# The skeleton bytes of the 32 Cyrillic letters а-я (ё is е): Latin-1's small letters ß, à-ö, ø-ÿ,
+# so that a skeleton decoded as Latin-1 is still letters to str.isalpha and a regex's [^\W\d_].
+CYRILLIC_ALPHABET = "абвгдежзийклмнопрстуфхцчшщъыьэюя"
+CYRILLIC = "".join(chr(b) for b in range(0xDF, 0x100) if b != 0xF7)
+TO_CYRILLIC_SLOT = dict(zip(CYRILLIC_ALPHABET, CYRILLIC, strict=True)) | {"ё": CYRILLIC[5]}
+# Every letter a skeleton holds, in either view.
+SKELETON_LETTERS = "abcdefghijklmnopqrstuvwxyz" + CYRILLIC
 INVISIBLE_MARK = "\x02"
 EVASION_CHARS = "0123456789@$!|+*#_-%"
 APOSTROPHES = "'\u2019\u2018\u02bc\u2032`"
@@ -49,9 +63,14 @@ def _ascii_fold(c: str) -> str:
 ASCII_TABLE = bytes(ord(_ascii_fold(chr(i))) for i in range(128)) + bytes(range(128, 256))
 
 
+# Letters with no decomposition that stand for a Latin letter: German's ß is its s (Scheiße; the
+# languages table reads it as ss too, Scheisse).
+EXTRA_LETTERS = {"ß": "s", "ẞ": "s"}
+
+
 def fold_char(c: str) -> str:
     """The skeleton character of one non-ASCII character (always ASCII)."""
-    letter = HOMOGLYPHS.get(c) or DIACRITICS.get(c)
+    letter = HOMOGLYPHS.get(c) or DIACRITICS.get(c) or EXTRA_LETTERS.get(c)
     if letter:
         return letter
     if c in INVISIBLES or unicodedata.combining(c):
@@ -115,6 +134,66 @@ def camel_joints(raw: bytes) -> list[int]:
 # An automaton of one pattern skips to each capital at memchr speed; str.find and re, which
 # stop at every small letter, are 50 times slower here.
 _JOINT = ahocorasick_rs.BytesAhoCorasick([b"aA"])
+
+
+def _cyrillic_byte(b: int) -> int:
+    """The Cyrillic view's byte for byte `b` of cp1251."""
+    c = bytes([b]).decode("cp1251", "replace")
+    slot = TO_CYRILLIC_SLOT.get(c.lower())
+    if slot is not None:
+        return ord(slot)
+    return ord(ASCII_TABLE[b : b + 1].decode("latin-1")) if b < 128 else ord(fold_char(c)[0])
+
+
+CYRILLIC_TABLE = bytes(_cyrillic_byte(b) for b in range(256))
+# Latin letters that look like Cyrillic ones, read as those inside a Cyrillic word (xyй), and back.
+LATIN_TO_CYRILLIC = {"a": "а", "b": "в", "c": "с", "e": "е", "h": "н", "k": "к", "m": "м", "o": "о", "p": "р",
+                     "t": "т", "x": "х", "y": "у"}
+_TO_CYRILLIC = bytes.maketrans(bytes(map(ord, LATIN_TO_CYRILLIC)),
+                               bytes(ord(TO_CYRILLIC_SLOT[c]) for c in LATIN_TO_CYRILLIC.values()))
+_TO_LATIN = bytes.maketrans(bytes(ord(TO_CYRILLIC_SLOT[c]) for c in LATIN_TO_CYRILLIC.values()),
+                            bytes(map(ord, LATIN_TO_CYRILLIC)))
+_ONLY_CYRILLIC = re.compile(b"[%s]" % re.escape(bytes(ord(TO_CYRILLIC_SLOT[c]) for c in CYRILLIC_ALPHABET
+                                                       if c not in LATIN_TO_CYRILLIC.values())))
+_ONLY_LATIN = re.compile(b"[%s]" % bytes(c for c in b"abcdefghijklmnopqrstuvwxyz" if chr(c) not in LATIN_TO_CYRILLIC))
+_SCRIPT_JOINT = re.compile(b"[a-z][\xdf-\xf6\xf8-\xff]|[\xdf-\xf6\xf8-\xff][a-z]")
+_WORD_EDGE = re.compile(b"[^a-z\xdf-\xf6\xf8-\xff]")
+MIXED_REACH = 64  # a word is followed this far from where its scripts meet: a text without spaces is no word
+
+
+def fold_cyrillic(text: str) -> bytes:
+    """The Cyrillic view of `text`: as fold, but Cyrillic letters are CYRILLIC's bytes, and a word
+    that mixes scripts is read in one (see the module docstring)."""
+    skeleton = text.encode("cp1251", "moderation.fold").translate(CYRILLIC_TABLE)
+    joint = _SCRIPT_JOINT.search(skeleton)
+    if joint is None:
+        return skeleton
+    out = bytearray(skeleton)
+    done = -1
+    while joint is not None:
+        at = joint.start() + 1
+        if at > done:
+            low = max(0, at - MIXED_REACH)
+            edges = [e.end() for e in _WORD_EDGE.finditer(skeleton, low, at)]
+            start = edges[-1] if edges else low
+            after = _WORD_EDGE.search(skeleton, at, at + MIXED_REACH)
+            end = after.start() if after is not None else min(len(skeleton), at + MIXED_REACH)
+            out[start:end] = _one_script(skeleton[start:end])
+            done = end
+        joint = _SCRIPT_JOINT.search(skeleton, max(done, at))
+    return bytes(out)
+
+
+def _one_script(word: bytes) -> bytes:
+    """A word of Latin and Cyrillic letters in one script: Cyrillic where it holds a letter Latin
+    has no look-alike for (xyй), Latin where it holds one Cyrillic has none for (fuсk), else the
+    script most of its letters are in."""
+    if _ONLY_CYRILLIC.search(word):
+        return word.translate(_TO_CYRILLIC)
+    if _ONLY_LATIN.search(word):
+        return word.translate(_TO_LATIN)
+    latin = sum(1 for b in word if b < 128)
+    return word.translate(_TO_LATIN if latin * 2 > len(word) else _TO_CYRILLIC)
 
 
 def evasion_of(c: str) -> str | None:

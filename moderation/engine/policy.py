@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from moderation.engine.languages import LANGUAGES
 from moderation.engine.masking import RULES, MaskRule
 from moderation.engine.wordlists import (
     BUNDLED,
@@ -48,6 +49,8 @@ class Policy:
     allow: tuple[str, ...] = ()  # extra allowlisted words and phrases
     block: tuple[Entry, ...] = ()  # extra terms
     check_code: bool = True  # HTML and Markdown: check code spans and blocks too
+    languages: tuple[str, ...] = ("en",)  # the languages a text is checked in (see Moderator.languages_for)
+    identify: bool = False  # check each text in those of them it is identified as, as a request's "auto"
 
     def action(self, worst: int, categories: Iterable[str] = ()) -> str:
         """allow, mask, review or block, for the worst severity among the matches (0: none) and
@@ -86,7 +89,7 @@ _POLICY_FOR_KEYS = {"communities", "keys"}
 _KEY_DIGEST = re.compile(r"[0-9a-f]{64}")
 _LIST_KEYS = {"languages", "paths", "better_profanity"}
 _POLICY_KEYS = {"categories", "min_severity", "review_at", "block_at", "review_categories", "mask", "mask_char",
-                "replacement", "masks", "allow", "block", "check_code"}
+                "replacement", "masks", "allow", "block", "check_code", "languages", "identify"}
 _BLOCK_KEYS = {"term", "category", "severity", "scope"}
 _DEEP = 100  # brackets open at once: past this, a nesting that broke tomllib is looked for
 _TOML_KINDS = {str: "a string", bool: "true or false", dict: "a table", list: "a list"}  # said as TOML says them
@@ -302,7 +305,20 @@ def _policy(name: str, table: Mapping[str, Any], reader: _Reader) -> Policy:
             allow=tuple(" ".join(a.lower().split()) for a in reader.strings(table, "allow", ())),
             block=tuple(e for e in block if e is not None),
             check_code=reader.get(table, "check_code", bool, True),
+            languages=_languages(table, reader),
+            identify=reader.get(table, "identify", bool, False),
         )
+
+
+def _languages(table: Mapping[str, Any], reader: _Reader) -> tuple[str, ...]:
+    """A policy's languages: one at least, each one the engine reads."""
+    found = tuple(dict.fromkeys(reader.strings(table, "languages", ("en",))))
+    if not found:
+        reader.fail("languages", 'a policy checks one language at least, such as ["en"]')
+    for language in found:
+        if language not in LANGUAGES:
+            reader.fail("languages", f"unknown language {language!r}; the engine reads {', '.join(LANGUAGES)}")
+    return found or ("en",)
 
 
 def _categories(table: Mapping[str, Any], key: str, default: tuple[str, ...], reader: _Reader) -> tuple[str, ...]:
@@ -331,8 +347,8 @@ def _block_entry(policy: str, item: Any, reader: _Reader) -> Entry | None:
     errors = len(reader.errors)
     reader.check_keys(item, _BLOCK_KEYS, f"a block item of [policies.{policy}]")
     term = " ".join(item["term"].lower().split())
-    if not re.fullmatch(r"[a-z]+(?:['\- ][a-z]+)*", term):
-        reader.fail("block", f"block term {item['term']!r} may hold only letters a-z and single spaces")
+    if not re.fullmatch(r"[^\W\d_]+(?:['\- ][^\W\d_]+)*", term):
+        reader.fail("block", f"block term {item['term']!r} may hold only letters and single spaces")
     category = reader.get(item, "category", str, "profanity")
     if category not in CATEGORIES:
         reader.fail("block", f"unknown category {category!r} for {term!r}; known: {', '.join(CATEGORIES)}")

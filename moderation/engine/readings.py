@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 import ahocorasick_rs
 
-from moderation.engine.normalize import INVISIBLE_MARK, evasion_of
+from moderation.engine.normalize import INVISIBLE_MARK, SKELETON_LETTERS, evasion_of
 from moderation.engine.wordlists import Entry
 
 LEET = {"0": "o", "1": "il", "2": "z", "3": "e", "4": "a", "5": "s", "6": "gb", "7": "t", "8": "b",
@@ -37,6 +37,7 @@ MAX_TOKEN = 64  # longer runs (hashes, base64) are not words anyone reads
 MAX_VARIANTS = 16  # leet readings tried per token (1 and | read as i or l)
 RESPELLED_VARIANTS = 4  # of those, read by sound too (ph@ggot; a token of many 1s and |s is no word)
 TOKEN_CACHE = 4096  # readings of tokens kept per wordlist
+IS_LETTER = frozenset(SKELETON_LETTERS)
 
 
 class Hit(NamedTuple):
@@ -63,7 +64,12 @@ Hidden = tuple[int, str]  # offset of a dropped character, and its evasion
 class Readings:
     """The term tables the three readings need, built once per wordlist."""
 
-    def __init__(self, entries: Sequence[Entry]) -> None:
+    def __init__(self, entries: Sequence[Entry], leet: dict[str, str] | None = None, respelled: bool = True) -> None:
+        """The tables of `entries` (spelled in their skeleton); `leet`, what each character may
+        stand for beside LEET's Latin letters (the Cyrillic letters of Russian's leet);
+        `respelled`, whether words are read by their sounds (English's)."""
+        self._respelled = respelled
+        self._leet = LEET if not leet else {k: LEET.get(k, "") + leet.get(k, "") for k in LEET.keys() | leet.keys()}
         words = [e for e in entries if " " not in e.term and "'" not in e.term and "-" not in e.term]
         keys: dict[str, list[tuple[Entry, tuple[int, ...]]]] = {}
         for entry in words:
@@ -116,7 +122,7 @@ class Readings:
         return found._replace(start=found.start + start, end=found.end + start)
 
     def _read_uncached(self, token: str, skeleton: str) -> Hit | None:
-        slots, hidden = _slots(token, skeleton, 0, len(token))
+        slots, hidden = _slots(token, skeleton, 0, len(token), self._leet)
         lead = len(slots) - len(list(itertools.dropwhile(lambda s: s.char == "*", slots)))
         if 1 <= lead <= 2 and len(slots) - lead >= 4 and all(s.letters for s in slots[lead:]):
             hit = self._read_leading_mask(slots, hidden)  # *sshole; *word* (emphasis) ends with one
@@ -141,7 +147,7 @@ class Readings:
         letters = [s for s in slots if s.letters]
         if best is None and len(letters) < len(slots):  # fu-ck, ass_hole: one word, split
             best = self._read_letters(letters, hidden, ("separator",), whole_only=True)
-        if best is None and len(letters) == len(slots):
+        if best is None and len(letters) == len(slots) and self._respelled:
             best = self._read_respelled(slots, hidden)
         return best
 
@@ -180,7 +186,7 @@ class Readings:
         return start, end, None if hit is None else hit._replace(start=hit.start + start, end=hit.end + start)
 
     def _read_split(self, text: str, skeleton: str, middle: int) -> Hit | None:
-        slots, hidden = _slots(text, skeleton, 0, len(text))
+        slots, hidden = _slots(text, skeleton, 0, len(text), self._leet)
         letters = [s for s in slots if s.letters and s.pos != middle]
         hit = self._read_letters(letters, hidden, ("separator",), whole_only=True)
         if hit is not None and hit.entry.scope != "inside" and text[middle].isspace():
@@ -196,7 +202,7 @@ class Readings:
         for step in (-1, 1):
             at = pos
             while len(elements) < MAX_TOKEN:  # a longer run is read in pieces, never at once
-                nxt = _next_single(text, skeleton, at, step)
+                nxt = _next_single(text, skeleton, at, step, self._leet)
                 if nxt is None or nxt < floor:
                     break
                 elements.append(nxt)
@@ -204,7 +210,7 @@ class Readings:
         elements.sort()
         slots = []
         for i in elements:
-            letters = skeleton[i] if "a" <= skeleton[i] <= "z" else LEET.get(skeleton[i], "")
+            letters = skeleton[i] if skeleton[i] in IS_LETTER else self._leet.get(skeleton[i], "")
             slots.append(Slot(letters, i, text[i], False))
         return elements[0], elements[-1] + 1, self._chain_words(slots)
 
@@ -359,17 +365,17 @@ def _repeats_fit(counts: tuple[int, ...], runs: tuple[int, ...], inside: bool) -
     return True
 
 
-def _slots(text: str, skeleton: str, start: int, end: int) -> tuple[list[Slot], list[Hidden]]:
+def _slots(text: str, skeleton: str, start: int, end: int, leet: dict[str, str]) -> tuple[list[Slot], list[Hidden]]:
     slots: list[Slot] = []
     hidden: list[Hidden] = []  # invisible characters and combining marks, dropped
     for i in range(start, end):
         f, c = skeleton[i], text[i]
-        if "a" <= f <= "z":
+        if f in IS_LETTER:
             slots.append(Slot(f, i, c, False))
         elif f == INVISIBLE_MARK:
             hidden.append((i, evasion_of(c) or "invisible"))
-        elif f in LEET:
-            slots.append(Slot(LEET[f], i, c, f in MASKS))
+        elif f in leet:
+            slots.append(Slot(leet[f], i, c, f in MASKS))
         else:
             slots.append(Slot("", i, c, f in MASKS))
     return slots, hidden
@@ -390,21 +396,21 @@ def _separated(slots: Sequence[Slot]) -> list[Slot] | None:
     return letters
 
 
-def _next_single(text: str, skeleton: str, at: int, step: int) -> int | None:
+def _next_single(text: str, skeleton: str, at: int, step: int, leet: dict[str, str]) -> int | None:
     """The next single-character element from `at` across 1-3 spaces or punctuation, or None."""
     i = at + step
     gap = 0
     while 0 <= i < len(skeleton) and skeleton[i] == " " and text[i] not in "\n\r" and gap < 3:
         i += step
         gap += 1
-    if gap == 0 or not 0 <= i < len(skeleton) or not _single(skeleton, i):
+    if gap == 0 or not 0 <= i < len(skeleton) or not _single(skeleton, i, leet):
         return None
     return i
 
 
-def _single(skeleton: str, i: int) -> bool:
+def _single(skeleton: str, i: int, leet: dict[str, str]) -> bool:
     f = skeleton[i]
-    if not ("a" <= f <= "z" or f in LEET):
+    if not (f in IS_LETTER or f in leet):
         return False
     before = skeleton[i - 1] if i > 0 else " "
     after = skeleton[i + 1 : i + 2] or " "

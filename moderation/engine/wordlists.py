@@ -11,6 +11,7 @@ The format is documented in wordlists/README.md. In short::
 from __future__ import annotations
 
 import errno
+import itertools
 import os
 import re
 import stat
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from moderation.engine.languages import LANGUAGES
 from moderation.errors import ConfigError
 
 CATEGORIES = ("profanity", "sexual", "slur", "insult", "sexual_abuse", "anatomy")
@@ -35,8 +37,8 @@ BUNDLED = _PACKAGED if _PACKAGED.is_dir() else _PACKAGED.parent.parent / "wordli
 
 _SECTION = re.compile(r"^\[([a-z_]+)\]$")
 _ENTRY = re.compile(r"^(?P<term>[^:]+):(?P<rest>.*)$")
-_TERM = re.compile(r"^[a-z]+(?:['\- ][a-z]+)*$")
-_SUFFIX = re.compile(r"^\+[a-z']+$")
+_TERM = re.compile(r"^[^\W\d_]+(?:['\- ][^\W\d_]+)*$")  # letters of any script
+_SUFFIX = re.compile(r"^\+(?:[^\W\d_A-Z]|')+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,7 @@ class Entry:
     # "evaded": a whole word with an innocent reading, flagged only when disguised (cr*pple)
     list: str  # the list it comes from, as "en/profanity"
     source: str = field(default="", compare=False)  # "file:line", for error messages
+    language: str = "en"  # the language whose text it is looked for in (languages.LANGUAGES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +61,13 @@ class Wordlists:
 
     entries: tuple[Entry, ...]
     allow: tuple[str, ...]
+    # The language of each allowed phrase, in order; a phrase beyond its end is English's.
+    allow_languages: tuple[str, ...] = ()
+
+    def allow_for(self, language: str) -> tuple[str, ...]:
+        """The phrases allowed in text of `language`."""
+        languages = itertools.chain(self.allow_languages, itertools.repeat("en"))
+        return tuple(phrase for phrase, lang in zip(self.allow, languages, strict=False) if lang == language)
 
 
 def list_name(path: Path, root: Path) -> str:
@@ -69,16 +79,22 @@ def list_name(path: Path, root: Path) -> str:
     return rel.with_suffix("").as_posix()
 
 
+def list_language(path: Path) -> str:
+    """The language of a list file: its folder's name where that is a language the engine reads
+    (wordlists/es/, or a folder of one's own named es), else English."""
+    return path.parent.name if path.parent.name in LANGUAGES else "en"
+
+
 def _canonical_term(raw: str, where: tuple[str, int]) -> str:
     term = " ".join(raw.split()).lower()
     if not _TERM.match(term):
         raise ConfigError(
-            f"term {raw.strip()!r} may hold only letters a-z, with single spaces, hyphens or "
+            f"term {raw.strip()!r} may hold only letters, with single spaces, hyphens or "
             "apostrophes between words", *where)
     return term
 
 
-def _parse_entry(line: str, category: str, name: str, where: tuple[str, int]) -> list[Entry]:
+def _parse_entry(line: str, category: str, name: str, where: tuple[str, int], language: str) -> list[Entry]:
     m = _ENTRY.match(line)
     if not m:
         raise ConfigError(f"expected 'term: severity scope [+suffix ...]', got {line!r}", *where)
@@ -96,11 +112,13 @@ def _parse_entry(line: str, category: str, name: str, where: tuple[str, int]) ->
             raise ConfigError(f"form {suffix!r} of {term!r} must be '+' and lowercase letters, as +ing", *where)
     source = f"{where[0]}:{where[1]}"
     terms = [term] + [term + s[1:] for s in suffixes]
-    return [Entry(t, category, int(severity), scope, name, source) for t in terms]
+    return [Entry(t, category, int(severity), scope, name, source, language) for t in terms]
 
 
-def parse(text: str, file: str, name: str, errors: list[ConfigError] | None = None) -> Wordlists:
-    """Parse one wordlist file's text. `file` is for messages, `name` is the list's name.
+def parse(text: str, file: str, name: str, errors: list[ConfigError] | None = None,
+          language: str = "en") -> Wordlists:
+    """Parse one wordlist file's text. `file` is for messages, `name` is the list's name, its
+    entries are of `language`.
 
     Every bad line is a ConfigError: appended to `errors` when given (the parse goes on, so a
     file's mistakes are all found in one go), else the first is raised."""
@@ -126,7 +144,7 @@ def parse(text: str, file: str, name: str, errors: list[ConfigError] | None = No
             elif section == ALLOW_SECTION:
                 allow.append(_canonical_term(line, where))
             elif section:
-                entries.extend(_parse_entry(line, section, name, where))
+                entries.extend(_parse_entry(line, section, name, where, language))
         except ConfigError as e:
             if errors is None:
                 raise
@@ -140,8 +158,8 @@ def load_files(paths: Iterable[Path], root: Path, digest: Any = None) -> Wordlis
     Every mistake of every file is found; they are raised together as one ConfigError. Each
     file is read once, and its bytes fed to `digest` (a hashlib object) when one is given."""
     entries: list[Entry] = []
-    allow: list[str] = []
-    seen: dict[str, Entry] = {}
+    allow: dict[tuple[str, str], None] = {}  # (phrase, language), in order, once each
+    seen: dict[tuple[str, str], Entry] = {}  # by language and term: Spanish and Portuguese both list puta
     errors: list[ConfigError] = []
     for path in paths:
         try:
@@ -155,19 +173,21 @@ def load_files(paths: Iterable[Path], root: Path, digest: Any = None) -> Wordlis
             continue
         if digest is not None:
             digest.update(raw)
-        loaded = parse(text, str(path), list_name(path, root), errors)
+        language = list_language(path)
+        loaded = parse(text, str(path), list_name(path, root), errors, language)
         for entry in loaded.entries:
-            if entry.term in seen:
+            key = (entry.language, entry.term)
+            if key in seen:
                 file, _, line = entry.source.rpartition(":")
-                errors.append(ConfigError(f"{entry.term!r} is already defined at {seen[entry.term].source}",
+                errors.append(ConfigError(f"{entry.term!r} is already defined at {seen[key].source}",
                                           file, int(line)))
                 continue
-            seen[entry.term] = entry
+            seen[key] = entry
             entries.append(entry)
-        allow.extend(loaded.allow)
+        allow.update(((phrase, language), None) for phrase in loaded.allow)
     if errors:
         raise ConfigError.collect(errors)
-    return Wordlists(tuple(entries), tuple(dict.fromkeys(allow)))
+    return Wordlists(tuple(entries), tuple(p for p, _ in allow), tuple(lang for _, lang in allow))
 
 
 def read_regular(path: Path) -> bytes:

@@ -35,12 +35,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.from_mapping(config or {})  # Flask's own keys too (TESTING...), as before settings moved out
     app.url_map.merge_slashes = False  # `//v1/check` is no route (a 404), not a redirect to one
-    document = spec(settings.max_text, settings.max_items, with_keys=bool(settings.keys))
-    service = app.extensions["moderation"] = Service(
-        live=LiveModerator(settings.config, settings.reload_interval, on_reload=metrics.on_reload),
-        settings=settings,
-        openapi=document,
-    )
+    live = LiveModerator(settings.config, settings.reload_interval, on_reload=metrics.on_reload)
+    checked = tuple(dict.fromkeys(lang for p in live.moderator.policies.values() for lang in p.languages))
+    document = spec(settings.max_text, settings.max_items, with_keys=bool(settings.keys), languages=checked)
+    service = app.extensions["moderation"] = Service(live=live, settings=settings, openapi=document)
     _register(app, service)
     if settings.cors_origins:
         _allow_cross_origin(app, settings)
@@ -137,7 +135,7 @@ def policy_listing(moderator: Moderator) -> dict[str, Any]:
     found = [{"name": name, "default": name == moderator.config.default_policy,
               "categories": list(p.categories), "min_severity": p.min_severity, "review_at": p.review_at,
               "block_at": p.block_at, "review_categories": sorted(p.review_categories), "mask": p.mask.rule,
-              "masks": {c: r.rule for c, r in p.masks.items()}}
+              "masks": {c: r.rule for c, r in p.masks.items()}, "languages": list(p.languages)}
              for name, p in moderator.policies.items()]
     return {"policies": found, "default": moderator.config.default_policy, "version": moderator.version}
 

@@ -19,16 +19,16 @@ from werkzeug.exceptions import ClientDisconnected
 from werkzeug.http import parse_options_header
 from werkzeug.wsgi import get_input_stream
 
-from moderation.engine.moderator import Moderator, Result
+from moderation.engine.moderator import Languages, Moderator, Result
 from moderation.engine.offsets import UNITS, convert
-from moderation.errors import UnknownPolicyError, UnsupportedContentTypeError
+from moderation.errors import UnknownLanguageError, UnknownPolicyError, UnsupportedContentTypeError
 from moderation.service import metrics
 from moderation.service.problems import Problem
 from moderation.service.reloader import LiveModerator
 
-CHECK_FIELDS = frozenset({"text", "policy", "content_type", "offsets"})
-BATCH_FIELDS = frozenset({"items", "policy", "content_type", "offsets"})
-ITEM_FIELDS = frozenset({"id", "text", "policy", "content_type"})
+CHECK_FIELDS = frozenset({"text", "policy", "content_type", "offsets", "languages"})
+BATCH_FIELDS = frozenset({"items", "policy", "content_type", "offsets", "languages"})
+ITEM_FIELDS = frozenset({"id", "text", "policy", "content_type", "languages"})
 # What jsonify writes outside debug mode, without its per-call encoder set-up and app lookup.
 _ENCODER = json.JSONEncoder(separators=(",", ":"))
 
@@ -42,7 +42,7 @@ def check(live: LiveModerator, max_text: int) -> Response:
     unit = read_offsets(data)
     countable(text, unit)
     return json_response(run(live.moderator, text, read_field(data, "policy", None),
-                             read_field(data, "content_type", "text/plain"), unit))
+                             read_field(data, "content_type", "text/plain"), unit, read_languages(data)))
 
 
 def check_batch(live: LiveModerator, max_text: int, max_items: int) -> Response:
@@ -55,23 +55,27 @@ def check_batch(live: LiveModerator, max_text: int, max_items: int) -> Response:
     policy = read_field(data, "policy", None)
     content_type = read_field(data, "content_type", "text/plain")
     unit = read_offsets(data)
+    languages = read_languages(data)
     moderator = live.moderator  # one version for the whole batch
     try:  # batch-wide defaults fail the batch, not each item
-        moderator.policy_for(policy, content_type)
-    except (UnknownPolicyError, UnsupportedContentTypeError) as e:
+        _, pol = moderator.policy_for(policy, content_type)
+        if languages != "auto":
+            moderator.languages_for(pol, languages)
+    except (UnknownPolicyError, UnsupportedContentTypeError, UnknownLanguageError) as e:
         raise refusal(e) from None
     results = []
     for n, item in enumerate(items):
         item_id = item.get("id") if isinstance(item, dict) else None
         try:
-            results.append({"id": item_id, **_item(moderator, item, n, max_text, policy, content_type, unit)})
+            results.append({"id": item_id, **_item(moderator, item, n, max_text, policy, content_type, unit,
+                                                   languages)})
         except Problem as p:
             results.append({"id": item_id, "error": p.body()})
     return json_response({"results": results})
 
 
 def _item(moderator: Moderator, item: Any, n: int, max_text: int, policy: str | None, content_type: str,
-          unit: str) -> dict[str, Any]:
+          unit: str, languages: Languages) -> dict[str, Any]:
     """One batch item read by the rules of POST /v1/check, its errors named by place."""
     where = f"items[{n}]."
     if not isinstance(item, dict):
@@ -82,7 +86,8 @@ def _item(moderator: Moderator, item: Any, n: int, max_text: int, policy: str | 
     text = read_text(item, max_text, where)
     countable(text, unit, where)
     return run(moderator, text, read_field(item, "policy", policy, where=where),
-               read_field(item, "content_type", content_type, where=where), unit)
+               read_field(item, "content_type", content_type, where=where), unit,
+               read_languages(item, languages, where=where))
 
 
 def json_response(body: Any) -> Response:
@@ -156,6 +161,18 @@ def read_text(data: Mapping[str, Any], limit: int, where: str = "") -> str:
     return text
 
 
+def read_languages(data: Mapping[str, Any], default: Languages = None, *, where: str = "") -> Languages:
+    """The languages to check in: a list of codes, "auto", or absent (the policy's)."""
+    value = data.get("languages")
+    if value is None:
+        return default
+    if value == "auto":
+        return "auto"
+    if not isinstance(value, list) or not value or not all(isinstance(x, str) and x for x in value):
+        raise Problem(400, f'{where}languages must be a list of language codes, such as ["en", "es"], or "auto"')
+    return [x.lower() for x in value]
+
+
 def read_offsets(data: Mapping[str, Any]) -> str:
     unit: str = read_field(data, "offsets", "codepoints")
     if unit not in UNITS:
@@ -179,16 +196,18 @@ def countable(text: str, unit: str, where: str = "") -> None:
 # -- answering -----------------------------------------------------------------------------------
 
 
-def refusal(error: UnknownPolicyError | UnsupportedContentTypeError) -> Problem:
-    """An engine refusal as a problem: an unknown policy is 404, a content type it cannot read 422."""
+def refusal(error: UnknownPolicyError | UnsupportedContentTypeError | UnknownLanguageError) -> Problem:
+    """An engine refusal as a problem: an unknown policy is 404, a content type or a language it
+    does not read 422."""
     return Problem(404 if isinstance(error, UnknownPolicyError) else 422, str(error))
 
 
-def run(moderator: Moderator, text: str, policy: str | None, content_type: str, unit: str) -> dict[str, Any]:
+def run(moderator: Moderator, text: str, policy: str | None, content_type: str, unit: str,
+        languages: Languages = None) -> dict[str, Any]:
     """The result as the API answers it, its offsets in `unit`; the matches counted in the metrics."""
     try:
-        result = moderator.check(text, policy=policy, content_type=content_type)
-    except (UnknownPolicyError, UnsupportedContentTypeError) as e:
+        result = moderator.check(text, policy=policy, content_type=content_type, languages=languages)
+    except (UnknownPolicyError, UnsupportedContentTypeError, UnknownLanguageError) as e:
         raise refusal(e) from None
     if result.matches:
         metrics.matched([m.category for m in result.matches])

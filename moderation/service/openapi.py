@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from moderation import __version__
+from moderation.engine.languages import LANGUAGES
 from moderation.engine.moderator import CONTENT_TYPES
 from moderation.engine.offsets import UNITS
 from moderation.engine.policy import ACTIONS
@@ -25,11 +26,17 @@ def _json(description: str, schema: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": _ref(schema)}}}
 
 
-def schemas(max_text: int, max_items: int) -> dict[str, Any]:
+def schemas(max_text: int, max_items: int, languages: tuple[str, ...] = tuple(LANGUAGES)) -> dict[str, Any]:
     text = {"type": "string", "maxLength": max_text, "description": "The text to check, as the CMS stores it."}
     options = {
         "policy": {"type": ["string", "null"], "description": "A policy name from GET /v1/policies; "
                    "null or absent: the default policy."},
+        "languages": {"anyOf": [{"type": "array", "minItems": 1, "items": {"type": "string", "enum": list(languages)}},
+                                {"const": "auto"}, {"type": "null"}],
+                      "description": 'The languages to check the text in: some of the policy\'s (GET /v1/policies), '
+                                     '"auto" for those of them it is written in (identified per text; an uncertain '
+                                     "text is checked in all), null or absent: all of the policy's. A language the "
+                                     "policy does not check is refused with 422."},
         "content_type": {"type": ["string", "null"], "enum": [*CONTENT_TYPES, None], "default": "text/plain",
                          "description": "How to read the text: text/plain; text/html or text/markdown for what "
                          "a reader of the rendered markup sees, with offsets into the markup as sent and a cleaned "
@@ -64,7 +71,7 @@ def schemas(max_text: int, max_items: int) -> dict[str, Any]:
                       "properties": {"id": {"type": ["string", "integer", "null"]}, "text": text, **options}},
         "Match": {
             "type": "object",
-            "required": ["start", "end", "text", "term", "category", "severity", "evasions", "list"],
+            "required": ["start", "end", "text", "term", "category", "severity", "evasions", "list", "language"],
             "properties": {
                 "start": {"type": "integer", "minimum": 0}, "end": {"type": "integer", "minimum": 0},
                 "text": {"type": "string", "description": "Exactly the flagged characters of the text."},
@@ -73,6 +80,8 @@ def schemas(max_text: int, max_items: int) -> dict[str, Any]:
                 "severity": {"type": "integer", "minimum": 1, "maximum": 3},
                 "evasions": {"type": "array", "items": {"type": "string", "enum": EVASIONS}},
                 "list": {"type": "string"},
+                "language": {"type": "string", "enum": list(LANGUAGES),
+                             "description": "The language whose lists the term is from."},
             },
         },
         "CheckResult": {"type": "object", "required": list(result_properties), "properties": result_properties},
@@ -92,6 +101,7 @@ def schemas(max_text: int, max_items: int) -> dict[str, Any]:
                 "block_at": {"type": "integer"}, "mask": {"type": "string"},
                 "review_categories": {"type": "array", "items": {"type": "string", "enum": list(CATEGORIES)}},
                 "masks": {"type": "object", "additionalProperties": {"type": "string"}},
+                "languages": {"type": "array", "items": {"type": "string", "enum": list(LANGUAGES)}},
             },
         },
         "Policies": {"type": "object", "required": ["policies", "default"],
@@ -116,8 +126,10 @@ def schemas(max_text: int, max_items: int) -> dict[str, Any]:
     }
 
 
-def spec(max_text: int, max_items: int, with_keys: bool) -> dict[str, Any]:
-    """The OpenAPI document for an app with these limits; `with_keys`: /v1 needs a bearer key."""
+def spec(max_text: int, max_items: int, with_keys: bool,
+         languages: tuple[str, ...] = tuple(LANGUAGES)) -> dict[str, Any]:
+    """The OpenAPI document for an app with these limits; `with_keys`: /v1 needs a bearer key;
+    `languages`: those its policies check."""
     errors = {
         "400": _problem("Malformed JSON, or a field missing or of the wrong type."),
         "404": _problem("Unknown policy."),
@@ -164,7 +176,7 @@ def spec(max_text: int, max_items: int, with_keys: bool) -> dict[str, Any]:
             **perspective_paths(with_keys),
         },
         "components": {
-            "schemas": {**schemas(max_text, max_items), **perspective_schemas(max_text)},
+            "schemas": {**schemas(max_text, max_items, languages), **perspective_schemas(max_text)},
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
                                 "key": {"type": "apiKey", "in": "query", "name": "key"}},
         },

@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl
 from flask import Blueprint, Response, request
 from werkzeug.exceptions import HTTPException
 
+from moderation.engine.identify import identify
 from moderation.engine.offsets import convert
 from moderation.service import feedback
 from moderation.service.checks import countable, json_response, read_bytes, run
@@ -110,7 +111,7 @@ def read_comment(data: Mapping[str, Any], max_text: int) -> tuple[str, str]:
 
 
 def read_languages(data: Mapping[str, Any], supported: tuple[str, ...], attributes: list[str]) -> list[str]:
-    """The request's languages as given (BCP-47 or ISO), each checked against what is loaded."""
+    """The request's languages as given (BCP-47 or ISO), each one the policy checks."""
     languages = data.get("languages", [])
     if not isinstance(languages, list) or not all(isinstance(x, str) and x for x in languages):
         raise invalid('languages must be a list of language codes, such as ["en"]')
@@ -118,7 +119,7 @@ def read_languages(data: Mapping[str, Any], supported: tuple[str, ...], attribut
     if unsupported:
         name = attributes[0] if attributes else "TOXICITY"
         raise invalid(f"Attribute {name} does not support request languages: {', '.join(unsupported)} "
-                      f"(this server has lists for: {', '.join(supported)})")
+                      f"(this server checks: {', '.join(supported)})")
     return list(languages)
 
 
@@ -298,12 +299,11 @@ def analyze_answer(moderator: Moderator, data: Mapping[str, Any], max_text: int,
                    key: str | None = None) -> dict[str, Any]:
     """comments:analyze's answer to a request's fields, for a caller with this API key."""
     requested = read_attributes(data)
-    text, languages, result = _checked(moderator, data, max_text, [r.name for r in requested], key)
+    text, languages, detected, result = _checked(moderator, data, max_text, [r.name for r in requested], key)
     spans = data.get("spanAnnotations", False) is True
     length = convert(text, [len(text)], "utf16")[len(text)]
-    effective = languages or list(moderator.config.languages)
     return {"attributeScores": attribute_scores(requested, result["matches"], length, spans),
-            "languages": effective, "detectedLanguages": effective, **_echoed(data), "moderation": result}
+            "languages": languages or detected, "detectedLanguages": detected, **_echoed(data), "moderation": result}
 
 
 def suggestscore(service: Service) -> Response:
@@ -318,19 +318,26 @@ def suggestscore(service: Service) -> Response:
 def suggest_answer(moderator: Moderator, data: Mapping[str, Any], max_text: int,
                    key: str | None = None) -> dict[str, Any]:
     """comments:suggestscore's answer, with our own result for the comment under `moderation`."""
-    _, languages, result = _checked(moderator, data, max_text, list(read_suggestion(data)), key)
-    return {**_echoed(data), "requestedLanguages": languages,
-            "detectedLanguages": languages or list(moderator.config.languages), "moderation": result}
+    _, languages, detected, result = _checked(moderator, data, max_text, list(read_suggestion(data)), key)
+    return {**_echoed(data), "requestedLanguages": languages, "detectedLanguages": detected, "moderation": result}
 
 
 def _checked(moderator: Moderator, data: Mapping[str, Any], max_text: int, attributes: list[str],
-             key: str | None) -> tuple[str, list[str], dict[str, Any]]:
+             key: str | None) -> tuple[str, list[str], list[str], dict[str, Any]]:
     """What both routes do with a comment: read it and its languages, and check it under the
-    policy its community or key gets; the result's offsets in UTF-16 code units."""
+    policy its community or key gets, in the languages asked for, else (as Perspective detects
+    them) in the one it is written in; the result's offsets in UTF-16 code units. Also the
+    languages asked for as given, and those it was checked in."""
     text, content_type = read_comment(data, max_text)
-    languages = read_languages(data, moderator.config.languages, attributes)
+    policy = policy_for(moderator, data, key)
+    _, pol = moderator.policy_for(policy, content_type)
+    languages = read_languages(data, pol.languages, attributes)
     countable(text, "utf16", "comment.")
-    return text, languages, run(moderator, text, policy_for(moderator, data, key), content_type, "utf16")
+    asked = list(dict.fromkeys(primary(x) for x in languages))
+    several = len(pol.languages) > 1
+    detected = asked or list(identify(text, pol.languages) if several else pol.languages)
+    result = run(moderator, text, policy, content_type, "utf16", asked or ("auto" if several else None))
+    return text, languages, detected, result
 
 
 def feedback_record(data: Mapping[str, Any], result: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,66 @@
+"""The languages the engine reads, each a row of a table: its script, how its writers fold its
+letters, and which of the English-built readings apply to it.
+
+A new language is a row here and a folder of lists under wordlists/, not a change to the matcher:
+the matcher takes a Language and spells each listed term in the skeleton of its script.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from moderation.engine.normalize import fold, fold_cyrillic
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # ISO 639-1, the name of its folder under wordlists/
+    name: str
+    script: str = "latin"  # the skeleton it is read in: "latin" (normalize.fold) or "cyrillic"
+    # Letters a writer may also spell another way, each way a spelling of the same term: German's
+    # ä is ae on a keyboard without it, ß is ss. Every other diacritic folds to its letter.
+    spellings: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Letters whose diacritic makes the word: Spanish coño is not cono (a cone). A term holding one
+    # is found only where the text holds it too (or hides it behind a mask).
+    distinct: str = ""
+    # English's own readings: sounds respelled (phuck, fvck) and compounds of a root and a tail
+    # (shitface); other languages' compounds are their lists' inside-word roots.
+    respelled: bool = False
+    compounds: bool = False
+    # Characters that stand for a letter of the script (leet); Latin's are readings.LEET.
+    leet: dict[str, str] = field(default_factory=dict)
+    # The letters of its alphabet beyond ASCII: written in a word of the language, they are
+    # no diacritic or homoglyph evasion.
+    letters: str = ""
+
+
+LANGUAGES: dict[str, Language] = {language.code: language for language in (
+    Language("en", "English", respelled=True, compounds=True),
+    Language("es", "Spanish", distinct="ñ", letters="ñáéíóúü"),
+    Language("pt", "Portuguese", letters="ãõáâàéêíóôúüç"),
+    Language("fr", "French", letters="àâæçéèêëîïôœùûüÿ"),
+    Language("de", "German", spellings={"ä": ("ä", "ae"), "ö": ("ö", "oe"), "ü": ("ü", "ue"), "ß": ("ß", "ss")},
+             letters="äöüß"),
+    Language("it", "Italian", letters="àèéìíîòóùú"),
+    Language("nl", "Dutch", letters="áéèëïóöüĳ"),
+    Language("pl", "Polish", letters="ąćęłńóśźż"),
+    Language("ru", "Russian", script="cyrillic", leet={"0": "о", "3": "з", "4": "ч", "6": "б", "@": "а"},
+             letters="абвгдеёжзийклмнопрстуфхцчшщъыьэюя"),
+)}
+DEFAULT = LANGUAGES["en"]
+
+
+def skeleton_of(text: str, script: str) -> bytes:
+    """The skeleton of `text` in the view of `script`."""
+    return fold_cyrillic(text) if script == "cyrillic" else fold(text)
+
+
+def skeleton_forms(term: str, language: Language) -> list[str]:
+    """The ways `term` shows in its language's skeleton (decoded one character per byte): scheiße
+    as scheise and scheisse, хуй in the Cyrillic view's bytes, fuck as fuck. First as listed."""
+    term = term.lower()
+    choices = [language.spellings.get(c, (c,)) for c in term]
+    forms = ["".join(p) for p in itertools.product(*choices)] if language.spellings else [term]
+    out = [skeleton_of(f, language.script).decode("latin-1") for f in forms]
+    return list(dict.fromkeys(out))
