@@ -19,7 +19,8 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from moderation import Moderator, UnknownPolicyError
+from moderation import Moderator, UnknownLanguageError, UnknownPolicyError
+from moderation.batch import check_arrow
 from moderation.batch.columns import RESULTS, ColumnError, moderated
 from tests.test_arrow import TEXTS, expected_row
 
@@ -68,6 +69,14 @@ def test_moderated_is_check_beside_every_column(moderator: Moderator, table: pa.
 def test_a_wrong_text_column_is_named(moderator: Moderator, table: pa.Table, field: str, why: str) -> None:
     with pytest.raises(ColumnError, match=re.escape(why)):
         moderated(moderator, table, field)
+
+
+def test_languages_are_passed_to_check_arrow(moderator: Moderator, table: pa.Table) -> None:
+    for languages in ("auto", ["en"]):
+        found = check_arrow(moderator, table.column("body"), languages=languages).to_pylist()
+        assert moderated(moderator, table, "body", languages=languages).select(RESULTS.names).to_pylist() == found
+    with pytest.raises(UnknownLanguageError):
+        moderated(moderator, table, "body", languages=["xx"])
 
 
 def test_a_result_column_already_there_is_refused(moderator: Moderator, table: pa.Table) -> None:
@@ -132,6 +141,10 @@ def test_spark_refuses_a_wrong_column_or_policy_before_any_job(moderator: Modera
         moderation_spark.moderate(spark_frame, moderator, field="body", policy="nope")
     with pytest.raises(UnknownPolicyError):
         moderation_spark.udf(moderator, policy="nope")
+    with pytest.raises(UnknownLanguageError):
+        moderation_spark.moderate(spark_frame, moderator, field="body", languages=["xx"])
+    with pytest.raises(UnknownLanguageError):
+        moderation_spark.udf(moderator, languages=["xx"])
 
 
 # -- Dask ------------------------------------------------------------------------------------------
@@ -168,6 +181,8 @@ def test_dask_refuses_a_wrong_column_when_the_graph_is_built(moderator: Moderato
         moderation_dask.moderate(dask_frame, moderator)
     with pytest.raises(ColumnError, match="column 'id' holds int64, not strings"):
         moderation_dask.moderate(dask_frame, moderator, field="id")
+    with pytest.raises(UnknownLanguageError):
+        moderation_dask.moderate(dask_frame, moderator, field="body", languages=["xx"])
 
 
 # -- Ray -------------------------------------------------------------------------------------------
@@ -202,6 +217,8 @@ def test_ray_refuses_a_wrong_column_before_any_actor(moderator: Moderator, ray_d
         moderation_ray.moderate(dataset, moderator)
     with pytest.raises(UnknownPolicyError):
         moderation_ray.Moderate(moderator, "body", policy="nope")
+    with pytest.raises(UnknownLanguageError):
+        moderation_ray.moderate(dataset, moderator, field="body", languages=["xx"])
 
 
 def test_the_callable_class_ships_the_moderator_pickled(moderator: Moderator, table: pa.Table) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 import pyarrow as pa
 
 from moderation.batch.arrow import SCHEMA, check_arrow
-from moderation.engine.moderator import Moderator
+from moderation.engine.moderator import Languages, Moderator
 
 RESULTS = pa.schema([
     ("flagged", pa.bool_()),
@@ -51,14 +51,16 @@ def check_columns(schema: pa.Schema, field: str) -> None:
 
 
 def moderated(moderator: Moderator, batch: pa.RecordBatch | pa.Table, field: str = "text", policy: str | None = None,
-              content_type: str = "text/plain", only_flagged: bool = False) -> pa.RecordBatch:
+              content_type: str = "text/plain", only_flagged: bool = False,
+              languages: Languages = None) -> pa.RecordBatch:
     """The batch's columns, then RESULTS for its column `field` (a Table is read as one batch).
-    A null text gives null results. `only_flagged` keeps the flagged rows only."""
+    A null text gives null results. `only_flagged` keeps the flagged rows only; `languages` as
+    for `check` ("auto": each row's own)."""
     check_columns(batch.schema, field)
     if isinstance(batch, pa.Table):
         batch = batch.combine_chunks().to_batches()[0] if batch.num_rows else pa.RecordBatch.from_pylist(
             [], schema=batch.schema)
-    found = results(moderator, batch.column(field), policy, content_type)
+    found = results(moderator, batch.column(field), policy, content_type, languages)
     out = pa.RecordBatch.from_arrays([*batch.columns, *found.columns],
                                      schema=_appended(batch.schema))
     if only_flagged:
@@ -67,11 +69,19 @@ def moderated(moderator: Moderator, batch: pa.RecordBatch | pa.Table, field: str
 
 
 def results(moderator: Moderator, strings: Any, policy: str | None = None,
-            content_type: str = "text/plain") -> pa.RecordBatch:
+            content_type: str = "text/plain", languages: Languages = None) -> pa.RecordBatch:
     """RESULTS of a string array, row for row (check_arrow with `action` decoded)."""
-    found = check_arrow(moderator, strings, policy, content_type)
+    found = check_arrow(moderator, strings, policy, content_type, languages)
     flagged, action, cleaned, matches = found.columns
     return pa.RecordBatch.from_arrays([flagged, action.dictionary_decode(), cleaned, matches], schema=RESULTS)
+
+
+def check_call(moderator: Moderator, policy: str | None, content_type: str, languages: Languages) -> None:
+    """What `check` raises for this policy, content type and languages, raised now (before an
+    engine starts a job), not in a worker."""
+    _, pol = moderator.policy_for(policy, content_type)
+    if languages != "auto":
+        moderator.languages_for(pol, languages)
 
 
 def _appended(schema: pa.Schema) -> pa.Schema:

@@ -15,15 +15,16 @@ import dask.dataframe as dd
 import pandas as pd
 import pyarrow as pa
 
-from moderation.batch.columns import RESULTS, ColumnError, results
-from moderation.engine.moderator import Moderator
+from moderation.batch.columns import RESULTS, ColumnError, check_call, results
+from moderation.engine.moderator import Languages, Moderator
 
 
 def moderate(frame: dd.DataFrame, moderator: Moderator, field: str = "text", policy: str | None = None,
-             content_type: str = "text/plain") -> dd.DataFrame:
+             content_type: str = "text/plain", languages: Languages = None) -> dd.DataFrame:
     """`frame` with RESULTS added for its column `field`, by `map_partitions` with the right meta.
-    ColumnError at once for a missing column, or one whose dtype does not hold strings."""
-    partition = Partition(moderator, field, policy, content_type)
+    ColumnError at once for a missing column, or one whose dtype does not hold strings.
+    `languages` as for `check` ("auto": each row's own)."""
+    partition = Partition(moderator, field, policy, content_type, languages)
     out: dd.DataFrame = frame.map_partitions(partition, meta=partition(frame._meta))  # type: ignore[no-untyped-call]
     return out
 
@@ -34,9 +35,10 @@ class Partition:
     the meta)."""
 
     def __init__(self, moderator: Moderator, field: str = "text", policy: str | None = None,
-                 content_type: str = "text/plain") -> None:
-        moderator.policy_for(policy, content_type)
+                 content_type: str = "text/plain", languages: Languages = None) -> None:
+        check_call(moderator, policy, content_type, languages)
         self.moderator, self.field, self.policy, self.content_type = moderator, field, policy, content_type
+        self.languages = languages
 
     def __call__(self, part: pd.DataFrame) -> pd.DataFrame:
         if self.field not in part.columns:
@@ -50,7 +52,7 @@ class Partition:
         if strings.type == pa.null():  # empty, or nothing but None: no type to infer
             strings = strings.cast(pa.string())
         try:
-            found = results(self.moderator, strings, self.policy, self.content_type)
+            found = results(self.moderator, strings, self.policy, self.content_type, self.languages)
         except TypeError:
             raise ColumnError(f"column {self.field!r} holds {part[self.field].dtype}, not strings; choose the "
                               "text column with field=") from None

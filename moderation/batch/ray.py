@@ -14,8 +14,8 @@ from __future__ import annotations
 import pyarrow as pa
 from ray.data import ActorPoolStrategy, Dataset
 
-from moderation.batch.columns import check_columns, moderated
-from moderation.engine.moderator import Moderator
+from moderation.batch.columns import check_call, check_columns, moderated
+from moderation.engine.moderator import Languages, Moderator
 
 
 class Moderate:
@@ -23,23 +23,26 @@ class Moderate:
     batch_format="pyarrow", compute=ActorPoolStrategy(size=N))`: each batch's columns, then RESULTS."""
 
     def __init__(self, moderator: Moderator, field: str = "text", policy: str | None = None,
-                 content_type: str = "text/plain") -> None:
-        moderator.policy_for(policy, content_type)
+                 content_type: str = "text/plain", languages: Languages = None) -> None:
+        check_call(moderator, policy, content_type, languages)
         self.moderator, self.field, self.policy, self.content_type = moderator, field, policy, content_type
+        self.languages = languages
 
     def __call__(self, batch: pa.Table) -> pa.Table:
-        return pa.Table.from_batches([moderated(self.moderator, batch, self.field, self.policy, self.content_type)])
+        return pa.Table.from_batches([moderated(self.moderator, batch, self.field, self.policy, self.content_type,
+                                                languages=self.languages)])
 
 
 def moderate(dataset: Dataset, moderator: Moderator, field: str = "text", policy: str | None = None,
-             content_type: str = "text/plain", concurrency: int = 1, batch_size: int | None = 4096) -> Dataset:
+             content_type: str = "text/plain", concurrency: int = 1, batch_size: int | None = 4096,
+             languages: Languages = None) -> Dataset:
     """`dataset` with RESULTS added for its string column `field`, by `map_batches` over
     `concurrency` actors. ColumnError at once when the dataset's schema is known and `field` is
-    missing or not a string column."""
+    missing or not a string column. `languages` as for `check` ("auto": each row's own)."""
     known = dataset.schema(fetch_if_missing=False)
     if known is not None and isinstance(getattr(known, "base_schema", None), pa.Schema):
         check_columns(known.base_schema, field)
-    moderator.policy_for(policy, content_type)
-    return dataset.map_batches(Moderate, fn_constructor_args=(moderator, field, policy, content_type),
+    check_call(moderator, policy, content_type, languages)
+    return dataset.map_batches(Moderate, fn_constructor_args=(moderator, field, policy, content_type, languages),
                                batch_format="pyarrow", compute=ActorPoolStrategy(size=concurrency),
                                batch_size=batch_size)

@@ -23,18 +23,18 @@ from pyspark.sql.pandas.functions import arrow_udf
 from pyspark.sql.pandas.types import from_arrow_schema, from_arrow_type, to_arrow_schema
 from pyspark.sql.types import StructType
 
-from moderation.batch.columns import RESULTS, check_columns, moderated, results
-from moderation.engine.moderator import Moderator
+from moderation.batch.columns import RESULTS, check_call, check_columns, moderated, results
+from moderation.engine.moderator import Languages, Moderator
 
 
 def moderate(df: DataFrame, moderator: Moderator, field: str = "text", policy: str | None = None,
-             content_type: str = "text/plain") -> DataFrame:
+             content_type: str = "text/plain", languages: Languages = None) -> DataFrame:
     """`df` with RESULTS added for its string column `field`, by `DataFrame.mapInArrow`.
     ColumnError at once for a missing or non-string `field`; UnknownPolicyError for a policy the
-    config lacks."""
+    config lacks. `languages` as for `check` ("auto": each row's own)."""
     _check_columns(df.schema, field)
-    moderator.policy_for(policy, content_type)
-    return df.mapInArrow(InArrow(moderator, field, policy, content_type), schema(df.schema))
+    check_call(moderator, policy, content_type, languages)
+    return df.mapInArrow(InArrow(moderator, field, policy, content_type, languages), schema(df.schema))
 
 
 def _check_columns(columns: StructType, field: str) -> None:
@@ -55,25 +55,28 @@ class InArrow:
     RESULTS appended out (`mapInArrow(InArrow(mod, "body"), schema(df.schema))`)."""
 
     def __init__(self, moderator: Moderator, field: str = "text", policy: str | None = None,
-                 content_type: str = "text/plain") -> None:
+                 content_type: str = "text/plain", languages: Languages = None) -> None:
         self.moderator, self.field, self.policy, self.content_type = moderator, field, policy, content_type
+        self.languages = languages
 
     def __call__(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for batch in batches:
-            yield moderated(self.moderator, batch, self.field, self.policy, self.content_type)
+            yield moderated(self.moderator, batch, self.field, self.policy, self.content_type,
+                            languages=self.languages)
 
 
 RESULT_STRUCT = pa.struct(list(RESULTS))  # the Arrow UDF's return type: RESULTS as one struct
 
 
-def udf(moderator: Moderator, policy: str | None = None, content_type: str = "text/plain") -> Any:
+def udf(moderator: Moderator, policy: str | None = None, content_type: str = "text/plain",
+        languages: Languages = None) -> Any:
     """A native Arrow UDF of one string column, returning a struct of RESULTS' fields (a null text
     gives a struct of nulls): `df.withColumn("moderation", udf(mod)("body"))`, then
     `.select("*", "moderation.*")` for them as columns."""
-    moderator.policy_for(policy, content_type)
+    check_call(moderator, policy, content_type, languages)
 
     def check(strings: pa.Array) -> pa.Array:
-        found = results(moderator, strings, policy, content_type)
+        found = results(moderator, strings, policy, content_type, languages)
         return pa.StructArray.from_arrays(found.columns, fields=list(RESULTS))
 
     make: Any = arrow_udf  # its stubs take no struct as the return type, which it does take
