@@ -261,3 +261,39 @@ def test_standard_input_is_no_parquet(tmp_path: Path) -> None:
     assert not out.exists()
     r = CliRunner().invoke(main, ["check", "-", "--as", "parquet"], input="PAR1")
     assert r.exit_code == 2 and "-: Parquet is not read from standard input" in r.stderr
+
+
+def test_a_huge_row_group_is_read_a_page_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bounded memory whatever the row groups: the file is read through a buffer, never a whole
+    column chunk at once (a row group of a billion rows is no larger a read than one of a hundred)."""
+    source = tmp_path / "one-group.parquet"
+    texts = [f"comment {i} about the weather, nothing more to say {i * 7}" for i in range(60_000)]
+    pq.write_table(pa.table({"body": texts}), source, row_group_size=60_000, compression="none",
+                   use_dictionary=False)
+    assert pq.ParquetFile(source).metadata.row_group(0).total_byte_size > 3 * parquet.READ_BUFFER
+    reads: list[int] = []
+    opened = parquet.open_file
+
+    class Counted:
+        def __init__(self, f: Any) -> None:
+            self.f = f
+
+        def read(self, n: int = -1) -> bytes:
+            data = self.f.read(n)
+            reads.append(len(data))
+            return data
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.f, name)
+
+        def __enter__(self) -> Counted:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.f.close()
+
+    monkeypatch.setattr(parquet, "open_file", lambda path: Counted(opened(path)))
+    r = run(str(source), "--field", "body", "--format", "jsonl", "--only-flagged", "--fail-on", "never")
+    assert r.exit_code == 0, r.stderr
+    assert "60000 items" in r.stderr
+    assert reads and max(reads) <= parquet.READ_BUFFER

@@ -33,17 +33,15 @@ class ColumnError(ValueError):
     """The text column is missing or does not hold strings, or a result column's name is taken."""
 
 
-def check_columns(schema: pa.Schema, field: str) -> None:
-    """ColumnError, naming what to do, unless `schema` has a string column `field` and none named
-    like a result column."""
+def check_columns(schema: pa.Schema, field: str, option: str = "field=") -> None:
+    """ColumnError, naming what to do (`option` is how the caller chooses the column), unless
+    `schema` has a string column `field` and none named like a result column."""
     if field not in schema.names:
-        raise ColumnError(f"no column {field!r} (columns: {', '.join(schema.names)}); choose one with --field "
-                          "(field= in Python)")
+        raise ColumnError(f"no column {field!r} (columns: {', '.join(schema.names)}); choose one with {option}")
     kind = schema.field(field).type
     held = kind.value_type if pa.types.is_dictionary(kind) else kind
     if not (pa.types.is_string(held) or pa.types.is_large_string(held)):
-        raise ColumnError(f"column {field!r} holds {kind}, not strings; choose the text column with --field "
-                          "(field= in Python)")
+        raise ColumnError(f"column {field!r} holds {kind}, not strings; choose the text column with {option}")
     taken = [name for name in RESULTS.names if name in schema.names]
     if taken:
         raise ColumnError(f"the input already has a column named {', '.join(map(repr, taken))}, as the results "
