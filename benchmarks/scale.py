@@ -3,6 +3,9 @@ pickled Moderator costs to ship and to build again.
 
     python benchmarks/scale.py [--rows 300000] [--repeat 3]   # rows/s of check_many and check_arrow
     python benchmarks/scale.py --pickle [--repeat 5]          # pickled size, unpickle-and-build time
+    python benchmarks/scale.py --engines [--rows 3000000] [--repeat 3] [--jobs 2] [--only spark-udf,dask]
+    python benchmarks/scale.py --engines --quick              # 200,000 rows, one round: does it all run?
+    python benchmarks/scale.py --memory DIR [--jobs 2]        # the CLI's peak RSS on one file of DIR, and all
 
 The comments are synthetic and seeded (every run checks the same ones): 5 to 30 ordinary words,
 about 2% of them with one of a few bundled words (plain, leet or self-censored) put in. check_many
@@ -10,12 +13,21 @@ gets a list of str, check_arrow the same texts as a pyarrow string array made be
 starts (what a data frame holds); the runs alternate, each after a garbage collection, and the
 figures are medians. --pickle pickles the bundled lists' Moderator and unpickles it in fresh
 processes, against Moderator.from_config in fresh processes (what a worker would do without it).
+
+--engines writes the comments (and an id) as Parquet files and runs each pipeline over them, beside
+the same pipeline with a function that does nothing (it passes the batches through), round after
+round: the library alone (`columns.moderated` per batch of a file read in one process; no-op: the
+reading alone), the CLI's Parquet report with --jobs N (beside --jobs 1), Spark's mapInArrow and
+Arrow UDF (local[N], into Spark's "noop" sink), Dask's map_partitions (N processes) and Ray Data's
+map_batches (N actors). The ratio ours / no-op (time of the no-op over ours) says what our step
+costs inside each engine: 1.0 would be free.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import os
 import pickle
 import random
 import statistics
@@ -24,6 +36,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 PROSE = ("the council said on Tuesday that new bus routes would open next month after a long review of "
             "traffic in the city centre and people who live near the station asked for more trains at night "
@@ -121,6 +135,240 @@ def pickling(repeat: int) -> None:
     print(f"| Moderator.from_config(), for comparison | {statistics.median(fresh) * 1000:.1f} |")
 
 
+# -- the engines (issue 14, part 3): a Parquet dataset through each, ours beside a no-op -----------
+
+ENGINE_RUNS = ("library", "cli", "spark-mapInArrow", "spark-udf", "dask", "ray")
+
+
+def write_dataset(folder: Path, rows: int, files: int) -> float:
+    """`rows` comments as `files` Parquet files (row groups of 65,536 rows), an id beside each;
+    written file by file, so memory holds one file's comments. Returns the MB of text."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder.mkdir(parents=True, exist_ok=True)
+    size, start = 0, 0
+    for n in range(files):
+        count = rows // files + (n < rows % files)
+        texts = comments(count, seed=14 + n)
+        size += sum(map(len, texts))
+        table = pa.table({"id": pa.array(range(start, start + count), pa.int64()),
+                          "body": pa.array(texts, pa.string())})
+        pq.write_table(table, folder / f"part-{n:03d}.parquet", row_group_size=65_536)
+        start += count
+    return size / 1e6
+
+
+class Engines:
+    """Each engine started once, and a pair of runs per engine: ours and the same pipeline with a
+    function that does nothing (it passes the batches through)."""
+
+    def __init__(self, folder: Path, selected: list[str], jobs: int) -> None:
+        from moderation import Moderator
+
+        self.folder, self.jobs = folder, jobs
+        self.mod = Moderator.from_config()
+        self.runs: dict[str, tuple[Callable[[], int], Callable[[], int]]] = {}
+        for name in selected:
+            self.runs[name] = getattr(self, "_" + name.replace("-", "_"))()
+
+    def _library(self) -> tuple[Callable[[], int], Callable[[], int]]:
+        import pyarrow.parquet as pq
+
+        from moderation.batch.columns import moderated
+
+        files = sorted(self.folder.glob("*.parquet"))
+
+        def over(function: Callable[[Any], Any]) -> Callable[[], int]:
+            def run() -> int:
+                rows = 0
+                for path in files:
+                    for batch in pq.ParquetFile(path).iter_batches(batch_size=10_000):
+                        rows += function(batch).num_rows
+                return rows
+            return run
+
+        return over(lambda batch: moderated(self.mod, batch, "body")), over(lambda batch: batch)
+
+    def _cli(self) -> tuple[Callable[[], int], Callable[[], int]]:
+        out = self.folder.parent / "report.parquet"
+
+        def cli(jobs: int) -> Callable[[], int]:
+            def run() -> int:
+                subprocess.run([sys.executable, "-c", "from moderation.cli import main; main()", "check",
+                                str(self.folder), "--field", "body", "--format", "parquet", "--output", str(out),
+                                "--jobs", str(jobs), "--fail-on", "never"], check=True, capture_output=True)
+                import pyarrow.parquet as pq
+
+                return int(pq.ParquetFile(out).metadata.num_rows)
+            return run
+
+        return cli(self.jobs), cli(1)  # --jobs N, beside --jobs 1 (not a no-op)
+
+    def _spark(self) -> Any:
+        if not hasattr(self, "spark"):
+            from pyspark.sql import SparkSession
+
+            os.environ["PYSPARK_PYTHON"] = sys.executable
+            self.spark = (SparkSession.builder.master(f"local[{self.jobs}]").appName("moderation-bench")
+                          .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", str(self.jobs))
+                          .config("spark.driver.memory", "2g").getOrCreate())
+            self.spark.sparkContext.setLogLevel("ERROR")
+        return self.spark
+
+    def _spark_mapInArrow(self) -> tuple[Callable[[], int], Callable[[], int]]:
+        from moderation.batch import spark as moderation_spark
+
+        frame = self._spark().read.parquet(str(self.folder))
+
+        def sink(out: Any) -> Callable[[], int]:
+            def run() -> int:
+                out.write.format("noop").mode("overwrite").save()
+                return int(self._rows)
+            return run
+
+        return sink(moderation_spark.moderate(frame, self.mod, field="body")), sink(
+            frame.mapInArrow(_passed, frame.schema))
+
+    def _spark_udf(self) -> tuple[Callable[[], int], Callable[[], int]]:
+        import pyarrow as pa
+        from pyspark.sql.functions import col
+        from pyspark.sql.pandas.functions import arrow_udf
+
+        from moderation.batch import spark as moderation_spark
+
+        frame = self._spark().read.parquet(str(self.folder))
+        _same_strings.__annotations__ = {"strings": pa.Array, "return": pa.Array}  # how arrow_udf knows its kind
+        same: Any = arrow_udf(_same_strings, "string")
+
+        def sink(out: Any) -> Callable[[], int]:
+            def run() -> int:
+                out.write.format("noop").mode("overwrite").save()
+                return int(self._rows)
+            return run
+
+        return (sink(frame.withColumn("moderation", moderation_spark.udf(self.mod)(col("body")))),
+                sink(frame.withColumn("moderation", same(col("body")))))
+
+    def _dask(self) -> tuple[Callable[[], int], Callable[[], int]]:
+        import dask.dataframe as dd
+
+        from moderation.batch import dask as moderation_dask
+
+        frame = dd.read_parquet(str(self.folder))
+
+        def sink(out: Any) -> Callable[[], int]:
+            def run() -> int:
+                return int(out.map_partitions(len).compute(scheduler="processes", num_workers=self.jobs).sum())
+            return run
+
+        return sink(moderation_dask.moderate(frame, self.mod, field="body")), sink(
+            frame.map_partitions(_passed_frame, meta=frame._meta))
+
+    def _ray(self) -> tuple[Callable[[], int], Callable[[], int]]:
+        import ray
+
+        from moderation.batch import ray as moderation_ray
+
+        if not ray.is_initialized():
+            # Twice the actors' CPUs: a finished pipeline's actors may linger while the next starts its own.
+            ray.init(num_cpus=2 * self.jobs, include_dashboard=False, log_to_driver=False, configure_logging=False)
+        ray.data.DataContext.get_current().enable_progress_bars = False
+        dataset = ray.data.read_parquet(str(self.folder))
+
+        def sink(out: Any) -> Callable[[], int]:
+            def run() -> int:
+                return sum(batch.num_rows for batch in out.iter_batches(batch_format="pyarrow", batch_size=None))
+            return run
+
+        ours = moderation_ray.moderate(dataset, self.mod, field="body", concurrency=self.jobs, batch_size=10_000)
+        nothing = dataset.map_batches(_Passed, batch_format="pyarrow", batch_size=10_000,
+                                      compute=ray.data.ActorPoolStrategy(size=self.jobs))
+        return sink(ours), sink(nothing)
+
+    _rows = 0
+
+
+def _passed(batches: Any) -> Any:
+    yield from batches
+
+
+def _same_strings(strings: Any) -> Any:
+    return strings
+
+
+def _passed_frame(frame: Any) -> Any:
+    return frame
+
+
+class _Passed:
+    def __call__(self, batch: Any) -> Any:
+        return batch
+
+
+def engines(rows: int, rounds: int, selected: list[str], jobs: int, keep: Path | None) -> None:
+    with tempfile.TemporaryDirectory(prefix="moderation-scale-") as scratch:
+        folder = (keep or Path(scratch)) / f"comments-{rows}"
+        if not (folder.is_dir() and any(folder.glob("*.parquet"))):
+            start = time.perf_counter()
+            mb = write_dataset(folder, rows, files=max(jobs * 4, rows // 250_000))
+            print(f"wrote {rows:,} comments ({mb:.0f} MB of text) as Parquet in {time.perf_counter() - start:.0f} s")
+        bench = Engines(folder, selected, jobs)
+        Engines._rows = rows
+        for name, (ours, nothing) in bench.runs.items():  # a warm-up of each: workers started, JIT, caches
+            assert ours() == rows and nothing() == rows, name
+        times: dict[str, list[tuple[float, float]]] = {name: [] for name in bench.runs}
+        for _ in range(rounds):
+            for name, (ours, nothing) in bench.runs.items():
+                times[name].append((seconds(ours), seconds(nothing)))
+        print(f"\n{rows:,} comments in {len(list(folder.glob('*.parquet')))} Parquet files, {jobs} processes or "
+              f"threads per engine; medians of {rounds} rounds (ratio: of each round, then the median)\n")
+        print("| pipeline | ours rows/s | no-op rows/s | ours / no-op (range) |")
+        print("|---|---|---|---|")
+        for name, pairs in times.items():
+            ratios = [nothing / ours for ours, nothing in pairs]
+            label = {"cli": f"CLI --format parquet, --jobs {jobs} (no-op column: --jobs 1)",
+                     "library": "library alone, one process (moderated per batch; no-op: read only)"}.get(name, name)
+            print(f"| {label} | {rows / statistics.median(p[0] for p in pairs):,.0f} | "
+                  f"{rows / statistics.median(p[1] for p in pairs):,.0f} | {statistics.median(ratios):.2f} "
+                  f"({min(ratios):.2f}-{max(ratios):.2f}) |")
+        if "ray" in bench.runs:
+            import ray
+
+            ray.shutdown()
+        if hasattr(bench, "spark"):
+            bench.spark.stop()
+
+
+PEAK = """
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], check=True, capture_output=True)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+"""
+
+
+def memory(folder: Path, jobs: int) -> None:
+    """Peak RSS (the largest process, workers included) of the CLI's Parquet report of one file of
+    the dataset, and of all of them: bounded memory means about the same."""
+    import pyarrow.parquet as pq
+
+    files = sorted(folder.glob("*.parquet"))
+    print("\n| CLI --format parquet | rows | MB of Parquet | peak RSS, MB |")
+    print("|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as scratch:
+        for inputs in ([files[0]], [folder]):
+            for n in sorted({1, jobs}):
+                command = ["moderation-check", "--field", "body", "--format", "parquet", "--output",
+                           f"{scratch}/out.parquet", "--jobs", str(n), "--fail-on", "never", *map(str, inputs)]
+                peak = _python(PEAK, sys.executable, "-c", "from moderation.cli import main; main()", "check",
+                               *command[1:])[0]
+                rows = sum(pq.ParquetFile(f).metadata.num_rows for f in files) if inputs[0] == folder else (
+                    pq.ParquetFile(files[0]).metadata.num_rows)
+                size = sum(f.stat().st_size for f in (files if inputs[0] == folder else files[:1])) / 1e6
+                print(f"| --jobs {n}, {'all files' if inputs[0] == folder else 'one file'} | {rows:,} | "
+                      f"{size:.0f} | {peak:.0f} |")
+
+
 def _python(code: str, *args: str) -> list[float]:
     out = subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True, text=True).stdout
     return [float(x) for x in out.split()]
@@ -128,14 +376,30 @@ def _python(code: str, *args: str) -> list[float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=300_000)
+    parser.add_argument("--rows", type=int, default=None, help="comments (300,000; 3,000,000 with --engines)")
     parser.add_argument("--repeat", type=int, default=None, help="runs to take the median of (3; 5 with --pickle)")
     parser.add_argument("--pickle", action="store_true", help="the pickled size and unpickle time instead")
+    parser.add_argument("--engines", action="store_true", help="a Parquet dataset through each engine instead")
+    parser.add_argument("--only", default=",".join(ENGINE_RUNS), help="with --engines: which, comma-separated")
+    parser.add_argument("--jobs", type=int, default=2, help="with --engines: processes (or threads) per engine")
+    parser.add_argument("--keep", type=Path, default=None, help="with --engines: keep the dataset in this folder")
+    parser.add_argument("--quick", action="store_true", help="200,000 rows and one round: does it all run?")
+    parser.add_argument("--memory", type=Path, default=None, metavar="DIR",
+                        help="peak RSS of the CLI's Parquet report of one file of DIR (a --keep folder) and of all")
     args = parser.parse_args()
     if args.pickle:
         pickling(args.repeat or 5)
+    elif args.memory:
+        memory(args.memory, args.jobs)
+    elif args.engines:
+        selected = [name for name in args.only.split(",") if name]
+        unknown = set(selected) - set(ENGINE_RUNS)
+        if unknown:
+            parser.error(f"--only: no {', '.join(sorted(unknown))} (choose among {', '.join(ENGINE_RUNS)})")
+        engines(args.rows or (200_000 if args.quick else 3_000_000), args.repeat or (1 if args.quick else 3),
+                selected, args.jobs, args.keep)
     else:
-        rows_per_second(args.rows, args.repeat or 3)
+        rows_per_second(args.rows or 300_000, args.repeat or 3)
 
 
 if __name__ == "__main__":

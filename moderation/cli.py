@@ -17,12 +17,14 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any, TextIO
 
 import click
 from tqdm import tqdm
 
 from moderation.batch.documents import FORMATS
 from moderation.batch.runner import Options, Output, Summary, run
+from moderation.batch.writing import NewFile
 from moderation.engine.moderator import CONTENT_TYPES, Moderator
 from moderation.engine.policy import ACTION_RANK
 from moderation.engine.wordlists import ALLOW_SECTION, BUNDLED, CATEGORIES, load_files, read_regular, walk
@@ -58,10 +60,18 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--policy", default=None, help="Policy name from the config (default: its default policy).")
 @click.option("--config", "config", type=click.Path(dir_okay=False), default=None, help="A moderation.toml.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text", show_default=True)
-@click.option("--field", default="text", show_default=True, help="The JSONL field or CSV column with the text.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "parquet"]), default="text",
+              show_default=True, help="The report: lines for people, JSON, JSON lines, or Parquet (with --output: "
+                                      "a Parquet input's rows and columns, then the results).")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the report to this file (put in place only when the run completes) instead of stdout.")
+@click.option("--only-flagged", is_flag=True,
+              help="A JSON, JSONL or Parquet report of the flagged items only (the text report shows only those).")
+@click.option("--field", default="text", show_default=True,
+              help="The JSONL field, CSV column or Parquet column with the text.")
 @click.option("--as", "kind", type=click.Choice(FORMATS), default=None,
-              help="Read every file as this format (default: by extension: .html, .md, .jsonl, .csv, else text).")
+              help="Read every file as this format (default: by extension: .html, .md, .jsonl, .csv, .parquet, "
+                   "else text).")
 @click.option("--content-type", type=click.Choice(CONTENT_TYPES), default=None,
               help="Read every text as this (default: .html as text/html, .md as text/markdown, else "
                    "text/plain); e.g. text/html for the items of a JSONL export of HTML bodies.")
@@ -75,9 +85,10 @@ def main() -> None:
               help="With --in-place: the backup's suffix (files ending with it are skipped in folders).")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default="flagged", show_default=True,
               help="Exit 1 when any text reaches this level.")
-def check(paths: tuple[str, ...], policy: str | None, config: str | None, fmt: str, field: str, kind: str | None,
-          content_type: str | None, include: tuple[str, ...], exclude: tuple[str, ...], jobs: int,
-          write_cleaned: Path | None, in_place: bool, backup_suffix: str, fail_on: str) -> None:
+def check(paths: tuple[str, ...], policy: str | None, config: str | None, fmt: str, output: Path | None,
+          only_flagged: bool, field: str, kind: str | None, content_type: str | None, include: tuple[str, ...],
+          exclude: tuple[str, ...], jobs: int, write_cleaned: Path | None, in_place: bool, backup_suffix: str,
+          fail_on: str) -> None:
     """Check files, folders (recursive) or - (stdin) and report every flagged span.
 
     Exit 0 when nothing reaches --fail-on, 1 when something does, 2 on a usage or config
@@ -90,8 +101,10 @@ def check(paths: tuple[str, ...], policy: str | None, config: str | None, fmt: s
       moderation check article.txt site/ --include '*.html'
       moderation check content/ --include '*.md' --format jsonl > report.jsonl
       moderation check comments.jsonl --field body --jobs 4 --write-cleaned cleaned/
+      moderation check comments.parquet --field body --format parquet --output flagged.parquet --only-flagged
       echo "what the f**k" | moderation check - --format json
     """
+    _check_output(fmt, output, paths)
     if write_cleaned and in_place:
         raise click.UsageError("choose --write-cleaned DIR or --in-place, not both")
     if not backup_suffix or "/" in backup_suffix:
@@ -99,7 +112,7 @@ def check(paths: tuple[str, ...], policy: str | None, config: str | None, fmt: s
                                  param_hint="--backup-suffix")
     options = Options(policy=policy, field=field, kind=kind, content_type=content_type, include=include,
                       exclude=exclude, jobs=jobs, write_cleaned=write_cleaned, in_place=in_place,
-                      backup_suffix=backup_suffix)
+                      backup_suffix=backup_suffix, only_flagged=only_flagged)
     # A text may hold a lone surrogate (a JSON `\ud800`), which no UTF-8 stream can carry: it is
     # written as that escape, which is also what it means inside a JSON report.
     if isinstance(sys.stdout, io.TextIOWrapper):
@@ -112,7 +125,7 @@ def check(paths: tuple[str, ...], policy: str | None, config: str | None, fmt: s
             moderator.policy_for(policy)  # an unknown policy fails here, before any work
         except ModerationError as e:
             raise Failure(e) from None
-        summary = _run(paths, options, moderator, config, fmt)
+        summary = _run(paths, options, moderator, config, fmt, output)
     except KeyboardInterrupt:
         click.echo("moderation: interrupted; files are as they were or cleaned, no temporary file is left", err=True)
         sys.exit(128 + (_stopped_by[-1] if _stopped_by else signal.SIGINT))  # 130 for Ctrl-C, 143 for SIGTERM
@@ -122,19 +135,45 @@ def check(paths: tuple[str, ...], policy: str | None, config: str | None, fmt: s
     sys.exit(_exit_code(summary, fail_on))
 
 
-def _run(paths: tuple[str, ...], options: Options, moderator: Moderator, config: str | None, fmt: str) -> Summary:
-    """The run, its report written and its summary on stderr."""
-    report = Report(fmt)
+def _check_output(fmt: str, output: Path | None, paths: tuple[str, ...]) -> None:
+    """UsageError (exit 2) for a report that cannot be written as asked, before any work."""
+    if fmt == "parquet":
+        if output is None:
+            raise click.UsageError("--format parquet writes a file: name it with --output FILE")
+        try:
+            from moderation.batch import parquet  # noqa: F401
+        except ImportError:
+            raise click.UsageError("--format parquet needs pyarrow: pip install 'moderation[arrow]'") from None
+    if output is None:
+        return
+    if not output.parent.is_dir():
+        raise click.BadParameter(f"{output.parent} is not a folder", param_hint="--output")
+    if any(path != "-" and Path(path).exists() and os.path.samefile(path, output) for path in paths
+           if output.exists()):
+        raise click.BadParameter(f"{output} is an input: name another file", param_hint="--output")
+
+
+def _run(paths: tuple[str, ...], options: Options, moderator: Moderator, config: str | None, fmt: str,
+         output: Path | None) -> Summary:
+    """The run, its report written (an --output file put in place if any input was read) and
+    its summary on stderr."""
+    report = Report(fmt, output)
     started = time.monotonic()
     try:
         summary = run(paths, options, moderator, config, report.emit,
                       lambda m: click.echo(f"moderation: {m}", err=True), sys.stdin.read,
-                      fmt=fmt, color=sys.stdout.isatty())
-        report.close()
+                      fmt=fmt, color=output is None and sys.stdout.isatty())
+        report.close(keep=summary.files > 0)
     except ModerationError as e:
+        report.abandon()
         raise Failure(e) from None
+    except BaseException:
+        report.abandon()  # interrupted: no report file, not even a partial one
+        raise
     finally:
         report.progress.close()
+    if output is not None and not summary.files:
+        click.echo(f"moderation: no input could be read; {output} is not written", err=True)
     skipped = sum(summary.skipped.values())
     unwritten = f", {summary.unwritten} cleaned copies not written" if summary.unwritten else ""
     click.echo(f"{summary.files} files, {summary.items} items, {summary.flagged} flagged, {skipped} skipped "
@@ -181,29 +220,53 @@ def _end_now(code: int) -> None:
 
 
 class Report:
-    """Writes the rendered output of each chunk: lines, JSON lines, or one streamed JSON array."""
+    """Writes the rendered output of each chunk: lines, JSON lines, one streamed JSON array, or
+    Parquet row groups; to stdout, or to an --output file put in place only when complete."""
 
-    def __init__(self, fmt: str) -> None:
+    def __init__(self, fmt: str, output: Path | None = None) -> None:
         self.fmt = fmt
         self.records = 0
         self.progress = tqdm(unit=" items", delay=1.0, disable=not sys.stderr.isatty(), file=sys.stderr)
+        self.file = NewFile(output) if output is not None else None
+        self.out: TextIO = sys.stdout
+        self.table: Any = None  # parquet.Writer
+        if self.file is not None and fmt == "parquet":
+            from moderation.batch import parquet
+
+            self.table = parquet.Writer(self.file.file)
+        elif self.file is not None:
+            self.out = io.TextIOWrapper(self.file.file, encoding="utf-8", errors="backslashreplace", newline="\n")
         if fmt == "json":
-            sys.stdout.write("[")
+            self.out.write("[")
 
     def emit(self, out: Output) -> None:
         self.progress.update(out.items)
+        if out.table is not None:
+            self.table.write(out.table)
         if not out.lines:
             return
         if self.fmt == "json":
-            sys.stdout.write(("," if self.records else "") + "\n" + ",\n".join(out.lines))
+            self.out.write(("," if self.records else "") + "\n" + ",\n".join(out.lines))
         else:
-            sys.stdout.write("\n".join(out.lines) + "\n")
+            self.out.write("\n".join(out.lines) + "\n")
         self.records += len(out.lines)
 
-    def close(self) -> None:
+    def close(self, keep: bool = True) -> None:
+        """The report ended; an --output file put in place if `keep`, else removed."""
         if self.fmt == "json":
-            sys.stdout.write("\n]\n")
-        sys.stdout.flush()
+            self.out.write("\n]\n")
+        if self.table is not None:
+            self.table.close()
+        self.out.flush()
+        if self.file is not None:
+            if keep:
+                self.file.commit()
+            else:
+                self.file.abandon()
+
+    def abandon(self) -> None:
+        if self.file is not None:
+            self.file.abandon()
 
 
 @main.command()

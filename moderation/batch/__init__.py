@@ -2,9 +2,11 @@
 
 Open `runner.py` first: it discovers the inputs, checks them in order over worker processes
 and writes cleaned copies so that nothing is lost. `documents` reads text, HTML, Markdown,
-JSONL and CSV into items; `report` renders the results as text, JSON or JSONL. `arrow` checks a
-pyarrow string array (or a pandas Series) into columns: `check_arrow` and `check_series`, loaded
-on first use so that the CLI and the service never import pyarrow.
+JSONL, CSV and (with `parquet`) Parquet into items; `report` renders the results as text, JSON or
+JSONL. `arrow` checks a pyarrow string array (or a pandas Series) into columns: `check_arrow` and
+`check_series`, loaded on first use so that the CLI and the service never import pyarrow unless
+asked. `columns` puts the result columns beside a table's own, for the CLI's Parquet report and
+for the engines: `spark`, `dask` and `ray` (each imported only by its user, with its extra).
 """
 
 from __future__ import annotations

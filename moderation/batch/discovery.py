@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from moderation.batch.documents import DocumentError, open_file, special
+from moderation.batch.documents import BY_SUFFIX, DocumentError, open_file, special
 from moderation.batch.encodings import of_bom
 
 BINARY_SNIFF = 8192
@@ -96,6 +96,8 @@ def _left_out(path: Path, rel: str, found: Found) -> str:
         return ""  # reading it names the error
     if not stat.S_ISREG(mode):
         return "special"
+    if BY_SUFFIX.get(path.suffix.lower()) == "parquet":  # binary, and read as what it is
+        return ""
     return "binary" if _is_binary(path) else ""
 
 

@@ -5,6 +5,7 @@
   file's BOM and line endings, since masking never touches a character outside a span.
 - jsonl: one item per line, the text in `field`; the other fields are carried into the output.
 - csv: one item per row under a header, the text in the column `field`.
+- parquet: one item per row with a text in the column `field` (read by `parquet`, with pyarrow).
 
 Large JSONL and CSV files are read as a stream of chunks, so memory stays bounded.
 """
@@ -29,9 +30,9 @@ from typing import Any, BinaryIO, NamedTuple
 
 from moderation.batch.encodings import PRESCAN, UTF8, Encoding, decode, of_bom, sniff
 
-FORMATS = ("text", "html", "markdown", "jsonl", "csv")
+FORMATS = ("text", "html", "markdown", "jsonl", "csv", "parquet")
 BY_SUFFIX = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".html": "html", ".htm": "html",
-             ".md": "markdown", ".markdown": "markdown"}
+             ".md": "markdown", ".markdown": "markdown", ".parquet": "parquet", ".pq": "parquet"}
 WHOLE_FILE = {"text": "text/plain", "html": "text/html", "markdown": "text/markdown"}  # format: content type
 CHUNK = 2000  # CSV rows sent to a worker at once
 BLOCK = 1 << 18  # bytes of JSONL sent to a worker at once (whole lines); at 1 MB, page faults took 15% of a run
@@ -53,9 +54,10 @@ class Chunk:
     """A piece of work: some items of one file, with what is needed to write them back."""
 
     path: str
-    kind: str  # text, jsonl or csv
+    kind: str  # text, jsonl, csv or parquet
     first: int  # line (jsonl, text) or row (csv) number of the first unit
-    units: list[Any]  # text: [the text]; jsonl: [a block of whole lines, as bytes or a Span]; csv: rows
+    units: list[Any]  # text: [the text]; jsonl: [a block of whole lines, as bytes or a Span]; csv: rows;
+    # parquet: [a pyarrow RecordBatch]
     field_name: str = "text"  # the JSONL field or CSV column with the text
     header: list[str] = field(default_factory=list)  # csv: the column names
     ending: str = "\n"  # csv: the line ending the file uses, for the cleaned copy
@@ -148,6 +150,8 @@ def _chunks(path: Path, kind: str, field_name: str, spans: bool) -> Iterator[Chu
         stream: Iterator[Chunk] = iter([Chunk(str(path), kind, 1, [text], field_name, encoding=encoding)])
     elif kind == "jsonl":
         stream = _jsonl_chunks(path, field_name, spans)
+    elif kind == "parquet":
+        stream = _parquet().chunks(path, field_name, "text/plain")
     else:
         stream = _csv_chunks(path, field_name)
     previous = None
@@ -345,7 +349,19 @@ def items_of(chunk: Chunk, fields: bool) -> Items:
         return _jsonl_items(chunk)
     if chunk.kind == "csv":
         return _csv_items(chunk, fields)
+    if chunk.kind == "parquet":
+        items: Items = _parquet().items(chunk, fields)
+        return items
     return Items(chunk.units, None, None, [], partial(_rewrite_text, chunk.units))
+
+
+def _parquet() -> Any:
+    """moderation.batch.parquet, imported (with pyarrow) when a Parquet file is met."""
+    try:
+        from moderation.batch import parquet
+    except ImportError:
+        raise DocumentError("reading Parquet needs pyarrow: pip install 'moderation[arrow]'") from None
+    return parquet
 
 
 def _rewrite_text(texts: list[str], cleaned: dict[int, str]) -> list[str]:

@@ -17,44 +17,60 @@ _encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_
 
 
 def render(fmt: str, path: str, line: int | None, text: str, result: Result, fields: dict[str, Any] | None,
-           color: bool) -> list[str]:
-    """The output lines of one item: text (one per match, only flagged items have any) or JSON."""
+           color: bool, compact: bool = False, where: str = "line") -> list[str]:
+    """The output lines of one item: text (one per match, only flagged items have any) or JSON,
+    its place under `where` ("line", or "row" for a Parquet row); `compact` leaves out the
+    cleaned text of an item that is not flagged (it is the text itself)."""
     if fmt == "text":
         return _text(path, line, text, result, color) if result.matches else []
     record: dict[str, Any] = {"path": path}
     if line is not None:
-        record["line"] = line
+        record[where] = line
     if fields:
         record["fields"] = fields
     record.update(result.to_dict())
+    if compact and not result.flagged:
+        del record["cleaned"]
     return [_encode(record)]
 
 
 def records(path: str, numbers: Sequence[int] | None, texts: list[str], fields: list[dict[str, Any]] | None,
-            flagged: dict[int, Result], clean: Result) -> list[str]:
-    """render()'s JSON record of every item of a chunk, by index: `flagged` holds the results of
-    the flagged items, `clean` is the result of an empty text, which differs from the others'
-    only by their text. Those are written from a template around their text and fields, each
-    encoded in C, which costs a third of a record built and dumped for each."""
+            flagged: dict[int, Result], clean: Result, only_flagged: bool = False, compact: bool = False,
+            where: str = "line") -> list[str]:
+    """render()'s JSON record of every item of a chunk (or, `only_flagged`, of the flagged ones),
+    by index: `flagged` holds the results of the flagged items, `clean` is the result of an empty
+    text, which differs from the others' only by their text. Those are written from a template
+    around their text and fields, each encoded in C, which costs a third of a record built and
+    dumped for each; `compact` (a JSONL report) leaves their text out, as render() does."""
+    if only_flagged:
+        return [render("json", path, None if numbers is None else numbers[i], texts[i], result,
+                       fields[i] if fields else None, False, compact, where)[0] for i, result in flagged.items()]
     if numbers is None:  # a whole text file, a single item
         return [render("json", path, None, text, flagged.get(i) or dataclasses.replace(clean, cleaned=text), None,
-                       False)[0] for i, text in enumerate(texts)]
-    head, middle, tail = _clean_template(path, clean)
+                       False, compact)[0] for i, text in enumerate(texts)]
+    head, middle, tail = _clean_template(path, clean, compact, where)
     carried = _fields_json(fields) if fields is not None else [""] * len(texts)
-    lines = [f"{head}{n}{f}{middle}{t}{tail}" for n, f, t in zip(numbers, carried, map(encode_basestring, texts),
-                                                                  strict=True)]
+    if compact:
+        lines = [f"{head}{n}{f}{middle}" for n, f in zip(numbers, carried, strict=True)]
+    else:
+        lines = [f"{head}{n}{f}{middle}{t}{tail}" for n, f, t in zip(numbers, carried, map(encode_basestring, texts),
+                                                                      strict=True)]
     for i, result in flagged.items():
-        lines[i] = render("json", path, numbers[i], texts[i], result, fields[i] if fields else None, False)[0]
+        lines[i] = render("json", path, numbers[i], texts[i], result, fields[i] if fields else None, False, compact,
+                          where)[0]
     return lines
 
 
-def _clean_template(path: str, clean: Result) -> tuple[str, str, str]:
+def _clean_template(path: str, clean: Result, compact: bool, where: str) -> tuple[str, str, str]:
     """render()'s record of a clean item cut where its line number goes, then its text: quotes
-    inside JSON strings are escaped, so '"line": 0' and '"cleaned": ""' are found only as keys."""
-    record = render("json", path, 0, "", clean, None, False)[0]
-    head, _, rest = record.partition('"line": 0')
+    inside JSON strings are escaped, so '"line": 0' and '"cleaned": ""' are found only as keys.
+    A compact record has no text: all of it after the number is `middle`."""
+    record = render("json", path, 0, "", clean, None, False, compact, where)[0]
+    head, _, rest = record.partition(f'"{where}": 0')
+    if compact:
+        return head + f'"{where}": ', rest, ""
     middle, _, tail = rest.partition('"cleaned": ""')
-    return head + '"line": ', middle + '"cleaned": ', tail
+    return head + f'"{where}": ', middle + '"cleaned": ', tail
 
 
 def _fields_json(fields: list[dict[str, Any]]) -> list[str]:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from moderation.batch.discovery import Found, discover
 from moderation.batch.documents import (
@@ -55,6 +56,7 @@ class Options:
     write_cleaned: Path | None = None  # mirror the inputs there, cleaned
     in_place: bool = False
     backup_suffix: str = ".bak"
+    only_flagged: bool = False  # a JSON, JSONL or Parquet report of the flagged items only
 
 
 @dataclass
@@ -116,6 +118,7 @@ class Output:
     errors: list[str] = field(default_factory=list)  # "path:line: why", for stderr
     cleaned: list[str] = field(default_factory=list)  # the chunk as written back, in pieces
     unreadable: str = ""  # why the chunk could not be read (by a worker): its file's copy is dropped
+    table: Any = None  # a Parquet report's rows of the chunk: a pyarrow RecordBatch
 
 
 @dataclass(frozen=True)
@@ -123,9 +126,10 @@ class Task:
     """How every chunk is to be checked and shown."""
 
     policy: str | None
-    fmt: str  # text, json or jsonl
+    fmt: str  # text, json, jsonl or parquet
     color: bool
     cleaned: bool  # build the cleaned copy
+    only_flagged: bool = False  # report the flagged items only
 
 
 def check_chunk(chunk: Chunk, task: Task) -> Output:
@@ -164,6 +168,11 @@ def _no_collection() -> Iterator[None]:
 
 def _check(chunk: Chunk, task: Task) -> Output:
     assert _moderator is not None
+    if task.fmt == "parquet":
+        from moderation.batch import parquet
+
+        table, count, hits, worst = parquet.report(_moderator, chunk, task.policy, task.only_flagged)
+        return Output(items=count, flagged=hits, worst=worst, table=table)
     items = items_of(chunk, fields=task.fmt != "text")
     found = _moderator.flagged_among(items.texts, policy=task.policy, content_type=chunk.content_type)
     flagged = {i: found[i] for i in sorted(found)}  # in item order, as reported
@@ -171,9 +180,11 @@ def _check(chunk: Chunk, task: Task) -> Output:
     out.worst = max((r.action for r in flagged.values()), key=_ORDER.__getitem__, default="allow")
     if task.fmt == "text":
         out.lines = _text_report(chunk.path, items, flagged, task.color)
-    else:  # a record for every item: the clean ones differ from an empty text's result by their text
+    else:  # a record for every item (or the flagged ones): the clean ones differ only by their text
         clean = _moderator.check("", policy=task.policy, content_type=chunk.content_type)
-        out.lines = records(chunk.path, items.numbers, items.texts, items.fields, flagged, clean)
+        out.lines = records(chunk.path, items.numbers, items.texts, items.fields, flagged, clean,
+                            only_flagged=task.only_flagged, compact=task.fmt == "jsonl",
+                            where="row" if chunk.kind == "parquet" else "line")
     if task.cleaned:
         out.cleaned = items.rewrite({i: result.cleaned for i, result in flagged.items()})
     return out
@@ -231,8 +242,9 @@ def run(paths: Sequence[str], options: Options, moderator: Moderator, config: st
     summary = Summary(skipped=found.skipped)
     copies = Copies(warn)
     mirror = Mirror(options.write_cleaned, paths) if options.write_cleaned else None  # refused before any work
-    task = Task(options.policy, fmt, color, cleaned=bool(options.write_cleaned or options.in_place))
-    results = ordered_map(_work(paths, options, found, copies, mirror, read_stdin), options.jobs, config, task)
+    task = Task(options.policy, fmt, color, cleaned=bool(options.write_cleaned or options.in_place),
+                only_flagged=options.only_flagged)
+    results = ordered_map(_work(paths, options, found, copies, mirror, read_stdin, fmt), options.jobs, config, task)
     try:
         for chunk, out in results:
             if out.unreadable:
@@ -254,16 +266,25 @@ def run(paths: Sequence[str], options: Options, moderator: Moderator, config: st
 
 
 def _work(paths: Sequence[str], options: Options, found: Found, copies: Copies, mirror: Mirror | None,
-          read_stdin: Callable[[], str]) -> Iterator[Chunk]:
+          read_stdin: Callable[[], str], fmt: str = "text") -> Iterator[Chunk]:
     """The chunks of every input in order, a cleaned copy started for each file that has one."""
+    tables = Tables(fmt, bool(options.in_place or mirror))
     for path in discover(paths, found):
         if str(path) == "-":
+            if fmt == "parquet" or options.kind == "parquet":
+                found.skipped["unreadable"] += 1
+                found.warn("-: Parquet is not read from standard input (a Parquet file is read from its end): "
+                           "name the file; skipped" if options.kind == "parquet" else
+                           "-: a Parquet report holds the rows of Parquet files, and standard input is read as "
+                           "text; report it with --format jsonl; skipped")
+                continue
             kind = options.kind if options.kind in ("html", "markdown") else "text"
             yield Chunk("-", kind, 1, [read_stdin()], options.field, last=True,
                         content_type=content_type_of(kind, options.content_type))
             continue
         kind = format_of(path, options.kind)
         try:
+            tables.admit(path, kind, options.field)
             for n, chunk in enumerate(chunks(path, kind, options.field, content_type_of(kind, options.content_type),
                                              spans=options.jobs > 1)):
                 if n == 0 and (options.in_place or mirror):
@@ -274,6 +295,35 @@ def _work(paths: Sequence[str], options: Options, found: Found, copies: Copies, 
             found.skipped["unreadable"] += 1
             found.warn(f"{path}: {e}; skipped")
             copies.drop(str(path))
+
+
+class Tables:
+    """Which inputs a run of this report can take: a Parquet report holds the rows of Parquet
+    files of one schema; no cleaned copy of a Parquet file is written (its report's `cleaned`
+    column holds the cleaned texts)."""
+
+    def __init__(self, fmt: str, copies: bool) -> None:
+        self.fmt, self.copies = fmt, copies
+        self.first: tuple[Path, Any] | None = None  # the first Parquet input and its schema
+
+    def admit(self, path: Path, kind: str, field_name: str) -> None:
+        """DocumentError, saying what to do, for an input this run cannot report."""
+        if kind == "parquet" and self.copies:
+            raise DocumentError("no cleaned copy of a Parquet file is written; its Parquet report "
+                                "(--format parquet --output FILE) holds the cleaned texts in its column 'cleaned'")
+        if self.fmt != "parquet":
+            return
+        if kind != "parquet":
+            raise DocumentError("a Parquet report holds the rows of Parquet files; report this one with "
+                                "--format jsonl")
+        from moderation.batch import parquet
+
+        schema = parquet.schema_of(path)
+        if self.first is None:
+            self.first = (path, schema)
+        elif not schema.equals(self.first[1]):
+            raise DocumentError(f"its columns differ from those of {self.first[0]}, and a Parquet report is one "
+                                "table; check it in a run of its own")
 
 
 def _count(summary: Summary, chunk: Chunk, out: Output) -> None:

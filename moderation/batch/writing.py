@@ -240,3 +240,37 @@ class Copies:
         why = error if isinstance(error, str) else (error.strerror or str(error)) + (
             f" ({error.filename})" if error.filename else "")
         self.warn(f"{source}: cannot write the cleaned copy: {why}; the file is left as it was")
+
+
+class NewFile:
+    """A report written aside (`file`) and named `target` only when complete: `commit` puts it in
+    place with one rename, `abandon` (an interrupt, a failure) leaves no file behind."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        _stale(target.parent)  # the temporary files of killed runs
+        with interrupts_held():
+            fd, self.temp = _unnamed(target)
+            self.file: BinaryIO = open(fd, "wb")  # noqa: SIM115 (closed by commit or abandon)
+
+    def commit(self) -> None:
+        with interrupts_held():
+            self.file.flush()
+            fd = self.file.fileno()
+            umask = os.umask(0)
+            os.umask(umask)
+            os.fchmod(fd, 0o666 & ~umask)  # as any new file: not the 0600 of a temporary one
+            if self.temp is None:
+                self.temp = _temp_name(self.target)
+                with suppress(FileNotFoundError):
+                    os.unlink(self.temp)
+                _link(fd, self.temp)
+            os.replace(self.temp, self.target)
+            self.temp = None
+            self.file.close()
+
+    def abandon(self) -> None:
+        with interrupts_held():
+            self.file.close()
+            if self.temp is not None:
+                self.temp.unlink(missing_ok=True)

@@ -1,0 +1,299 @@
+"""Parquet in the batch CLI (issue 14): `moderation check comments.parquet --field body --format
+parquet --output flagged.parquet` keeps every column, appends the results, streams the file in
+batches, runs in parallel, and leaves no report file behind when it cannot finish."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner, Result
+
+import moderation.batch
+from moderation import Moderator
+from moderation.batch import parquet, runner
+from moderation.batch.columns import RESULTS
+from moderation.cli import main
+from tests.test_arrow import TEXTS, expected_row
+
+ROWS = 700
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, ["check", *args])
+
+
+def body(i: int) -> str | None:
+    return None if i % 9 == 4 else TEXTS[i % len(TEXTS)]
+
+
+@pytest.fixture()
+def comments(tmp_path: Path) -> Path:
+    """A Parquet file of several row groups, with an id, an int, a float with nulls, a date, bytes
+    and null texts beside the body."""
+    table = pa.table({
+        "id": pa.array([f"c{i}" for i in range(ROWS)]),
+        "n": pa.array(range(ROWS), pa.int32()),
+        "body": pa.array([body(i) for i in range(ROWS)], pa.string()),
+        "score": pa.array([None if i % 4 == 0 else i / 2 for i in range(ROWS)], pa.float64()),
+        "day": pa.array([datetime.date(2026, 1, 1 + i % 28) for i in range(ROWS)], pa.date32()),
+        "raw": pa.array([bytes([i % 256]) for i in range(ROWS)], pa.binary()),
+    })
+    path = tmp_path / "comments.parquet"
+    pq.write_table(table, path, row_group_size=150)
+    assert pq.ParquetFile(path).metadata.num_row_groups == 5
+    return path
+
+
+def expected(moderator: Moderator, source: Path) -> list[dict[str, Any]]:
+    return [{**row, **expected_row(moderator, row["body"])} for row in pq.read_table(source).to_pylist()]
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+def test_a_parquet_report_keeps_every_column_and_appends_the_results(moderator: Moderator, comments: Path,
+                                                                      tmp_path: Path) -> None:
+    out = tmp_path / "report.parquet"
+    r = run(str(comments), "--field", "body", "--format", "parquet", "--output", str(out))
+    assert r.exit_code == 1, r.stderr
+    table = pq.read_table(out)
+    assert table.schema.names == ["id", "n", "body", "score", "day", "raw", *RESULTS.names]
+    assert [table.schema.field(name).type for name in RESULTS.names] == list(RESULTS.types)
+    assert table.to_pylist() == expected(moderator, comments)
+    nulls = sum(body(i) is None for i in range(ROWS))
+    assert f"1 files, {ROWS - nulls} items" in r.stderr
+    assert leftovers(tmp_path) == []
+
+
+def test_only_flagged_in_parquet_and_jsonl(moderator: Moderator, comments: Path, tmp_path: Path) -> None:
+    out = tmp_path / "flagged.parquet"
+    r = run(str(comments), "--field", "body", "--format", "parquet", "--output", str(out), "--only-flagged")
+    assert r.exit_code == 1, r.stderr
+    rows = expected(moderator, comments)
+    flagged = [row for row in rows if row["flagged"]]
+    assert 0 < len(flagged) < ROWS
+    assert pq.read_table(out).to_pylist() == flagged
+
+    r = run(str(comments), "--field", "body", "--format", "jsonl", "--only-flagged")
+    records = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [rec["row"] for rec in records] == [i + 1 for i, row in enumerate(rows) if row["flagged"]]
+    assert all(rec["flagged"] for rec in records)
+    first = records[0]
+    assert first["fields"] == {"id": "c0", "n": 0, "score": None, "day": "2026-01-01", "raw": "AA=="}
+    assert first["cleaned"] == flagged[0]["cleaned"]
+
+
+def test_a_jsonl_report_leaves_cleaned_out_of_clean_records(comments: Path, tmp_path: Path) -> None:
+    source = tmp_path / "c.jsonl"
+    source.write_text('{"id": 1, "text": "a quiet day"}\n{"id": 2, "text": "well shit"}\n', encoding="utf-8")
+    (tmp_path / "page.txt").write_text("nothing to see", encoding="utf-8")
+    for path, where in ((source, "line"), (tmp_path / "page.txt", None), (comments, "row")):
+        args = ("--field", "body") if path == comments else ()
+        records = [json.loads(line) for line in run(str(path), *args, "--format", "jsonl").stdout.splitlines()]
+        clean = [rec for rec in records if not rec["flagged"]]
+        assert clean and all("cleaned" not in rec for rec in clean)
+        assert all("cleaned" in rec for rec in records if rec["flagged"]) or path.suffix == ".txt"
+        assert all((where in rec) == (where is not None) for rec in records)
+    # --format json keeps the HTTP API's record, cleaned included
+    assert "cleaned" in json.loads(run(str(source), "--format", "json").stdout)[0]
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "jsonl", "text"])
+def test_two_jobs_give_what_one_gives(comments: Path, tmp_path: Path, fmt: str,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parquet, "BATCH_BYTES", 2000)  # many batches: work for both workers
+    outputs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out-{jobs}.{fmt}"
+        r = run(str(comments), "--field", "body", "--format", fmt, "--output", str(out), "--jobs", jobs)
+        assert r.exit_code == 1, r.stderr
+        outputs.append(pq.read_table(out) if fmt == "parquet" else out.read_text(encoding="utf-8"))
+    if fmt == "parquet":
+        assert outputs[0].equals(outputs[1])
+    else:
+        assert outputs[0] == outputs[1] and outputs[0]
+
+
+def test_the_file_is_read_in_batches_never_whole(comments: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bounded memory, by counting: the reader is only ever asked for batches of a bounded size,
+    and each chunk of work holds one of them."""
+    asked: list[int] = []
+    real = pq.ParquetFile.iter_batches
+
+    def batches(self: pq.ParquetFile, batch_size: int = 65536, **kwargs: Any) -> Any:
+        asked.append(batch_size)
+        return real(self, batch_size=batch_size, **kwargs)
+
+    def whole(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the whole file, or a whole row group, was read")
+
+    monkeypatch.setattr(pq.ParquetFile, "iter_batches", batches)
+    for name in ("read", "read_row_group", "read_row_groups"):
+        monkeypatch.setattr(pq.ParquetFile, name, whole)
+    monkeypatch.setattr(pq, "read_table", whole)
+    monkeypatch.setattr(parquet, "BATCH_BYTES", 3000)
+    sizes: list[int] = []
+    check_chunk = runner.check_chunk
+
+    def counted(chunk: Any, task: Any) -> Any:
+        sizes.append(chunk.units[0].num_rows)
+        return check_chunk(chunk, task)
+
+    monkeypatch.setattr(runner, "check_chunk", counted)
+    out = tmp_path / "out.parquet"
+    rows = parquet.batch_rows(pq.ParquetFile(comments).metadata)
+    assert run(str(comments), "--field", "body", "--format", "parquet", "--output", str(out)).exit_code == 1
+    monkeypatch.undo()
+    assert asked == [rows]
+    assert max(sizes) == rows < ROWS / 4 and sum(sizes) == ROWS
+    assert pq.read_table(out).num_rows == ROWS
+
+
+@pytest.mark.parametrize(("field", "why"), [
+    ("text", "no column 'text' (columns: id, n, body, score, day, raw); choose one with --field"),
+    ("n", "column 'n' holds int32, not strings; choose the text column with --field"),
+])
+@pytest.mark.parametrize("fmt", ["parquet", "jsonl"])
+def test_a_wrong_column_is_named_and_no_report_is_written(comments: Path, tmp_path: Path, field: str, why: str,
+                                                          fmt: str) -> None:
+    out = tmp_path / f"out.{fmt}"
+    r = run(str(comments), "--field", field, "--format", fmt, "--output", str(out))
+    assert r.exit_code == 2
+    assert f"{comments}: {why}" in r.stderr
+    assert not out.exists() and leftovers(tmp_path) == []
+
+
+def test_parquet_needs_an_output_file_and_parquet_inputs(comments: Path, tmp_path: Path) -> None:
+    r = run(str(comments), "--field", "body", "--format", "parquet")
+    assert r.exit_code == 2 and "--format parquet writes a file: name it with --output FILE" in r.stderr
+    r = run(str(comments), "--field", "body", "--format", "jsonl", "--output", str(comments))
+    assert r.exit_code == 2 and "is an input" in r.stderr
+    other = tmp_path / "more.jsonl"
+    other.write_text('{"body": "shit"}\n', encoding="utf-8")
+    out = tmp_path / "out.parquet"
+    r = run(str(comments), str(other), "--field", "body", "--format", "parquet", "--output", str(out))
+    assert r.exit_code == 2 and f"{other}: a Parquet report holds the rows of Parquet files" in r.stderr
+    assert pq.read_table(out).num_rows == ROWS  # the readable input is reported; the other named
+
+
+def test_inputs_of_another_schema_are_named(comments: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.parquet"
+    pq.write_table(pa.table({"body": ["shit"]}), other)
+    out = tmp_path / "out.parquet"
+    r = run(str(comments), str(other), "--field", "body", "--format", "parquet", "--output", str(out))
+    assert r.exit_code == 2 and f"{other}: its columns differ from those of {comments}" in r.stderr
+    assert pq.read_table(out).num_rows == ROWS
+
+
+def test_no_cleaned_copy_of_a_parquet_file(comments: Path, tmp_path: Path) -> None:
+    r = run(str(comments), "--field", "body", "--write-cleaned", str(tmp_path / "clean"))
+    assert r.exit_code == 2 and "no cleaned copy of a Parquet file is written" in r.stderr
+    before = comments.read_bytes()
+    assert run(str(comments), "--field", "body", "--in-place").exit_code == 2
+    assert comments.read_bytes() == before
+
+
+def test_a_folder_walk_reads_parquet_files(comments: Path) -> None:
+    r = run(str(comments.parent), "--field", "body", "--format", "jsonl", "--only-flagged")
+    assert r.exit_code == 1 and "0 skipped" in r.stderr
+    assert {json.loads(line)["path"] for line in r.stdout.splitlines()} == {str(comments)}
+
+
+def test_an_empty_file_gives_an_empty_report_with_its_columns(tmp_path: Path) -> None:
+    source = tmp_path / "empty.parquet"
+    pq.write_table(pa.table({"id": pa.array([], pa.int64()), "body": pa.array([], pa.string())}), source)
+    out = tmp_path / "out.parquet"
+    r = run(str(source), "--field", "body", "--format", "parquet", "--output", str(out))
+    assert r.exit_code == 0, r.stderr
+    table = pq.read_table(out)
+    assert table.num_rows == 0 and table.schema.names == ["id", "body", *RESULTS.names]
+
+
+def test_not_parquet_is_named(tmp_path: Path) -> None:
+    source = tmp_path / "fake.parquet"
+    source.write_bytes(b"PAR1 not really")
+    r = run(str(source), "--format", "jsonl")
+    assert r.exit_code == 2 and f"{source}: not a Parquet file" in r.stderr
+
+
+def test_an_interrupted_run_leaves_no_report(comments: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parquet, "BATCH_BYTES", 2000)
+    writes = []
+
+    def interrupted(self: parquet.Writer, batch: pa.RecordBatch) -> None:
+        writes.append(batch.num_rows)
+        if len(writes) == 3:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(parquet.Writer, "write", interrupted)
+    out = tmp_path / "out.parquet"
+    r = run(str(comments), "--field", "body", "--format", "parquet", "--output", str(out))
+    assert r.exit_code == 130 and len(writes) == 3
+    assert not out.exists() and leftovers(tmp_path) == []
+
+
+def test_without_pyarrow_the_extra_is_named(comments: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in [m for m in sys.modules if m == "pyarrow" or m.startswith("pyarrow.")
+                 or m in ("moderation.batch.parquet", "moderation.batch.columns", "moderation.batch.arrow")]:
+        monkeypatch.delitem(sys.modules, name)
+    for name in ("parquet", "columns", "arrow"):  # imported already: attributes of the package
+        monkeypatch.delattr(moderation.batch, name, raising=False)
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # import pyarrow raises ImportError
+    r = run(str(comments), "--field", "body", "--format", "parquet", "--output", str(tmp_path / "o.parquet"))
+    assert r.exit_code == 2 and "--format parquet needs pyarrow: pip install 'moderation[arrow]'" in r.stderr
+    r = run(str(comments), "--field", "body")
+    assert r.exit_code == 2 and "reading Parquet needs pyarrow: pip install 'moderation[arrow]'" in r.stderr
+
+
+def test_standard_input_is_no_parquet(tmp_path: Path) -> None:
+    out = tmp_path / "out.parquet"
+    r = CliRunner().invoke(main, ["check", "-", "--format", "parquet", "--output", str(out)], input="shit")
+    assert r.exit_code == 2 and "-: a Parquet report holds the rows of Parquet files" in r.stderr
+    assert not out.exists()
+    r = CliRunner().invoke(main, ["check", "-", "--as", "parquet"], input="PAR1")
+    assert r.exit_code == 2 and "-: Parquet is not read from standard input" in r.stderr
+
+
+def test_a_huge_row_group_is_read_a_page_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bounded memory whatever the row groups: the file is read through a buffer, never a whole
+    column chunk at once (a row group of a billion rows is no larger a read than one of a hundred)."""
+    source = tmp_path / "one-group.parquet"
+    texts = [f"comment {i} about the weather, nothing more to say {i * 7}" for i in range(60_000)]
+    pq.write_table(pa.table({"body": texts}), source, row_group_size=60_000, compression="none",
+                   use_dictionary=False)
+    assert pq.ParquetFile(source).metadata.row_group(0).total_byte_size > 3 * parquet.READ_BUFFER
+    reads: list[int] = []
+    opened = parquet.open_file
+
+    class Counted:
+        def __init__(self, f: Any) -> None:
+            self.f = f
+
+        def read(self, n: int = -1) -> bytes:
+            data = self.f.read(n)
+            reads.append(len(data))
+            return data
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.f, name)
+
+        def __enter__(self) -> Counted:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.f.close()
+
+    monkeypatch.setattr(parquet, "open_file", lambda path: Counted(opened(path)))
+    r = run(str(source), "--field", "body", "--format", "jsonl", "--only-flagged", "--fail-on", "never")
+    assert r.exit_code == 0, r.stderr
+    assert "60000 items" in r.stderr
+    assert reads and max(reads) <= parquet.READ_BUFFER
