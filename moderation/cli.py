@@ -56,6 +56,16 @@ def main() -> None:
     """Find profanity, slurs and their evasions in text, with exact spans."""
 
 
+def _languages(value: str | None) -> list[str] | str | None:
+    """--languages: None, "auto", or the codes it lists."""
+    if value is None or value == "auto":
+        return value
+    codes = [code.strip().lower() for code in value.split(",") if code.strip()]
+    if not codes:
+        raise click.BadParameter("name languages, as es,en, or auto", param_hint="--languages")
+    return codes
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--policy", default=None, help="Policy name from the config (default: its default policy).")
@@ -85,10 +95,13 @@ def main() -> None:
               help="With --in-place: the backup's suffix (files ending with it are skipped in folders).")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default="flagged", show_default=True,
               help="Exit 1 when any text reaches this level.")
+@click.option("--languages", default=None, metavar="CODES|auto",
+              help="Check in these of the policy's languages (comma-separated: es,en), or auto: each text in "
+                   "the one it is written in (default: all the policy's).")
 def check(paths: tuple[str, ...], policy: str | None, config: str | None, fmt: str, output: Path | None,
           only_flagged: bool, field: str, kind: str | None, content_type: str | None, include: tuple[str, ...],
           exclude: tuple[str, ...], jobs: int, write_cleaned: Path | None, in_place: bool, backup_suffix: str,
-          fail_on: str) -> None:
+          fail_on: str, languages: str | None) -> None:
     """Check files, folders (recursive) or - (stdin) and report every flagged span.
 
     Exit 0 when nothing reaches --fail-on, 1 when something does, 2 on a usage or config
@@ -112,7 +125,7 @@ def check(paths: tuple[str, ...], policy: str | None, config: str | None, fmt: s
                                  param_hint="--backup-suffix")
     options = Options(policy=policy, field=field, kind=kind, content_type=content_type, include=include,
                       exclude=exclude, jobs=jobs, write_cleaned=write_cleaned, in_place=in_place,
-                      backup_suffix=backup_suffix, only_flagged=only_flagged)
+                      backup_suffix=backup_suffix, only_flagged=only_flagged, languages=_languages(languages))
     # A text may hold a lone surrogate (a JSON `\ud800`), which no UTF-8 stream can carry: it is
     # written as that escape, which is also what it means inside a JSON report.
     if isinstance(sys.stdout, io.TextIOWrapper):
@@ -122,7 +135,9 @@ def check(paths: tuple[str, ...], policy: str | None, config: str | None, fmt: s
     try:
         moderator = _load(config)
         try:
-            moderator.policy_for(policy)  # an unknown policy fails here, before any work
+            _, chosen = moderator.policy_for(policy)  # an unknown policy or language fails here, before any work
+            if options.languages != "auto":
+                moderator.languages_for(chosen, options.languages)
         except ModerationError as e:
             raise Failure(e) from None
         summary = _run(paths, options, moderator, config, fmt, output)

@@ -191,3 +191,23 @@ def test_perspective_routes_check_the_languages_asked_for_or_detected(tmp_path: 
     refused = client.post(route, json={"comment": {"text": "x"}, "languages": ["ru"],
                                        "requestedAttributes": {"PROFANITY": {}}})
     assert refused.status_code == 400 and "this server checks: en, es" in refused.get_json()["error"]["message"]
+
+
+def test_the_command_line_checks_the_languages_asked_for(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from moderation.cli import main
+
+    config = _config(tmp_path, ["en", "es"], ["en", "es"])
+    runner = CliRunner()
+    text = "qué mierda, fuck this\n"
+    every = runner.invoke(main, ["check", "-", "--config", str(config), "--format", "json"], input=text)
+    spanish = runner.invoke(main, ["check", "-", "--config", str(config), "--format", "json", "--languages", "es"],
+                            input=text)
+    assert every.exit_code == spanish.exit_code == 1
+    assert sorted(m["language"] for m in json.loads(every.stdout)[0]["matches"]) == ["en", "es"]
+    assert [m["language"] for m in json.loads(spanish.stdout)[0]["matches"]] == ["es"]
+    refused = runner.invoke(main, ["check", "-", "--config", str(config), "--languages", "ru"], input=text)
+    assert refused.exit_code == 2 and "does not check ru" in refused.stderr

@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 
 from moderation.batch.columns import ColumnError, check_columns, moderated
 from moderation.batch.documents import Chunk, DocumentError, Items, open_file
-from moderation.engine.moderator import Moderator
+from moderation.engine.moderator import Languages, Moderator
 from moderation.engine.policy import ACTION_RANK
 
 BATCH_BYTES = 1 << 20  # uncompressed bytes of rows in a chunk: ~10,000 comments
@@ -119,12 +119,12 @@ def _json_ready(column: pa.Array) -> pa.Array:
         return pa.array([None if v is None else str(v) for v in column.to_pylist()], pa.string())
 
 
-def report(moderator: Moderator, chunk: Chunk, policy: str | None, only_flagged: bool
-           ) -> tuple[pa.RecordBatch, int, int, str]:
+def report(moderator: Moderator, chunk: Chunk, policy: str | None, only_flagged: bool,
+           languages: Languages = None) -> tuple[pa.RecordBatch, int, int, str]:
     """A Parquet report's rows of a chunk (its columns, then RESULTS; the flagged rows only if
     asked), with the count of its items, of the flagged ones, and the worst action."""
     batch: pa.RecordBatch = chunk.units[0]
-    out = moderated(moderator, batch, chunk.field_name, policy, chunk.content_type)
+    out = moderated(moderator, batch, chunk.field_name, policy, chunk.content_type, languages=languages)
     flagged = out.column("flagged")
     actions = [a for a in pc.unique(out.column("action")).to_pylist() if a is not None]
     worst = max(actions, key=ACTION_RANK.__getitem__, default="allow")

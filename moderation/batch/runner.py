@@ -38,7 +38,7 @@ from moderation.batch.mirror import Mirror
 from moderation.batch.report import records, render
 from moderation.batch.workers import Workers
 from moderation.batch.writing import Copies
-from moderation.engine.moderator import Moderator, Result
+from moderation.engine.moderator import Languages, Moderator, Result
 from moderation.engine.policy import ACTION_RANK
 
 
@@ -57,6 +57,7 @@ class Options:
     in_place: bool = False
     backup_suffix: str = ".bak"
     only_flagged: bool = False  # a JSON, JSONL or Parquet report of the flagged items only
+    languages: Languages = None  # some of the policy's, "auto", or None for all of them
 
 
 @dataclass
@@ -130,6 +131,7 @@ class Task:
     color: bool
     cleaned: bool  # build the cleaned copy
     only_flagged: bool = False  # report the flagged items only
+    languages: Languages = None  # as for Moderator.check
 
 
 def check_chunk(chunk: Chunk, task: Task) -> Output:
@@ -171,10 +173,11 @@ def _check(chunk: Chunk, task: Task) -> Output:
     if task.fmt == "parquet":
         from moderation.batch import parquet
 
-        table, count, hits, worst = parquet.report(_moderator, chunk, task.policy, task.only_flagged)
+        table, count, hits, worst = parquet.report(_moderator, chunk, task.policy, task.only_flagged, task.languages)
         return Output(items=count, flagged=hits, worst=worst, table=table)
     items = items_of(chunk, fields=task.fmt != "text")
-    found = _moderator.flagged_among(items.texts, policy=task.policy, content_type=chunk.content_type)
+    found = _moderator.flagged_among(items.texts, policy=task.policy, content_type=chunk.content_type,
+                                     languages=task.languages)
     flagged = {i: found[i] for i in sorted(found)}  # in item order, as reported
     out = Output(items=len(items.texts), flagged=len(flagged), errors=items.errors)
     out.worst = max((r.action for r in flagged.values()), key=_ORDER.__getitem__, default="allow")
@@ -243,7 +246,7 @@ def run(paths: Sequence[str], options: Options, moderator: Moderator, config: st
     copies = Copies(warn)
     mirror = Mirror(options.write_cleaned, paths) if options.write_cleaned else None  # refused before any work
     task = Task(options.policy, fmt, color, cleaned=bool(options.write_cleaned or options.in_place),
-                only_flagged=options.only_flagged)
+                only_flagged=options.only_flagged, languages=options.languages)
     results = ordered_map(_work(paths, options, found, copies, mirror, read_stdin, fmt), options.jobs, config, task)
     try:
         for chunk, out in results:
