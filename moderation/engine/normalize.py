@@ -107,21 +107,36 @@ def _fold_run(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error("moderation.fold", _fold_run)
 
 
+# The non-ASCII characters European text is made of (Latin-1's, Polish letters, typographic
+# quotes and dashes) are encoded to a byte each by a charmap codec, in C, as cp1251 does for
+# Russian; only the others reach the error handler (a word of Polish was a call each).
+COMMON = ("".join(chr(c) for c in range(0xA0, 0x100)) + "ąĄćĆęĘłŁńŃśŚźŹżŻ" + "’‘“”„‚–—…€" + "čšžČŠŽ")
+_COMMON_MAP = codecs.charmap_build("".join(chr(c) for c in range(128)) + COMMON)
+_FOLDED = ASCII_TABLE[:128] + bytes(ASCII_TABLE[ord(fold_char(c))] for c in COMMON)
+
+
+def _encode(text: str) -> bytes:
+    """One byte per code point: ASCII as is, COMMON's characters as their index past 127, the
+    rest as the fold handler gives them (ASCII)."""
+    return codecs.charmap_encode(text, "moderation.fold", _COMMON_MAP)[0]
+
+
 def fold(text: str) -> bytes:
     """The ASCII skeleton of `text`: one byte per code point, see the module docstring."""
-    return text.encode("ascii", "moderation.fold").translate(ASCII_TABLE)
+    return _encode(text).translate(_FOLDED)
 
 
 # ASCII capitals as A, small letters as a, all else a space: where camelCase joins its words.
 CASE_TABLE = bytes(ord("A") if chr(i).isupper() else ord("a") if chr(i).islower() else ord(" ")
-                   for i in range(128)) + b" " * 128
+                   for i in range(128))
+CASE_TABLE += bytes(CASE_TABLE[ord(fold_char(c))] for c in COMMON)  # as folded: a letter is small
 
 
 def fold_keeping_case(text: str) -> tuple[bytes, bytes]:
     """The skeleton of `text` (see fold), and the byte view it is made from, where ASCII letters
     keep their case (for camel_joints): one encode for both."""
-    raw = text.encode("ascii", "moderation.fold")
-    return raw.translate(ASCII_TABLE), raw
+    raw = _encode(text)
+    return raw.translate(_FOLDED), raw
 
 
 def camel_joints(raw: bytes) -> list[int]:
