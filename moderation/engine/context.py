@@ -39,6 +39,9 @@ NUMBER = re.compile(r"[A-Za-z]?\d{2,}|\d{2,}[A-Za-z]|0[xX][0-9A-Fa-f]+|[A-Za-z]{
 SIGILS = frozenset(a + b for a in "@$%" for b in "@$")
 SNAKE = re.compile(r"[A-Za-z0-9]_[A-Za-z0-9]")  # parts of an identifier joined: buf_ck
 CONSTANT = re.compile(r"[A-Z0-9]+(?:_[A-Z0-9]+)+")  # GPG_ERR_ASS_GENERAL
+# A setting, an option or a dotted name: TERM=dumb, --dumb, dbm.dumb (a word's sentence dot is
+# no part of its token: token() strips it).
+SETTING = re.compile(r"[\w.-]*\w=\w+|--?\w[\w-]*|\w+(?:\.\w+)+")
 # Each tried once per run of its characters, not from every one (f.u.c.k.f.u.c.k... is one run).
 URL = re.compile(r"(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*://|www\.", re.IGNORECASE)
 EMAIL = re.compile(r"[^\s@]@[^\s@]+\.[A-Za-z]{2,}")
@@ -55,7 +58,7 @@ DASH_LINE = re.compile(r"[A-Z|+]-{4,}(?![-a-z])|(?<![-a-z])-{4,}[A-Z|+]")  # a t
 # Listed words that are also names, the only ones a name context may hide: Useful Idiots, Holy
 # Crap, Corrupt Bastards and His Royal Anus are insults in title case (SemEval's comments).
 NAME_WORDS = frozenset(("dick", "coon", "cock", "boner", "dyke", "dykes", "willy", "fanny", "randy", "peter",
-                        "wang", "dong", "hooker", "johnson", "butts", "cummings"))
+                        "wang", "dong", "hooker", "johnson", "butts", "cummings", "prat"))
 # Listed words that are also first names, and so may stand before a surname: Dick Buttlar.
 FIRST_NAMES = frozenset(("dick", "willy", "fanny", "randy", "peter", "rod", "jock"))
 PARTICLES = frozenset(("de", "van", "von", "der", "den", "da", "di", "du", "la", "le", "ter", "ten", "del", "dos"))
@@ -97,7 +100,8 @@ def misread(text: str, hit: Hit) -> bool:
                 or is_link_or_path(word)
                 or (written.isalpha() and is_sounded_name(text, hit.start, hit.end)))
     # A word-scope term as written: bounded by the skeleton's boundaries, so never inside camelCase.
-    if len(word) > hit.end - hit.start and (is_link_or_path(word) or CONSTANT.fullmatch(word) is not None):
+    if len(word) > hit.end - hit.start and (is_link_or_path(word) or CONSTANT.fullmatch(word) is not None
+                                            or SETTING.fullmatch(word) is not None):
         return True
     return broken_at_line_end(text, hit.end) or is_name(text, hit.start, hit.end)
 
@@ -184,6 +188,8 @@ def is_code_mask(text: str, start: int, end: int) -> bool:
         return True
     if "%" in written and PRINTF.search(written):  # date +'@%s', 'c%-%d': a format, not sh%t
         return True
+    if written.startswith("$_") or ("#" in written and text[written.index("#") + start + 1 : ][:1].isdigit()):
+        return True  # jq's $__loc__, a Perl $_var; an issue's number (PR#7)
     return "_*" in written or "*_" in written or DASH_LINE.search(text, max(0, start - 1), end + 1) is not None
 
 
