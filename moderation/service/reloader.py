@@ -41,6 +41,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from moderation.engine import identify
 from moderation.engine.moderator import Moderator, sources
 from moderation.errors import ModerationError
 
@@ -102,6 +103,8 @@ class LiveModerator:
         # Not in turns with the other workers: gunicorn times a worker's boot, and a booting
         # worker serves nothing the build could hold up.
         self._moderator = Moderator.from_config(config_path)  # a bad config stops start-up
+        if any(len(p.languages) > 1 for p in self._moderator.policies.values()):
+            identify.load()  # the language identifier (~1 s) before the first request, not during it
         self._stamp = self._seen(before, self._moderator)
         self._start_watcher()
 
