@@ -188,7 +188,8 @@ def is_code_mask(text: str, start: int, end: int) -> bool:
         return True
     if "%" in written and PRINTF.search(written):  # date +'@%s', 'c%-%d': a format, not sh%t
         return True
-    if written.startswith("$_") or ("#" in written and text[written.index("#") + start + 1 : ][:1].isdigit()):
+    hash_at = start + written.find("#")
+    if written.startswith("$_") or (hash_at >= start and text[hash_at + 1 : hash_at + 2].isdigit()):
         return True  # jq's $__loc__, a Perl $_var; an issue's number (PR#7)
     return "_*" in written or "*_" in written or DASH_LINE.search(text, max(0, start - 1), end + 1) is not None
 
