@@ -135,9 +135,7 @@ def check(paths: tuple[str, ...], policy: str | None, config: str | None, fmt: s
     try:
         moderator = _load(config)
         try:
-            _, chosen = moderator.policy_for(policy)  # an unknown policy or language fails here, before any work
-            if options.languages != "auto":
-                moderator.languages_for(chosen, options.languages)
+            moderator.policy_for(policy, languages=options.languages)  # an unknown one fails here, before any work
         except ModerationError as e:
             raise Failure(e) from None
         summary = _run(paths, options, moderator, config, fmt, output)

@@ -46,9 +46,7 @@ def check_arrow(moderator: Moderator, strings: Any, policy: str | None = None,
     A null string is no text, which is not a clean text: its row is null in every column. An
     unknown policy or content type raises what `check` raises, before any work; an array that
     does not hold strings raises TypeError. `languages` as for `check`, "auto" per row."""
-    _, pol = moderator.policy_for(policy, content_type)
-    if languages != "auto":
-        moderator.languages_for(pol, languages)
+    moderator.policy_for(policy, content_type, languages)
     texts = _texts(strings)
     # Not null_count: a dictionary array may hold its nulls in its dictionary (4 ms for 300k rows).
     missing = [i for i, text in enumerate(texts) if text is None] if None in texts else []

@@ -196,7 +196,7 @@ class Moderator:
             return self._matchers[name, languages[0]].scan(text)
         views = Views(text)
         found = {language: self._matchers[name, language].scan(text, views) for language in languages}
-        return _identified(text, found) if auto else merge(found.values())
+        return _combined(text, found, languages, auto)
 
     def _hits_of_each(self, texts: Sequence[str], name: str, pol: Policy, content_type: str,
                       languages: Languages = None) -> tuple[dict[int, list[Hit]], list[Visible] | None]:
@@ -218,23 +218,20 @@ class Moderator:
                 i = bisect.bisect_right(starts, hit.start) - 1
                 shifted = hit._replace(start=hit.start - starts[i], end=hit.end - starts[i])
                 each.setdefault(i, {}).setdefault(language, []).append(shifted)
-        found: dict[int, list[Hit]] = {}
-        for i, by_language in each.items():
-            if auto and len(chosen) > 1:
-                found[i] = _identified(texts[i], by_language, chosen)
-            else:
-                found[i] = next(iter(by_language.values())) if len(by_language) == 1 else merge(by_language.values())
-        return found, visible
+        return {i: _combined(texts[i], by_language, chosen, auto) for i, by_language in each.items()}, visible
 
-    def policy_for(self, policy: str | None, content_type: str = "text/plain") -> tuple[str, Policy]:
-        """The policy a check with these arguments uses, and its name; UnknownPolicyError or
-        UnsupportedContentTypeError when it cannot run (to refuse early, before any work)."""
+    def policy_for(self, policy: str | None, content_type: str = "text/plain",
+                   languages: Languages = None) -> tuple[str, Policy]:
+        """The policy a check with these arguments uses, and its name; UnknownPolicyError,
+        UnsupportedContentTypeError or UnknownLanguageError when it cannot run (to refuse early,
+        before any work)."""
         name = policy or self.config.default_policy
         pol = self.config.policies.get(name)
         if pol is None:
             raise UnknownPolicyError(name, list(self.config.policies))
         if content_type not in CONTENT_TYPES:
             raise UnsupportedContentTypeError(content_type, CONTENT_TYPES)
+        self.languages_for(pol, languages)
         return name, pol
 
     def _result(self, text: str, hits: Sequence[Hit], pol: Policy, content_type: str,
@@ -309,14 +306,22 @@ def _auto(pol: Policy, languages: Languages) -> bool:
     return languages == "auto" or (languages is None and pol.identify and len(pol.languages) > 1)
 
 
-def _identified(text: str, found: Mapping[str, list[Hit]], languages: Sequence[str] | None = None) -> list[Hit]:
+def _combined(text: str, found: Mapping[str, list[Hit]], languages: Sequence[str], auto: bool) -> list[Hit]:
+    """A text's hits found in each of `languages` (by language, those with hits at least) as one
+    scan's; with `auto`, those of the languages it is written in (_identified)."""
+    if auto and len(languages) > 1:
+        return _identified(text, found, languages)
+    return next(iter(found.values())) if len(found) == 1 else merge(found.values())
+
+
+def _identified(text: str, found: Mapping[str, list[Hit]], languages: Sequence[str]) -> list[Hit]:
     """The hits (by language) of the languages `text` is identified as, merged; a text with no
     hit is never identified (most are clean). Beside them, a hit of another language stays where
     its term is unmistakable: an inside-word root written as listed (fuck, fucking in a Spanish
     comment), never a word that may be innocent in the text's language (French con in English)."""
     if not any(found.values()):
         return []
-    written = identify(text, languages or list(found))
+    written = identify(text, languages)
     # Its own languages first: where a foreign hit starts with one of theirs, theirs is kept.
     ordered = sorted(found.items(), key=lambda item: item[0] not in written)
     return merge(hits if language in written else [h for h in hits if _unmistakable(h)] for language, hits in ordered)

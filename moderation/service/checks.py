@@ -58,9 +58,7 @@ def check_batch(live: LiveModerator, max_text: int, max_items: int) -> Response:
     languages = read_languages(data)
     moderator = live.moderator  # one version for the whole batch
     try:  # batch-wide defaults fail the batch, not each item
-        _, pol = moderator.policy_for(policy, content_type)
-        if languages != "auto":
-            moderator.languages_for(pol, languages)
+        moderator.policy_for(policy, content_type, languages)
     except (UnknownPolicyError, UnsupportedContentTypeError, UnknownLanguageError) as e:
         raise refusal(e) from None
     results = []
