@@ -77,9 +77,25 @@ def results(moderator: Moderator, strings: Any, policy: str | None = None,
 def check_call(moderator: Moderator, policy: str | None, content_type: str, languages: Languages) -> None:
     """What `check` raises for this policy, content type and languages, raised now (before an
     engine starts a job), not in a worker."""
-    _, pol = moderator.policy_for(policy, content_type)
-    if languages != "auto":
-        moderator.languages_for(pol, languages)
+    moderator.policy_for(policy, content_type, languages)
+
+
+class Job:
+    """What an engine's function carries to its workers (pickled with its moderator): the text
+    column and how to check it, refused at once when the policy, content type or languages are
+    wrong (check_call)."""
+
+    def __init__(self, moderator: Moderator, field: str = "text", policy: str | None = None,
+                 content_type: str = "text/plain", languages: Languages = None) -> None:
+        check_call(moderator, policy, content_type, languages)
+        self.moderator, self.field, self.policy, self.content_type = moderator, field, policy, content_type
+        self.languages = languages
+
+    def moderated(self, batch: pa.RecordBatch | pa.Table) -> pa.RecordBatch:
+        return moderated(self.moderator, batch, self.field, self.policy, self.content_type, languages=self.languages)
+
+    def results(self, strings: Any) -> pa.RecordBatch:
+        return results(self.moderator, strings, self.policy, self.content_type, self.languages)
 
 
 def _appended(schema: pa.Schema) -> pa.Schema:

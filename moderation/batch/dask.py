@@ -15,7 +15,7 @@ import dask.dataframe as dd
 import pandas as pd
 import pyarrow as pa
 
-from moderation.batch.columns import RESULTS, ColumnError, check_call, results
+from moderation.batch.columns import RESULTS, ColumnError, Job
 from moderation.engine.moderator import Languages, Moderator
 
 
@@ -29,16 +29,10 @@ def moderate(frame: dd.DataFrame, moderator: Moderator, field: str = "text", pol
     return out
 
 
-class Partition:
+class Partition(Job):
     """The function `map_partitions` calls on each pandas partition: its columns, then RESULTS
     (`frame.map_partitions(Partition(mod, "body"), meta=...)`; run on an empty frame, it gives
     the meta)."""
-
-    def __init__(self, moderator: Moderator, field: str = "text", policy: str | None = None,
-                 content_type: str = "text/plain", languages: Languages = None) -> None:
-        check_call(moderator, policy, content_type, languages)
-        self.moderator, self.field, self.policy, self.content_type = moderator, field, policy, content_type
-        self.languages = languages
 
     def __call__(self, part: pd.DataFrame) -> pd.DataFrame:
         if self.field not in part.columns:
@@ -52,7 +46,7 @@ class Partition:
         if strings.type == pa.null():  # empty, or nothing but None: no type to infer
             strings = strings.cast(pa.string())
         try:
-            found = results(self.moderator, strings, self.policy, self.content_type, self.languages)
+            found = self.results(strings)
         except TypeError:
             raise ColumnError(f"column {self.field!r} holds {part[self.field].dtype}, not strings; choose the "
                               "text column with field=") from None

@@ -14,23 +14,16 @@ from __future__ import annotations
 import pyarrow as pa
 from ray.data import ActorPoolStrategy, Dataset
 
-from moderation.batch.columns import check_call, check_columns, moderated
+from moderation.batch.columns import Job, check_call, check_columns
 from moderation.engine.moderator import Languages, Moderator
 
 
-class Moderate:
+class Moderate(Job):
     """`dataset.map_batches(Moderate, fn_constructor_args=(mod,), fn_constructor_kwargs={"field": "body"},
     batch_format="pyarrow", compute=ActorPoolStrategy(size=N))`: each batch's columns, then RESULTS."""
 
-    def __init__(self, moderator: Moderator, field: str = "text", policy: str | None = None,
-                 content_type: str = "text/plain", languages: Languages = None) -> None:
-        check_call(moderator, policy, content_type, languages)
-        self.moderator, self.field, self.policy, self.content_type = moderator, field, policy, content_type
-        self.languages = languages
-
     def __call__(self, batch: pa.Table) -> pa.Table:
-        return pa.Table.from_batches([moderated(self.moderator, batch, self.field, self.policy, self.content_type,
-                                                languages=self.languages)])
+        return pa.Table.from_batches([self.moderated(batch)])
 
 
 def moderate(dataset: Dataset, moderator: Moderator, field: str = "text", policy: str | None = None,

@@ -23,7 +23,7 @@ from pyspark.sql.pandas.functions import arrow_udf
 from pyspark.sql.pandas.types import from_arrow_schema, from_arrow_type, to_arrow_schema
 from pyspark.sql.types import StructType
 
-from moderation.batch.columns import RESULTS, check_call, check_columns, moderated, results
+from moderation.batch.columns import RESULTS, Job, check_call, check_columns, results
 from moderation.engine.moderator import Languages, Moderator
 
 
@@ -50,19 +50,13 @@ def schema(columns: StructType) -> StructType:
     return StructType([*columns.fields, *from_arrow_schema(RESULTS).fields])
 
 
-class InArrow:
+class InArrow(Job):
     """The function `DataFrame.mapInArrow` calls in each Python worker: batches in, batches with
     RESULTS appended out (`mapInArrow(InArrow(mod, "body"), schema(df.schema))`)."""
 
-    def __init__(self, moderator: Moderator, field: str = "text", policy: str | None = None,
-                 content_type: str = "text/plain", languages: Languages = None) -> None:
-        self.moderator, self.field, self.policy, self.content_type = moderator, field, policy, content_type
-        self.languages = languages
-
     def __call__(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for batch in batches:
-            yield moderated(self.moderator, batch, self.field, self.policy, self.content_type,
-                            languages=self.languages)
+            yield self.moderated(batch)
 
 
 RESULT_STRUCT = pa.struct(list(RESULTS))  # the Arrow UDF's return type: RESULTS as one struct
