@@ -7,6 +7,7 @@ the matcher takes a Language and spells each listed term in the skeleton of its 
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass, field
 
@@ -36,6 +37,11 @@ class Language:
     # Endings it inflects with whose diacritic a list need not spell (Polish dziwką for dziwka,
     # French emmerdé for emmerde); elsewhere a diacritic written is meant (see matcher._agrees).
     endings: tuple[str, ...] = ()
+
+    @functools.cached_property
+    def view_leet(self) -> dict[str, str]:
+        """`leet` in its skeleton's letters (Russian's 3 as the Cyrillic view's з)."""
+        return {char: skeleton_of(read, self.script).decode("latin-1") for char, read in self.leet.items()}
 
 
 LANGUAGES: dict[str, Language] = {language.code: language for language in (

@@ -27,7 +27,7 @@ import operator
 import re
 import string
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import ahocorasick_rs
 
@@ -72,6 +72,7 @@ TERM, ALLOW, TOKEN, CHAIN, SPLIT, ROOT = range(6)
 TAILS = frozenset(t + s for t in ("face", "head", "hole", "wad", "bag", "brain", "stain", "licker", "sucker",
                                   "muncher", "tard", "breath", "nugget", "weasel") for s in ("", "s")) | {"ass"}
 SPACE = ord(" ")
+Meta = TypeVar("Meta")  # what an automaton's caller keeps of each pattern
 
 
 def _trigger_patterns(letters: str, singles: str) -> list[tuple[str, int, int]]:
@@ -245,8 +246,7 @@ class Matcher:
                        if language.compounds and e.scope == "word" and e.term.isalpha()}
         self.patterns = len(words) + self.triggers.patterns
         self._words, self._word_meta = _automaton(words)
-        self._readings = Readings(self.entries, {k: "".join(TO_CYRILLIC_SLOT[c] for c in v)
-                                                 for k, v in language.leet.items()}, language.respelled)
+        self._readings = Readings(self.entries, language.view_leet, language.respelled)
 
     def scan(self, text: str, seen: Views | None = None) -> list[Hit]:
         """Every term in `text`, in order of start, without overlaps. `seen`: the views of this
@@ -417,12 +417,12 @@ class _Views(NamedTuple):
 
 def _views(text: str, script: str = "latin") -> _Views:
     if script == "cyrillic":  # Russian: no camelCase compounds are read
-        skeleton = fold_cyrillic(text)
-        padded = b" " + skeleton + b" "
-        return _Views(skeleton, padded, padded.translate(WORD_VIEW), skeleton.decode("latin-1"), [])
-    skeleton, raw = fold_keeping_case(text)
+        skeleton, joints = fold_cyrillic(text), []
+    else:
+        skeleton, raw = fold_keeping_case(text)
+        joints = camel_joints(raw)
     padded = b" " + skeleton + b" "
-    return _Views(skeleton, padded, padded.translate(WORD_VIEW), skeleton.decode("latin-1"), camel_joints(raw))
+    return _Views(skeleton, padded, padded.translate(WORD_VIEW), skeleton.decode("latin-1"), joints)
 
 
 class Views:
@@ -469,10 +469,9 @@ class Triggers:
             patterns.setdefault(pattern, (kind, offset, every))
         for n, (entries, language) in enumerate(languages):
             leet_for = dict(LEET_FOR)
-            for char, read in language.leet.items():  # Russian's 3 for з: the inverse, in the view's letters
+            for char, read in language.view_leet.items():  # Russian's 3 for з: the inverse
                 for letter in read:
-                    slot = TO_CYRILLIC_SLOT[letter]
-                    leet_for[slot] = leet_for.get(slot, "") + char
+                    leet_for[letter] = leet_for.get(letter, "") + char
             terms = [e.term for e in entries]
             found = _leet_windows(terms, leet_for)
             if language.respelled:
@@ -484,9 +483,7 @@ class Triggers:
                 kind, offset, bits = patterns.get(pattern, (TOKEN, 0, 0))
                 patterns[pattern] = (kind, offset, bits | 1 << n)
         self.patterns = len(patterns)
-        ordered = list(patterns)
-        self._automaton, _ = _automaton({p: (0, 0, 0, 0) for p in ordered})
-        self._meta = [patterns[p] for p in ordered]
+        self._automaton, self._meta = _automaton(patterns)
 
     def bit(self, code: str) -> int:
         """The bit of language `code` in the patterns' languages."""
@@ -516,9 +513,9 @@ def spell_entries(entries: Sequence[Entry], language: Language) -> Spelled:
             out.append(own)
             if own is not entry:
                 listed[id(own)] = entry
-            for letter in language.distinct:
-                if letter in entry.term:
-                    distinct[id(entry)] = (letter, entry.term.count(letter))
+        for letter in language.distinct:
+            if letter in entry.term:
+                distinct[id(entry)] = (letter, entry.term.count(letter))
     return tuple(out), listed, distinct
 
 
@@ -571,8 +568,7 @@ def _word_view(pattern: str) -> str:
     return pattern.encode("latin-1").translate(WORD_VIEW).decode("latin-1")
 
 
-def _automaton(patterns: dict[str, tuple[int, int, int, int]]) -> tuple[ahocorasick_rs.BytesAhoCorasick,
-                                                                         list[tuple[int, int, int, int]]]:
+def _automaton(patterns: dict[str, Meta]) -> tuple[ahocorasick_rs.BytesAhoCorasick, list[Meta]]:
     """The automaton of `patterns` and each one's meta, by index. A DFA scans fastest, but its
     tables grow with the patterns' letters: a large list takes the contiguous NFA, a tenth the size."""
     ordered = list(patterns)

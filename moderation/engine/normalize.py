@@ -175,7 +175,7 @@ _ONLY_LATIN = re.compile(b"[%s]" % bytes(c for c in b"abcdefghijklmnopqrstuvwxyz
 # "C") searched for "LC" and "CL" by an automaton, at memchr speed (a regex stopped at every byte).
 _SCRIPTS = bytes(ord("L") if 97 <= b <= 122 else ord("C") if chr(b) in CYRILLIC else ord(" ") for b in range(256))
 _SCRIPT_JOINTS = ahocorasick_rs.BytesAhoCorasick([b"LC", b"CL"])
-_WORD_EDGE = re.compile(b"[^a-z\xdf-\xf6\xf8-\xff]")
+_WORD_EDGE = re.compile(b"[^a-z%s]" % re.escape(CYRILLIC.encode("latin-1")))  # what is no letter of either
 MIXED_REACH = 64  # a word is followed this far from where its scripts meet: a text without spaces is no word
 
 

@@ -22,6 +22,7 @@ from moderation.engine.wordlists import (
     REPORTED,
     REVIEWED,
     SCOPES,
+    TERM,
     Entry,
     read_regular,
     undecodable,
@@ -347,7 +348,7 @@ def _block_entry(policy: str, item: Any, reader: _Reader) -> Entry | None:
     errors = len(reader.errors)
     reader.check_keys(item, _BLOCK_KEYS, f"a block item of [policies.{policy}]")
     term = " ".join(item["term"].lower().split())
-    if not re.fullmatch(r"[^\W\d_]+(?:['\- ][^\W\d_]+)*", term):
+    if not TERM.match(term):
         reader.fail("block", f"block term {item['term']!r} may hold only letters and single spaces")
     category = reader.get(item, "category", str, "profanity")
     if category not in CATEGORIES:

@@ -37,7 +37,7 @@ BUNDLED = _PACKAGED if _PACKAGED.is_dir() else _PACKAGED.parent.parent / "wordli
 
 _SECTION = re.compile(r"^\[([a-z_]+)\]$")
 _ENTRY = re.compile(r"^(?P<term>[^:]+):(?P<rest>.*)$")
-_TERM = re.compile(r"^[^\W\d_]+(?:['\- ][^\W\d_]+)*$")  # letters of any script
+TERM = re.compile(r"^[^\W\d_]+(?:['\- ][^\W\d_]+)*$")  # a term of a list or a policy: letters of any script
 _SUFFIX = re.compile(r"^\+(?:[^\W\d_A-Z]|')+$")
 
 
@@ -87,7 +87,7 @@ def list_language(path: Path) -> str:
 
 def _canonical_term(raw: str, where: tuple[str, int]) -> str:
     term = " ".join(raw.split()).lower()
-    if not _TERM.match(term):
+    if not TERM.match(term):
         raise ConfigError(
             f"term {raw.strip()!r} may hold only letters, with single spaces, hyphens or "
             "apostrophes between words", *where)
