@@ -235,7 +235,10 @@ class Matcher:
             if " " in entry.term:
                 continue
             for variant, cut in _split(entry.term, terms):
-                add(words, variant, SPLIT, 0, 0, cut)
+                if entry.scope == "inside":
+                    add(words, variant, SPLIT, 0, 0, cut)
+                else:  # a whole word cut (sh.it, ass_hole), not two that end in one (an alarm)
+                    add(words, " " + variant + " ", SPLIT, 0, 1, cut)
         # The triggers of every language of the script, when the moderator made them for all.
         self.triggers = triggers if triggers is not None else Triggers([(self.entries, language)])
         self._bit = self.triggers.bit(language.code)
@@ -295,7 +298,7 @@ class Matcher:
                 if compound is not None:
                     roots.append(compound)
             else:  # a split word: two tokens apart (fu ck), or one token cut by a mark (fu-ck)
-                triggers.append((start - 1, SPLIT if padded[start + right] == SPACE else TOKEN))
+                triggers.append((start - 1 + left, SPLIT if padded[start + left + right] == SPACE else TOKEN))
         if views.joints and self._roots:
             roots.extend(self._camel_words(skeleton, views.joints))
         hits = self._read_triggers(text, views.folded, triggers) if triggers else []
@@ -419,8 +422,8 @@ def _views(text: str, script: str = "latin") -> _Views:
     if script == "cyrillic":  # Russian: no camelCase compounds are read
         skeleton, joints = fold_cyrillic(text), []
     else:
-        skeleton, raw = fold_keeping_case(text)
-        joints = camel_joints(raw)
+        skeleton, cases = fold_keeping_case(text)
+        joints = camel_joints(cases)
     padded = b" " + skeleton + b" "
     return _Views(skeleton, padded, padded.translate(WORD_VIEW), skeleton.decode("latin-1"), joints)
 

@@ -112,37 +112,49 @@ codecs.register_error("moderation.fold", _fold_run)
 # Russian; only the others reach the error handler (a word of Polish was a call each).
 COMMON = ("".join(chr(c) for c in range(0xA0, 0x100)) + "ąĄćĆęĘłŁńŃśŚźŹżŻ" + "’‘“”„‚–—…€" + "čšžČŠŽ")
 _COMMON_MAP = codecs.charmap_build("".join(chr(c) for c in range(128)) + COMMON)
-_FOLDED = ASCII_TABLE[:128] + bytes(ASCII_TABLE[ord(fold_char(c))] for c in COMMON)
 
 
-def _encode(text: str) -> bytes:
-    """One byte per code point: ASCII as is, COMMON's characters as their index past 127, the
-    rest as the fold handler gives them (ASCII)."""
-    return codecs.charmap_encode(text, "moderation.fold", _COMMON_MAP)[0]
+# ASCII capitals as A, small letters as a, all else a space: where camelCase joins its words.
+_ASCII_CASES = bytes(ord("A") if chr(i).isupper() else ord("a") if chr(i).islower() else ord(" ") for i in range(128))
+
+
+def _tables(chars: str) -> tuple[bytes, bytes]:
+    """For bytes 128-255 standing for `chars`: the table that folds each byte of an encoded text,
+    and the one that gives its case (a folded non-ASCII letter is small)."""
+    folded = bytes(ASCII_TABLE[ord(fold_char(c))] for c in chars)
+    return ASCII_TABLE[:128] + folded, _ASCII_CASES + bytes(_ASCII_CASES[b] for b in folded)
+
+
+# Text of Latin-1's code points alone (most European text) is encoded by a copy; other text by
+# the charmap codec, six times slower: COMMON's characters as their index past 127.
+_LATIN1 = _tables("".join(map(chr, range(128, 256))))
+_CHARMAP = _tables(COMMON)
+
+
+def _encode(text: str) -> tuple[bytes, tuple[bytes, bytes]]:
+    """One byte per code point, and the tables that fold those bytes and give their case."""
+    try:
+        return text.encode("latin-1"), _LATIN1
+    except UnicodeEncodeError:
+        return codecs.charmap_encode(text, "moderation.fold", _COMMON_MAP)[0], _CHARMAP
 
 
 def fold(text: str) -> bytes:
     """The ASCII skeleton of `text`: one byte per code point, see the module docstring."""
-    return _encode(text).translate(_FOLDED)
-
-
-# ASCII capitals as A, small letters as a, all else a space: where camelCase joins its words.
-CASE_TABLE = bytes(ord("A") if chr(i).isupper() else ord("a") if chr(i).islower() else ord(" ")
-                   for i in range(128))
-CASE_TABLE += bytes(CASE_TABLE[ord(fold_char(c))] for c in COMMON)  # as folded: a letter is small
+    raw, (folded, _) = _encode(text)
+    return raw.translate(folded)
 
 
 def fold_keeping_case(text: str) -> tuple[bytes, bytes]:
-    """The skeleton of `text` (see fold), and the byte view it is made from, where ASCII letters
-    keep their case (for camel_joints): one encode for both."""
-    raw = _encode(text)
-    return raw.translate(_FOLDED), raw
+    """The skeleton of `text` (see fold), and its case view, where ASCII capitals are A, small
+    letters a, all else a space (for camel_joints): one encode for both."""
+    raw, (folded, cases) = _encode(text)
+    return raw.translate(folded), raw.translate(cases)
 
 
-def camel_joints(raw: bytes) -> list[int]:
+def camel_joints(cases: bytes) -> list[int]:
     """Where a capital follows a small letter (stupidTrump, #DumberThanDogShit: the offsets of
-    T, T, D, S), in the byte view of fold_keeping_case, found in C: its case searched for "aA"."""
-    cases = raw.translate(CASE_TABLE)
+    T, T, D, S), in the case view of fold_keeping_case, found in C: searched for "aA"."""
     return [start + 1 for _, start, _ in _JOINT.find_matches_as_indexes(cases)]
 
 

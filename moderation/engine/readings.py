@@ -81,15 +81,18 @@ class Readings:
         self._read_cached = functools.lru_cache(maxsize=TOKEN_CACHE)(self._read_uncached)
         self._split_cached = functools.lru_cache(maxsize=TOKEN_CACHE)(self._read_split)
         self._chain_cached = functools.lru_cache(maxsize=TOKEN_CACHE)(self._read_chain)
-        # Masked tokens keep their first letter: index terms by it (and by length, for whole tokens);
-        # a token that hides its first letters (*sshole) by length alone.
+        # Masked tokens keep their first letter: index terms by it and their length; a token that
+        # hides its first letters (*sshole, **cking) by its third, which it always shows.
         self._by_shape: dict[tuple[int, str], list[Entry]] = {}
-        self._by_length: dict[int, list[Entry]] = {}
+        self._by_third: dict[tuple[int, str], list[Entry]] = {}
         self._inside_by_first: dict[str, list[Entry]] = {}
         # Swearing is what people self-censor most: s*** is read as shit before slut, c*** as crap.
-        for entry in sorted(words, key=lambda e: e.category != "profanity"):
+        ranked = sorted(words, key=lambda e: e.category != "profanity")
+        self._order = {id(entry): n for n, entry in enumerate(ranked)}
+        for entry in ranked:
             self._by_shape.setdefault((len(entry.term), entry.term[0]), []).append(entry)
-            self._by_length.setdefault(len(entry.term), []).append(entry)
+            if len(entry.term) > 2:
+                self._by_third.setdefault((len(entry.term), entry.term[2]), []).append(entry)
             if entry.scope == "inside":
                 self._inside_by_first.setdefault(entry.term[0], []).append(entry)
 
@@ -160,8 +163,6 @@ class Readings:
             return None
         for variant in itertools.islice(itertools.product(*(s.letters for s in slots)), RESPELLED_VARIANTS):
             word = "".join(variant)
-            if RESPELLABLE.search(word) is None:  # most tokens: nothing sounds respelled
-                continue
             canonical, source = respell(word)
             if canonical == word:
                 continue
@@ -275,9 +276,13 @@ class Readings:
         """Each entry `word` spells, its letters repeated any number of times (fuuuck): where
         in `word` (first, last), whether that is all of it, the entry, and whether its letters
         are written more times than the term has them."""
-        key, counts = collapse(word)
+        key = "".join(map(operator.itemgetter(0), itertools.groupby(word))) if _DOUBLED.search(word) else word
+        found = self._collapsed.find_matches_as_indexes(key, overlapping=True)
+        if not found:  # most words: no term at all, and no runs to count
+            return
+        counts = collapse(word)[1]
         starts = list(itertools.accumulate(counts, initial=0))
-        for key_index, a, b in self._collapsed.find_matches_as_indexes(key, overlapping=True):
+        for key_index, a, b in found:
             for entry, runs in self._key_entries[key_index]:
                 if _repeats_fit(counts[a:b], runs, entry.scope == "inside"):
                     yield starts[a], starts[b], a == 0 and b == len(key), entry, counts[a:b] != runs
@@ -286,10 +291,11 @@ class Readings:
         """A word whose first letters are starred (*sshole, **cking): a term of its length whose
         other letters sit where the written ones do. Only with stars (#tag, --flag and _name are
         no masks) and four letters shown at least (*out and *ptr are pointers in C)."""
-        for entry in self._by_length.get(len(slots), ()):
-            if _fits(entry.term, slots):
-                return _hit(slots, slots, hidden, entry, ["masked"], True)
-        return None
+        order = self._order
+        fitting = (entry for letter in slots[2].letters for entry in self._by_third.get((len(slots), letter), ())
+                   if _fits(entry.term, slots))
+        entry = min(fitting, key=lambda e: order[id(e)], default=None)  # the first listed, as _by_shape's
+        return None if entry is None else _hit(slots, slots, hidden, entry, ["masked"], True)
 
     def _read_masked(self, slots: Sequence[Slot], hidden: Sequence[Hidden]) -> Hit | None:
         n = len(slots)
@@ -298,56 +304,52 @@ class Readings:
                 if _fits(entry.term, slots):
                     return _hit(slots, slots, hidden, entry, ["masked"], True)
         best: Hit | None = None
+        # How many slots before each are masks, and known letters: a part's counts by subtraction.
+        masks = list(itertools.accumulate((s.maskable for s in slots), initial=0))
+        known = list(itertools.accumulate((bool(s.letters) and not s.maskable for s in slots), initial=0))
         for at, slot in enumerate(slots):  # a masked term inside a longer token: clusterf**k
             for first in slot.letters:
                 for entry in self._inside_by_first.get(first, ()):
-                    part = slots[at : at + len(entry.term)]
+                    end = at + len(entry.term)
                     # Inside a longer token, one known letter is too little (graphic*** is no c***).
-                    if (len(part) == len(entry.term) and any(s.maskable for s in part)
-                            and sum(1 for s in part if s.letters and not s.maskable) >= 2
-                            and _fits(entry.term, part)):
-                        best = _best([best, _hit(slots, part, hidden, entry, ["masked"], False)])
+                    if (end <= n and masks[end] > masks[at] and known[end] - known[at] >= 2
+                            and _fits(entry.term, slots[at:end])):
+                        best = _best([best, _hit(slots, slots[at:end], hidden, entry, ["masked"], False)])
         return best
 
 
 _RUNS = re.compile(r"((.)\2*)", re.DOTALL)
-VOWELS = frozenset("aeiou")
-RESPELLABLE = re.compile(r"ph|kk|cc|oo|q|[aeiou]k|v|z|[ua]h\Z")  # what respell rewrites
+_DOUBLED = re.compile(r"(.)\1", re.DOTALL)
+# How sounds are respelled (ph f, v u, oo u as in stoopid, kk cc q ck, a k after a vowel ck but not in
+# Fukuoka, a final z s as in idiotz, the zz of azz ss but not buzzy or pizz, a final uh ah er as in nigguh),
+# each rule where the one before it does not apply; one pass in C finds where any does.
+_SOUNDS = re.compile(r"ph|kk|cc|oo|q|(?<=[aeiou])k(?![aou])|v|(?<=a)zz|z\Z|(?<=...)[ua]h\Z")
+_SPELLED = {"ph": "f", "kk": "ck", "cc": "ck", "oo": "u", "q": "ck", "k": "ck", "v": "u", "zz": "ss", "z": "s",
+            "uh": "er", "ah": "er"}
 
 
 def respell(word: str) -> tuple[str, list[int]]:
     """'phukk' -> ('fuck', [0, 2, 3, 4]): the word spelled as the sounds it writes are usually
-    spelled (ph as f, v and oo as u, kk cc q as ck, a k after a vowel as ck, a final z and the zz
-    of azz as s, a final uh or ah as er), and for each letter of that, the index of the letter it was read from."""
+    spelled (_SOUNDS), and for each letter of that, the index of the letter it was read from."""
     out: list[str] = []
     source: list[int] = []
-    i, n = 0, len(word)
-    while i < n:
-        c, pair = word[i], word[i : i + 2]
-        if pair == "ph":
-            new, used = "f", 2
-        elif pair in ("kk", "cc"):
-            new, used = "ck", 2
-        elif pair == "oo":
-            new, used = "u", 2  # stoopid
-        elif c == "q" or (c == "k" and i and word[i - 1] in VOWELS and word[i + 1 : i + 2] not in ("a", "o", "u")):
-            new, used = "ck", 1  # fuq, fuk, fuking; not Fukuoka
-        elif c == "v":
-            new, used = "u", 1
-        elif c == "z" and (i == n - 1 or (pair == "zz" and i and word[i - 1] == "a")):
-            new, used = ("ss", 2) if pair == "zz" else ("s", 1)  # idiotz, azz; not buzzy, pizz
-        elif i == n - 2 and i >= 3 and pair in ("uh", "ah"):
-            new, used = "er", 2  # nigguh
-        else:
-            new, used = c, 1
-        out.append(new)
-        source.extend(min(i + j, i + used - 1) for j in range(len(new)))
-        i += used
+    at = 0
+    for sound in _SOUNDS.finditer(word):
+        i, j = sound.span()
+        new = _SPELLED[sound[0]]
+        out += (word[at:i], new)
+        source += range(at, i)
+        source += (min(i + k, j - 1) for k in range(len(new)))
+        at = j
+    out.append(word[at:])
+    source += range(at, len(word))
     return "".join(out), source
 
 
 def collapse(word: str) -> tuple[str, tuple[int, ...]]:
     """'fuuck' -> ('fuck', (1, 2, 1, 1)): letters with their run lengths."""
+    if _DOUBLED.search(word) is None:  # most words
+        return word, (1,) * len(word)
     runs = _RUNS.findall(word)
     return "".join(letter for _, letter in runs), tuple(len(run) for run, _ in runs)
 
