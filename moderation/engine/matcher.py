@@ -1,6 +1,8 @@
 """Finding every listed term in a text, with two C-speed passes over its skeleton.
 
-Two Aho-Corasick automata, each built once per wordlist:
+Two Aho-Corasick automata, each built once per script for all the languages written in it (a
+text is scanned once, however many languages a policy checks; each language reads its own
+patterns' matches):
 
 - the words automaton runs over the word view of the skeleton, where the marks that may stand
   beside a word (``' * _ - !``) read as spaces. It holds the terms (an inside-word term as is,
@@ -182,11 +184,12 @@ class Matcher:
 
     def __init__(self, entries: Sequence[Entry], allow: Sequence[str], base: Matcher | None = None,
                  language: Language = DEFAULT, triggers: Triggers | None = None,
-                 spelled: Spelled | None = None) -> None:
+                 spelled: Spelled | None = None, words: Words | None = None) -> None:
         """A matcher of `entries` and `allow`, read as `language` is written; with a `base` (the
         lists' matcher, shared by every policy), of a policy's own terms and phrases on top of
-        it: its terms replace listed twins. `triggers`: those of every language of its script
-        (one automaton, run once per scan for them all), else its own; `spelled`: the entries as
+        it: its terms replace listed twins. `triggers` and `words`: the automata of every
+        language of its script (each run once per scan for them all), else its own (`words` must
+        then be built, Words.build, before the first scan); `spelled`: the entries as
         spell_entries spells them, when the caller has them already."""
         self.base = base
         self.language = language
@@ -200,7 +203,7 @@ class Matcher:
         # boundary characters the pattern holds on each side. A trigger: left is the offset of
         # the character to read from; a split: right is where it is cut. On a clash the lower
         # kind wins (a term over an allow or a split).
-        words: dict[str, tuple[int, int, int, int]] = {}
+        patterns: dict[str, tuple[int, int, int, int]] = {}
 
         def add(patterns: dict[str, tuple[int, int, int, int]], pattern: str, kind: int, ref: int,
                 left: int = 0, right: int = 0) -> None:
@@ -211,11 +214,11 @@ class Matcher:
         self._twins: dict[int, list[int]] = {}
 
         def add_term(pattern: str, index: int, bound: int) -> None:
-            first = words.get(pattern)
+            first = patterns.get(pattern)
             if first is not None and first[0] == TERM and first[1] != index:
                 self._twins.setdefault(first[1], [first[1]]).append(index)
             else:
-                add(words, pattern, TERM, index, bound, bound)
+                add(patterns, pattern, TERM, index, bound, bound)
 
         for index, entry in enumerate(self.entries):
             term = _word_view(entry.term)
@@ -225,20 +228,20 @@ class Matcher:
             for spacing in _spacings(term):
                 add_term(" " + spacing + " ", index, 1)
             if language.compounds and entry.scope == "word" and entry.term.isalpha() and len(entry.term) >= 3:
-                add(words, " " + term, ROOT, index, 1, 0)  # a root that a compound starts with
+                add(patterns, " " + term, ROOT, index, 1, 0)  # a root that a compound starts with
         for index, phrase in enumerate(allow):
             for form in skeleton_forms(phrase, language):
                 for spacing in _spacings(_word_view(form)):
-                    add(words, spacing, ALLOW, index)
+                    add(patterns, spacing, ALLOW, index)
         terms = {e.term for e in self.entries} | ({e.term for e in base.entries} if base else set())
         for entry in self.entries:
             if " " in entry.term:
                 continue
             for variant, cut in _split(entry.term, terms):
                 if entry.scope == "inside":
-                    add(words, variant, SPLIT, 0, 0, cut)
+                    add(patterns, variant, SPLIT, 0, 0, cut)
                 else:  # a whole word cut (sh.it, ass_hole), not two that end in one (an alarm)
-                    add(words, " " + variant + " ", SPLIT, 0, 1, cut)
+                    add(patterns, " " + variant + " ", SPLIT, 0, 1, cut)
         # The triggers of every language of the script, when the moderator made them for all.
         self.triggers = triggers if triggers is not None else Triggers([(self.entries, language)])
         self._bit = self.triggers.bit(language.code)
@@ -247,8 +250,11 @@ class Matcher:
         # The roots a compound may end with: every word-scope word of the list (shitdick).
         self._roots = {e.term: i for i, e in enumerate(self.entries)
                        if language.compounds and e.scope == "word" and e.term.isalpha()}
-        self.patterns = len(words) + self.triggers.patterns
-        self._words, self._word_meta = _automaton(words)
+        self.patterns = len(patterns) + self.triggers.patterns
+        self.words = words_of_script = words if words is not None else Words()
+        self._word_meta = words_of_script.add(patterns)
+        if words is None:
+            words_of_script.build()
         self._readings = Readings(self.entries, language.view_leet, language.respelled)
 
     def scan(self, text: str, seen: Views | None = None) -> list[Hit]:
@@ -256,10 +262,12 @@ class Matcher:
         text that other matchers of the same scan made already (each view is made once)."""
         seen = seen or Views(text)
         views = seen.of(self.script)
-        hits, allowed = self._candidates(text, views, seen.triggered(self.triggers, self.script, self._bit))
+        hits, allowed = self._candidates(text, views, seen.triggered(self.triggers, self.script, self._bit),
+                                         seen.found(self.words, self.script))
         if self.base is not None:  # the lists' matcher, then this policy's own terms and phrases
             base = self.base
-            shared, also_allowed = base._candidates(text, views, seen.triggered(base.triggers, self.script, base._bit))
+            shared, also_allowed = base._candidates(text, views, seen.triggered(base.triggers, self.script, base._bit),
+                                                    seen.found(base.words, self.script))
             hits = [h for h in shared if h.entry.term not in self._replaced] + hits
             allowed += also_allowed
         if not hits:
@@ -270,12 +278,12 @@ class Matcher:
         hits = _in_context(text, hits)
         return _non_overlapping([_vulgar(h) for h in hits if h.entry.scope != "evaded" or _disguised(h)])
 
-    def _candidates(self, text: str, views: _Views, fired: list[tuple[int, int]]) -> tuple[
-            list[Hit], list[tuple[int, int]]]:
-        """The hits of this matcher's terms in `text` (seen through `views`, its triggers `fired`),
-        before the allowlist and the context judge them; and the spans of its allowlisted phrases."""
+    def _candidates(self, text: str, views: _Views, fired: list[tuple[int, int]],
+                    found: list[tuple[int, int, int]]) -> tuple[list[Hit], list[tuple[int, int]]]:
+        """The hits of this matcher's terms in `text` (seen through `views`, its triggers `fired`,
+        its script's word patterns `found`), before the allowlist and the context judge them;
+        and the spans of its allowlisted phrases."""
         skeleton, padded = views.skeleton, views.padded
-        found = self._words.find_matches_as_indexes(views.words, overlapping=True)
         plain: list[tuple[int, int, int]] = []
         allowed: list[tuple[int, int]] = []
         roots: list[tuple[int, int, Entry]] = []
@@ -283,7 +291,10 @@ class Matcher:
         meta = self._word_meta
         twins, marked = self._twins, self._marked
         for index, start, end in found:
-            kind, ref, left, right = meta[index]
+            mine = meta[index]
+            if mine is None:  # a pattern of another language
+                continue
+            kind, ref, left, right = mine
             if kind == TERM:
                 start, end = start + left - 1, end - right - 1
                 if ref in twins:
@@ -437,6 +448,7 @@ class Views:
         self.text = text
         self._made: dict[str, _Views] = {}
         self._fired: dict[int, list[tuple[int, int, int]]] = {}
+        self._found: dict[int, list[tuple[int, int, int]]] = {}
 
     def of(self, script: str) -> _Views:
         made = self._made.get(script)
@@ -444,12 +456,52 @@ class Views:
             made = self._made[script] = _views(self.text, script)
         return made
 
+    def found(self, words: Words, script: str) -> list[tuple[int, int, int]]:
+        """Where the patterns of `words` were found in the word view of `script`."""
+        found = self._found.get(id(words))
+        if found is None:
+            found = self._found[id(words)] = words.find(self.of(script).words)
+        return found
+
     def triggered(self, triggers: Triggers, script: str, bit: int) -> list[tuple[int, int]]:
         """Where `triggers` fired in the view of `script`, for the language of `bit`."""
         fired = self._fired.get(id(triggers))
         if fired is None:
             fired = self._fired[id(triggers)] = triggers.fire(self.of(script).padded)
         return [(pos, kind) for pos, kind, bits in fired if bits & bit]
+
+
+WordMeta = tuple[int, int, int, int]  # a word pattern's kind, ref, left, right (see Matcher)
+
+
+class Words:
+    """The word patterns of one script's languages in one automaton over the word view: a text is
+    scanned once for all of them, however many languages a policy checks. Each language adds its
+    patterns, then the automaton is built once (build); each language reads the matches of its own."""
+
+    def __init__(self) -> None:
+        self._added: list[tuple[dict[str, WordMeta], list[WordMeta | None]]] = []
+        self._automaton: ahocorasick_rs.BytesAhoCorasick | None = None
+
+    def add(self, patterns: dict[str, WordMeta]) -> list[WordMeta | None]:
+        """Add a language's patterns; the list it gets back is filled by build: the meta of each
+        of the automaton's patterns for that language (None for another language's)."""
+        metas: list[WordMeta | None] = []
+        self._added.append((patterns, metas))
+        return metas
+
+    def build(self) -> None:
+        """Build the automaton of every pattern added, and fill each language's list of metas."""
+        every = dict.fromkeys(p for patterns, _ in self._added for p in patterns)
+        self._automaton, _ = _automaton(every)
+        for patterns, metas in self._added:
+            metas[:] = [patterns.get(p) for p in every]
+        self._added = []
+
+    def find(self, words: bytes) -> list[tuple[int, int, int]]:
+        """(pattern index, start, end) of every pattern in `words`, a word view."""
+        assert self._automaton is not None, "Words.build was not called"
+        return self._automaton.find_matches_as_indexes(words, overlapping=True)
 
 
 class Triggers:

@@ -16,7 +16,7 @@ from moderation.engine import policy as policy_module
 from moderation.engine.identify import identify
 from moderation.engine.languages import LANGUAGES
 from moderation.engine.masking import MaskRule, mask_span, replaced
-from moderation.engine.matcher import Matcher, Triggers, Views, merge, spell_entries
+from moderation.engine.matcher import Matcher, Triggers, Views, Words, merge, spell_entries
 from moderation.engine.policy import Config, Policy
 from moderation.engine.readings import Hit
 from moderation.engine.wordlists import BUNDLED, Entry, Wordlists, list_files, load_files, parse, walk
@@ -95,11 +95,16 @@ class Moderator:
         scripts: dict[str, list[str]] = {}
         for language in by_language:
             scripts.setdefault(LANGUAGES[language].script, []).append(language)
+        # Two automata per script, for all its languages: its triggers, and its words.
         triggers = {script: Triggers([(spelled[language][0], LANGUAGES[language]) for language in languages])
-                    for script, languages in scripts.items()}  # one automaton per script, for all its languages
+                    for script, languages in scripts.items()}
+        words = {script: Words() for script in scripts}
         shared = {language: Matcher(entries, lists.allow_for(language), language=LANGUAGES[language],
-                                    triggers=triggers[LANGUAGES[language].script], spelled=spelled[language])
+                                    triggers=triggers[LANGUAGES[language].script], spelled=spelled[language],
+                                    words=words[LANGUAGES[language].script])
                   for language, entries in by_language.items()}
+        for each in words.values():
+            each.build()
         for name, pol in config.policies.items():
             missing = [language for language in pol.languages if language not in shared]
             if missing:
