@@ -98,8 +98,9 @@ def _trigger_patterns(letters: str, singles: str) -> list[tuple[str, int, int]]:
     return found
 
 
-def _leet_windows(terms: Iterable[str], leet_for: dict[str, str]) -> set[str]:
+def _leet_windows(terms: Iterable[str], leet_for: dict[str, str], memo: dict[str, list[str]]) -> set[str]:
     """Every three letters of a term written with at least one leet character: sh1, 5hi, @ss.
+    `memo`: each window's spellings with `leet_for`, kept by the caller for the next language.
 
     Digits beside letters are common in prose (1st, mp3, 10am); these patterns fire only
     where leet could spell part of a listed word.
@@ -107,14 +108,19 @@ def _leet_windows(terms: Iterable[str], leet_for: dict[str, str]) -> set[str]:
     windows = {t[i : i + 3] for t in terms for i in range(max(1, len(t) - 2))}
     found: set[str] = set()
     for window in windows:
-        if len(window) < 3 or not window.isalpha():
-            continue
-        choices = [c + leet_for.get(c, "") for c in window]
-        for spelled in map("".join, itertools.product(*choices)):
-            # A window of digits is a number (1990), a final ! ends a sentence (finger!).
-            if spelled != window and not spelled.isdigit() and spelled[-1] != "!":
-                found.add(spelled)
+        spellings = memo.get(window)
+        if spellings is None:
+            whole = len(window) == 3 and window.isalpha()
+            spellings = memo[window] = _leet_spellings(window, leet_for) if whole else []
+        found.update(spellings)
     return found
+
+
+def _leet_spellings(window: str, leet_for: dict[str, str]) -> list[str]:
+    choices = [c + leet_for.get(c, "") for c in window]
+    # A window of digits is a number (1990), a final ! ends a sentence (finger!).
+    return [spelled for spelled in map("".join, itertools.product(*choices))
+            if spelled != window and not spelled.isdigit() and spelled[-1] != "!"]
 
 
 # How a sound of a term may be respelled (the inverse of readings.respell), and at the end of one.
@@ -291,7 +297,7 @@ class Matcher:
         meta = self._word_meta
         twins, marked = self._twins, self._marked
         for index, start, end in found:
-            mine = meta[index]
+            mine = meta.get(index)
             if mine is None:  # a pattern of another language
                 continue
             kind, ref, left, right = mine
@@ -480,22 +486,25 @@ class Words:
     patterns, then the automaton is built once (build); each language reads the matches of its own."""
 
     def __init__(self) -> None:
-        self._added: list[tuple[dict[str, WordMeta], list[WordMeta | None]]] = []
+        self._added: list[tuple[dict[str, WordMeta], dict[int, WordMeta]]] = []
         self._automaton: ahocorasick_rs.BytesAhoCorasick | None = None
 
-    def add(self, patterns: dict[str, WordMeta]) -> list[WordMeta | None]:
-        """Add a language's patterns; the list it gets back is filled by build: the meta of each
-        of the automaton's patterns for that language (None for another language's)."""
-        metas: list[WordMeta | None] = []
+    def add(self, patterns: dict[str, WordMeta]) -> dict[int, WordMeta]:
+        """Add a language's patterns; the dict it gets back is filled by build: the meta of each
+        of its patterns, by the pattern's index in the automaton."""
+        metas: dict[int, WordMeta] = {}
         self._added.append((patterns, metas))
         return metas
 
     def build(self) -> None:
-        """Build the automaton of every pattern added, and fill each language's list of metas."""
-        every = dict.fromkeys(p for patterns, _ in self._added for p in patterns)
+        """Build the automaton of every pattern added, and fill each language's metas."""
+        every: dict[str, int] = {}
+        for patterns, _ in self._added:
+            for pattern in patterns:
+                every.setdefault(pattern, len(every))
         self._automaton, _ = _automaton(every)
         for patterns, metas in self._added:
-            metas[:] = [patterns.get(p) for p in every]
+            metas.update((every[p], meta) for p, meta in patterns.items())
         self._added = []
 
     def find(self, words: bytes) -> list[tuple[int, int, int]]:
@@ -522,13 +531,14 @@ class Triggers:
             letters, singles = LETTERS + CYRILLIC, SINGLE_LETTERS + CYRILLIC_SINGLES
         for pattern, kind, offset in _trigger_patterns(letters, singles):
             patterns.setdefault(pattern, (kind, offset, every))
+        memos: dict[str, dict[str, list[str]]] = {}  # by leet table: languages share most windows
         for n, (entries, language) in enumerate(languages):
             leet_for = dict(LEET_FOR)
             for char, read in language.view_leet.items():  # Russian's 3 for з: the inverse
                 for letter in read:
                     leet_for[letter] = leet_for.get(letter, "") + char
             terms = [e.term for e in entries]
-            found = _leet_windows(terms, leet_for)
+            found = _leet_windows(terms, leet_for, memos.setdefault(str(sorted(leet_for.items())), {}))
             if language.respelled:
                 found |= _respelled_windows(terms)
             for entry in entries:  # doubled letters count only in inside-word terms (readings)
