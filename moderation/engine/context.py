@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from moderation.engine.readings import MASKS, Hit
 
@@ -52,7 +53,7 @@ LETTER = re.compile(r"[^\W\d_]")
 DECREMENT = re.compile(r"[A-Za-z]--|--[A-Za-z]")
 OPTIONS = re.compile(r"(?:^|[\[{(|])--?[A-Za-z][\w-]*[|\]})]|\|--?[A-Za-z]")  # -f|--fqdn, |--help
 PRINTF = re.compile(r"(?<![A-Za-z%])%[-+ #0-9.]*[A-Za-z]")  # %s, %-10d after no letter: a format
-CODE_AFTER = re.compile(r" *[);\],]")  # j--; f--) a[j--]
+CODE_AFTER = re.compile(r" {0,8}[);\],]")  # j--; f--) a[j--]
 CODE_BEFORE = re.compile(r"[(;=\[{,] *\Z")  # (--i  x = --n
 DASH_LINE = re.compile(r"[A-Z|+]-{4,}(?![-a-z])|(?<![-a-z])-{4,}[A-Z|+]")  # a table's edge or an axis: |------, H----I
 # Listed words that are also names, the only ones a name context may hide: Useful Idiots, Holy
@@ -73,6 +74,33 @@ NOT_NAMES = frozenset((
     # the tails insults are built with: Dick Head is dickhead, not a Mr Head
     "face", "head", "hole", "wad", "bag", "brain", "stain", "licker", "sucker", "muncher", "tard", "ass",
 ))
+
+
+# How far from its hit an evasive reading's judgement looks (its token, and a few characters
+# beside): a judgement is the same wherever these characters are the same.
+LOCAL = REACH + 8
+
+
+def kept(text: str, hits: Iterable[Hit]) -> list[Hit]:
+    """The hits that are not misread. The judgement of an evasive reading (not one read by its
+    sound: names are looked for words away) is remembered by what it looks at, since a hostile
+    text repeats a few shapes thousands of times (f**k f**k ...) and each is judged in Python."""
+    judged: dict[tuple[str, int, int, int, tuple[str, ...]], bool] = {}
+    out = []
+    for hit in hits:
+        start, end = hit.start, hit.end
+        if EVASIVE.isdisjoint(hit.evasions) or text[start:end].isalpha():
+            if not misread(text, hit):
+                out.append(hit)
+            continue
+        low = max(0, start - LOCAL)
+        key = (text[low : end + LOCAL], start - low, end - start, id(hit.entry), hit.evasions)
+        wrong = judged.get(key)
+        if wrong is None:
+            wrong = judged[key] = misread(text, hit)
+        if not wrong:
+            out.append(hit)
+    return out
 
 
 def misread(text: str, hit: Hit) -> bool:

@@ -33,7 +33,7 @@ from typing import NamedTuple, TypeVar
 
 import ahocorasick_rs
 
-from moderation.engine.context import misread
+from moderation.engine.context import kept
 from moderation.engine.languages import DEFAULT, Language, skeleton_forms
 from moderation.engine.normalize import (
     CYRILLIC,
@@ -281,7 +281,7 @@ class Matcher:
         if allowed:
             allow = _Spans(allowed)
             hits = [h for h in hits if not allow.overlaps(h.start, h.end)]
-        hits = _in_context(text, hits)
+        hits = kept(text, hits)  # without the hits their context shows to be technical text or a name
         return _non_overlapping([_vulgar(h) for h in hits if h.entry.scope != "evaded" or _disguised(h)])
 
     def _candidates(self, text: str, views: _Views, fired: list[tuple[int, int]],
@@ -323,7 +323,8 @@ class Matcher:
         hits.extend(Hit(start, end, entry, ("compound", *_evasions(text[start:end], entry)))
                     for start, end, entry in roots)
         if self._listed:
-            hits = [h._replace(entry=self._listed.get(id(h.entry), h.entry)) for h in hits]
+            listed = self._listed
+            hits = [Hit(h.start, h.end, listed.get(id(h.entry), h.entry), h.evasions) for h in hits]
         if self._distinct:
             hits = [h for h in hits if _shows_distinct(text, h, self._distinct)]
         if self.language.letters:
@@ -648,11 +649,6 @@ def _vulgar(hit: Hit) -> Hit:
     if hit.entry.category == "anatomy" and _disguised(hit):
         return hit._replace(entry=dataclasses.replace(hit.entry, category="sexual"))
     return hit
-
-
-def _in_context(text: str, hits: list[Hit]) -> list[Hit]:
-    """Without the hits that their context shows to be technical text or a name (context.py)."""
-    return [h for h in hits if not misread(text, h)]
 
 
 def _run_starts(skeleton: str, positions: list[int]) -> dict[int, int]:

@@ -221,7 +221,7 @@ class Moderator:
         for language in chosen:
             for hit in self._matchers[name, language].scan(joined, views):
                 i = bisect.bisect_right(starts, hit.start) - 1
-                shifted = hit._replace(start=hit.start - starts[i], end=hit.end - starts[i])
+                shifted = Hit(hit.start - starts[i], hit.end - starts[i], hit.entry, hit.evasions)
                 each.setdefault(i, {}).setdefault(language, []).append(shifted)
         return {i: _combined(texts[i], by_language, chosen, auto) for i, by_language in each.items()}, visible
 

@@ -107,9 +107,11 @@ class Readings:
         start = max(skeleton.rfind(" ", low, pos), skeleton.rfind("'", low, pos))
         start = start + 1 if start >= 0 else low
         high = min(len(skeleton), pos + MAX_TOKEN + 2)
-        spaces, apostrophes = skeleton.find(" ", pos + 1, high), skeleton.find("'", pos + 1, high)
-        end = min(e for e in (spaces, apostrophes, high) if e >= 0)
-        return start, end
+        end = skeleton.find(" ", pos + 1, high)
+        if end < 0:
+            end = high
+        apostrophe = skeleton.find("'", pos + 1, end)
+        return start, apostrophe if apostrophe >= 0 else end
 
     def read_token(self, text: str, skeleton: str, start: int, end: int) -> Hit | None:
         """The best reading of text[start:end], a single token, or None.
@@ -122,7 +124,7 @@ class Readings:
         found = self._read_cached(text[start:end], skeleton[start:end])
         if found is None:
             return None
-        return found._replace(start=found.start + start, end=found.end + start)
+        return Hit(found.start + start, found.end + start, found.entry, found.evasions)
 
     def _read_uncached(self, token: str, skeleton: str) -> Hit | None:
         slots, hidden = _slots(token, skeleton, 0, len(token), self._leet)
@@ -184,7 +186,7 @@ class Readings:
         if end - start > MAX_TOKEN:
             return start, end, None
         hit = self._split_cached(text[start:end], skeleton[start:end], middle - start)  # as read_token
-        return start, end, None if hit is None else hit._replace(start=hit.start + start, end=hit.end + start)
+        return start, end, None if hit is None else Hit(hit.start + start, hit.end + start, hit.entry, hit.evasions)
 
     def _read_split(self, text: str, skeleton: str, middle: int) -> Hit | None:
         slots, hidden = _slots(text, skeleton, 0, len(text), self._leet)
@@ -220,7 +222,7 @@ class Readings:
         do (f u c k, all day and all down a hostile text): their readings are cached by their
         characters, at their places in the chain."""
         read = self._chain_cached("".join(s.char for s in slots), tuple(s.letters for s in slots))
-        return [h._replace(start=slots[h.start].pos, end=slots[h.end - 1].pos + 1) for h in read]
+        return [Hit(slots[h.start].pos, slots[h.end - 1].pos + 1, h.entry, h.evasions) for h in read]
 
     def _read_chain(self, chars: str, letters: tuple[str, ...]) -> list[Hit]:
         """The words a chain of letters spells (f u c k  o f f: two), with the index of each
