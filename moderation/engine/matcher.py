@@ -266,11 +266,17 @@ class Matcher:
     def scan(self, text: str, seen: Views | None = None) -> list[Hit]:
         """Every term in `text`, in order of start, without overlaps. `seen`: the views of this
         text that other matchers of the same scan made already (each view is made once)."""
-        seen = seen or Views(text)
-        views = seen.of(self.script)
-        hits, allowed = self._candidates(text, views, seen.triggered(self.triggers, self.script, self._bit),
-                                         seen.found(self.words, self.script))
+        if seen is None and self.base is None:  # one text, one language: no views to share
+            views = _views(text, self.script)
+            hits, allowed = self._candidates(text, views, self.triggers.fired(views.padded, self._bit),
+                                             self.words.find(views.words))
+        else:
+            seen = seen or Views(text)
+            views = seen.of(self.script)
+            hits, allowed = self._candidates(text, views, seen.triggered(self.triggers, self.script, self._bit),
+                                             seen.found(self.words, self.script))
         if self.base is not None:  # the lists' matcher, then this policy's own terms and phrases
+            assert seen is not None
             base = self.base
             shared, also_allowed = base._candidates(text, views, seen.triggered(base.triggers, self.script, base._bit),
                                                     seen.found(base.words, self.script))
@@ -289,6 +295,8 @@ class Matcher:
         """The hits of this matcher's terms in `text` (seen through `views`, its triggers `fired`,
         its script's word patterns `found`), before the allowlist and the context judge them;
         and the spans of its allowlisted phrases."""
+        if not found and not fired and not views.joints:  # most short texts: nothing to read
+            return [], []
         skeleton, padded = views.skeleton, views.padded
         plain: list[tuple[int, int, int]] = []
         allowed: list[tuple[int, int]] = []
@@ -554,6 +562,10 @@ class Triggers:
     def bit(self, code: str) -> int:
         """The bit of language `code` in the patterns' languages."""
         return 1 << self.codes.index(code) if code in self.codes else 0
+
+    def fired(self, padded: bytes, bit: int) -> list[tuple[int, int]]:
+        """(position, kind) of each trigger fired for the language of `bit` (see fire)."""
+        return [(pos, kind) for pos, kind, bits in self.fire(padded) if bits & bit]
 
     def fire(self, padded: bytes) -> list[tuple[int, int, int]]:
         """(position in the skeleton of the character to read from, kind, the languages' bits) of
