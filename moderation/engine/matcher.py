@@ -124,7 +124,8 @@ def _leet_spellings(window: str, leet_for: dict[str, str]) -> list[str]:
 
 
 # How a sound of a term may be respelled (the inverse of readings.respell), and at the end of one.
-# Not oo for u nor cc for ck (readings.respell reads them): book and accept would fire all day.
+# Not oo for u nor cc for ck but at a word's end (readings.respell reads them): book and accept
+# would fire all day.
 RESPELLINGS = (("f", "ph"), ("u", "v"), ("uck", "uk"), ("ck", "kk"), ("ck", "q"), ("ass", "azz"))
 RESPELLED_ENDS = (("er", "uh"), ("er", "ah"), ("s", "z"), ("ick", "ik"))
 
@@ -151,6 +152,8 @@ def _respelled_windows(terms: Iterable[str]) -> set[str]:
         for sound, written in RESPELLED_ENDS:
             if term.endswith(sound) and len(term) > 3:
                 forms.append((term[: -len(sound)] + written, len(term) - len(sound), len(written)))
+        if term.endswith("ck") and len(term) > 3:  # fucc, dicc: at a word's end only (succ-, occ- are everywhere)
+            found.add(term[-4:-2] + "cc ")
         for form, at, size in forms:  # the respelling, a letter each side, four letters at least
             lo, hi = max(0, at - 1), min(len(form), at + size + 1)
             least = 5 if form.startswith("ph") and at == 0 else 4  # phen- and phil- are everywhere
