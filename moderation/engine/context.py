@@ -59,7 +59,7 @@ DASH_LINE = re.compile(r"[A-Z|+]-{4,}(?![-a-z])|(?<![-a-z])-{4,}[A-Z|+]")  # a t
 # Listed words that are also names, the only ones a name context may hide: Useful Idiots, Holy
 # Crap, Corrupt Bastards and His Royal Anus are insults in title case (SemEval's comments).
 NAME_WORDS = frozenset(("dick", "coon", "cock", "boner", "dyke", "dykes", "willy", "fanny", "randy", "peter",
-                        "wang", "dong", "hooker", "johnson", "butts", "cummings", "prat"))
+                        "wang", "dong", "hooker", "johnson", "butts", "cummings", "prat", "heeb"))
 # Listed words that are also first names, and so may stand before a surname: Dick Buttlar.
 FIRST_NAMES = frozenset(("dick", "willy", "fanny", "randy", "peter", "rod", "jock"))
 PARTICLES = frozenset(("de", "van", "von", "der", "den", "da", "di", "du", "la", "le", "ter", "ten", "del", "dos"))
@@ -123,7 +123,8 @@ def misread(text: str, hit: Hit) -> bool:
         written = text[hit.start : hit.end]
         return (is_dereference(written)
                 or ("leet" in evasive and is_number(text, hit.start, hit.end))
-                or ("masked" in evasive and (is_code_mask(text, hit.start, hit.end) or is_option_list(word)))
+                or ("masked" in evasive and (is_code_mask(text, hit.start, hit.end) or is_option_list(word)
+                                             or is_mild_mark(written, hit)))
                 or is_part_of_identifier(word, written, hit)
                 or is_link_or_path(word)
                 or (written.isalpha() and is_sounded_name(text, hit.start, hit.end)))
@@ -214,12 +215,22 @@ def is_code_mask(text: str, start: int, end: int) -> bool:
         return True
     if written.endswith("*$"):  # a regex's end anchor after a star: s/a*$/X/
         return True
-    if "%" in written and PRINTF.search(written):  # date +'@%s', 'c%-%d': a format, not sh%t
+    if "%" in written and (PRINTF.search(written) or "%*" in written):  # '@%s', 'c%-%d', T%*: formats, not sh%t
         return True
     hash_at = start + written.find("#")
     if written.startswith("$_") or (hash_at >= start and text[hash_at + 1 : hash_at + 2].isdigit()):
         return True  # jq's $__loc__, a Perl $_var; an issue's number (PR#7)
     return "_*" in written or "*_" in written or DASH_LINE.search(text, max(0, start - 1), end + 1) is not None
+
+
+def is_mild_mark(written: str, hit: Hit) -> bool:
+    """A mild word (severity 1) hidden by one mark at its end or by an underscore: a glob or an
+    identifier (``foo*`` is no fool, ``do_t`` no dolt). Self-censoring hides strong words, and
+    hides them inside; an `evaded` entry (t*rt), listed to be caught disguised, stands."""
+    if hit.entry.severity > 1 or hit.entry.scope == "evaded":
+        return False
+    marks = [c for c in written if c in MASKS]
+    return len(marks) == 1 and (marks[0] == "_" or written.endswith(marks[0]))
 
 
 def is_part_of_identifier(word: str, written: str, hit: Hit) -> bool:
