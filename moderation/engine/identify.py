@@ -28,7 +28,6 @@ process, when first needed; the candidates' columns are sliced once per set of l
 
 from __future__ import annotations
 
-import io
 import lzma
 import math
 import struct
@@ -274,27 +273,33 @@ def _loaded() -> _Model:
 
 
 def _read_model() -> _Model:
-    """py3langid's model from its wheel: an npz (zip of .npy arrays, stored) inside xz. The arrays
-    are views of the decompressed bytes: no copy, no checksum pass over 68 MB (the xz has its own)."""
+    """py3langid's model from its wheel: an npz (a zip of .npy arrays, stored) inside xz, read as
+    a stream, each array straight into its own memory (no 68 MB of zip in between, nor its
+    checksum: the xz has its own)."""
     from py3langid.langid import MODEL_DIR, MODEL_FILE
 
-    data = lzma.decompress((MODEL_DIR / MODEL_FILE).read_bytes())
     arrays = {}
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for info in archive.infolist():
-            if info.compress_type != zipfile.ZIP_STORED:
-                raise ValueError(f"{MODEL_FILE}: {info.filename} is compressed")
-            name_length, extra_length = struct.unpack_from("<HH", data, info.header_offset + 26)
-            offset = info.header_offset + 30 + name_length + extra_length
-            header = io.BytesIO(data[offset : offset + 4096])
-            version = np.lib.format.read_magic(header)
+    with lzma.open(MODEL_DIR / MODEL_FILE) as stream:
+        while (header := stream.read(30))[:4] == b"PK\x03\x04":  # a zip's member, up to its directory
+            flags, method = struct.unpack_from("<HH", header, 6)
+            name_length, extra_length = struct.unpack_from("<HH", header, 26)
+            name = stream.read(name_length).decode()
+            stream.read(extra_length)
+            if method != zipfile.ZIP_STORED or flags & 8:  # its length must be its array's
+                raise ValueError(f"{MODEL_FILE}: {name} is not stored plain")
+            version = np.lib.format.read_magic(stream)
             read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
-            shape, fortran, dtype = read(header)
+            shape, fortran, dtype = read(stream)
             if fortran or dtype.hasobject:
-                raise ValueError(f"{MODEL_FILE}: {info.filename} is not a plain array")
-            count = int(np.prod(shape))
-            arrays[info.filename.removesuffix(".npy")] = np.frombuffer(
-                data, dtype=dtype, count=count, offset=offset + header.tell()).reshape(shape)
+                raise ValueError(f"{MODEL_FILE}: {name} is not a plain array")
+            array = np.empty(shape, dtype=dtype)
+            into, done = memoryview(array.reshape(-1).view(np.uint8)), 0
+            while done < len(into):
+                got = stream.readinto(into[done : done + (1 << 20)])  # (a MB at a time: a small peak)
+                if not got:
+                    raise ValueError(f"{MODEL_FILE}: {name} is cut short")
+                done += got
+            arrays[name.removesuffix(".npy")] = array
     rowbase = arrays["nextmove_row"].astype(np.intp) << 8
     return _Model([str(c) for c in arrays["classes"]], arrays["ptc"], arrays["pc"], arrays["nextmove"], rowbase,
                   arrays["out_feat"])
