@@ -293,7 +293,7 @@ def _read_model() -> _Model:
             if fortran or dtype.hasobject:
                 raise ValueError(f"{MODEL_FILE}: {name} is not a plain array")
             array = np.empty(shape, dtype=dtype)
-            into, done = memoryview(array.reshape(-1).view(np.uint8)), 0
+            into, done = array.reshape(-1).view(np.uint8).data, 0
             while done < len(into):
                 got = stream.readinto(into[done : done + (1 << 20)])  # (a MB at a time: a small peak)
                 if not got:
