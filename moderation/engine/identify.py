@@ -13,8 +13,9 @@ confidence to float32 rounding (within 2e-6 on 3,641 comments; tests/test_identi
 them on the golden cases, odd and long texts, mixed batches and random text). py3langid walks a
 text's bytes one by one in Python (~2.8 MB/s of comments); here a batch of texts is walked at once
 with numpy, one step per byte position across all of them, and each text's features' rows of the
-candidates' columns are summed at once: 9-15x py3langid's speed in the same run, ~25 MB/s of 150-byte comments
-on a quiet machine (BENCHMARKS.md). check_many identifies all its texts with a hit in one call.
+candidates' columns are summed at once: 6-19x py3langid's speed in the same runs (median ~10x),
+19-22 MB/s of CPU time on 150-byte comments with the machine shared (BENCHMARKS.md). check_many
+identifies all its texts with a hit in one call.
 
 The model: a byte automaton whose states are the byte n-grams it knows, each naming at most one
 feature; a text's score for a language is the sum of log(1 + count) of each feature times the
