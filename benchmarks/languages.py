@@ -1,7 +1,7 @@
 """The eight languages beside English: accuracy on labelled data, dictionary and clean-prose flags,
 speed, memory, start-up and language identification.
 
-    python benchmarks/languages.py [--only es,pt] [--eval ../shared/eval] [--skip-speed]
+    python benchmarks/languages.py [--only es,pt] [--eval ../shared/eval] [--skip-speed] [--identification]
 
 Per language (the policy checks that language alone):
 - labelled data of ../shared/eval/<lang> (its README says what each label means): the share of
@@ -15,7 +15,8 @@ Per language (the policy checks that language alone):
 - throughput on that prose against English prose of the same kind (the English man pages of
   section 1) in the same run, a moderator
   with all nine languages (resident memory, start-up against English alone) and "auto"'s
-  identification in MB/s on comment-length texts.
+  identification in MB/s on comment-length texts (`--identification`: that alone, with check_many
+  under "auto" against English alone and the identifier's load time).
 """
 
 from __future__ import annotations
@@ -169,12 +170,13 @@ def prose_flags(moderator: Moderator, language: str, prose: str) -> list[tuple[s
     return [(r[0], r[1], r[2], r[4]) for r in rows]
 
 
-def median_seconds(fn: Callable[[], object], repeat: int = 5) -> float:
+def median_seconds(fn: Callable[[], object], repeat: int = 5,
+                   clock: Callable[[], float] = time.perf_counter) -> float:
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = clock()
         fn()
-        times.append(time.perf_counter() - start)
+        times.append(clock() - start)
     return statistics.median(times)
 
 
@@ -183,7 +185,11 @@ def main() -> None:
     parser.add_argument("--only", default=",".join(LANGUAGES))
     parser.add_argument("--eval", type=Path, default=EVAL)
     parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument("--identification", action="store_true", help="only identification's speed")
     args = parser.parse_args()
+    if args.identification:
+        identification(args.eval)
+        return
     chosen = [lang for lang in args.only.split(",") if lang]
     # English prose of the same kind as the others': this machine's English man pages
     english_prose = man_prose("man1")[:2_000_000]
@@ -225,10 +231,10 @@ def main() -> None:
     for row in summary:
         print("| " + " | ".join(row + [""] * (4 - len(row))) + " |")
     if not args.skip_speed:
-        every_language()
+        every_language(args.eval)
 
 
-def every_language() -> None:
+def every_language(eval_folder: Path) -> None:
     """A moderator with all nine languages: resident memory, start-up against English alone, and
     identification speed on comment-length texts."""
     folder = Path(tempfile.mkdtemp())
@@ -252,23 +258,57 @@ def every_language() -> None:
     all_time, all_rss = start(str(config))
     print(f"\nstart-up: English alone {en_time * 1000:.0f} ms ({en_rss / 1024:.0f} MB); "
           f"all nine {all_time * 1000:.0f} ms ({all_rss / 1024:.0f} MB): {all_time / en_time:.2f}x")
-    from moderation.engine.identify import identify, load
-
-    load()
-    comments = [t for lang in LANGUAGES for t, _ in next(iter(labelled(lang, EVAL).values()), [])][:5000]
-    comments += fortunes()[:2000]
-    size = sum(len(c.encode("utf-8")) for c in comments)
-    took = median_seconds(lambda: [identify(c, every) for c in comments], 3)
-    print(f"identification: {len(comments)} texts, {size / len(comments):.0f} bytes each: {size / took / 1e6:.2f} MB/s")
-    moderator = Moderator.from_config(config)
-    took = median_seconds(lambda: moderator.check_many(comments, languages="auto"), 3)
-    english = Moderator.from_config()
-    alone = median_seconds(lambda: english.check_many(comments), 3)
+    moderator, english = identification(eval_folder, config)
     words = [w for w in Path("/usr/share/dict/american-english-huge").read_text(encoding="utf-8").split("\n") if w]
     print(f"English dictionary flagged: English alone {len(english.flagged_among(words))}, all nine with auto "
           f"{len(moderator.flagged_among(words))} (a single word's language is uncertain: it is read in all nine)")
+
+
+def identification(eval_folder: Path, config: Path | None = None) -> tuple[Moderator, Moderator]:
+    """"auto"'s identification of comment-length texts (the labelled sets' and fortunes): one
+    identify_many call of them all (what check_many does), beside py3langid's own classify of each;
+    check_many with "auto" and all nine languages against English alone; the identifier's load
+    time in a new process. Returns the two moderators."""
+    every = ["en", *LANGUAGES]
+    if config is None:
+        config = Path(tempfile.mkdtemp()) / "all.toml"
+        config.write_text(f"[wordlists]\nlanguages = {every!r}\n[policies.default]\nlanguages = {every!r}\n"
+                          "identify = true\n".replace("'", '"'), encoding="utf-8")
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    from moderation.engine.identify import READ, identify_many, load
+
+    load()
+    comments = [t for lang in LANGUAGES for t, _ in next(iter(labelled(lang, eval_folder).values()), [])][:5000]
+    comments += fortunes()[:2000]
+    size = sum(len(c.encode("utf-8")) for c in comments)
+    took = median_seconds(lambda: identify_many(comments, every), 9)
+    # CPU time too: on a shared machine, wall time is partly other processes'
+    cpu = median_seconds(lambda: identify_many(comments, every), 9, time.process_time)
+    theirs = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    theirs.set_languages(every)
+    their_time = median_seconds(lambda: [theirs.classify(c[:READ]) for c in comments], 3)
+    print(f"identification: {len(comments)} texts, {size / len(comments):.0f} bytes each: {size / took / 1e6:.2f} MB/s "
+          f"({size / cpu / 1e6:.2f} MB/s of CPU time; py3langid's classify of each: "
+          f"{size / their_time / 1e6:.2f} MB/s, {their_time / took:.1f}x slower)")
+    code = "import time; {}; t = time.perf_counter(); {}; print(time.perf_counter() - t)"
+    ours_code = code.format("from moderation.engine.identify import load", "load()")
+    their_code = code.format("from py3langid.langid import MODEL_FILE, LanguageIdentifier",
+                             "LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)")
+    loads = {name: statistics.median(float(subprocess.run([sys.executable, "-c", c], check=True, capture_output=True,
+                                                          text=True).stdout) for _ in range(5))
+             for name, c in (("ours", ours_code), ("py3langid", their_code))}
+    print(f"identifier load (a new process, after its imports): {loads['ours'] * 1000:.0f} ms; "
+          f"py3langid's own: {loads['py3langid'] * 1000:.0f} ms")
+    moderator = Moderator.from_config(config)
+    english = Moderator.from_config()
+    took = median_seconds(lambda: moderator.check_many(comments, languages="auto"), 5)
+    scan = median_seconds(lambda: moderator.check_many(comments, languages=every), 5)
+    alone = median_seconds(lambda: english.check_many(comments), 5)
     print(f"check_many with \"auto\" (identifies only texts with a hit): {size / took / 1e6:.2f} MB/s; "
-          f"English alone on the same: {size / alone / 1e6:.2f} MB/s")
+          f"all nine without identifying: {size / scan / 1e6:.2f} MB/s; English alone on the same: "
+          f"{size / alone / 1e6:.2f} MB/s (auto: {took / alone:.2f}x its time)")
+    return moderator, english
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from moderation.engine import policy as policy_module
-from moderation.engine.identify import identify
+from moderation.engine.identify import identify, identify_many
 from moderation.engine.languages import LANGUAGES
 from moderation.engine.masking import MaskRule, mask_span, replaced
 from moderation.engine.matcher import Matcher, Triggers, Views, Words, merge, spell_entries
@@ -223,7 +223,12 @@ class Moderator:
                 i = bisect.bisect_right(starts, hit.start) - 1
                 shifted = Hit(hit.start - starts[i], hit.end - starts[i], hit.entry, hit.evasions)
                 each.setdefault(i, {}).setdefault(language, []).append(shifted)
-        return {i: _combined(texts[i], by_language, chosen, auto) for i, by_language in each.items()}, visible
+        written: dict[int, tuple[str, ...]] = {}
+        if auto and len(chosen) > 1:  # the texts with a hit identified at once, not one by one
+            found = list(each)
+            written = dict(zip(found, identify_many([texts[i] for i in found], chosen), strict=True))
+        return {i: _combined(texts[i], by_language, chosen, auto, written.get(i))
+                for i, by_language in each.items()}, visible
 
     def policy_for(self, policy: str | None, content_type: str = "text/plain",
                    languages: Languages = None) -> tuple[str, Policy]:
@@ -311,22 +316,26 @@ def _auto(pol: Policy, languages: Languages) -> bool:
     return languages == "auto" or (languages is None and pol.identify and len(pol.languages) > 1)
 
 
-def _combined(text: str, found: Mapping[str, list[Hit]], languages: Sequence[str], auto: bool) -> list[Hit]:
+def _combined(text: str, found: Mapping[str, list[Hit]], languages: Sequence[str], auto: bool,
+              written: tuple[str, ...] | None = None) -> list[Hit]:
     """A text's hits found in each of `languages` (by language, those with hits at least) as one
-    scan's; with `auto`, those of the languages it is written in (_identified)."""
+    scan's; with `auto`, those of the languages it is written in (_identified; `written`, when
+    they are already identified)."""
     if auto and len(languages) > 1:
-        return _identified(text, found, languages)
+        return _identified(text, found, languages, written)
     return next(iter(found.values())) if len(found) == 1 else merge(found.values())
 
 
-def _identified(text: str, found: Mapping[str, list[Hit]], languages: Sequence[str]) -> list[Hit]:
+def _identified(text: str, found: Mapping[str, list[Hit]], languages: Sequence[str],
+                written: tuple[str, ...] | None = None) -> list[Hit]:
     """The hits (by language) of the languages `text` is identified as, merged; a text with no
     hit is never identified (most are clean). Beside them, a hit of another language stays where
     its term is unmistakable: an inside-word root written as listed (fuck, fucking in a Spanish
     comment), never a word that may be innocent in the text's language (French con in English)."""
     if not any(found.values()):
         return []
-    written = identify(text, languages)
+    if written is None:
+        written = identify(text, languages)
     # Its own languages first: where a foreign hit starts with one of theirs, theirs is kept.
     ordered = sorted(found.items(), key=lambda item: item[0] not in written)
     return merge(hits if language in written else [h for h in hits if _unmistakable(h)] for language, hits in ordered)
