@@ -5,6 +5,8 @@ from check_many as from check one text at a time."""
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -194,3 +196,12 @@ def test_check_many_with_auto_is_check_one_by_one(tmp_path: Path) -> None:
         assert many == [moderator.check(t, languages=languages_asked) for t in texts]
         flagged = moderator.flagged_among(texts, languages=languages_asked)
         assert flagged == {i: r for i, r in enumerate(many) if r is not None and r.matches}
+
+
+def test_the_engine_loads_numpy_only_when_a_text_is_identified() -> None:
+    """numpy doubles the engine's start-up: it comes with the model, at the first "auto"."""
+    probe = ("import sys; from moderation import Moderator; m = Moderator.from_config(); m.check('shit'); "
+             "assert 'numpy' not in sys.modules; "
+             "from moderation.engine.identify import identify; identify('the text', ['en', 'es']); "
+             "assert 'numpy' in sys.modules")
+    subprocess.run([sys.executable, "-c", probe], check=True)

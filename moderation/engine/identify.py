@@ -45,7 +45,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
+# numpy is imported in the functions that use it: it is loaded with the model, when a check first
+# asks for "auto", not with the engine (it would double the engine's start-up).
 
 CONFIDENT = 0.9  # below this, a text's language is uncertain: it is checked in all of them
 # A text's language shows in its first paragraphs: an article is not read whole to name it.
@@ -108,6 +109,8 @@ def classify_many(texts: Sequence[str], candidates: Sequence[str]) -> list[tuple
 
 def _scored(texts: Sequence[str], columns: _Columns) -> tuple[Any, Any]:
     """Each text's likeliest column and its probability, in batches of about BATCH bytes."""
+    import numpy as np
+
     encoded = [_encoded(text[:READ]) for text in texts]
     found: list[tuple[Any, Any]] = []
     start, size = 0, 0
@@ -138,6 +141,8 @@ def _encoded(text: str) -> bytes:
 
 def _classified(encoded: list[bytes], columns: _Columns) -> tuple[Any, Any]:
     """py3langid's scores of each text, normalised: the likeliest column and its probability."""
+    import numpy as np
+
     model = _loaded()
     lengths = np.fromiter(map(len, encoded), dtype=np.intp, count=len(encoded))
     scores = np.zeros((len(encoded), len(columns.classes)), dtype=np.float32)  # no feature: all alike
@@ -166,6 +171,8 @@ def _classified(encoded: list[bytes], columns: _Columns) -> tuple[Any, Any]:
 def _counted(model: _Model, data: bytes, lengths: Any) -> tuple[Any, Any, Any]:
     """The features of the texts whose bytes `data` joins, counted: (text, feature, count), each
     text's together."""
+    import numpy as np
+
     if len(data) < SMALL:
         return _counted_one_by_one(model, data, lengths)
     width = _width(len(data))
@@ -195,6 +202,8 @@ def _counted(model: _Model, data: bytes, lengths: Any) -> tuple[Any, Any, Any]:
 
 def _counted_one_by_one(model: _Model, data: bytes, lengths: Any) -> tuple[Any, Any, Any]:
     """_counted for a few hundred bytes, walked in Python: each numpy step costs more than that."""
+    import numpy as np
+
     nextmove, rowbase, output = (memoryview(a).cast("B").cast(a.dtype.char)  # Python ints, fast
                                  for a in (model.nextmove, model.rowbase, model.output))
     texts: list[int] = []
@@ -221,6 +230,8 @@ def _walked(model: _Model, data: bytes, lengths: Any, width: int, text_of_row: A
 
     A row is walked from DEPTH bytes before it (a text's first, from its start), all rows side by
     side; what it counts starts at its start."""
+    import numpy as np
+
     ends = np.cumsum(lengths)
     row_start = ends[text_of_row] - lengths[text_of_row] + nth * width
     row_length = np.minimum(ends[text_of_row] - row_start, width)
@@ -247,6 +258,8 @@ def _width(size: int) -> int:
 
 
 def _columns_for(candidates: tuple[str, ...]) -> _Columns:
+    import numpy as np
+
     languages = tuple(sorted(set(candidates)))
     found = _columns.get(languages)
     if found is not None:
@@ -284,6 +297,7 @@ def _read_model() -> _Model:
     """py3langid's model from its wheel: an npz (a zip of .npy arrays, stored) inside xz, read as
     a stream, each array straight into its own memory (no 68 MB of zip in between, nor its
     checksum: the xz has its own)."""
+    import numpy as np
     from py3langid.langid import MODEL_DIR, MODEL_FILE
 
     arrays = {}
