@@ -403,3 +403,19 @@ def test_a_real_signal_midway_through_a_parallel_report_leaves_nothing(tmp_path:
     assert proc.returncode == 128 + signum, "the run ended before the signal: give it more rows\n" + err
     assert "Traceback" not in err and "interrupted" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.parquet"]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_out_of_memory_is_named_and_no_report_is_written(comments: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch, jobs: str) -> None:
+    """pyarrow's ArrowMemoryError is a MemoryError: under a memory limit, a worker that meets one
+    stops the run with its file and row named, not a worker's traceback."""
+    def short(*args: Any, **kwargs: Any) -> Any:
+        raise pa.ArrowMemoryError("malloc of size 6291456 failed")
+
+    monkeypatch.setattr(parquet, "moderated", short)
+    out = tmp_path / "out.parquet"
+    r = run(str(comments), "--field", "body", "--format", "parquet", "--output", str(out), "--jobs", jobs)
+    assert r.exit_code == 2, r.stderr
+    assert f"{comments}: out of memory checking it (from its row 1); the run stopped" in r.stderr
+    assert "Traceback" not in r.stderr and not out.exists() and leftovers(tmp_path) == []

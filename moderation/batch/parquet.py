@@ -17,7 +17,7 @@ from __future__ import annotations
 import base64
 import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -180,8 +180,6 @@ def write_part(moderator: Moderator, chunk: Chunk, policy: str | None, only_flag
     items (rows with a text), of the flagged ones, and the worst action. DocumentError if the
     span cannot be read, or the file is no longer the one the main process planned."""
     span: Groups = chunk.units[0]
-    items = flagged = 0
-    worst = "allow"
     file = _cached(chunk.path)
     metadata = file.metadata
     if span.stop > metadata.num_row_groups or span.rows != sum(
@@ -189,25 +187,37 @@ def write_part(moderator: Moderator, chunk: Chunk, policy: str | None, only_flag
         raise DocumentError("the file changed while it was read")
     writer = Writer(span.slot, appended(file.schema_arrow))
     try:
-        batches = file.iter_batches(batch_size=batch_rows(metadata), row_groups=range(span.start, span.stop))
-        first = chunk.first
-        while True:
-            try:
-                batch = next(batches, None)
-            except (pa.ArrowException, OSError) as e:
-                raise DocumentError(f"row {first} or after: cannot read: {e}") from None
-            if batch is None:
-                break
-            first += batch.num_rows
-            out = moderated(moderator, batch, chunk.field_name, policy, chunk.content_type, languages=languages)
-            hits = out.column("flagged")
-            items += batch.num_rows - batch.column(chunk.field_name).null_count
-            flagged += pc.sum(hits).as_py() or 0
-            actions = [a for a in pc.unique(out.column("action")).to_pylist() if a is not None]
-            worst = max([worst, *actions], key=ACTION_RANK.__getitem__)
-            writer.write(out.filter(hits.fill_null(False)) if only_flagged else out)
-    finally:
-        writer.close()
+        return _write_span(moderator, chunk, span, file, writer, policy, only_flagged, languages)
+    except BaseException:
+        with suppress(pa.ArrowException, OSError):  # what made it fail is the error to tell
+            writer.close()
+        raise
+
+
+def _write_span(moderator: Moderator, chunk: Chunk, span: Groups, file: pq.ParquetFile, writer: Writer,
+                policy: str | None, only_flagged: bool, languages: Languages) -> tuple[Written, int, int, str]:
+    items = flagged = 0
+    worst = "allow"
+    batches = file.iter_batches(batch_size=batch_rows(file.metadata), row_groups=range(span.start, span.stop))
+    first = chunk.first
+    while True:
+        try:
+            batch = next(batches, None)
+        except (pa.ArrowException, OSError) as e:
+            if isinstance(e, MemoryError):
+                raise
+            raise DocumentError(f"row {first} or after: cannot read: {e}") from None
+        if batch is None:
+            break
+        first += batch.num_rows
+        out = moderated(moderator, batch, chunk.field_name, policy, chunk.content_type, languages=languages)
+        hits = out.column("flagged")
+        items += batch.num_rows - batch.column(chunk.field_name).null_count
+        flagged += pc.sum(hits).as_py() or 0
+        actions = [a for a in pc.unique(out.column("action")).to_pylist() if a is not None]
+        worst = max([worst, *actions], key=ACTION_RANK.__getitem__)
+        writer.write(out.filter(hits.fill_null(False)) if only_flagged else out)
+    writer.close()
     with open(span.slot, "rb") as f:
         size = f.seek(0, os.SEEK_END)
         f.seek(size - 8)

@@ -42,6 +42,7 @@ from moderation.batch.workers import Workers
 from moderation.batch.writing import Copies
 from moderation.engine.moderator import Languages, Moderator, Result
 from moderation.engine.policy import ACTION_RANK
+from moderation.errors import ModerationError
 
 
 @dataclass
@@ -136,6 +137,10 @@ class Task:
     languages: Languages = None  # as for Moderator.check
 
 
+class OutOfMemory(ModerationError):
+    """A chunk could not be checked in the memory the process may use: the run stops."""
+
+
 def check_chunk(chunk: Chunk, task: Task) -> Output:
     """Check a chunk's items in one scan, render them, and build its cleaned copy. Only the
     flagged items get a result: the others are all alike but for their text."""
@@ -144,6 +149,12 @@ def check_chunk(chunk: Chunk, task: Task) -> Output:
             return _merged([_check(block, task) for block in blocks_of(chunk)])
         except DocumentError as e:  # a worker reads its span itself: the file may be gone or changed
             return Output(unreadable=str(e))
+        except MemoryError:  # pyarrow's too (ArrowMemoryError): named, not a traceback from a worker
+            raise OutOfMemory(f"{chunk.path}: out of memory checking it (from its {_UNIT.get(chunk.kind, 'line')} "
+                              f"{chunk.first}); the run stopped: give it more memory, or fewer --jobs") from None
+
+
+_UNIT = {"parquet": "row", "csv": "row"}
 
 
 def _merged(outs: list[Output]) -> Output:
