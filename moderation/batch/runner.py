@@ -259,6 +259,8 @@ def run(paths: Sequence[str], options: Options, moderator: Moderator, config: st
     Parquet report's parts are written by the workers, each into a scratch file `slot()` gives
     (assembly.Assembly.slot), and `emit` puts them together."""
     global _moderator
+    if fmt == "parquet" and slot is None:
+        raise ValueError("a Parquet report is written from parts: give slot= (assembly.Assembly.slot)")
     _moderator = moderator
     found = Found(warn, options.include, options.exclude, options.backup_suffix)
     summary = Summary(skipped=found.skipped)
@@ -316,7 +318,7 @@ def _work(paths: Sequence[str], options: Options, found: Found, copies: Copies, 
         try:
             tables.admit(path, kind, options.field)
             content_type = content_type_of(kind, options.content_type)
-            if fmt == "parquet" and slot is not None:
+            if fmt == "parquet" and slot is not None:  # a Parquet report: run() has a slot for each part
                 from moderation.batch import parquet
 
                 yield from parquet.spans(path, options.field, content_type, slot)
