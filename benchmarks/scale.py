@@ -544,16 +544,21 @@ def inside(rows: int, rounds: int, selected: list[str], jobs: int, keep: Path | 
             bench.spark.stop()
 
 
-def cli_jobs(rows: int, rounds: int, jobs: int, keep: Path | None) -> None:
+def cli_jobs(rows: int, rounds: int, jobs: int, keep: Path | None, quiet: float = 0.15) -> None:
     """The CLI's Parquet report with --jobs N beside --jobs 1, alternating which goes first, each
-    run's wall time and CPU time (of the main process and of its workers apart)."""
+    run's wall time, its CPU time (of the main process and of its workers apart) and the CPU the
+    rest of the machine took meanwhile (/proc/stat's busy time less ours). Each pair waits for a
+    quiet machine (up to a minute); a pair is quiet if the rest took under `quiet` of a core in both
+    runs: with the scheduler's autogroups, a session shares the cores with every other busy one,
+    however many processes it runs, so a ratio of a loaded round says little."""
     with tempfile.TemporaryDirectory(prefix="moderation-scale-") as scratch:
         folder = (keep or Path(scratch)) / f"comments-{rows}"
         if not (folder.is_dir() and any(folder.glob("*.parquet"))):
             write_dataset(folder, rows, files=max(jobs * 4, rows // 250_000))
         out = Path(scratch) / "report.parquet"
-        runs: dict[int, list[tuple[float, float, float]]] = {1: [], jobs: []}
+        runs: dict[int, list[tuple[float, float, float, float]]] = {1: [], jobs: []}
         for r in range(rounds + 1):  # the first round warms the page cache: not counted
+            _wait_for_quiet(quiet)
             for n in ((1, jobs) if r % 2 else (jobs, 1)):
                 measured = _cpu_of([sys.executable, "-c", "from moderation.cli import main; main()", "check",
                                     str(folder), "--field", "body", "--format", "parquet", "--output", str(out),
@@ -561,37 +566,59 @@ def cli_jobs(rows: int, rounds: int, jobs: int, keep: Path | None) -> None:
                 if r:
                     runs[n].append(measured)
     print(f"\n{rows:,} comments in {len(list(folder.glob('*.parquet')))} Parquet files, `moderation check DIR "
-          f"--format parquet --output FILE --jobs N`; {rounds} rounds, --jobs 1 and {jobs} alternating; medians, "
-          f"and the range\n")
-    print("| --jobs | rows/s | wall s | CPU s, main process | CPU s, workers |")
-    print("|---|---|---|---|---|")
+          f"--format parquet --output FILE --jobs N`; {rounds} rounds, --jobs 1 and {jobs} alternating; medians\n")
+    print("| --jobs | rows/s | wall s | CPU s, main process | CPU s, workers | the rest of the machine, cores |")
+    print("|---|---|---|---|---|---|")
     for n, measured in runs.items():
-        wall, main, workers = (statistics.median(m[i] for m in measured) for i in range(3))
-        print(f"| {n} | {rows / wall:,.0f} | {wall:.2f} | {main:.2f} | {workers:.2f} |")
-    ratios = [one[0] / many[0] for one, many in zip(runs[1], runs[jobs], strict=True)]
-    ceiling = [one[1] + one[2] for one in runs[1]]
-    print(f"\n--jobs {jobs} / --jobs 1, rows/s of the same round: median {statistics.median(ratios):.2f} "
-          f"(range {min(ratios):.2f}-{max(ratios):.2f})")
+        wall, main, workers, others = (statistics.median(m[i] for m in measured) for i in range(4))
+        print(f"| {n} | {rows / wall:,.0f} | {wall:.2f} | {main:.2f} | {workers:.2f} | {others:.2f} |")
+    pairs = list(zip(runs[1], runs[jobs], strict=True))
+    for label, chosen in (("every round", pairs),
+                          (f"quiet rounds (the rest under {quiet} of a core)", [p for p in pairs
+                                                                              if max(p[0][3], p[1][3]) < quiet])):
+        ratios = [one[0] / many[0] for one, many in chosen]
+        print(f"\n--jobs {jobs} / --jobs 1, rows/s of the same round, {label}: " + (
+            f"median {statistics.median(ratios):.2f} (range {min(ratios):.2f}-{max(ratios):.2f}, {len(ratios)} rounds)"
+            if ratios else "none"))
     shares = [m[1] / (m[1] + m[2]) for m in runs[jobs]]
-    bound = [c / ((m[1] + m[2]) / jobs) for c, m in zip(ceiling, runs[jobs], strict=True)]
+    bound = [(one[1] + one[2]) / ((many[1] + many[2]) / jobs) for one, many in pairs]
     print(f"the main process's share of --jobs {jobs}'s CPU time: median {statistics.median(shares):.1%}; "
           f"the speed-up {jobs} free cores would give (CPU of --jobs 1 over CPU of --jobs {jobs} / {jobs}): "
           f"median {statistics.median(bound):.2f}")
 
 
-def _cpu_of(command: list[str]) -> tuple[float, float, float]:
-    """Wall seconds, the process's own CPU seconds and its reaped children's, read from /proc as
-    it ends (a zombie still shows its times) before it is reaped."""
+def _busy() -> float:
+    """Seconds of CPU the whole machine has spent busy (/proc/stat: all but idle and iowait)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def _wait_for_quiet(quiet: float, longest: float = 60.0) -> None:
+    deadline = time.monotonic() + longest
+    while time.monotonic() < deadline:
+        before = _busy()
+        time.sleep(1.0)
+        if _busy() - before < quiet:
+            return
+
+
+def _cpu_of(command: list[str]) -> tuple[float, float, float, float]:
+    """Wall seconds, the process's own CPU seconds, its reaped children's (read from /proc as it
+    ends: a zombie still shows its times, before it is reaped), and the cores the rest of the
+    machine kept busy meanwhile."""
     tick = os.sysconf("SC_CLK_TCK")
+    busy = _busy()
     start = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     stat = Path(f"/proc/{proc.pid}/stat")
     while (fields := stat.read_text().rsplit(")", 1)[1].split())[0] != "Z":
         time.sleep(0.01)
     wall = time.perf_counter() - start
+    busy = _busy() - busy
     proc.wait()
     utime, stime, cutime, cstime = (int(x) / tick for x in fields[11:15])
-    return wall, utime + stime, cutime + cstime
+    others = max(busy - (utime + stime + cutime + cstime), 0.0) / wall
+    return wall, utime + stime, cutime + cstime, others
 
 
 PEAK = """
