@@ -340,6 +340,287 @@ def engines(rows: int, rounds: int, selected: list[str], jobs: int, keep: Path |
             bench.spark.stop()
 
 
+# -- the time inside our function, per row, in each engine and in a plain process (issue 14) ------
+
+INSIDE_RUNS = ("spark-mapInArrow", "spark-udf", "dask", "ray")
+
+
+class _Clock:
+    """Times each call of our function where the engine runs it: rows, CPU seconds of the calling
+    thread (what the call did, whatever else wants the core) and wall seconds, a line per call in
+    a file per process of `folder`."""
+
+    def __init__(self, folder: str) -> None:
+        self.folder = folder
+
+    def timed(self, rows: int, call: Callable[[], Any]) -> Any:
+        cpu, wall = time.thread_time(), time.perf_counter()
+        out = call()
+        cpu, wall = time.thread_time() - cpu, time.perf_counter() - wall
+        with open(os.path.join(self.folder, str(os.getpid())), "a", encoding="utf-8") as f:
+            f.write(f"{rows} {cpu} {wall}\n")
+        return out
+
+
+def _timed_classes() -> dict[str, Any]:
+    """Our engine functions, each with its call timed: subclasses of the library's (pickled by value
+    with this script, as the engines pickle a function of __main__)."""
+    from moderation.batch.dask import Partition
+    from moderation.batch.ray import Moderate
+    from moderation.batch.spark import InArrow
+
+    class TimedInArrow(InArrow):
+        clock: _Clock
+
+        def moderated(self, batch: Any) -> Any:
+            return self.clock.timed(batch.num_rows, lambda: super(TimedInArrow, self).moderated(batch))
+
+    class TimedPartition(Partition):
+        clock: _Clock
+
+        def __call__(self, part: Any) -> Any:
+            return self.clock.timed(len(part), lambda: super(TimedPartition, self).__call__(part))
+
+    class TimedModerate(Moderate):
+        clock: _Clock
+
+        def __call__(self, batch: Any) -> Any:
+            return self.clock.timed(batch.num_rows, lambda: super(TimedModerate, self).__call__(batch))
+
+    return {"spark-mapInArrow": TimedInArrow, "dask": TimedPartition, "ray": TimedModerate}
+
+
+class Inside(Engines):
+    """Each engine running our function, timed inside (_Clock), and the same batches (their sizes,
+    over the same texts in file order) through check_arrow in this plain process."""
+
+    def __init__(self, folder: Path, selected: list[str], jobs: int, clocks: Path) -> None:
+        self.clocks = clocks
+        self.timed = _timed_classes()
+        super().__init__(folder, selected, jobs)
+
+    def clock(self, name: str) -> _Clock:
+        folder = self.clocks / name
+        folder.mkdir(parents=True, exist_ok=True)
+        return _Clock(str(folder))
+
+    def calls(self, name: str) -> list[tuple[int, float, float]]:
+        """The timed calls of the last run of `name` (and the clock's files emptied)."""
+        calls = []
+        for f in (self.clocks / name).iterdir():
+            calls += [(int(r), float(c), float(w)) for r, c, w in (line.split() for line in f.read_text().splitlines())]
+            f.unlink()
+        return calls
+
+    def _spark_mapInArrow(self) -> tuple[Callable[[], int], Callable[[], int]]:
+        from moderation.batch import spark as moderation_spark
+
+        frame = self._spark().read.parquet(str(self.folder))
+        function = self.timed["spark-mapInArrow"](self.mod, "body")
+        function.clock = self.clock("spark-mapInArrow")
+        out = frame.mapInArrow(function, moderation_spark.schema(frame.schema))
+        return self._noop_sink(out), self._noop_sink(out)
+
+    def _spark_udf(self) -> tuple[Callable[[], int], Callable[[], int]]:
+        import pyarrow as pa
+        from pyspark.sql.functions import col
+        from pyspark.sql.pandas.functions import arrow_udf
+        from pyspark.sql.pandas.types import from_arrow_type
+
+        from moderation.batch import spark as moderation_spark
+
+        frame = self._spark().read.parquet(str(self.folder))
+        ours = moderation_spark.udf(self.mod).func  # the library's function, which Spark calls
+        clock = self.clock("spark-udf")
+
+        def timed(strings: pa.Array) -> pa.Array:
+            return clock.timed(len(strings), lambda: ours(strings))
+
+        timed.__annotations__ = {"strings": pa.Array, "return": pa.Array}  # how arrow_udf knows its kind
+        make: Any = arrow_udf
+        out = frame.withColumn("moderation", make(timed, from_arrow_type(moderation_spark.RESULT_STRUCT))(col("body")))
+        return self._noop_sink(out), self._noop_sink(out)
+
+    def _noop_sink(self, out: Any) -> Callable[[], int]:
+        def run() -> int:
+            out.write.format("noop").mode("overwrite").save()
+            return int(self._rows)
+        return run
+
+    def _dask(self) -> tuple[Callable[[], int], Callable[[], int]]:
+        import dask.dataframe as dd
+
+        frame = dd.read_parquet(str(self.folder))
+        function = self.timed["dask"](self.mod, "body")
+        function.clock = self.clock("dask")
+        out = frame.map_partitions(function, meta=function(frame._meta))
+
+        def run() -> int:
+            return int(out.map_partitions(len).compute(scheduler="processes", num_workers=self.jobs).sum())
+        return run, run
+
+    def _ray(self) -> tuple[Callable[[], int], Callable[[], int]]:
+        import ray
+
+        if not ray.is_initialized():
+            ray.init(num_cpus=2 * self.jobs, include_dashboard=False, log_to_driver=False, configure_logging=False)
+        ray.data.DataContext.get_current().enable_progress_bars = False
+        timed = self.timed["ray"]
+        timed.clock = self.clock("ray")
+        out = ray.data.read_parquet(str(self.folder)).map_batches(
+            timed, fn_constructor_args=(self.mod, "body"), batch_format="pyarrow", batch_size=10_000,
+            compute=ray.data.ActorPoolStrategy(size=self.jobs))
+
+        def run() -> int:
+            return sum(batch.num_rows for batch in out.iter_batches(batch_format="pyarrow", batch_size=None))
+        return run, run
+
+
+def inside(rows: int, rounds: int, selected: list[str], jobs: int, keep: Path | None) -> None:
+    """Per engine, round after round: the engine's run (our function timed inside it), then
+    check_arrow in this process on batches of the sizes the engine gave our function, over the
+    same texts; the ratio of the two times per row, per round, then the median."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from moderation.batch import check_arrow
+
+    with tempfile.TemporaryDirectory(prefix="moderation-inside-") as scratch:
+        folder = (keep or Path(scratch)) / f"comments-{rows}"
+        if not (folder.is_dir() and any(folder.glob("*.parquet"))):
+            write_dataset(folder, rows, files=max(jobs * 4, rows // 250_000))
+        texts = pa.concat_arrays([chunk for f in sorted(folder.glob("*.parquet"))
+                                  for chunk in pq.read_table(f, columns=["body"]).column("body").chunks])
+        bench = Inside(folder, selected, jobs, Path(scratch) / "clocks")
+        Engines._rows = rows
+        mod = bench.mod
+
+        def plain(sizes: list[int]) -> tuple[float, float]:
+            """CPU and wall seconds of check_arrow over the texts cut into `sizes`."""
+            gc.collect()
+            cpu = wall = 0.0
+            at = 0
+            for size in sizes:
+                batch = texts.slice(at, size)
+                at += size
+                c, w = time.thread_time(), time.perf_counter()
+                check_arrow(mod, batch)
+                cpu += time.thread_time() - c
+                wall += time.perf_counter() - w
+            return cpu, wall
+
+        results: dict[str, list[tuple[float, float, float, float, int]]] = {name: [] for name in bench.runs}
+        for name, (run, _) in bench.runs.items():  # a warm-up: workers started, moderators built
+            assert run() == rows, name
+            plain([len(texts)])
+            bench.calls(name)
+        for _ in range(rounds):
+            for name, (run, _) in bench.runs.items():
+                seconds(run)
+                calls = bench.calls(name)
+                assert sum(c[0] for c in calls) == rows, (name, sum(c[0] for c in calls))
+                cpu, wall = plain([c[0] for c in calls])
+                results[name].append((sum(c[1] for c in calls), sum(c[2] for c in calls), cpu, wall, len(calls)))
+        print(f"\n{rows:,} comments, {jobs} processes per engine; the time inside our function per row (timed "
+              f"around each call where the engine makes it), against check_arrow in this plain process on batches "
+              f"of the same sizes over the same texts; {rounds} rounds, medians; CPU: of the calling thread\n")
+        print("| engine, our function | calls | rows a call | us a row inside, CPU | check_arrow, CPU | ratio CPU "
+              "(range) | ratio wall (range) |")
+        print("|---|---|---|---|---|---|---|")
+        for name, runs in results.items():
+            cpu_ratios = [r[0] / r[2] for r in runs]
+            wall_ratios = [r[1] / r[3] for r in runs]
+            calls = statistics.median(r[4] for r in runs)
+            ours, theirs = (statistics.median(r[i] for r in runs) / rows * 1e6 for i in (0, 2))
+            cpu_range, wall_range = (f"{min(r):.2f}-{max(r):.2f}" for r in (cpu_ratios, wall_ratios))
+            print(f"| {name} | {calls:.0f} | {rows / calls:,.0f} | {ours:.2f} | {theirs:.2f} | "
+                  f"{statistics.median(cpu_ratios):.2f} ({cpu_range}) | {statistics.median(wall_ratios):.2f} "
+                  f"({wall_range}) |")
+        if "ray" in bench.runs:
+            import ray
+
+            ray.shutdown()
+        if hasattr(bench, "spark"):
+            bench.spark.stop()
+
+
+def cli_jobs(rows: int, rounds: int, jobs: int, keep: Path | None, quiet: float = 0.15) -> None:
+    """The CLI's Parquet report with --jobs N beside --jobs 1, alternating which goes first, each
+    run's wall time, its CPU time (of the main process and of its workers apart) and the CPU the
+    rest of the machine took meanwhile (/proc/stat's busy time less ours). Each pair waits for a
+    quiet machine (up to a minute); a pair is quiet if the rest took under `quiet` of a core in both
+    runs: with the scheduler's autogroups, a session shares the cores with every other busy one,
+    however many processes it runs, so a ratio of a loaded round says little."""
+    with tempfile.TemporaryDirectory(prefix="moderation-scale-") as scratch:
+        folder = (keep or Path(scratch)) / f"comments-{rows}"
+        if not (folder.is_dir() and any(folder.glob("*.parquet"))):
+            write_dataset(folder, rows, files=max(jobs * 4, rows // 250_000))
+        out = Path(scratch) / "report.parquet"
+        runs: dict[int, list[tuple[float, float, float, float]]] = {1: [], jobs: []}
+        for r in range(rounds + 1):  # the first round warms the page cache: not counted
+            _wait_for_quiet(quiet)
+            for n in ((1, jobs) if r % 2 else (jobs, 1)):
+                measured = _cpu_of([sys.executable, "-c", "from moderation.cli import main; main()", "check",
+                                    str(folder), "--field", "body", "--format", "parquet", "--output", str(out),
+                                    "--jobs", str(n), "--fail-on", "never"])
+                if r:
+                    runs[n].append(measured)
+    print(f"\n{rows:,} comments in {len(list(folder.glob('*.parquet')))} Parquet files, `moderation check DIR "
+          f"--format parquet --output FILE --jobs N`; {rounds} rounds, --jobs 1 and {jobs} alternating; medians\n")
+    print("| --jobs | rows/s | wall s | CPU s, main process | CPU s, workers | the rest of the machine, cores |")
+    print("|---|---|---|---|---|---|")
+    for n, measured in runs.items():
+        wall, main, workers, others = (statistics.median(m[i] for m in measured) for i in range(4))
+        print(f"| {n} | {rows / wall:,.0f} | {wall:.2f} | {main:.2f} | {workers:.2f} | {others:.2f} |")
+    pairs = list(zip(runs[1], runs[jobs], strict=True))
+    for label, chosen in (("every round", pairs),
+                          (f"quiet rounds (the rest under {quiet} of a core)", [p for p in pairs
+                                                                              if max(p[0][3], p[1][3]) < quiet])):
+        ratios = [one[0] / many[0] for one, many in chosen]
+        print(f"\n--jobs {jobs} / --jobs 1, rows/s of the same round, {label}: " + (
+            f"median {statistics.median(ratios):.2f} (range {min(ratios):.2f}-{max(ratios):.2f}, {len(ratios)} rounds)"
+            if ratios else "none"))
+    shares = [m[1] / (m[1] + m[2]) for m in runs[jobs]]
+    bound = [(one[1] + one[2]) / ((many[1] + many[2]) / jobs) for one, many in pairs]
+    print(f"the main process's share of --jobs {jobs}'s CPU time: median {statistics.median(shares):.1%}; "
+          f"the speed-up {jobs} free cores would give (CPU of --jobs 1 over CPU of --jobs {jobs} / {jobs}): "
+          f"median {statistics.median(bound):.2f}")
+
+
+def _busy() -> float:
+    """Seconds of CPU the whole machine has spent busy (/proc/stat: all but idle and iowait)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def _wait_for_quiet(quiet: float, longest: float = 60.0) -> None:
+    deadline = time.monotonic() + longest
+    while time.monotonic() < deadline:
+        before = _busy()
+        time.sleep(1.0)
+        if _busy() - before < quiet:
+            return
+
+
+def _cpu_of(command: list[str]) -> tuple[float, float, float, float]:
+    """Wall seconds, the process's own CPU seconds, its reaped children's (read from /proc as it
+    ends: a zombie still shows its times, before it is reaped), and the cores the rest of the
+    machine kept busy meanwhile."""
+    tick = os.sysconf("SC_CLK_TCK")
+    busy = _busy()
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    stat = Path(f"/proc/{proc.pid}/stat")
+    while (fields := stat.read_text().rsplit(")", 1)[1].split())[0] != "Z":
+        time.sleep(0.01)
+    wall = time.perf_counter() - start
+    busy = _busy() - busy
+    proc.wait()
+    utime, stime, cutime, cstime = (int(x) / tick for x in fields[11:15])
+    others = max(busy - (utime + stime + cutime + cstime), 0.0) / wall
+    return wall, utime + stime, cutime + cstime, others
+
+
 PEAK = """
 import resource, subprocess, sys
 subprocess.run(sys.argv[1:], check=True, capture_output=True)
@@ -369,6 +650,75 @@ def memory(folder: Path, jobs: int) -> None:
                       f"{size:.0f} | {peak:.0f} |")
 
 
+LIMITED = """
+import os, resource, subprocess, sys
+limit = int(sys.argv[1])
+def limited():
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+done = subprocess.run(sys.argv[2:], preexec_fn=limited, capture_output=True, text=True)
+print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+print(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "", file=sys.stderr)
+"""
+
+
+# Address space reserved and never used, which RLIMIT_AS counts as if it were memory: glibc's 64 MB
+# per thread's arena, and jemalloc's (pyarrow's default pool) own reservations.
+ADDRESS_SPACE = {"MALLOC_ARENA_MAX": "2", "ARROW_DEFAULT_MEMORY_POOL": "system"}
+
+
+def larger_than_ram(limit_mb: int, jobs: int, keep: Path | None) -> None:
+    """The CLI's Parquet report of files of growing size, each process of it allowed `limit_mb` MB
+    of address space (RLIMIT_AS, what `prlimit --as` and `ulimit -v` set: a bound on its memory
+    that no allocation can pass), the last file more than twice that size; its peak RSS beside."""
+    steps = (1_000_000, 4_000_000, 0)  # rows; 0: as many as make the file 2.5 times the limit
+    with tempfile.TemporaryDirectory(prefix="moderation-ram-", dir=keep) as scratch:
+        pool = comments(1_000_000)
+        print(f"\n`moderation check FILE --field body --format parquet --output OUT --jobs {jobs}`, each process "
+              f"under RLIMIT_AS = {limit_mb} MB, with {' '.join(f'{k}={v}' for k, v in ADDRESS_SPACE.items())}\n")
+        print("| rows | MB of Parquet | x the limit | exit | peak RSS, MB (largest process) | seconds |")
+        print("|---|---|---|---|---|---|")
+        for rows in steps:
+            path = Path(scratch) / "comments.parquet"
+            rows = _write_big(path, pool, rows, 2.5 * limit_mb * 1e6)
+            size = path.stat().st_size / 1e6
+            start = time.perf_counter()
+            out = subprocess.run(
+                [sys.executable, "-c", LIMITED, str(limit_mb << 20), sys.executable, "-c",
+                 "from moderation.cli import main; main()", "check", str(path), "--field", "body", "--format",
+                 "parquet", "--output", f"{scratch}/out.parquet", "--jobs", str(jobs), "--fail-on", "never"],
+                capture_output=True, text=True, env={**os.environ, **ADDRESS_SPACE})
+            took = time.perf_counter() - start
+            code, peak = out.stdout.split()
+            import pyarrow.parquet as pq
+
+            reported = pq.ParquetFile(f"{scratch}/out.parquet").metadata.num_rows if code == "0" else 0
+            assert reported == rows or code != "0", (reported, rows)
+            print(f"| {rows:,} | {size:,.0f} | {size / limit_mb:.1f} | {code} | {float(peak):.0f} | {took:.0f} |")
+            if code != "0":
+                print(f"(stderr: {out.stderr.strip()})")
+            os.unlink(f"{scratch}/out.parquet") if code == "0" else None
+            path.unlink()
+
+
+def _write_big(path: Path, pool: list[str], rows: int, size: float) -> int:
+    """`rows` comments (or, given 0, as many as make the file `size` bytes) as one Parquet file of
+    row groups of 65,536, cycling through `pool` from a new place each time; written a row group
+    at a time. Returns the rows."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    group = 65_536
+    written = 0
+    with pq.ParquetWriter(path, pa.schema([("id", pa.int64()), ("body", pa.string())])) as writer:
+        while (written < rows) if rows else (path.stat().st_size < size):
+            count = min(group, rows - written) if rows else group
+            start = (written * 7) % (len(pool) - count)
+            writer.write_table(pa.table({"id": pa.array(range(written, written + count), pa.int64()),
+                                         "body": pa.array(pool[start:start + count], pa.string())}))
+            written += count
+    return written
+
+
 def _python(code: str, *args: str) -> list[float]:
     out = subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True, text=True).stdout
     return [float(x) for x in out.split()]
@@ -383,12 +733,28 @@ def main() -> None:
     parser.add_argument("--only", default=",".join(ENGINE_RUNS), help="with --engines: which, comma-separated")
     parser.add_argument("--jobs", type=int, default=2, help="with --engines: processes (or threads) per engine")
     parser.add_argument("--keep", type=Path, default=None, help="with --engines: keep the dataset in this folder")
+    parser.add_argument("--cli-jobs", action="store_true",
+                        help="the CLI's Parquet report, --jobs N beside --jobs 1: rows/s and CPU time")
+    parser.add_argument("--larger-than-ram", type=int, default=None, metavar="MB",
+                        help="the CLI's peak RSS on growing files, each process allowed MB of address space, the "
+                             "last file 2.5 times that (needs free disk: about 6 times MB)")
+    parser.add_argument("--inside", action="store_true",
+                        help="the time inside our function per row in each engine, against check_arrow in a plain "
+                             "process (--only among " + ", ".join(INSIDE_RUNS) + ")")
     parser.add_argument("--quick", action="store_true", help="200,000 rows and one round: does it all run?")
     parser.add_argument("--memory", type=Path, default=None, metavar="DIR",
                         help="peak RSS of the CLI's Parquet report of one file of DIR (a --keep folder) and of all")
     args = parser.parse_args()
     if args.pickle:
         pickling(args.repeat or 5)
+    elif args.larger_than_ram:
+        larger_than_ram(args.larger_than_ram, args.jobs, args.keep)
+    elif args.inside:
+        selected = [name for name in args.only.split(",") if name in INSIDE_RUNS]
+        inside(args.rows or (200_000 if args.quick else 3_000_000), args.repeat or (1 if args.quick else 5),
+               selected, args.jobs, args.keep)
+    elif args.cli_jobs:
+        cli_jobs(args.rows or 3_000_000, args.repeat or 5, args.jobs, args.keep)
     elif args.memory:
         memory(args.memory, args.jobs)
     elif args.engines:

@@ -175,7 +175,8 @@ def _run(paths: tuple[str, ...], options: Options, moderator: Moderator, config:
     try:
         summary = run(paths, options, moderator, config, report.emit,
                       lambda m: click.echo(f"moderation: {m}", err=True), sys.stdin.read,
-                      fmt=fmt, color=output is None and sys.stdout.isatty())
+                      fmt=fmt, color=output is None and sys.stdout.isatty(),
+                      slot=None if report.table is None else report.table.slot)
         report.close(keep=summary.files > 0)
     except ModerationError as e:
         report.abandon()
@@ -242,11 +243,11 @@ class Report:
         self.progress = tqdm(unit=" items", delay=1.0, disable=not sys.stderr.isatty(), file=sys.stderr)
         self.file = NewFile(output) if output is not None else None
         self.out: TextIO = sys.stdout
-        self.table: Any = None  # parquet.Writer
-        if self.file is not None and fmt == "parquet":
-            from moderation.batch import parquet
+        self.table: Any = None  # assembly.Assembly: the parts the workers write, put together
+        if self.file is not None and output is not None and fmt == "parquet":
+            from moderation.batch.assembly import Assembly
 
-            self.table = parquet.Writer(self.file.file)
+            self.table = Assembly(self.file.file, output)
         elif self.file is not None:
             self.out = io.TextIOWrapper(self.file.file, encoding="utf-8", errors="backslashreplace", newline="\n")
         if fmt == "json":
@@ -255,7 +256,7 @@ class Report:
     def emit(self, out: Output) -> None:
         self.progress.update(out.items)
         if out.table is not None:
-            self.table.write(out.table)
+            self.table.add(out.table)
         if not out.lines:
             return
         if self.fmt == "json":
@@ -278,6 +279,8 @@ class Report:
                 self.file.abandon()
 
     def abandon(self) -> None:
+        if self.table is not None:
+            self.table.abandon()
         if self.file is not None:
             self.file.abandon()
 

@@ -130,6 +130,27 @@ def test_spark_arrow_udf(moderator: Moderator, spark_frame: Any, expected: list[
     assert by_id(flat.to_pylist()) == expected
 
 
+def test_spark_reads_a_report_the_cli_put_together_from_parts(spark: Any, table: pa.Table, tmp_path: Any,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's report is the workers' parts joined byte for byte under a footer of our own
+    writing: Spark's own Parquet reader (Java, not Arrow's) reads it as pyarrow does."""
+    import pyarrow.parquet as pq
+    from click.testing import CliRunner
+
+    from moderation.batch import parquet
+    from moderation.cli import main
+
+    monkeypatch.setattr(parquet, "SPAN_ROWS", 1)
+    source, out = tmp_path / "in.parquet", tmp_path / "out.parquet"
+    pq.write_table(table, source, row_group_size=50)
+    r = CliRunner().invoke(main, ["check", str(source), "--field", "body", "--format", "parquet", "--output", str(out),
+                                  "--jobs", "2"])
+    assert r.exit_code == 1, r.stderr
+    assert pq.ParquetFile(out).metadata.num_row_groups == 5
+    read = spark.read.parquet(str(out)).toArrow()
+    assert read.to_pylist() == pq.read_table(out).to_pylist()
+
+
 def test_spark_refuses_a_wrong_column_or_policy_before_any_job(moderator: Moderator, spark_frame: Any) -> None:
     from moderation.batch import spark as moderation_spark
 

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +21,8 @@ from click.testing import CliRunner, Result
 
 import moderation.batch
 from moderation import Moderator
-from moderation.batch import parquet, runner
+from moderation.batch import parquet
+from moderation.batch.assembly import Assembly
 from moderation.batch.columns import RESULTS
 from moderation.cli import main
 from tests.test_arrow import TEXTS, expected_row
@@ -110,28 +115,77 @@ def test_a_jsonl_report_leaves_cleaned_out_of_clean_records(comments: Path, tmp_
 def test_two_jobs_give_what_one_gives(comments: Path, tmp_path: Path, fmt: str,
                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parquet, "BATCH_BYTES", 2000)  # many batches: work for both workers
+    monkeypatch.setattr(parquet, "SPAN_ROWS", 150)  # a part per row group
     outputs = []
     for jobs in ("1", "2"):
         out = tmp_path / f"out-{jobs}.{fmt}"
         r = run(str(comments), "--field", "body", "--format", fmt, "--output", str(out), "--jobs", jobs)
         assert r.exit_code == 1, r.stderr
-        outputs.append(pq.read_table(out) if fmt == "parquet" else out.read_text(encoding="utf-8"))
-    if fmt == "parquet":
-        assert outputs[0].equals(outputs[1])
-    else:
-        assert outputs[0] == outputs[1] and outputs[0]
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1] and outputs[0]  # a Parquet report too, byte for byte
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("only_flagged", [False, True])
+def test_a_report_of_many_parts_is_the_rows_in_input_order(moderator: Moderator, comments: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch, jobs: str,
+                                                            only_flagged: bool) -> None:
+    """Parts of one row group, some with no flagged row, from two files: one table, rows in order."""
+    monkeypatch.setattr(parquet, "SPAN_ROWS", 1)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    first = pq.read_table(comments)
+    pq.write_table(first, folder / "a.parquet", row_group_size=40)
+    pq.write_table(first.slice(0, 100), folder / "b.parquet", row_group_size=7)
+    out = tmp_path / "out.parquet"
+    r = run(str(folder), "--field", "body", "--format", "parquet", "--output", str(out), "--jobs", jobs,
+            *(["--only-flagged"] if only_flagged else []))
+    assert r.exit_code == 1, r.stderr
+    rows = expected(moderator, folder / "a.parquet") + expected(moderator, folder / "b.parquet")
+    if only_flagged:
+        rows = [row for row in rows if row["flagged"]]
+    assert pq.read_table(out).to_pylist() == rows
+    assert leftovers(tmp_path) == []
+
+
+def test_a_file_that_cannot_be_read_whole_is_left_out_of_the_report(moderator: Moderator, comments: Path,
+                                                                     tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page spoilt in the middle of a file: the file's rows are in no report (not half of them),
+    the file is named, exit 2; the run's other files are reported."""
+    monkeypatch.setattr(parquet, "SPAN_ROWS", 1)
+    broken = tmp_path / "in" / "broken.parquet"
+    broken.parent.mkdir()
+    pq.write_table(pq.read_table(comments), broken, row_group_size=150, compression="none")
+    column = pq.ParquetFile(broken).metadata.row_group(3).column(2)  # body, in the fourth row group
+    data = bytearray(broken.read_bytes())
+    start = column.data_page_offset
+    data[start:start + column.total_compressed_size] = b"\xff" * column.total_compressed_size
+    broken.write_bytes(bytes(data))
+    out = tmp_path / "out.parquet"
+    for jobs in ("1", "2"):
+        r = run(str(broken), "--field", "body", "--format", "parquet", "--output", str(out), "--jobs", jobs)
+        assert r.exit_code == 2, r.stderr
+        assert f"{broken}: row 451 or after: cannot read" in r.stderr
+        assert "the file is left out of the report" in r.stderr and "Traceback" not in r.stderr
+        assert "0 files" in r.stderr and not out.exists() and leftovers(tmp_path) == []
+    good = tmp_path / "in" / "good.parquet"
+    pq.write_table(pq.read_table(comments), good, row_group_size=150)
+    r = run(str(broken.parent), "--field", "body", "--format", "parquet", "--output", str(out), "--jobs", "2")
+    assert r.exit_code == 2 and "1 files" in r.stderr, r.stderr
+    assert pq.read_table(out).to_pylist() == expected(moderator, good)
 
 
 def test_the_file_is_read_in_batches_never_whole(comments: Path, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    """Bounded memory, by counting: the reader is only ever asked for batches of a bounded size,
-    and each chunk of work holds one of them."""
-    asked: list[int] = []
+    """Bounded memory, by counting: each span of row groups is read as batches of a bounded size,
+    and each is checked and written before the next is read."""
+    asked: list[tuple[int, list[int]]] = []
     real = pq.ParquetFile.iter_batches
 
-    def batches(self: pq.ParquetFile, batch_size: int = 65536, **kwargs: Any) -> Any:
-        asked.append(batch_size)
-        return real(self, batch_size=batch_size, **kwargs)
+    def batches(self: pq.ParquetFile, batch_size: int = 65536, row_groups: Any = None, **kwargs: Any) -> Any:
+        asked.append((batch_size, list(row_groups)))
+        return real(self, batch_size=batch_size, row_groups=row_groups, **kwargs)
 
     def whole(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("the whole file, or a whole row group, was read")
@@ -141,19 +195,21 @@ def test_the_file_is_read_in_batches_never_whole(comments: Path, tmp_path: Path,
         monkeypatch.setattr(pq.ParquetFile, name, whole)
     monkeypatch.setattr(pq, "read_table", whole)
     monkeypatch.setattr(parquet, "BATCH_BYTES", 3000)
+    monkeypatch.setattr(parquet, "SPAN_ROWS", 300)  # two row groups of 150 a span
     sizes: list[int] = []
-    check_chunk = runner.check_chunk
+    moderated = parquet.moderated
 
-    def counted(chunk: Any, task: Any) -> Any:
-        sizes.append(chunk.units[0].num_rows)
-        return check_chunk(chunk, task)
+    def counted(moderator: Moderator, batch: pa.RecordBatch, *args: Any, **kwargs: Any) -> Any:
+        sizes.append(batch.num_rows)
+        return moderated(moderator, batch, *args, **kwargs)
 
-    monkeypatch.setattr(runner, "check_chunk", counted)
+    monkeypatch.setattr(parquet, "moderated", counted)
     out = tmp_path / "out.parquet"
     rows = parquet.batch_rows(pq.ParquetFile(comments).metadata)
-    assert run(str(comments), "--field", "body", "--format", "parquet", "--output", str(out)).exit_code == 1
+    r = run(str(comments), "--field", "body", "--format", "parquet", "--output", str(out))
+    assert r.exit_code == 1 and isinstance(r.exception, SystemExit), r.stderr
     monkeypatch.undo()
-    assert asked == [rows]
+    assert asked == [(rows, [0, 1]), (rows, [2, 3]), (rows, [4])]
     assert max(sizes) == rows < ROWS / 4 and sum(sizes) == ROWS
     assert pq.read_table(out).num_rows == ROWS
 
@@ -297,3 +353,69 @@ def test_a_huge_row_group_is_read_a_page_at_a_time(tmp_path: Path, monkeypatch: 
     assert r.exit_code == 0, r.stderr
     assert "60000 items" in r.stderr
     assert reads and max(reads) <= parquet.READ_BUFFER
+
+
+@pytest.mark.parametrize("named", [False, True], ids=["unnamed", "named"])
+def test_a_report_put_together_from_parts_leaves_nothing_when_interrupted(comments: Path, tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch,
+                                                                           named: bool) -> None:
+    """Ctrl-C while the main process puts the workers' parts together: no report, no part left,
+    whether the scratch files are unnamed or (on a system without O_TMPFILE) named."""
+    monkeypatch.setattr(parquet, "SPAN_ROWS", 1)
+    if named:
+        monkeypatch.delattr(os, "O_TMPFILE", raising=False)
+    whole = tmp_path / "whole.parquet"
+    r = run(str(comments), "--field", "body", "--format", "parquet", "--output", str(whole), "--jobs", "2")
+    assert r.exit_code == 1 and pq.read_table(whole).num_rows == ROWS and leftovers(tmp_path) == []
+    added: list[Any] = []
+    add = Assembly.add
+
+    def interrupted(self: Assembly, part: Any) -> None:
+        added.append(part)
+        if len(added) == 3:
+            raise KeyboardInterrupt
+        add(self, part)
+
+    monkeypatch.setattr(Assembly, "add", interrupted)
+    out = tmp_path / "out.parquet"
+    r = run(str(comments), "--field", "body", "--format", "parquet", "--output", str(out), "--jobs", "2")
+    assert r.exit_code == 130 and len(added) == 3
+    assert not out.exists() and leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_real_signal_midway_through_a_parallel_report_leaves_nothing(tmp_path: Path, signum: int) -> None:
+    source = tmp_path / "big.parquet"
+    line = "a long comment that says shit in the middle of ordinary words, and more words after it"
+    pq.write_table(pa.table({"id": pa.array(range(600_000)), "body": pa.array([line] * 600_000)}), source,
+                   row_group_size=20_000)
+    out = tmp_path / "out.parquet"
+    proc = subprocess.Popen([sys.executable, "-c", "from moderation.cli import main; main()", "check", str(source),
+                             "--field", "body", "--format", "parquet", "--output", str(out), "--jobs", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while len(Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()) < 2 and proc.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    time.sleep(0.5)
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signum, "the run ended before the signal: give it more rows\n" + err
+    assert "Traceback" not in err and "interrupted" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.parquet"]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_out_of_memory_is_named_and_no_report_is_written(comments: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch, jobs: str) -> None:
+    """pyarrow's ArrowMemoryError is a MemoryError: under a memory limit, a worker that meets one
+    stops the run with its file and row named, not a worker's traceback."""
+    def short(*args: Any, **kwargs: Any) -> Any:
+        raise pa.ArrowMemoryError("malloc of size 6291456 failed")
+
+    monkeypatch.setattr(parquet, "moderated", short)
+    out = tmp_path / "out.parquet"
+    r = run(str(comments), "--field", "body", "--format", "parquet", "--output", str(out), "--jobs", jobs)
+    assert r.exit_code == 2, r.stderr
+    assert f"{comments}: out of memory checking it (from its row 1); the run stopped" in r.stderr
+    assert "Traceback" not in r.stderr and not out.exists() and leftovers(tmp_path) == []

@@ -60,7 +60,7 @@ def moderated(moderator: Moderator, batch: pa.RecordBatch | pa.Table, field: str
             [], schema=batch.schema)
     found = results(moderator, batch.column(field), policy, content_type, languages)
     out = pa.RecordBatch.from_arrays([*batch.columns, *found.columns],
-                                     schema=_appended(batch.schema))
+                                     schema=appended(batch.schema))
     if only_flagged:
         out = out.filter(found.column("flagged").fill_null(False))
     return out
@@ -98,6 +98,6 @@ class Job:
         return results(self.moderator, strings, self.policy, self.content_type, self.languages)
 
 
-def _appended(schema: pa.Schema) -> pa.Schema:
+def appended(schema: pa.Schema) -> pa.Schema:
     """`schema`'s fields, then RESULTS's, with the input's metadata (pandas' index, say) kept."""
     return pa.schema([*schema, *RESULTS], metadata=schema.metadata)

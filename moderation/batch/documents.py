@@ -57,7 +57,7 @@ class Chunk:
     kind: str  # text, jsonl, csv or parquet
     first: int  # line (jsonl, text) or row (csv) number of the first unit
     units: list[Any]  # text: [the text]; jsonl: [a block of whole lines, as bytes or a Span]; csv: rows;
-    # parquet: [a pyarrow RecordBatch]
+    # parquet: [a pyarrow RecordBatch], or for a Parquet report [parquet.Groups] (a span of row groups)
     field_name: str = "text"  # the JSONL field or CSV column with the text
     header: list[str] = field(default_factory=list)  # csv: the column names
     ending: str = "\n"  # csv: the line ending the file uses, for the cleaned copy

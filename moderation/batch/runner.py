@@ -1,10 +1,12 @@
 """Running the engine over files and folders: discovery, parallel checking in order, and
 cleaned copies written so that nothing is ever lost.
 
-The main process reads the files and writes every output; worker processes only check. Work
-goes out in chunks (a text file, or a few thousand JSONL lines or CSV rows) and comes back in
-the order it went out, with a bounded number in flight, so output is deterministic and memory
-stays bounded whatever the input size.
+The main process reads the files and writes every output; worker processes only check (but
+for the spans of files they read themselves: JSONL blocks, and a Parquet report's row groups,
+which they also write as parts for the main process to join). Work goes out in chunks (a text
+file, or a few thousand JSONL lines or CSV rows) and comes back in the order it went out, with
+a bounded number in flight, so output is deterministic and memory stays bounded whatever the
+input size.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from moderation.batch.workers import Workers
 from moderation.batch.writing import Copies
 from moderation.engine.moderator import Languages, Moderator, Result
 from moderation.engine.policy import ACTION_RANK
+from moderation.errors import ModerationError
 
 
 @dataclass
@@ -134,6 +137,10 @@ class Task:
     languages: Languages = None  # as for Moderator.check
 
 
+class OutOfMemory(ModerationError):
+    """A chunk could not be checked in the memory the process may use: the run stops."""
+
+
 def check_chunk(chunk: Chunk, task: Task) -> Output:
     """Check a chunk's items in one scan, render them, and build its cleaned copy. Only the
     flagged items get a result: the others are all alike but for their text."""
@@ -142,6 +149,12 @@ def check_chunk(chunk: Chunk, task: Task) -> Output:
             return _merged([_check(block, task) for block in blocks_of(chunk)])
         except DocumentError as e:  # a worker reads its span itself: the file may be gone or changed
             return Output(unreadable=str(e))
+        except MemoryError:  # pyarrow's too (ArrowMemoryError): named, not a traceback from a worker
+            raise OutOfMemory(f"{chunk.path}: out of memory checking it (from its {_UNIT.get(chunk.kind, 'line')} "
+                              f"{chunk.first}); the run stopped: give it more memory, or fewer --jobs") from None
+
+
+_UNIT = {"parquet": "row", "csv": "row"}
 
 
 def _merged(outs: list[Output]) -> Output:
@@ -173,8 +186,12 @@ def _check(chunk: Chunk, task: Task) -> Output:
     if task.fmt == "parquet":
         from moderation.batch import parquet
 
-        table, count, hits, worst = parquet.report(_moderator, chunk, task.policy, task.only_flagged, task.languages)
-        return Output(items=count, flagged=hits, worst=worst, table=table)
+        try:
+            part, count, hits, worst = parquet.write_part(_moderator, chunk, task.policy, task.only_flagged,
+                                                          task.languages)
+        except DocumentError as e:  # the report takes back the file's parts: it needs to hear of it
+            return Output(unreadable=str(e), table=parquet.Written(chunk.path, chunk.units[0].slot))
+        return Output(items=count, flagged=hits, worst=worst, table=part)
     items = items_of(chunk, fields=task.fmt != "text")
     found = _moderator.flagged_among(items.texts, policy=task.policy, content_type=chunk.content_type,
                                      languages=task.languages)
@@ -236,10 +253,14 @@ def _workers(context: multiprocessing.context.BaseContext, jobs: int, config: st
 
 def run(paths: Sequence[str], options: Options, moderator: Moderator, config: str | None,
         emit: Callable[[Output], None], warn: Callable[[str], None], read_stdin: Callable[[], str],
-        fmt: str = "text", color: bool = False) -> Summary:
+        fmt: str = "text", color: bool = False, slot: Callable[[], str] | None = None) -> Summary:
     """Check every file with `moderator` (worker processes started by spawn rebuild it from
-    `config`); `emit` gets each chunk's output in order, `warn` each file that is skipped."""
+    `config`); `emit` gets each chunk's output in order, `warn` each file that is skipped. A
+    Parquet report's parts are written by the workers, each into a scratch file `slot()` gives
+    (assembly.Assembly.slot), and `emit` puts them together."""
     global _moderator
+    if fmt == "parquet" and slot is None:
+        raise ValueError("a Parquet report is written from parts: give slot= (assembly.Assembly.slot)")
     _moderator = moderator
     found = Found(warn, options.include, options.exclude, options.backup_suffix)
     summary = Summary(skipped=found.skipped)
@@ -247,14 +268,21 @@ def run(paths: Sequence[str], options: Options, moderator: Moderator, config: st
     mirror = Mirror(options.write_cleaned, paths) if options.write_cleaned else None  # refused before any work
     task = Task(options.policy, fmt, color, cleaned=bool(options.write_cleaned or options.in_place),
                 only_flagged=options.only_flagged, languages=options.languages)
-    results = ordered_map(_work(paths, options, found, copies, mirror, read_stdin, fmt), options.jobs, config, task)
+    results = ordered_map(_work(paths, options, found, copies, mirror, read_stdin, fmt, slot), options.jobs,
+                          config, task)
+    left_out: set[str] = set()  # inputs a Parquet report could not take whole, so takes none of
     try:
         for chunk, out in results:
-            if out.unreadable:
+            if out.unreadable and fmt == "parquet":
+                if chunk.path not in left_out:
+                    left_out.add(chunk.path)
+                    summary.skipped["unreadable"] += 1
+                    warn(f"{chunk.path}: {out.unreadable}; the file is left out of the report")
+            elif out.unreadable:
                 summary.skipped["unreadable"] += 1
                 warn(f"{chunk.path}:{chunk.first}: {out.unreadable}; the rest of the file is checked, not copied")
                 copies.drop(chunk.path)
-            _count(summary, chunk, out)
+            _count(summary, chunk, out, chunk.path not in left_out)
             for error in out.errors:
                 warn(f"{error}; skipped")
             emit(out)
@@ -269,8 +297,9 @@ def run(paths: Sequence[str], options: Options, moderator: Moderator, config: st
 
 
 def _work(paths: Sequence[str], options: Options, found: Found, copies: Copies, mirror: Mirror | None,
-          read_stdin: Callable[[], str], fmt: str = "text") -> Iterator[Chunk]:
-    """The chunks of every input in order, a cleaned copy started for each file that has one."""
+          read_stdin: Callable[[], str], fmt: str = "text", slot: Callable[[], str] | None = None) -> Iterator[Chunk]:
+    """The chunks of every input in order, a cleaned copy started for each file that has one; for
+    a Parquet report, spans of row groups that the workers read themselves."""
     tables = Tables(fmt, bool(options.in_place or mirror))
     for path in discover(paths, found):
         if str(path) == "-":
@@ -288,8 +317,13 @@ def _work(paths: Sequence[str], options: Options, found: Found, copies: Copies, 
         kind = format_of(path, options.kind)
         try:
             tables.admit(path, kind, options.field)
-            for n, chunk in enumerate(chunks(path, kind, options.field, content_type_of(kind, options.content_type),
-                                             spans=options.jobs > 1)):
+            content_type = content_type_of(kind, options.content_type)
+            if fmt == "parquet" and slot is not None:  # a Parquet report: run() has a slot for each part
+                from moderation.batch import parquet
+
+                yield from parquet.spans(path, options.field, content_type, slot)
+                continue
+            for n, chunk in enumerate(chunks(path, kind, options.field, content_type, spans=options.jobs > 1)):
                 if n == 0 and (options.in_place or mirror):
                     target = mirror.target(path) if mirror else path
                     copies.start(path, target, _backup(options), chunk.encoding)
@@ -329,8 +363,8 @@ class Tables:
                                 "table; check it in a run of its own")
 
 
-def _count(summary: Summary, chunk: Chunk, out: Output) -> None:
-    summary.files += chunk.last
+def _count(summary: Summary, chunk: Chunk, out: Output, whole: bool = True) -> None:
+    summary.files += chunk.last and whole
     summary.items += out.items
     summary.flagged += out.flagged
     summary.item_errors += len(out.errors)

@@ -274,3 +274,21 @@ class NewFile:
             self.file.close()
             if self.temp is not None:
                 self.temp.unlink(missing_ok=True)
+
+
+class Scratch:
+    """A file for the run's own use, beside `target` (a part of a report, written by a worker), that
+    never outlives the run: unnamed where the system can (gone when the last process holding it
+    ends, SIGKILL or not), else a named temporary file that `close` or the next run removes.
+    `where` is a path by which another process of this user opens it (a worker, started before it)."""
+
+    def __init__(self, target: Path) -> None:
+        with interrupts_held():
+            self.fd, self.temp = _unnamed(target)
+        self.where = str(self.temp) if self.temp is not None else f"/proc/{os.getpid()}/fd/{self.fd}"
+
+    def close(self) -> None:
+        with interrupts_held():
+            os.close(self.fd)
+            if self.temp is not None:
+                self.temp.unlink(missing_ok=True)
