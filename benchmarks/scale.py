@@ -332,12 +332,17 @@ def engines(rows: int, rounds: int, selected: list[str], jobs: int, keep: Path |
             print(f"| {label} | {rows / statistics.median(p[0] for p in pairs):,.0f} | "
                   f"{rows / statistics.median(p[1] for p in pairs):,.0f} | {statistics.median(ratios):.2f} "
                   f"({min(ratios):.2f}-{max(ratios):.2f}) |")
-        if "ray" in bench.runs:
-            import ray
+        _stop(bench)
 
-            ray.shutdown()
-        if hasattr(bench, "spark"):
-            bench.spark.stop()
+
+def _stop(bench: Any) -> None:
+    """Stop the engines a bench started: Ray's workers, Spark's JVM."""
+    if "ray" in bench.runs:
+        import ray
+
+        ray.shutdown()
+    if hasattr(bench, "spark"):
+        bench.spark.stop()
 
 
 # -- the time inside our function, per row, in each engine and in a plain process (issue 14) ------
@@ -536,12 +541,7 @@ def inside(rows: int, rounds: int, selected: list[str], jobs: int, keep: Path | 
             print(f"| {name} | {calls:.0f} | {rows / calls:,.0f} | {ours:.2f} | {theirs:.2f} | "
                   f"{statistics.median(cpu_ratios):.2f} ({cpu_range}) | {statistics.median(wall_ratios):.2f} "
                   f"({wall_range}) |")
-        if "ray" in bench.runs:
-            import ray
-
-            ray.shutdown()
-        if hasattr(bench, "spark"):
-            bench.spark.stop()
+        _stop(bench)
 
 
 def cli_jobs(rows: int, rounds: int, jobs: int, keep: Path | None, quiet: float = 0.15) -> None:
