@@ -486,7 +486,7 @@ class Views:
         fired = self._fired.get(id(triggers))
         if fired is None:
             fired = self._fired[id(triggers)] = triggers.fire(self.of(script).padded)
-        return [(pos, kind) for pos, kind, bits in fired if bits & bit]
+        return _for_language(fired, bit)
 
 
 WordMeta = tuple[int, int, int, int]  # a word pattern's kind, ref, left, right (see Matcher)
@@ -568,7 +568,7 @@ class Triggers:
 
     def fired(self, padded: bytes, bit: int) -> list[tuple[int, int]]:
         """(position, kind) of each trigger fired for the language of `bit` (see fire)."""
-        return [(pos, kind) for pos, kind, bits in self.fire(padded) if bits & bit]
+        return _for_language(self.fire(padded), bit)
 
     def fire(self, padded: bytes) -> list[tuple[int, int, int]]:
         """(position in the skeleton of the character to read from, kind, the languages' bits) of
@@ -576,6 +576,11 @@ class Triggers:
         meta = self._meta
         return [(start - 1 + meta[index][1], meta[index][0], meta[index][2])
                 for index, start, _ in self._automaton.find_matches_as_indexes(padded, overlapping=True)]
+
+
+def _for_language(fired: list[tuple[int, int, int]], bit: int) -> list[tuple[int, int]]:
+    """(position, kind) of the triggers `fired` that are for the language of `bit`."""
+    return [(pos, kind) for pos, kind, bits in fired if bits & bit]
 
 
 Spelled = tuple[tuple[Entry, ...], dict[int, Entry], dict[int, tuple[str, int]]]
