@@ -34,19 +34,16 @@ columns are sliced once per set of languages.
 
 from __future__ import annotations
 
-import lzma
 import math
-import struct
 import threading
 import unicodedata
-import zipfile
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-# numpy is imported in the functions that use it: it is loaded with the model, when a check first
-# asks for "auto", not with the engine (it would double the engine's start-up).
+# numpy (and what reads the model) is imported in the functions that use it: it is loaded with the
+# model, when a check first asks for "auto", not with the engine (it would double its start-up).
 
 CONFIDENT = 0.9  # below this, a text's language is uncertain: it is checked in all of them
 # A text's language shows in its first paragraphs: an article is not read whole to name it.
@@ -297,6 +294,10 @@ def _read_model() -> _Model:
     """py3langid's model from its wheel: an npz (a zip of .npy arrays, stored) inside xz, read as
     a stream, each array straight into its own memory (no 68 MB of zip in between, nor its
     checksum: the xz has its own)."""
+    import lzma
+    import struct
+    import zipfile
+
     import numpy as np
     from py3langid.langid import MODEL_DIR, MODEL_FILE
 
