@@ -81,9 +81,13 @@ def _trigger_patterns(letters: str, singles: str) -> list[tuple[str, int, int]]:
     """(pattern, kind, offset of the character to read from) for every evasion shape, in a
     script of these letters, of which `singles` are no word alone."""
     found: list[tuple[str, int, int]] = [(INVISIBLE_MARK, TOKEN, 0)]
+    cyrillic = CYRILLIC[0] in letters
     for x in letters:
-        found += [(x + k, TOKEN, 0) for k in MASK_SYMBOLS]
-        found += [(k + x, TOKEN, 1) for k in MASK_SYMBOLS]
+        # In the Cyrillic view, a Latin letter beside _ is code (size_t, __func__), not Russian
+        # written in Latin letters and masked: Russian man pages fired 8,000 such triggers a MB.
+        masks = MASK_SYMBOLS.replace("_", "") if cyrillic and x.isascii() else MASK_SYMBOLS
+        found += [(x + k, TOKEN, 0) for k in masks]
+        found += [(k + x, TOKEN, 1) for k in masks]
         found += [(x + "!" + y, TOKEN, 0) for y in letters]
         found += [(x + "-" + y + "-", TOKEN, 0) for y in letters]
         found.append((x + "--", TOKEN, 0))
@@ -92,7 +96,7 @@ def _trigger_patterns(letters: str, singles: str) -> list[tuple[str, int, int]]:
     found += [(f" {x}{gap}{y} ", CHAIN, 1) for x in singles for y in letters for gap in (" ", "  ", "   ")]
     # Russian has eight words of one letter, each a word on its own (с у к а starts with three):
     # after one of them, three lone letters in a row.
-    if CYRILLIC[0] in letters:
+    if cyrillic:
         words = [c for c in CYRILLIC if c not in singles]
         found += [(f" {x} {y} {z} ", CHAIN, 1) for x in words for y in CYRILLIC for z in CYRILLIC]
     return found
