@@ -84,15 +84,13 @@ class Readings:
         # Masked tokens keep their first letter: index terms by it and their length; a token that
         # hides its first letters (*sshole, **cking) by its third, which it always shows.
         self._by_shape: dict[tuple[int, str], list[Entry]] = {}
-        self._by_third: dict[tuple[int, str], list[Entry]] = {}
+        self._by_third: dict[tuple[int, str], list[tuple[int, Entry]]] = {}  # with each one's rank
         self._inside_by_first: dict[str, list[Entry]] = {}
         # Swearing is what people self-censor most: s*** is read as shit before slut, c*** as crap.
-        ranked = sorted(words, key=lambda e: e.category != "profanity")
-        self._order = {id(entry): n for n, entry in enumerate(ranked)}
-        for entry in ranked:
+        for rank, entry in enumerate(sorted(words, key=lambda e: e.category != "profanity")):
             self._by_shape.setdefault((len(entry.term), entry.term[0]), []).append(entry)
             if len(entry.term) > 2:
-                self._by_third.setdefault((len(entry.term), entry.term[2]), []).append(entry)
+                self._by_third.setdefault((len(entry.term), entry.term[2]), []).append((rank, entry))
             if entry.scope == "inside":
                 self._inside_by_first.setdefault(entry.term[0], []).append(entry)
 
@@ -278,11 +276,11 @@ class Readings:
         """Each entry `word` spells, its letters repeated any number of times (fuuuck): where
         in `word` (first, last), whether that is all of it, the entry, and whether its letters
         are written more times than the term has them."""
-        key = "".join(map(operator.itemgetter(0), itertools.groupby(word))) if _DOUBLED.search(word) else word
+        key = collapsed(word)
         found = self._collapsed.find_matches_as_indexes(key, overlapping=True)
         if not found:  # most words: no term at all, and no runs to count
             return
-        counts = collapse(word)[1]
+        counts = run_lengths(word)
         starts = list(itertools.accumulate(counts, initial=0))
         for key_index, a, b in found:
             for entry, runs in self._key_entries[key_index]:
@@ -293,11 +291,10 @@ class Readings:
         """A word whose first letters are starred (*sshole, **cking): a term of its length whose
         other letters sit where the written ones do. Only with stars (#tag, --flag and _name are
         no masks) and four letters shown at least (*out and *ptr are pointers in C)."""
-        order = self._order
-        fitting = (entry for letter in slots[2].letters for entry in self._by_third.get((len(slots), letter), ())
-                   if _fits(entry.term, slots))
-        entry = min(fitting, key=lambda e: order[id(e)], default=None)  # the first listed, as _by_shape's
-        return None if entry is None else _hit(slots, slots, hidden, entry, ["masked"], True)
+        fitting = (ranked for letter in slots[2].letters for ranked in self._by_third.get((len(slots), letter), ())
+                   if _fits(ranked[1].term, slots))
+        first = min(fitting, key=operator.itemgetter(0), default=None)  # the first listed, as _by_shape's
+        return None if first is None else _hit(slots, slots, hidden, first[1], ["masked"], True)
 
     def _read_masked(self, slots: Sequence[Slot], hidden: Sequence[Hidden]) -> Hit | None:
         n = len(slots)
@@ -350,10 +347,21 @@ def respell(word: str) -> tuple[str, list[int]]:
 
 def collapse(word: str) -> tuple[str, tuple[int, ...]]:
     """'fuuck' -> ('fuck', (1, 2, 1, 1)): letters with their run lengths."""
+    return collapsed(word), run_lengths(word)
+
+
+def collapsed(word: str) -> str:
+    """'fuuck' -> 'fuck': each run of a letter as one."""
     if _DOUBLED.search(word) is None:  # most words
-        return word, (1,) * len(word)
-    runs = _RUNS.findall(word)
-    return "".join(letter for _, letter in runs), tuple(len(run) for run, _ in runs)
+        return word
+    return "".join(map(operator.itemgetter(0), itertools.groupby(word)))
+
+
+def run_lengths(word: str) -> tuple[int, ...]:
+    """'fuuck' -> (1, 2, 1, 1): how many times each letter of collapsed(word) is written."""
+    if _DOUBLED.search(word) is None:
+        return (1,) * len(word)
+    return tuple(len(run) for run, _ in _RUNS.findall(word))
 
 
 def _repeats_fit(counts: tuple[int, ...], runs: tuple[int, ...], inside: bool) -> bool:
