@@ -547,14 +547,15 @@ class Triggers:
             letters, singles = LETTERS + CYRILLIC, SINGLE_LETTERS + CYRILLIC_SINGLES
         for pattern, kind, offset in _trigger_patterns(letters, singles):
             patterns.setdefault(pattern, (kind, offset, every))
-        memos: dict[str, dict[str, list[str]]] = {}  # by leet table: languages share most windows
+        # By leet table: the languages of a script share most windows.
+        memos: dict[frozenset[tuple[str, str]], dict[str, list[str]]] = {}
         for n, (entries, language) in enumerate(languages):
             leet_for = dict(LEET_FOR)
             for char, read in language.view_leet.items():  # Russian's 3 for з: the inverse
                 for letter in read:
                     leet_for[letter] = leet_for.get(letter, "") + char
             terms = [e.term for e in entries]
-            found = _leet_windows(terms, leet_for, memos.setdefault(str(sorted(leet_for.items())), {}))
+            found = _leet_windows(terms, leet_for, memos.setdefault(frozenset(leet_for.items()), {}))
             if language.respelled:
                 found |= _respelled_windows(terms)
             for entry in entries:  # doubled letters count only in inside-word terms (readings)
