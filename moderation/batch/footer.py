@@ -12,6 +12,7 @@ are, and written back as read but for the offsets).
 
 from __future__ import annotations
 
+import os
 import struct
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -43,6 +44,17 @@ class Part:
     meta: Fields
     data_end: int
     rows: int
+
+
+def tail(path: str) -> tuple[int, bytes]:
+    """The size of the Parquet file at `path`, and its footer (the FileMetaData's bytes, before
+    their 4-byte length and the closing magic)."""
+    with open(path, "rb") as f:
+        size = f.seek(0, os.SEEK_END)
+        f.seek(size - 8)
+        length = int.from_bytes(f.read(4), "little")
+        f.seek(size - 8 - length)
+        return size, f.read(length)
 
 
 def read(footer: bytes, size: int) -> Part:

@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from moderation.batch import footer
 from moderation.batch.columns import ColumnError, appended, check_columns, moderated
 from moderation.batch.documents import Chunk, DocumentError, Items, open_file
 from moderation.engine.moderator import Languages, Moderator
@@ -218,13 +219,8 @@ def _write_span(moderator: Moderator, chunk: Chunk, span: Groups, file: pq.Parqu
         worst = max([worst, *actions], key=ACTION_RANK.__getitem__)
         writer.write(out.filter(hits.fill_null(False)) if only_flagged else out)
     writer.close()
-    with open(span.slot, "rb") as f:
-        size = f.seek(0, os.SEEK_END)
-        f.seek(size - 8)
-        length = int.from_bytes(f.read(4), "little")
-        f.seek(size - 8 - length)
-        footer = f.read(length)
-    return Written(chunk.path, span.slot, size, footer), items, flagged, worst
+    size, part_footer = footer.tail(span.slot)
+    return Written(chunk.path, span.slot, size, part_footer), items, flagged, worst
 
 
 _file: tuple[tuple[int, str, int, int, int, int], BinaryIO, pq.ParquetFile] | None = None  # a worker's open input
