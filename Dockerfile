@@ -4,7 +4,8 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    PROMETHEUS_MULTIPROC_DIR=/tmp/moderation-metrics
+    PROMETHEUS_MULTIPROC_DIR=/tmp/moderation-metrics \
+    MODERATION_CACHE_DIR=/var/cache/moderation
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
@@ -12,7 +13,8 @@ COPY moderation ./moderation
 COPY wordlists ./wordlists
 # /var/lib/moderation: the one writable place (compose mounts a volume there) for MODERATION_FEEDBACK_FILE
 RUN pip install . && useradd --system --uid 10001 --no-create-home moderation && mkdir -p /etc/moderation \
-    && mkdir -p /var/lib/moderation && chown moderation /var/lib/moderation
+    && mkdir -p /var/lib/moderation && chown moderation /var/lib/moderation \
+    && python -c "from moderation.engine.identify import load; load()"  # the language model unpacked: see cache.py
 
 USER moderation
 EXPOSE 8000

@@ -13,6 +13,19 @@ from moderation import Moderator
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The engine's cache (moderation.engine.cache) in the run's temporary folder, not the home's;
+    subprocesses inherit it."""
+    before = os.environ.get("MODERATION_CACHE_DIR")
+    os.environ["MODERATION_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if before is None:
+        del os.environ["MODERATION_CACHE_DIR"]
+    else:
+        os.environ["MODERATION_CACHE_DIR"] = before
+
+
 @pytest.fixture(scope="session")
 def moderator() -> Moderator:
     return Moderator.from_config()

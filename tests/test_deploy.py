@@ -56,6 +56,17 @@ def test_dockerfile() -> None:
     assert lines[-1] == 'CMD ["gunicorn", "--config", "python:moderation.service.server"]'
 
 
+def test_the_image_unpacks_the_language_model_at_build_where_its_workers_look(tmp_path: Path) -> None:
+    # Its workers map the unpacked model (moderation.engine.cache) instead of each unpacking it.
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    folder = re.search(r"MODERATION_CACHE_DIR=(\S+)", dockerfile)[1]  # type: ignore[index]
+    run = re.search(r'python -c "([^"]+)"', dockerfile)[1]  # type: ignore[index]
+    env = dict(os.environ, MODERATION_CACHE_DIR=str(tmp_path / folder.lstrip("/")))
+    subprocess.run([sys.executable, "-c", run], env=env, check=True, timeout=120)
+    [entry] = (tmp_path / folder.lstrip("/")).iterdir()
+    assert entry.name.startswith("langid-") and (entry / "nextmove.npy").stat().st_size > 0
+
+
 def test_gunicorn_settings_load_the_app() -> None:
     # What the container runs: gunicorn's own config check, which imports the app factory.
     code = ("import sys; sys.argv = ['gunicorn', '--config', 'python:moderation.service.server', '--check-config']; "

@@ -27,20 +27,26 @@ dozen bytes, each walked from DEPTH bytes before it, and the rows of all the tex
 by side: a batch costs width + DEPTH numpy steps however long its texts. A few hundred bytes are
 walked in Python instead (fewer calls).
 
-Loading costs ~0.4 s, most of it decompressing the model's xz (one block: it cannot be split
-across cores), and ~75 MB, so it is loaded once per process, when first needed; the candidates'
-columns are sliced once per set of languages.
+Unpacking the model costs ~0.4 s, most of it decompressing its xz (one block: it cannot be split
+across cores), and ~70 MB: it is unpacked once into the cache (see cache) and mapped from there by
+every process after (a few ms; the workers of a server share its pages), and loaded once per
+process, when first needed; the candidates' columns are sliced once per set of languages.
 """
 
 from __future__ import annotations
 
+import logging
 import math
+import os
 import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+from moderation.engine import cache
 
 # numpy (and what reads the model) is imported in the functions that use it: it is loaded with the
 # model, when a check first asks for "auto", not with the engine (it would double its start-up).
@@ -53,6 +59,9 @@ SMALL = 1000  # fewer bytes than this are walked in Python (see _counted_one_by_
 # Bytes walked at once: arrays of ~10x this, however many texts are given. At 1 MB those arrays
 # came from fresh pages at each call (3,000 page faults, a quarter of the time); at 128 KB, none.
 BATCH = 1 << 17
+MODEL_ARRAYS = ("classes", "ptc", "pc", "nextmove", "nextmove_row", "out_feat")  # what we read of the model
+CACHED_FORMAT = 1  # of the unpacked copy in the cache: a new one, if ever it changes, names a new entry
+log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _model: list[_Model] = []
 _columns: dict[tuple[str, ...], _Columns] = {}
@@ -291,38 +300,62 @@ def _loaded() -> _Model:
 
 
 def _read_model() -> _Model:
-    """py3langid's model from its wheel: an npz (a zip of .npy arrays, stored) inside xz, read as
-    a stream, each array straight into its own memory (no 68 MB of zip in between, nor its
-    checksum: the xz has its own)."""
+    """py3langid's model: its arrays unpacked once into the cache (see cache) and mapped from
+    there, or unpacked from its wheel when the cache holds none or cannot be used."""
+    import numpy as np
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
+
+    source = os.stat(MODEL_DIR / MODEL_FILE)  # its own name, size and time name its unpacked copy
+    name = f"langid-{source.st_size}-{source.st_mtime_ns}-{CACHED_FORMAT}"
+    arrays = None
+    stored = cache.entry(name)
+    if stored is not None:
+        try:
+            arrays = {n: np.load(stored / f"{n}.npy", mmap_mode="r").view(np.ndarray) for n in MODEL_ARRAYS}
+        except (OSError, ValueError) as error:  # damaged: unpacked again, as if never stored
+            log.warning("the cached language model %s cannot be read (%s): unpacking py3langid's", stored, error)
+            cache.discard(name)
+    if arrays is None:
+        arrays = _unpacked(MODEL_DIR / MODEL_FILE)
+        cache.store(name, lambda folder: [np.save(folder / f"{n}.npy", arrays[n]) for n in MODEL_ARRAYS])
+    rowbase = arrays["nextmove_row"].astype(np.intp) << 8
+    return _Model([str(c) for c in arrays["classes"]], arrays["ptc"], arrays["pc"], arrays["nextmove"], rowbase,
+                  arrays["out_feat"])
+
+
+def _unpacked(path: Path) -> dict[str, Any]:
+    """The arrays of py3langid's model file: an npz (a zip of .npy arrays, stored) inside xz,
+    read as a stream, each array straight into its own memory (no 68 MB of zip in between, nor
+    its checksum: the xz has its own)."""
     import lzma
     import struct
     import zipfile
 
     import numpy as np
-    from py3langid.langid import MODEL_DIR, MODEL_FILE
 
     arrays = {}
-    with lzma.open(MODEL_DIR / MODEL_FILE) as stream:
+    with lzma.open(path) as stream:
         while (header := stream.read(30))[:4] == b"PK\x03\x04":  # a zip's member, up to its directory
             flags, method = struct.unpack_from("<HH", header, 6)
             name_length, extra_length = struct.unpack_from("<HH", header, 26)
             name = stream.read(name_length).decode()
             stream.read(extra_length)
             if method != zipfile.ZIP_STORED or flags & 8:  # its length must be its array's
-                raise ValueError(f"{MODEL_FILE}: {name} is not stored plain")
+                raise ValueError(f"{path.name}: {name} is not stored plain")
             version = np.lib.format.read_magic(stream)
             read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
             shape, fortran, dtype = read(stream)
             if fortran or dtype.hasobject:
-                raise ValueError(f"{MODEL_FILE}: {name} is not a plain array")
+                raise ValueError(f"{path.name}: {name} is not a plain array")
             array = np.empty(shape, dtype=dtype)
             into, done = array.reshape(-1).view(np.uint8).data, 0
             while done < len(into):
                 got = stream.readinto(into[done : done + (1 << 20)])  # (a MB at a time: a small peak)
                 if not got:
-                    raise ValueError(f"{MODEL_FILE}: {name} is cut short")
+                    raise ValueError(f"{path.name}: {name} is cut short")
                 done += got
             arrays[name.removesuffix(".npy")] = array
-    rowbase = arrays["nextmove_row"].astype(np.intp) << 8
-    return _Model([str(c) for c in arrays["classes"]], arrays["ptc"], arrays["pc"], arrays["nextmove"], rowbase,
-                  arrays["out_feat"])
+    missing = set(MODEL_ARRAYS).difference(arrays)
+    if missing:
+        raise ValueError(f"{path.name}: no {', '.join(sorted(missing))}")
+    return arrays
