@@ -317,7 +317,13 @@ def _read_model() -> _Model:
             cache.discard(name)
     if arrays is None:
         arrays = _unpacked(MODEL_DIR / MODEL_FILE)
-        cache.store(name, lambda folder: [np.save(folder / f"{n}.npy", arrays[n]) for n in MODEL_ARRAYS])
+        unpacked = arrays
+
+        def write(folder: Path) -> None:
+            for n in MODEL_ARRAYS:
+                np.save(folder / f"{n}.npy", unpacked[n])
+
+        cache.store(name, write)
     rowbase = arrays["nextmove_row"].astype(np.intp) << 8
     return _Model([str(c) for c in arrays["classes"]], arrays["ptc"], arrays["pc"], arrays["nextmove"], rowbase,
                   arrays["out_feat"])
