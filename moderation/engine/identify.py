@@ -28,9 +28,10 @@ by side: a batch costs width + DEPTH numpy steps however long its texts. A few h
 walked in Python instead (fewer calls).
 
 Unpacking the model costs ~0.4 s, most of it decompressing its xz (one block: it cannot be split
-across cores), and ~70 MB: it is unpacked once into the cache (see cache) and mapped from there by
-every process after (a few ms; the workers of a server share its pages), and loaded once per
-process, when first needed; the candidates' columns are sliced once per set of languages.
+across cores), and ~70 MB: it is unpacked once into the cache (see cache) and read from there by
+every process after (~15 ms; its 28 MB of features mapped, shared by the workers of a server), and
+loaded once per process, when first needed; the candidates' columns are sliced once per set of
+languages.
 """
 
 from __future__ import annotations
@@ -312,6 +313,9 @@ def _read_model() -> _Model:
     if stored is not None:
         try:
             arrays = {n: np.load(stored / f"{n}.npy", mmap_mode="r").view(np.ndarray) for n in MODEL_ARRAYS}
+            # The moves are read at random, a byte at a time: copied into this process's memory, which
+            # numpy asks the kernel to back with huge pages, they are read 1.5x faster than mapped.
+            arrays["nextmove"] = np.array(arrays["nextmove"])
         except (OSError, ValueError) as error:  # damaged: unpacked again, as if never stored
             log.warning("the cached language model %s cannot be read (%s): unpacking py3langid's", stored, error)
             cache.discard(name)
