@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import string
 import unicodedata
 from collections.abc import Iterable
 
@@ -56,6 +57,33 @@ PRINTF = re.compile(r"(?<![A-Za-z%])%[-+ #0-9.]*[A-Za-z]")  # %s, %-10d after no
 CODE_AFTER = re.compile(r" {0,8}[);\],]")  # j--; f--) a[j--]
 CODE_BEFORE = re.compile(r"[(;=\[{,] *\Z")  # (--i  x = --n
 DASH_LINE = re.compile(r"[A-Z|+]-{4,}(?![-a-z])|(?<![-a-z])-{4,}[A-Z|+]")  # a table's edge or an axis: |------, H----I
+# The nouns that name a kind of setting: a mild word quoted beside one is that setting's value
+# (merge strategy "stupid"; "dumb" and "vt510" terminals), as a word quoted to name it is no insult.
+KINDS = frozenset(k + s for k in ("strategy", "mode", "option", "setting", "value", "backend", "driver",
+                                  "terminal", "level", "style", "format", "profile", "method", "algorithm",
+                                  "plugin", "module", "target", "type") for s in ("", "s")) | {"strategies"}
+QUOTES = {'"': '"', "\u201c": "\u201d", "'": "'"}
+# A list of quoted values after a quoted word, then the next word; and one before it (searched in
+# a bounded window): `" and "vt510" terminals`, `strategy "`.
+QUOTED_LIST = r"""(?:(?:,|,?[ \t\n]+(?:and|or))?[ \t\n]+["'\u201c][^"'\u201d\s]{1,32}["'\u201d])"""
+VALUES_THEN_WORD = re.compile(QUOTED_LIST + r"*[ \t\n]+([A-Za-z]+)")
+WORD_THEN_VALUES = re.compile(r"([A-Za-z]+)" + QUOTED_LIST + r"*[ \t\n]+\Z")
+# A column of a table: the key at the start of its line, and its heading two spaces or more after
+# it, then the next column or the line's end (ps's `wops        WOPS      Number of writes`).
+TABLE_KEY = re.compile(r"[ \t]{2,}(\S+)(?:[ \t]{2,}|[ \t]*(?:\n|\Z))")
+LINE_START_KEY = re.compile(r"(?:^|\n)[ \t]*(\S+)[ \t]{2,}\Z")
+LINE_START = re.compile(r"(?:^|\n)[ \t]*\Z")
+# A topic branch's name: initials or a remote, a slash, then three hyphenated pieces or more
+# (es/utf8-stupid-compiler-workaround); prose joins two words with a hyphen (stupid-looking).
+BRANCH = re.compile(r"[\w.]+/[\w.]+(?:-[\w.]+){2,}")
+# What follows a pipe or an alternation's bar in code: a closing bracket, a bar, a dotted name.
+BAR_OPERAND = re.compile(r"[)\]}|]|\.\w")
+# A command line: its first word (after a prompt) followed by an option: `zip -rm foo foo/dick`.
+COMMAND_LINE = re.compile(r"[ \t]*(?:[$#>][ \t]+)?[a-z][\w.+-]*[ \t]+--?[A-Za-z]")
+# The one- or two-letter words people write before another word in camelCase or a hashtag
+# (myDick, noStupid); any other lead of so few letters is a prefix of code's names (ioWop, pWnd).
+SHORT_WORDS = frozenset(("a", "i", "u", "ur", "my", "me", "we", "he", "no", "so", "go", "do", "be", "is", "im",
+                         "oh", "ok", "to", "up", "of", "on", "in", "at", "it", "as", "an", "by", "or", "us", "ya"))
 # Listed words that are also names, the only ones a name context may hide: Useful Idiots, Holy
 # Crap, Corrupt Bastards and His Royal Anus are insults in title case (SemEval's comments).
 NAME_WORDS = frozenset(("dick", "coon", "cock", "boner", "dyke", "dykes", "willy", "fanny", "randy", "peter",
@@ -106,9 +134,13 @@ def kept(text: str, hits: Iterable[Hit]) -> list[Hit]:
 def misread(text: str, hit: Hit) -> bool:
     """Whether `hit`, found in `text`, is technical text or a name rather than the listed word."""
     start, end = hit.start, hit.end
+    whole_word = not hit.evasions and hit.entry.scope != "inside"  # (an inside term as written stands)
+    if whole_word and hit.entry.severity == 1 and is_quoted_value(text, start, end):
+        return True
     if not hit.evasions and text[end : end + 1] in PROSE_AFTER and text[start - 1 : start] in PROSE_BEFORE:
-        # the common case, a word as written between spaces: only a name can make it misread
-        return text[start].isupper() and is_name(text, start, end)
+        # the common case, a word as written between spaces: only a name or a table can make it misread
+        return ((text[start].isupper() and is_name(text, start, end))
+                or (whole_word and is_table_column(text, start, end)))
     evasive = EVASIVE.intersection(hit.evasions)
     if not evasive and hit.entry.scope == "inside":
         if camel_crossing(text, hit):
@@ -122,7 +154,7 @@ def misread(text: str, hit: Hit) -> bool:
     if evasive:
         written = text[hit.start : hit.end]
         return (is_dereference(written)
-                or ("leet" in evasive and is_number(text, hit.start, hit.end))
+                or ("leet" in evasive and (is_number(text, hit.start, hit.end) or is_bar_operator(text, hit.end)))
                 or ("masked" in evasive and (is_code_mask(text, hit.start, hit.end) or is_option_list(word)
                                              or is_mild_mark(written, hit)))
                 or is_part_of_identifier(word, written, hit)
@@ -130,9 +162,40 @@ def misread(text: str, hit: Hit) -> bool:
                 or (written.isalpha() and is_sounded_name(text, hit.start, hit.end)))
     # A word-scope term as written: bounded by the skeleton's boundaries, so never inside camelCase.
     if len(word) > hit.end - hit.start and (is_link_or_path(word) or CONSTANT.fullmatch(word) is not None
-                                            or SETTING.fullmatch(word) is not None):
+                                            or SETTING.fullmatch(word) is not None
+                                            or ("/" in word and is_command_line(text, start))
+                                            or (hit.entry.severity == 1 and BRANCH.fullmatch(word) is not None)
+                                            or ("compound" in hit.evasions and is_code_prefix(word))):
         return True
     return broken_at_line_end(text, hit.end) or is_name(text, hit.start, hit.end)
+
+
+def is_quoted_value(text: str, start: int, end: int) -> bool:
+    """A word quoted alone beside the noun of a kind of setting, directly or across a list of
+    quoted values: ``merge strategy "stupid"``, ``top for "dumb" and "vt510" terminals``. It
+    names the setting's value; an insult quoted in a comment stands beside no such noun (``you
+    can't fix "stupid"``, ``an extremely "STUPID" decision``)."""
+    closer = QUOTES.get(text[start - 1 : start])
+    if closer is None or text[end : end + 1] != closer:
+        return False
+    after = VALUES_THEN_WORD.match(text, end + 1, end + 1 + REACH)
+    if after is not None and after[1].lower() in KINDS:
+        return True
+    before = WORD_THEN_VALUES.search(text, max(0, start - 1 - REACH), start - 1)
+    return before is not None and before[1].lower() in KINDS
+
+
+def is_table_column(text: str, start: int, end: int) -> bool:
+    """A word and its twin in capitals as the first two columns of a table, padded by two spaces
+    or more: ps's ``wops        WOPS      Number of writes`` is a field's key and its heading. Prose
+    has no columns, and a shout repeats a word one space apart (fuck FUCK)."""
+    written = text[start:end]
+    heading = TABLE_KEY.match(text, end, end + REACH)
+    if heading is not None and heading[1] == written.upper() != written:
+        return LINE_START.search(text, max(0, start - REACH), start) is not None
+    key = LINE_START_KEY.search(text, max(0, start - REACH), start)
+    return (key is not None and key[1] == written.lower() != written
+            and TABLE_KEY.match(text, key.end(1), end + REACH) is not None)
 
 
 def broken_at_line_end(text: str, end: int) -> bool:
@@ -171,6 +234,31 @@ def is_number(text: str, start: int, end: int) -> bool:
     dotted = (written[-1].isdigit() and after[:1] == "." and after[1:2].isdigit()) or (
         written[0].isdigit() and before == "." and text[start - 2 : start - 1].isdigit())
     return dotted
+
+
+def is_bar_operator(text: str, end: int) -> bool:
+    """A ``|`` after a name and before code's punctuation is a pipe or an alternation: jq's
+    ``.foo|.bar``, a regex's ``(a|b|)``. Leet writes its bar among letters (sh|t), or last in a
+    word before a space or a sentence's end."""
+    return text[end - 1 : end] == "|" and BAR_OPERAND.match(text, end) is not None
+
+
+def is_command_line(text: str, start: int) -> bool:
+    """Whether the line of `start` is a command: its first word then an option (``zip -rm foo
+    foo/dick``, ``$ tar -xf dick/``). Its arguments are paths, a slash is enough to make one;
+    prose writes a single slash between words (f**k/sh*t, and/or)."""
+    low = max(0, start - 2 * REACH)
+    line = text.rfind("\n", low, start) + 1
+    if line == 0 and low > 0:  # a line longer than a command is no command
+        return False
+    return COMMAND_LINE.match(text, line, start) is not None
+
+
+def is_code_prefix(word: str) -> bool:
+    """camelCase led by one or two small letters that are no word: a prefix of code's names
+    (``ioWop``, an I/O counter; ``pWnd``, ``szName``), whose next piece is no word of its own."""
+    lead = len(word) - len(word.lstrip(string.ascii_lowercase))
+    return 1 <= lead <= 2 and word[lead : lead + 1].isupper() and word[:lead] not in SHORT_WORDS
 
 
 def is_dereference(written: str) -> bool:

@@ -34,7 +34,7 @@ from typing import NamedTuple, TypeVar
 import ahocorasick_rs
 
 from moderation.engine.context import kept
-from moderation.engine.languages import DEFAULT, Language, skeleton_forms
+from moderation.engine.languages import DEFAULT, Language, skeleton_forms, skeleton_of
 from moderation.engine.normalize import (
     CYRILLIC,
     INVISIBLE_MARK,
@@ -74,6 +74,10 @@ TERM, ALLOW, TOKEN, CHAIN, SPLIT, ROOT = range(6)
 TAILS = frozenset(t + s for t in ("face", "head", "hole", "wad", "bag", "brain", "stain", "licker", "sucker",
                                   "muncher", "tard", "breath", "nugget", "weasel") for s in ("", "s")) | {"ass"}
 SPACE = ord(" ")
+# A line break with the spaces around it, which a wrapped line puts inside a phrase; and how much
+# indentation beyond a phrase's own length a window around a hit allows for it.
+WRAP = re.compile(r"[ \t]*\r?\n[ \t]*")
+WRAP_SLACK = 32
 Meta = TypeVar("Meta")  # what an automaton's caller keeps of each pattern
 
 
@@ -264,6 +268,8 @@ class Matcher:
         self._roots = {e.term: i for i, e in enumerate(self.entries)
                        if language.compounds and e.scope == "word" and e.term.isalpha()}
         self.patterns = len(patterns) + self.triggers.patterns
+        # The longest allowed phrase: how far around a hit a line wrap may hide one (_wrapped_allowed).
+        self._allow_reach = max((len(p) for p, meta in patterns.items() if meta[0] == ALLOW), default=0)
         self.words = words_of_script = words if words is not None else Words()
         self._word_meta = words_of_script.add(patterns)
         if words is None:
@@ -294,6 +300,8 @@ class Matcher:
         if allowed:
             allow = _Spans(allowed)
             hits = [h for h in hits if not allow.overlaps(h.start, h.end)]
+        if "\n" in text:  # an allowed phrase wrapped across lines: dumb⏎       servers
+            hits = [h for h in hits if not self._wrapped_allowed(text, h)]
         hits = kept(text, hits)  # without the hits their context shows to be technical text or a name
         return _non_overlapping([_vulgar(h) for h in hits if h.entry.scope != "evaded" or _disguised(h)])
 
@@ -349,6 +357,29 @@ class Matcher:
         if self.script == "cyrillic":
             hits = [_mixed_script(text, h) for h in hits]
         return hits, allowed
+
+    def _wrapped_allowed(self, text: str, hit: Hit) -> bool:
+        """Whether an allowed phrase holds `hit` once the line wraps near it read as spaces: man
+        pages and changelogs break a line anywhere and indent the next (``dumb⏎       servers``,
+        ``TERM is⏎ "dumb"``), and a phrase is the same phrase whatever its lines. Only a window of
+        the longest phrase, plus the indentation a wrap may add, around the hit is read."""
+        reach = max(self._allow_reach, self.base._allow_reach if self.base else 0)
+        low, high = max(0, hit.start - reach - WRAP_SLACK), hit.end + reach + WRAP_SLACK
+        if not reach or text.find("\n", low, high) < 0:
+            return False
+        before = WRAP.sub(" ", text[low : hit.start])
+        window = before + WRAP.sub(" ", text[hit.start : hit.end])
+        start, end = len(before), len(window)
+        view = b" " + skeleton_of(window + WRAP.sub(" ", text[hit.end : high]), self.script).translate(WORD_VIEW)
+        for matcher in (self, self.base):
+            if matcher is None:
+                continue
+            metas = matcher._word_meta
+            for index, a, b in matcher.words.find(view):
+                meta = metas.get(index)
+                if meta is not None and meta[0] == ALLOW and a - 1 < end and b - 1 > start:
+                    return True
+        return False
 
     def _camel_words(self, skeleton: bytes, joints: list[int]) -> list[tuple[int, int, Entry]]:
         """The listed words among the words camelCase or a hashtag joins (stupidTrump,

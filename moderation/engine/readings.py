@@ -161,9 +161,12 @@ class Readings:
         best: Hit | None = None
         if len(slots) < 3:
             return None
+        # One evasion per character: a letter read from leet is not respelled too (ming32 is no
+        # minges: 2 read as z, then z as s).
+        leet = frozenset(i for i, s in enumerate(slots) if not s.char.isalpha())
         for variant in itertools.islice(itertools.product(*(s.letters for s in slots)), RESPELLED_VARIANTS):
             word = "".join(variant)
-            canonical, source = respell(word)
+            canonical, source = respell(word, leet)
             if canonical == word:
                 continue
             for first, last, whole, entry, repeated in self._spellings(canonical):
@@ -243,6 +246,8 @@ class Readings:
                 best = max(fits, key=operator.itemgetter(0))  # the first of the best ranked
                 hits.append(best[4])
                 pending += [(lo, best[1]), (best[2], hi)]
+            elif hi - lo >= 6:
+                hits += _tiling([(f[1], f[2], f[4]) for f in found], lo, hi)
         return hits
 
     # -- the three readings ---------------------------------------------------------------
@@ -327,14 +332,17 @@ _SPELLED = {"ph": "f", "kk": "ck", "cc": "ck", "oo": "u", "q": "ck", "k": "ck", 
             "uh": "er", "ah": "er"}
 
 
-def respell(word: str) -> tuple[str, list[int]]:
+def respell(word: str, fixed: frozenset[int] = frozenset()) -> tuple[str, list[int]]:
     """'phukk' -> ('fuck', [0, 2, 3, 4]): the word spelled as the sounds it writes are usually
-    spelled (_SOUNDS), and for each letter of that, the index of the letter it was read from."""
+    spelled (_SOUNDS), and for each letter of that, the index of the letter it was read from.
+    A sound that holds a `fixed` index (a letter read from leet) is left as it is."""
     out: list[str] = []
     source: list[int] = []
     at = 0
     for sound in _SOUNDS.finditer(word):
         i, j = sound.span()
+        if fixed and not fixed.isdisjoint(range(i, j)):
+            continue
         new = _SPELLED[sound[0]]
         out += (word[at:i], new)
         source += range(at, i)
@@ -391,6 +399,26 @@ def _slots(text: str, skeleton: str, start: int, end: int, leet: dict[str, str])
         else:
             slots.append(Slot("", i, c, f in MASKS))
     return slots, hidden
+
+
+def _tiling(found: Sequence[tuple[int, int, Hit]], lo: int, hi: int) -> list[Hit]:
+    """The words of `found` (first, last, hit) that spell the chain's letters lo..hi back to back,
+    every letter used, fewest words first; or none. A whole word needs all of a part of the chain
+    (``a s s e s s`` is no ass), and words written one after another each are one: ``s h i t s h
+    i t`` is shit twice."""
+    starting: dict[int, list[tuple[int, Hit]]] = {}
+    for first, last, hit in found:
+        if lo <= first and last <= hi:
+            starting.setdefault(first, []).append((last, hit))
+    ending: dict[int, list[Hit]] = {lo: []}  # the fewest words that spell lo..p, by p
+    for p in sorted(starting):  # ascending: each start is reached, if at all, before it is left
+        before = ending.get(p)
+        if before is None:
+            continue
+        for last, hit in starting[p]:
+            if last not in ending or len(ending[last]) > len(before) + 1:
+                ending[last] = [*before, hit]
+    return ending.get(hi, [])
 
 
 def _separated(slots: Sequence[Slot]) -> list[Slot] | None:
