@@ -71,8 +71,8 @@ WORD_THEN_VALUES = re.compile(r"([A-Za-z]+)" + QUOTED_LIST + r"*[ \t\n]+\Z")
 # A column of a table: the key at the start of its line, and its heading two spaces or more after
 # it, then the next column or the line's end (ps's `wops        WOPS      Number of writes`).
 TABLE_KEY = re.compile(r"[ \t]{2,}(\S+)(?:[ \t]{2,}|[ \t]*(?:\n|\Z))")
-LINE_START_KEY = re.compile(r"(?:^|\n)[ \t]*(\S+)[ \t]{2,}\Z")
-LINE_START = re.compile(r"(?:^|\n)[ \t]*\Z")
+KEY_FIRST = re.compile(r"[ \t]*(\S+)[ \t]{2,}")  # a line's first column, up to the next
+PADDING = frozenset(a + b for a in " \t" for b in " \t")  # two blanks: a column's padding
 # A topic branch's name: initials or a remote, a slash, then three hyphenated pieces or more
 # (es/utf8-stupid-compiler-workaround); prose joins two words with a hyphen (stupid-looking).
 BRANCH = re.compile(r"[\w.]+/[\w.]+(?:-[\w.]+){2,}")
@@ -189,11 +189,17 @@ def is_table_column(text: str, start: int, end: int) -> bool:
     """A word and its twin in capitals as the first two columns of a table, padded by two spaces
     or more: ps's ``wops        WOPS      Number of writes`` is a field's key and its heading. Prose
     has no columns, and a shout repeats a word one space apart (fuck FUCK)."""
+    if text[end : end + 2] not in PADDING and text[start - 2 : start] not in PADDING:
+        return False  # no column's padding on either side: most words (start - 2 < 0 slices nothing)
+    low = max(0, start - REACH)
+    line = text.rfind("\n", low, start) + 1
+    if line == 0 and low > 0:
+        return False  # its line starts beyond the reach: no table's first columns
     written = text[start:end]
     heading = TABLE_KEY.match(text, end, end + REACH)
     if heading is not None and heading[1] == written.upper() != written:
-        return LINE_START.search(text, max(0, start - REACH), start) is not None
-    key = LINE_START_KEY.search(text, max(0, start - REACH), start)
+        return not text[line:start].strip(" \t")  # the key, first on its line
+    key = KEY_FIRST.fullmatch(text, line, start)  # the heading, after its key
     return (key is not None and key[1] == written.lower() != written
             and TABLE_KEY.match(text, key.end(1), end + REACH) is not None)
 

@@ -74,10 +74,8 @@ TERM, ALLOW, TOKEN, CHAIN, SPLIT, ROOT = range(6)
 TAILS = frozenset(t + s for t in ("face", "head", "hole", "wad", "bag", "brain", "stain", "licker", "sucker",
                                   "muncher", "tard", "breath", "nugget", "weasel") for s in ("", "s")) | {"ass"}
 SPACE = ord(" ")
-# A line break with the spaces around it, which a wrapped line puts inside a phrase; and how much
-# indentation beyond a phrase's own length a window around a hit allows for it.
+# A line break with the spaces around it, which a wrapped line puts inside a phrase.
 WRAP = re.compile(r"[ \t]*\r?\n[ \t]*")
-WRAP_SLACK = 32
 Meta = TypeVar("Meta")  # what an automaton's caller keeps of each pattern
 
 
@@ -268,8 +266,10 @@ class Matcher:
         self._roots = {e.term: i for i, e in enumerate(self.entries)
                        if language.compounds and e.scope == "word" and e.term.isalpha()}
         self.patterns = len(patterns) + self.triggers.patterns
-        # The longest allowed phrase: how far around a hit a line wrap may hide one (_wrapped_allowed).
-        self._allow_reach = max((len(p) for p, meta in patterns.items() if meta[0] == ALLOW), default=0)
+        # The allowed phrases a line wrap may cut (of two words or more): only a hit of a term they
+        # hold sends its text to _allowed_across_wraps.
+        self._wrappable = "\n".join(phrase for phrase in allow if " " in phrase or "-" in phrase)
+        self._wrapped_terms: dict[str, bool] = {}  # by term: see _wrapped_term
         self.words = words_of_script = words if words is not None else Words()
         self._word_meta = words_of_script.add(patterns)
         if words is None:
@@ -300,8 +300,11 @@ class Matcher:
         if allowed:
             allow = _Spans(allowed)
             hits = [h for h in hits if not allow.overlaps(h.start, h.end)]
-        if "\n" in text:  # an allowed phrase wrapped across lines: dumb⏎       servers
-            hits = [h for h in hits if not self._wrapped_allowed(text, h)]
+        if "\n" in text and any(map(self._wrapped_term, {h.entry.term for h in hits})):  # dumb⏎       servers
+            wrapped = self._allowed_across_wraps(text)
+            if wrapped:
+                allow = _Spans(wrapped)
+                hits = [h for h in hits if not allow.overlaps(h.start, h.end)]
         hits = kept(text, hits)  # without the hits their context shows to be technical text or a name
         return _non_overlapping([_vulgar(h) for h in hits if h.entry.scope != "evaded" or _disguised(h)])
 
@@ -358,28 +361,36 @@ class Matcher:
             hits = [_mixed_script(text, h) for h in hits]
         return hits, allowed
 
-    def _wrapped_allowed(self, text: str, hit: Hit) -> bool:
-        """Whether an allowed phrase holds `hit` once the line wraps near it read as spaces: man
-        pages and changelogs break a line anywhere and indent the next (``dumb⏎       servers``,
-        ``TERM is⏎ "dumb"``), and a phrase is the same phrase whatever its lines. Only a window of
-        the longest phrase, plus the indentation a wrap may add, around the hit is read."""
-        reach = max(self._allow_reach, self.base._allow_reach if self.base else 0)
-        low, high = max(0, hit.start - reach - WRAP_SLACK), hit.end + reach + WRAP_SLACK
-        if not reach or text.find("\n", low, high) < 0:
-            return False
-        before = WRAP.sub(" ", text[low : hit.start])
-        window = before + WRAP.sub(" ", text[hit.start : hit.end])
-        start, end = len(before), len(window)
-        view = b" " + skeleton_of(window + WRAP.sub(" ", text[hit.end : high]), self.script).translate(WORD_VIEW)
+    def _wrapped_term(self, term: str) -> bool:
+        """Whether an allowed phrase of this matcher (or its base) that a wrap may cut holds `term`."""
+        held = self._wrapped_terms.get(term)
+        if held is None:
+            held = self._wrapped_terms[term] = (term in self._wrappable
+                                                or (self.base is not None and term in self.base._wrappable))
+        return held
+
+    def _allowed_across_wraps(self, text: str) -> list[tuple[int, int]]:
+        """The spans of the allowed phrases that line wraps cut: man pages and changelogs break a
+        line anywhere and indent the next (``dumb⏎       servers``, ``TERM is⏎ "dumb"``), and a
+        phrase is the same phrase whatever its lines. The text is read once more, each line break
+        and the spaces around it as one space, and what is found there mapped back."""
+        wraps = [wrap.span() for wrap in WRAP.finditer(text)]
+        origins = [0, *(end for _, end in wraps)]  # where each piece between wraps starts in the text
+        removed = itertools.accumulate((end - start - 1 for start, end in wraps), initial=0)
+        starts = [at - gone for at, gone in zip(origins, removed, strict=True)]  # and read unwrapped
+        words = (b" " + skeleton_of(WRAP.sub(" ", text), self.script) + b" ").translate(WORD_VIEW)
+
+        def origin(position: int) -> int:
+            k = bisect.bisect_right(starts, position) - 1
+            return origins[k] + position - starts[k]
+
+        spans = []
         for matcher in (self, self.base):
-            if matcher is None:
-                continue
-            metas = matcher._word_meta
-            for index, a, b in matcher.words.find(view):
-                meta = metas.get(index)
-                if meta is not None and meta[0] == ALLOW and a - 1 < end and b - 1 > start:
-                    return True
-        return False
+            if matcher is not None:
+                metas = matcher._word_meta
+                spans += [(origin(a - 1), origin(b - 1)) for index, a, b in matcher.words.find(words)
+                          if (meta := metas.get(index)) is not None and meta[0] == ALLOW]
+        return spans
 
     def _camel_words(self, skeleton: bytes, joints: list[int]) -> list[tuple[int, int, Entry]]:
         """The listed words among the words camelCase or a hashtag joins (stupidTrump,
