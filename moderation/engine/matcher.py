@@ -29,7 +29,7 @@ import operator
 import re
 import string
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple
 
 import ahocorasick_rs
 
@@ -76,7 +76,6 @@ TAILS = frozenset(t + s for t in ("face", "head", "hole", "wad", "bag", "brain",
 SPACE = ord(" ")
 # A line break with the spaces around it, which a wrapped line puts inside a phrase.
 WRAP = re.compile(r"[ \t]*\r?\n[ \t]*")
-Meta = TypeVar("Meta")  # what an automaton's caller keeps of each pattern
 
 
 def _trigger_patterns(letters: str, singles: str) -> list[tuple[str, int, int]]:
@@ -560,7 +559,7 @@ class Words:
         for patterns, _ in self._added:
             for pattern in patterns:
                 every.setdefault(pattern, len(every))
-        self._automaton, _ = _automaton(every)
+        self._automaton = _automaton(every)
         for patterns, metas in self._added:
             metas.update((every[p], meta) for p, meta in patterns.items())
         self._added = []
@@ -607,7 +606,8 @@ class Triggers:
                 kind, offset, bits = patterns.get(pattern, (TOKEN, 0, 0))
                 patterns[pattern] = (kind, offset, bits | 1 << n)
         self.patterns = len(patterns)
-        self._automaton, self._meta = _automaton(patterns)
+        self._automaton = _automaton(patterns)
+        self._meta = list(patterns.values())  # by pattern index: the automaton's are the dict's order
 
     def bit(self, code: str) -> int:
         """The bit of language `code` in the patterns' languages."""
@@ -701,14 +701,14 @@ def _word_view(pattern: str) -> str:
     return pattern.encode("latin-1").translate(WORD_VIEW).decode("latin-1")
 
 
-def _automaton(patterns: dict[str, Meta]) -> tuple[ahocorasick_rs.BytesAhoCorasick, list[Meta]]:
-    """The automaton of `patterns` and each one's meta, by index. A DFA scans fastest, but its
-    tables grow with the patterns' letters: a large list takes the contiguous NFA, a tenth the size."""
-    ordered = list(patterns)
-    size = sum(map(len, ordered))
+def _automaton(patterns: Iterable[str]) -> ahocorasick_rs.BytesAhoCorasick:
+    """The automaton of `patterns`, each found by its index in their order. A DFA scans fastest,
+    but its tables grow with the patterns' letters: a large list takes the contiguous NFA, a tenth
+    the size."""
+    encoded = [p.encode("latin-1") for p in patterns]
+    size = sum(map(len, encoded))
     implementation = AUTOMATON if size <= DFA_LETTERS else ahocorasick_rs.Implementation.ContiguousNFA
-    automaton = ahocorasick_rs.BytesAhoCorasick([p.encode("latin-1") for p in ordered], implementation=implementation)
-    return automaton, [patterns[p] for p in ordered]
+    return ahocorasick_rs.BytesAhoCorasick(encoded, implementation=implementation)
 
 
 def _vulgar(hit: Hit) -> Hit:
