@@ -122,8 +122,15 @@ def nine_languages() -> Moderator:
     return Moderator.from_config(config)
 
 
+def _blanks_before_a_wrap(size: int) -> str:
+    """A word that an allowed phrase holds, then one run of blanks to a line break (the phrase's
+    wrap is looked for where the run starts, not at each of its blanks)."""
+    return "dumb " + " " * max(0, size - 14) + "\nservers"
+
+
 BUILT: dict[str, Callable[[int], str]] = {
     "links nested deep": _nested_links, "quotes nested deep": _nested_quotes,
+    "blanks before a wrap": _blanks_before_a_wrap,
 }
 
 

@@ -74,8 +74,9 @@ TERM, ALLOW, TOKEN, CHAIN, SPLIT, ROOT = range(6)
 TAILS = frozenset(t + s for t in ("face", "head", "hole", "wad", "bag", "brain", "stain", "licker", "sucker",
                                   "muncher", "tard", "breath", "nugget", "weasel") for s in ("", "s")) | {"ass"}
 SPACE = ord(" ")
-# A line break with the spaces around it, which a wrapped line puts inside a phrase.
-WRAP = re.compile(r"[ \t]*\r?\n[ \t]*")
+# A line break with the spaces around it, which a wrapped line puts inside a phrase. It starts only
+# where a run of blanks does: tried at each blank of a long run, it would read the run again each time.
+WRAP = re.compile(r"(?<![ \t])[ \t]*\r?\n[ \t]*")
 
 
 def _trigger_patterns(letters: str, singles: str) -> list[tuple[str, int, int]]:
