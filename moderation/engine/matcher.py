@@ -74,9 +74,7 @@ TERM, ALLOW, TOKEN, CHAIN, SPLIT, ROOT = range(6)
 TAILS = frozenset(t + s for t in ("face", "head", "hole", "wad", "bag", "brain", "stain", "licker", "sucker",
                                   "muncher", "tard", "breath", "nugget", "weasel") for s in ("", "s")) | {"ass"}
 SPACE = ord(" ")
-# A line break with the spaces around it, which a wrapped line puts inside a phrase. It starts only
-# where a run of blanks does: tried at each blank of a long run, it would read the run again each time.
-WRAP = re.compile(r"(?<![ \t])[ \t]*\r?\n[ \t]*")
+WRAP_BLANKS = 64  # the blanks a line wrap may put inside a phrase, at most, where it is looked for
 
 
 def _trigger_patterns(letters: str, singles: str) -> list[tuple[str, int, int]]:
@@ -268,8 +266,11 @@ class Matcher:
         self.patterns = len(patterns) + self.triggers.patterns
         # The allowed phrases a line wrap may cut (of two words or more): only a hit of a term they
         # hold sends its text to _allowed_across_wraps.
-        self._wrappable = "\n".join(phrase for phrase in allow if " " in phrase or "-" in phrase)
+        wrappable = [phrase for phrase in allow if " " in phrase or "-" in phrase]
+        self._wrappable = "\n".join(wrappable)
         self._wrapped_terms: dict[str, bool] = {}  # by term: see _wrapped_term
+        # How far from a hit such a phrase may reach: its length, and the blanks of a wrap beside.
+        self._wrap_reach = max(map(len, wrappable), default=0) + WRAP_BLANKS
         self.words = words_of_script = words if words is not None else Words()
         self._word_meta = words_of_script.add(patterns)
         if words is None:
@@ -300,8 +301,8 @@ class Matcher:
         if allowed:
             allow = _Spans(allowed)
             hits = [h for h in hits if not allow.overlaps(h.start, h.end)]
-        if "\n" in text and any(map(self._wrapped_term, {h.entry.term for h in hits})):  # dumb⏎       servers
-            wrapped = self._allowed_across_wraps(text)
+        if "\n" in text:  # dumb⏎       servers
+            wrapped = self._allowed_across_wraps(text, [h for h in hits if self._wrapped_term(h.entry.term)])
             if wrapped:
                 allow = _Spans(wrapped)
                 hits = [h for h in hits if not allow.overlaps(h.start, h.end)]
@@ -369,16 +370,39 @@ class Matcher:
                                                 or (self.base is not None and term in self.base._wrappable))
         return held
 
-    def _allowed_across_wraps(self, text: str) -> list[tuple[int, int]]:
-        """The spans of the allowed phrases that line wraps cut: man pages and changelogs break a
-        line anywhere and indent the next (``dumb⏎       servers``, ``TERM is⏎ "dumb"``), and a
-        phrase is the same phrase whatever its lines. The text is read once more, each line break
-        and the spaces around it as one space, and what is found there mapped back."""
-        wraps = [wrap.span() for wrap in WRAP.finditer(text)]
-        origins = [0, *(end for _, end in wraps)]  # where each piece between wraps starts in the text
-        removed = itertools.accumulate((end - start - 1 for start, end in wraps), initial=0)
-        starts = [at - gone for at, gone in zip(origins, removed, strict=True)]  # and read unwrapped
-        words = (b" " + skeleton_of(WRAP.sub(" ", text), self.script) + b" ").translate(WORD_VIEW)
+    def _allowed_across_wraps(self, text: str, held: list[Hit]) -> list[tuple[int, int]]:
+        """The spans of the allowed phrases that line wraps cut, around the hits `held` (of terms
+        such phrases hold): man pages and changelogs break a line anywhere and indent the next
+        (``dumb⏎       servers``, ``TERM is⏎ "dumb"``), and a phrase is the same phrase whatever
+        its lines. Around those hits (as far as a phrase reaches, the windows merged), the text is
+        read once more, each line break and the blanks around it as one space, and what is found
+        there mapped back."""
+        reach = max(self._wrap_reach, self.base._wrap_reach if self.base is not None else 0)
+        windows: list[list[int]] = []
+        for hit in sorted(held, key=_start):
+            low, high = max(0, hit.start - reach), hit.end + reach
+            if windows and low <= windows[-1][1]:
+                windows[-1][1] = max(windows[-1][1], high)
+            else:
+                windows.append([low, high])
+        spans: list[tuple[int, int]] = []
+        for low, high in windows:
+            window = text[low:high]
+            if "\n" in window:
+                spans += [(start + low, end + low) for start, end in self._allowed_unwrapped(window)]
+        return spans
+
+    def _allowed_unwrapped(self, window: str) -> list[tuple[int, int]]:
+        """The spans of this matcher's (and its base's) allowed phrases in `window` read with each
+        line wrap as one space."""
+        lines = window.split("\n")
+        pieces = [line.rstrip(" \t\r") for line in lines[:-1]] + lines[-1:]
+        blanks = [0] + [len(line) - len(line.lstrip(" \t")) for line in lines[1:]]  # a line's indentation
+        pieces = [piece[lead:] for piece, lead in zip(pieces, blanks, strict=True)]
+        ends = itertools.accumulate((len(line) + 1 for line in lines), initial=0)
+        origins = [end + lead for end, lead in zip(ends, blanks, strict=False)]  # where each piece starts
+        starts = list(itertools.accumulate((len(piece) + 1 for piece in pieces), initial=0))  # read unwrapped
+        words = (b" " + skeleton_of(" ".join(pieces), self.script) + b" ").translate(WORD_VIEW)
 
         def origin(position: int) -> int:
             k = bisect.bisect_right(starts, position) - 1
