@@ -265,12 +265,9 @@ class Matcher:
                        if language.compounds and e.scope == "word" and e.term.isalpha()}
         self.patterns = len(patterns) + self.triggers.patterns
         # The allowed phrases a line wrap may cut (of two words or more): only a hit of a term they
-        # hold sends its text to _allowed_across_wraps.
-        wrappable = [phrase for phrase in allow if " " in phrase or "-" in phrase]
-        self._wrappable = "\n".join(wrappable)
-        self._wrapped_terms: dict[str, bool] = {}  # by term: see _wrapped_term
-        # How far from a hit such a phrase may reach: its length, and the blanks of a wrap beside.
-        self._wrap_reach = max(map(len, wrappable), default=0) + WRAP_BLANKS
+        # hold, near enough a line break, is looked at again (_allowed_across_wraps).
+        self._wrappable = [phrase for phrase in allow if " " in phrase or "-" in phrase]
+        self._wrap_spans: dict[str, int] = {}  # by term: see _wrap_span
         self.words = words_of_script = words if words is not None else Words()
         self._word_meta = words_of_script.add(patterns)
         if words is None:
@@ -302,7 +299,7 @@ class Matcher:
             allow = _Spans(allowed)
             hits = [h for h in hits if not allow.overlaps(h.start, h.end)]
         if "\n" in text:  # dumb⏎       servers
-            wrapped = self._allowed_across_wraps(text, [h for h in hits if self._wrapped_term(h.entry.term)])
+            wrapped = self._allowed_across_wraps(text, hits)
             if wrapped:
                 allow = _Spans(wrapped)
                 hits = [h for h in hits if not allow.overlaps(h.start, h.end)]
@@ -362,34 +359,35 @@ class Matcher:
             hits = [_mixed_script(text, h) for h in hits]
         return hits, allowed
 
-    def _wrapped_term(self, term: str) -> bool:
-        """Whether an allowed phrase of this matcher (or its base) that a wrap may cut holds `term`."""
-        held = self._wrapped_terms.get(term)
-        if held is None:
-            held = self._wrapped_terms[term] = (term in self._wrappable
-                                                or (self.base is not None and term in self.base._wrappable))
-        return held
+    def _wrap_span(self, term: str) -> int:
+        """How far beyond `term` the longest allowed phrase of this matcher (or its base) that a line
+        wrap may cut and that holds it reaches; 0 when none holds it."""
+        span = self._wrap_spans.get(term)
+        if span is None:
+            phrases = self._wrappable + (self.base._wrappable if self.base is not None else [])
+            span = self._wrap_spans[term] = max((len(p) - len(term) for p in phrases if term in p), default=0)
+        return span
 
-    def _allowed_across_wraps(self, text: str, held: list[Hit]) -> list[tuple[int, int]]:
-        """The spans of the allowed phrases that line wraps cut, around the hits `held` (of terms
-        such phrases hold): man pages and changelogs break a line anywhere and indent the next
+    def _allowed_across_wraps(self, text: str, hits: list[Hit]) -> list[tuple[int, int]]:
+        """The spans of the allowed phrases that line wraps cut, around those of `hits` that such a
+        phrase may hold: man pages and changelogs break a line anywhere and indent the next
         (``dumb⏎       servers``, ``TERM is⏎ "dumb"``), and a phrase is the same phrase whatever
-        its lines. Around those hits (as far as a phrase reaches, the windows merged), the text is
-        read once more, each line break and the blanks around it as one space, and what is found
-        there mapped back."""
-        reach = max(self._wrap_reach, self.base._wrap_reach if self.base is not None else 0)
+        its lines. A hit is looked at when a line break stands within its phrases' reach of it
+        (the blanks of the wrap aside); around it (the windows merged), the text is read once more,
+        each line break and the blanks around it as one space, and what is found mapped back."""
         windows: list[list[int]] = []
-        for hit in sorted(held, key=_start):
-            low, high = max(0, hit.start - reach), hit.end + reach
-            if windows and low <= windows[-1][1]:
-                windows[-1][1] = max(windows[-1][1], high)
+        for hit in sorted(hits, key=_start):
+            span = self._wrap_span(hit.entry.term)
+            if not span or not _wrap_within(text, hit.start, hit.end, span):
+                continue
+            low, high = max(0, hit.start - span - WRAP_BLANKS), hit.end + span + WRAP_BLANKS
+            if windows and low <= windows[-1][1]:  # (a longer reach may start before the last)
+                windows[-1] = [min(windows[-1][0], low), max(windows[-1][1], high)]
             else:
                 windows.append([low, high])
         spans: list[tuple[int, int]] = []
         for low, high in windows:
-            window = text[low:high]
-            if "\n" in window:
-                spans += [(start + low, end + low) for start, end in self._allowed_unwrapped(window)]
+            spans += [(start + low, end + low) for start, end in self._allowed_unwrapped(text[low:high])]
         return spans
 
     def _allowed_unwrapped(self, window: str) -> list[tuple[int, int]]:
@@ -741,6 +739,16 @@ def _vulgar(hit: Hit) -> Hit:
     if hit.entry.category == "anatomy" and _disguised(hit):
         return hit._replace(entry=dataclasses.replace(hit.entry, category="sexual"))
     return hit
+
+
+def _wrap_within(text: str, start: int, end: int, span: int) -> bool:
+    """Whether a line break stands within `span` characters of text[start:end], not counting the
+    blanks around it (a wrap's indentation)."""
+    before = text.rfind("\n", max(0, start - span - WRAP_BLANKS), start)
+    if before >= 0 and len(text[before + 1 : start].lstrip(" \t")) <= span:
+        return True
+    after = text.find("\n", end, end + span + WRAP_BLANKS)
+    return after >= 0 and len(text[end:after].rstrip(" \t\r")) <= span
 
 
 def _run_starts(skeleton: str, positions: list[int]) -> dict[int, int]:
