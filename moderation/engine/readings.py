@@ -6,7 +6,8 @@ turned into slots, one per character that carries a letter, and read these ways:
 - letters: leet read as letters (1 is i or l), invisible characters dropped, repeated letters
   allowed beyond what the term has (fuuuck, but not butt for but);
 - masked: a token that keeps its first letter and hides others behind * # _ - @ $ is matched
-  against terms of the same length whose known letters sit at the same places (f***ing);
+  against terms of the same length whose known letters sit at the same places (f***ing); one
+  that hides its first letters behind stars, by the letters it shows (*sshole, ***ло);
 - separated: single letters split by separators (f.u.c.k, s_h_i_t, f u c k) joined;
 - split: a word cut once by a separator (fu-ck, ass_hole) or, for inside-word terms only, by
   a space or dot (fu ck, fu.ck), read whole.
@@ -62,7 +63,7 @@ Hidden = tuple[int, str]  # offset of a dropped character, and its evasion
 
 
 class Readings:
-    """The term tables the three readings need, built once per wordlist."""
+    """The term tables the readings need, built once per wordlist."""
 
     def __init__(self, entries: Sequence[Entry], leet: dict[str, str] | None = None, respelled: bool = True) -> None:
         """The tables of `entries` (spelled in their skeleton); `leet`, what each character may
@@ -82,13 +83,16 @@ class Readings:
         self._split_cached = functools.lru_cache(maxsize=TOKEN_CACHE)(self._read_split)
         self._chain_cached = functools.lru_cache(maxsize=TOKEN_CACHE)(self._read_chain)
         # Masked tokens keep their first letter: index terms by it and their length; a token that
-        # hides its first letters (*sshole, **cking) by its third, which it always shows.
+        # hides its first letters by its third, which it shows when it hides one or two (*sshole,
+        # **cking), else by its last (***ло, ***hole); those two with each one's rank.
         self._by_shape: dict[tuple[int, str], list[Entry]] = {}
-        self._by_third: dict[tuple[int, str], list[tuple[int, Entry]]] = {}  # with each one's rank
+        self._by_third: dict[tuple[int, str], list[tuple[int, Entry]]] = {}
+        self._by_last: dict[tuple[int, str], list[tuple[int, Entry]]] = {}
         self._inside_by_first: dict[str, list[Entry]] = {}
         # Swearing is what people self-censor most: s*** is read as shit before slut, c*** as crap.
         for rank, entry in enumerate(sorted(words, key=lambda e: e.category != "profanity")):
             self._by_shape.setdefault((len(entry.term), entry.term[0]), []).append(entry)
+            self._by_last.setdefault((len(entry.term), entry.term[-1]), []).append((rank, entry))
             if len(entry.term) > 2:
                 self._by_third.setdefault((len(entry.term), entry.term[2]), []).append((rank, entry))
             if entry.scope == "inside":
@@ -127,8 +131,15 @@ class Readings:
     def _read_uncached(self, token: str, skeleton: str) -> Hit | None:
         slots, hidden = _slots(token, skeleton, 0, len(token), self._leet)
         lead = len(slots) - len(list(itertools.dropwhile(lambda s: s.char == "*", slots)))
-        if 1 <= lead <= 2 and len(slots) - lead >= 4 and all(s.letters for s in slots[lead:]):
-            hit = self._read_leading_mask(slots, hidden)  # *sshole; *word* (emphasis) ends with one
+        shown = len(slots) - lead
+        if lead and shown >= 2 and all(s.letters for s in slots[lead:]):  # *word* (emphasis) ends with one
+            hit = None
+            if lead <= 2 and shown >= 4:
+                hit = self._read_leading_mask(slots, hidden)  # *sshole, **cking
+            elif lead >= 2 and (shown >= 4 or not slots[-1].letters.isascii()):
+                # ***ло, **ять, ***hole; not *out, *ptr (pointers in C), nor **ok or ***ad: a short
+                # Latin tail fits a word of the language that no list holds
+                hit = self._read_masked_head(slots, hidden)
             if hit is not None:
                 return hit
         wrapped = bool(slots) and not slots[0].letters  # *word* is emphasis, f** is masking
@@ -295,6 +306,18 @@ class Readings:
                    if _fits(ranked[1].term, slots))
         first = min(fitting, key=operator.itemgetter(0), default=None)  # the first listed, as _by_shape's
         return None if first is None else _hit(slots, slots, hidden, first[1], ["masked"], True)
+
+    def _read_masked_head(self, slots: Sequence[Slot], hidden: Sequence[Hidden]) -> Hit | None:
+        """A word whose first letters are starred and whose last two or more show (***ло, **ять,
+        ***hole), when its third does not (or it shows fewer than four): a term of its length
+        whose letters sit where the written ones do. So little shown fits several terms (***ло:
+        хуйло, ебало, быдло, мудло): read only as the only one that fits, or as the first in the
+        order of _by_shape when that is swearing, what people star most (***ло is хуйло)."""
+        fitting = sorted(ranked for letter in slots[-1].letters
+                         for ranked in self._by_last.get((len(slots), letter), ()) if _fits(ranked[1].term, slots))
+        if not fitting or (len(fitting) > 1 and fitting[0][1].category != "profanity"):
+            return None
+        return _hit(slots, slots, hidden, fitting[0][1], ["masked"], True)
 
     def _read_masked(self, slots: Sequence[Slot], hidden: Sequence[Hidden]) -> Hit | None:
         n = len(slots)
