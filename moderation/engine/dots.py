@@ -28,6 +28,7 @@ DOTS = re.compile(
     rf"(?!{LETTER}\.{LETTER})(?={LETTER}+(?:\.{{1,3}}{LETTER}+)?(?:[\s,;:!?)\]}}\"'»”’…]|\.(?!\w)|\Z))")
 DOT_RUNS = re.compile(r"(\.+)")
 WORD_END = re.compile(rf"{LETTER}+(?:\.{{1,3}}{LETTER}+)*")
+WORD_START = re.compile(rf"{LETTER}*(?:\.+{LETTER}+)*")  # read backwards from a word's letter: where it starts
 BEFORE = frozenset(" \t\n\r([{\"'«„“‘")  # beside which a dotted word is a word of prose, not a name's part
 AFTER = frozenset(" \t\n\r.,;:!?)]}\"'»”’…")
 MAX_RUNS = 2  # dot runs in a word: a.b.c.d and www.x.co.uk are names
@@ -48,12 +49,8 @@ def positions(text: str) -> list[int]:
 def word_around(text: str, pos: int, reach: int) -> tuple[int, int] | None:
     """The dotted word around the letter at pos (letters and runs of one to three dots), or None
     where it is part of something else: a path, a number, code, an ellipsis of four dots."""
-    start = pos
     low = max(0, pos - reach)
-    while start > low and (text[start - 1].isalpha() or text[start - 1] == "."):
-        start -= 1
-    while start < pos and not text[start].isalpha():  # dots before the word: an ellipsis
-        start += 1
+    start = pos + 1 - WORD_START.match(text[low : pos + 1][::-1]).end()  # type: ignore[union-attr]
     found = WORD_END.match(text, start, min(len(text), pos + reach))
     if found is None or found.end() <= pos + 1:
         return None
