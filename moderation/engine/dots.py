@@ -94,11 +94,15 @@ def hidden(dots: int, script: str) -> range:
 
 def honest(word: str, script: str) -> bool:
     """Whether a dotted word is a shape honest text writes: mixed case (word.Next, iOS.app), more
-    than MAX_RUNS runs of dots, initials and abbreviations of single letters (i.e., U.S., т.е.,
-    ж.д.; in Cyrillic not before a letter no word starts with: х.й)."""
+    than MAX_RUNS runs of dots, in Latin text an ellipsis between words, initials and
+    abbreviations of single letters (i.e., U.S., т.е., ж.д.; in Cyrillic not before a letter no
+    word starts with: х.й)."""
     letters, runs = pieces(word)
     if len(runs) > MAX_RUNS or _mixed_case("".join(letters)):
         return True
+    between = zip(letters[:-1], runs, letters[1:], strict=True)
+    if script == "latin" and any(n == 3 and len(a) > 1 and len(b) > 1 for a, n, b in between):
+        return True  # an ellipsis between two words (for...in, damn...it); f...ing hides letters
     if any(len(piece) > 1 for piece in letters) or any(dots > 1 for dots in runs):
         return False  # a word's letters, or an ellipsis hiding some: f..k, х..й
     return script == "latin" or letters[-1].lower() not in NO_INITIAL
