@@ -21,10 +21,10 @@ import pytest
 
 from benchmarks.hostile import BUILT, LANGUAGE_UNITS, UNITS, nine_languages, repeated
 from moderation import Moderator
-from moderation.engine import matcher, normalize, readings
+from moderation.engine import dots, matcher, normalize, readings
 from moderation.markup import html, markdown, visible
 
-MODULES = (matcher, normalize, readings, html, markdown, visible)
+MODULES = (matcher, normalize, readings, dots, html, markdown, visible)
 SIZE = 4096  # characters of the smaller document
 GROWTH = 2.2  # the most work(2n) / work(n) may be
 SLACK = 100  # plus this much: a document of one tag costs a few calls, whatever its size

@@ -14,7 +14,8 @@ patterns' matches):
   leaves: three letters of a term in leet or respelled (fvck, phuk), a letter written thrice, a mask beside a letter,
   ``--``, an invisible character, an inside-word term with one letter doubled, two lone letters
   in a row. Only there do the slower readings of readings.py run. Its size hardly grows with
-  the list: leet windows are three letters long.
+  the list: leet windows are three letters long. A dot is a space in the skeleton, so the runs
+  of dots inside a word (С..ка, f..k) are found in the text itself (dots.positions) and read too.
 
 Plain words, inflections, compounds, case, homoglyphs, diacritics and styled letters are all
 found by the words automaton itself, since the skeleton has already folded them to a-z.
@@ -33,6 +34,7 @@ from typing import NamedTuple
 
 import ahocorasick_rs
 
+from moderation.engine import dots
 from moderation.engine.context import kept
 from moderation.engine.languages import DEFAULT, Language, skeleton_forms, skeleton_of
 from moderation.engine.normalize import (
@@ -68,8 +70,9 @@ CYRILLIC_SINGLES = "".join(TO_CYRILLIC_SLOT[c] for c in "бгдежзйлмнп�
 AUTOMATON = ahocorasick_rs.Implementation.DFA
 DFA_LETTERS = 400_000  # the most pattern letters a DFA is built for
 
-# Pattern kinds.
-TERM, ALLOW, TOKEN, CHAIN, SPLIT, ROOT = range(6)
+# Pattern kinds (and DOTTED, a run of dots inside a word: dots.positions). Triggers at one place
+# are read in this order: a dotted word (х.й) before the chain of its lone letters.
+TERM, ALLOW, TOKEN, DOTTED, CHAIN, SPLIT, ROOT = range(7)
 # What insults are built with after a root: shitface, dickwad, idiotbrain, dumbass.
 TAILS = frozenset(t + s for t in ("face", "head", "hole", "wad", "bag", "brain", "stain", "licker", "sucker",
                                   "muncher", "tard", "breath", "nugget", "weasel") for s in ("", "s")) | {"ass"}
@@ -311,13 +314,14 @@ class Matcher:
         """The hits of this matcher's terms in `text` (seen through `views`, its triggers `fired`,
         its script's word patterns `found`), before the allowlist and the context judge them;
         and the spans of its allowlisted phrases."""
-        if not found and not fired and not views.joints:  # most short texts: nothing to read
+        if not found and not fired and not views.joints and not views.dotted:  # most short texts: nothing to read
             return [], []
         skeleton, padded = views.skeleton, views.padded
         plain: list[tuple[int, int, int]] = []
         allowed: list[tuple[int, int]] = []
         roots: list[tuple[int, int, Entry]] = []
         triggers = list(fired)
+        triggers.extend((pos, DOTTED) for pos in views.dotted)
         meta = self._word_meta
         twins, marked = self._twins, self._marked
         for index, start, end in found:
@@ -485,11 +489,20 @@ class Matcher:
     def _read_triggers(self, text: str, skeleton: str, triggers: list[tuple[int, int]]) -> list[Hit]:
         hits: list[Hit] = []
         done_until = -1  # triggers come in order: one inside the last region read is done
+        dotted_until = -1  # a dotted word read as none is done as that, its other triggers not (ok.fuuuck)
         readings = self._readings
         for pos, kind in sorted(triggers):
             if pos < done_until:
                 continue
-            if kind == CHAIN:
+            if kind == DOTTED:
+                if pos < dotted_until:
+                    continue
+                start, dotted_until, hit = readings.read_dotted(text, skeleton, pos)
+                if hit is None:
+                    continue
+                hits.append(hit)
+                end = dotted_until
+            elif kind == CHAIN:
                 start, end, found = readings.read_chain(text, skeleton, pos, done_until)
                 hits.extend(found)
             elif kind == SPLIT:
@@ -513,16 +526,19 @@ class _Views(NamedTuple):
     words: bytes  # the word view of padded: the words automaton's input
     folded: str  # the skeleton as str, for the readings
     joints: list[int]  # where camelCase joins words
+    dotted: list[int]  # where a run of dots inside a word starts (the letter before it): dots.positions
 
 
-def _views(text: str, script: str = "latin") -> _Views:
+def _views(text: str, script: str = "latin", dotted: list[int] | None = None) -> _Views:
+    """The views of `text` in `script`; `dotted`, its dots.positions when another view has them."""
     if script == "cyrillic":  # Russian: no camelCase compounds are read
         skeleton, joints = fold_cyrillic(text), []
     else:
         skeleton, cases = fold_keeping_case(text)
         joints = camel_joints(cases)
     padded = b" " + skeleton + b" "
-    return _Views(skeleton, padded, padded.translate(WORD_VIEW), skeleton.decode("latin-1"), joints)
+    return _Views(skeleton, padded, padded.translate(WORD_VIEW), skeleton.decode("latin-1"), joints,
+                  dots.positions(text) if dotted is None else dotted)
 
 
 class Views:
@@ -539,7 +555,8 @@ class Views:
     def of(self, script: str) -> _Views:
         made = self._made.get(script)
         if made is None:
-            made = self._made[script] = _views(self.text, script)
+            other = next(iter(self._made.values()), None)  # the dots of the text are the same in each
+            made = self._made[script] = _views(self.text, script, None if other is None else other.dotted)
         return made
 
     def found(self, words: Words, script: str) -> list[tuple[int, int, int]]:

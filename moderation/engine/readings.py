@@ -6,7 +6,9 @@ turned into slots, one per character that carries a letter, and read these ways:
 - letters: leet read as letters (1 is i or l), invisible characters dropped, repeated letters
   allowed beyond what the term has (fuuuck, but not butt for but);
 - masked: a token that keeps its first letter and hides others behind * # _ - @ $ is matched
-  against terms of the same length whose known letters sit at the same places (f***ing);
+  against terms of the same length whose known letters sit at the same places (f***ing); one
+  that hides its first letters behind stars, by the letters it shows (*sshole, ***ло);
+- dotted: a word whose runs of dots hide letters, or only cut it (С..ка, f..k, Б.лять; see dots);
 - separated: single letters split by separators (f.u.c.k, s_h_i_t, f u c k) joined;
 - split: a word cut once by a separator (fu-ck, ass_hole) or, for inside-word terms only, by
   a space or dot (fu ck, fu.ck), read whole.
@@ -25,6 +27,7 @@ from typing import NamedTuple
 
 import ahocorasick_rs
 
+from moderation.engine import dots
 from moderation.engine.normalize import INVISIBLE_MARK, SKELETON_LETTERS, evasion_of
 from moderation.engine.wordlists import Entry
 
@@ -62,7 +65,7 @@ Hidden = tuple[int, str]  # offset of a dropped character, and its evasion
 
 
 class Readings:
-    """The term tables the three readings need, built once per wordlist."""
+    """The term tables the readings need, built once per wordlist."""
 
     def __init__(self, entries: Sequence[Entry], leet: dict[str, str] | None = None, respelled: bool = True) -> None:
         """The tables of `entries` (spelled in their skeleton); `leet`, what each character may
@@ -81,14 +84,18 @@ class Readings:
         self._read_cached = functools.lru_cache(maxsize=TOKEN_CACHE)(self._read_uncached)
         self._split_cached = functools.lru_cache(maxsize=TOKEN_CACHE)(self._read_split)
         self._chain_cached = functools.lru_cache(maxsize=TOKEN_CACHE)(self._read_chain)
+        self._dotted_cached = functools.lru_cache(maxsize=TOKEN_CACHE)(self._read_dotted)
         # Masked tokens keep their first letter: index terms by it and their length; a token that
-        # hides its first letters (*sshole, **cking) by its third, which it always shows.
-        self._by_shape: dict[tuple[int, str], list[Entry]] = {}
-        self._by_third: dict[tuple[int, str], list[tuple[int, Entry]]] = {}  # with each one's rank
+        # hides its first letters by its third, which it shows when it hides one or two (*sshole,
+        # **cking), else by its last (***ло, ***hole). Each term with its rank (see below).
+        self._by_shape: dict[tuple[int, str], list[tuple[int, Entry]]] = {}
+        self._by_third: dict[tuple[int, str], list[tuple[int, Entry]]] = {}
+        self._by_last: dict[tuple[int, str], list[tuple[int, Entry]]] = {}
         self._inside_by_first: dict[str, list[Entry]] = {}
         # Swearing is what people self-censor most: s*** is read as shit before slut, c*** as crap.
         for rank, entry in enumerate(sorted(words, key=lambda e: e.category != "profanity")):
-            self._by_shape.setdefault((len(entry.term), entry.term[0]), []).append(entry)
+            self._by_shape.setdefault((len(entry.term), entry.term[0]), []).append((rank, entry))
+            self._by_last.setdefault((len(entry.term), entry.term[-1]), []).append((rank, entry))
             if len(entry.term) > 2:
                 self._by_third.setdefault((len(entry.term), entry.term[2]), []).append((rank, entry))
             if entry.scope == "inside":
@@ -127,8 +134,15 @@ class Readings:
     def _read_uncached(self, token: str, skeleton: str) -> Hit | None:
         slots, hidden = _slots(token, skeleton, 0, len(token), self._leet)
         lead = len(slots) - len(list(itertools.dropwhile(lambda s: s.char == "*", slots)))
-        if 1 <= lead <= 2 and len(slots) - lead >= 4 and all(s.letters for s in slots[lead:]):
-            hit = self._read_leading_mask(slots, hidden)  # *sshole; *word* (emphasis) ends with one
+        shown = len(slots) - lead
+        if lead and shown >= 2 and all(s.letters for s in slots[lead:]):  # *word* (emphasis) ends with one
+            hit = None
+            if lead <= 2 and shown >= 4:
+                hit = self._read_leading_mask(slots, hidden)  # *sshole, **cking
+            elif lead >= 2 and (shown >= 4 or not slots[-1].letters.isascii()):
+                # ***ло, **ять, ***hole; not *out, *ptr (pointers in C), nor **ok or ***ad: a short
+                # Latin tail fits a word of the language that no list holds
+                hit = self._read_masked_head(slots, hidden)
             if hit is not None:
                 return hit
         wrapped = bool(slots) and not slots[0].letters  # *word* is emphasis, f** is masking
@@ -196,6 +210,45 @@ class Readings:
         if hit is not None and hit.entry.scope != "inside" and text[middle].isspace():
             hit = None  # pen is, as shole: two words; only sh.it, a word cut by a mark, is one
         return hit
+
+    def read_dotted(self, text: str, skeleton: str, pos: int) -> tuple[int, int, Hit | None]:
+        """A word self-censored with dots around the letter at pos (С..ка, f..k; see dots): its span
+        and reading. Not a word of prose (a path, code, an ellipsis of four dots): an empty span."""
+        span = dots.word_around(text, pos, MAX_TOKEN)
+        if span is None:
+            return pos, pos, None
+        start, end = span
+        hit = self._dotted_cached(text[start:end], skeleton[start:end])  # as read_token
+        return start, end, None if hit is None else Hit(hit.start + start, hit.end + start, hit.entry, hit.evasions)
+
+    def _read_dotted(self, word: str, skeleton: str) -> Hit | None:
+        """Each run of dots read as the letters it may hide (dots.hidden: none, where a dot only cuts
+        a Russian word, б.лять), and the word as a masked token of that length: of the readings
+        that invent fewest letters, the first term in the order of _by_shape whose letters sit
+        where the written ones do (С..ка is сука, not срака). At least two letters shown, and
+        half the term's; Latin text hides strong words only (a mild one is a name: he.ll, da.mn)."""
+        script = dots.script_of(skeleton)
+        if script is None or dots.honest(word, script):
+            return None
+        letters, runs = dots.pieces(word)
+        best: tuple[int, Entry, list[Slot], tuple[int, ...]] | None = None
+        for hides in sorted(itertools.product(*(dots.hidden(n, script) for n in runs)), key=sum):
+            if best is not None and sum(hides) > sum(best[3]):
+                break
+            slots = _dotted_slots(word, skeleton, letters, runs, hides)
+            shown = len(slots) - sum(hides)
+            if shown < 2 or 2 * shown < len(slots):
+                continue
+            for rank, entry in self._by_shape.get((len(slots), slots[0].letters), ()):
+                if best is not None and rank >= best[0]:
+                    break
+                if _fits(entry.term, slots) and (script == "cyrillic" or entry.severity > 1):
+                    best = (rank, entry, slots, hides)
+                    break
+        if best is None:
+            return None
+        evasions = (["masked"] if any(best[3]) else []) + (["separator"] if not all(best[3]) else [])
+        return _hit(best[2], best[2], [], best[1], evasions, True)
 
     def read_chain(self, text: str, skeleton: str, pos: int, floor: int = 0) -> tuple[int, int, list[Hit]]:
         """Single letters split by spaces or punctuation around pos (f u c k): span and reading.
@@ -301,10 +354,22 @@ class Readings:
         first = min(fitting, key=operator.itemgetter(0), default=None)  # the first listed, as _by_shape's
         return None if first is None else _hit(slots, slots, hidden, first[1], ["masked"], True)
 
+    def _read_masked_head(self, slots: Sequence[Slot], hidden: Sequence[Hidden]) -> Hit | None:
+        """A word whose first letters are starred and whose last two or more show (***ло, **ять,
+        ***hole), when its third does not (or it shows fewer than four): a term of its length
+        whose letters sit where the written ones do. So little shown fits several terms (***ло:
+        хуйло, ебало, быдло, мудло): read only as the only one that fits, or as the first in the
+        order of _by_shape when that is swearing, what people star most (***ло is хуйло)."""
+        fitting = sorted(ranked for letter in slots[-1].letters
+                         for ranked in self._by_last.get((len(slots), letter), ()) if _fits(ranked[1].term, slots))
+        if not fitting or (len(fitting) > 1 and fitting[0][1].category != "profanity"):
+            return None
+        return _hit(slots, slots, hidden, fitting[0][1], ["masked"], True)
+
     def _read_masked(self, slots: Sequence[Slot], hidden: Sequence[Hidden]) -> Hit | None:
         n = len(slots)
         for first in slots[0].letters:
-            for entry in self._by_shape.get((n, first), ()):
+            for _, entry in self._by_shape.get((n, first), ()):
                 if _fits(entry.term, slots):
                     return _hit(slots, slots, hidden, entry, ["masked"], True)
         best: Hit | None = None
@@ -419,6 +484,20 @@ def _tiling(found: Sequence[tuple[int, int, Hit]], lo: int, hi: int) -> list[Hit
             if last not in ending or len(ending[last]) > len(before) + 1:
                 ending[last] = [*before, hit]
     return ending.get(hi, [])
+
+
+def _dotted_slots(word: str, skeleton: str, letters: list[str], runs: list[int], hides: tuple[int, ...]) -> list[Slot]:
+    """The slots of a dotted word whose runs of dots hide `hides` letters: a slot a letter, and a
+    masked slot a hidden letter, at the place of a dot of its run."""
+    slots: list[Slot] = []
+    at = 0
+    for i, piece in enumerate(letters):
+        slots.extend(Slot(skeleton[at + j], at + j, word[at + j], False) for j in range(len(piece)))
+        at += len(piece)
+        if i < len(runs):
+            slots.extend(Slot("", at + min(j, runs[i] - 1), ".", True) for j in range(hides[i]))
+            at += runs[i]
+    return slots
 
 
 def _separated(slots: Sequence[Slot]) -> list[Slot] | None:
