@@ -36,7 +36,6 @@ languages.
 
 from __future__ import annotations
 
-import logging
 import math
 import os
 import threading
@@ -46,8 +45,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from moderation.engine import cache
 
 # numpy (and what reads the model) is imported in the functions that use it: it is loaded with the
 # model, when a check first asks for "auto", not with the engine (it would double its start-up).
@@ -62,7 +59,6 @@ SMALL = 1000  # fewer bytes than this are walked in Python (see _counted_one_by_
 BATCH = 1 << 17
 MODEL_ARRAYS = ("classes", "ptc", "pc", "nextmove", "nextmove_row", "out_feat")  # what we read of the model
 CACHED_FORMAT = 1  # of the unpacked copy in the cache: a new one, if ever it changes, names a new entry
-log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _model: list[_Model] = []
 _columns: dict[tuple[str, ...], _Columns] = {}
@@ -307,8 +303,12 @@ def _loaded() -> _Model:
 def _read_model() -> _Model:
     """py3langid's model: its arrays unpacked once into the cache (see cache) and mapped from
     there, or unpacked from its wheel when the cache holds none or cannot be used."""
+    import logging
+
     import numpy as np
     from py3langid.langid import MODEL_DIR, MODEL_FILE
+
+    from moderation.engine import cache  # (with the model: its imports would slow the engine's start)
 
     source = os.stat(MODEL_DIR / MODEL_FILE)  # its own name, size and time name its unpacked copy
     name = f"langid-{source.st_size}-{source.st_mtime_ns}-{CACHED_FORMAT}"
@@ -321,7 +321,8 @@ def _read_model() -> _Model:
             # numpy asks the kernel to back with huge pages, they are read 1.5x faster than mapped.
             arrays["nextmove"] = np.array(arrays["nextmove"])
         except (OSError, ValueError) as error:  # damaged: unpacked again, as if never stored
-            log.warning("the cached language model %s cannot be read (%s): unpacking py3langid's", stored, error)
+            logging.getLogger(__name__).warning(
+                "the cached language model %s cannot be read (%s): unpacking py3langid's", stored, error)
             cache.discard(name)
     if arrays is None:
         arrays = _unpacked(MODEL_DIR / MODEL_FILE)
