@@ -77,6 +77,7 @@ TERM, ALLOW, TOKEN, DOTTED, CHAIN, SPLIT, ROOT = range(7)
 TAILS = frozenset(t + s for t in ("face", "head", "hole", "wad", "bag", "brain", "stain", "licker", "sucker",
                                   "muncher", "tard", "breath", "nugget", "weasel") for s in ("", "s")) | {"ass"}
 SPACE = ord(" ")
+EDGE_PUNCTUATION = "\"'()[]{}<>,.;:!?*_"  # around a word beside a line break
 WRAP_BLANKS = 64  # the blanks a line wrap may put inside a phrase, at most, where it is looked for
 
 
@@ -270,7 +271,7 @@ class Matcher:
         # The allowed phrases a line wrap may cut (of two words or more): only a hit of a term they
         # hold, near enough a line break, is looked at again (_allowed_across_wraps).
         self._wrappable = [phrase for phrase in allow if " " in phrase or "-" in phrase]
-        self._wrap_spans: dict[str, int] = {}  # by term: see _wrap_span
+        self._wrap_spans: dict[str, tuple[int, frozenset[str]]] = {}  # by term: see _wrap_span
         self.words = words_of_script = words if words is not None else Words()
         self._word_meta = words_of_script.add(patterns)
         if words is None:
@@ -363,14 +364,16 @@ class Matcher:
             hits = [_mixed_script(text, h) for h in hits]
         return hits, allowed
 
-    def _wrap_span(self, term: str) -> int:
+    def _wrap_span(self, term: str) -> tuple[int, frozenset[str]]:
         """How far beyond `term` the longest allowed phrase of this matcher (or its base) that a line
-        wrap may cut and that holds it reaches; 0 when none holds it."""
-        span = self._wrap_spans.get(term)
-        if span is None:
-            phrases = self._wrappable + (self.base._wrappable if self.base is not None else [])
-            span = self._wrap_spans[term] = max((len(p) - len(term) for p in phrases if term in p), default=0)
-        return span
+        wrap may cut and that holds it reaches (0 when none does), and the words of those phrases."""
+        found = self._wrap_spans.get(term)
+        if found is None:
+            phrases = [p for p in self._wrappable + (self.base._wrappable if self.base is not None else [])
+                       if term in p]
+            found = self._wrap_spans[term] = (max((len(p) - len(term) for p in phrases), default=0),
+                                              frozenset(w for p in phrases for w in p.replace("-", " ").split()))
+        return found
 
     def _allowed_across_wraps(self, text: str, hits: list[Hit]) -> list[tuple[int, int]]:
         """The spans of the allowed phrases that line wraps cut, around those of `hits` that such a
@@ -381,8 +384,8 @@ class Matcher:
         each line break and the blanks around it as one space, and what is found mapped back."""
         windows: list[list[int]] = []
         for hit in sorted(hits, key=_start):
-            span = self._wrap_span(hit.entry.term)
-            if not span or not _wrap_within(text, hit.start, hit.end, span):
+            span, words = self._wrap_span(hit.entry.term)
+            if not span or not _wrap_within(text, hit.start, hit.end, span, words):
                 continue
             low, high = max(0, hit.start - span - WRAP_BLANKS), hit.end + span + WRAP_BLANKS
             if windows and low <= windows[-1][1]:  # (a longer reach may start before the last)
@@ -758,14 +761,24 @@ def _vulgar(hit: Hit) -> Hit:
     return hit
 
 
-def _wrap_within(text: str, start: int, end: int, span: int) -> bool:
+def _wrap_within(text: str, start: int, end: int, span: int, words: frozenset[str]) -> bool:
     """Whether a line break stands within `span` characters of text[start:end], not counting the
-    blanks around it (a wrap's indentation)."""
+    blanks around it (a wrap's indentation), with a word of `words` (an allowed phrase's) on its
+    other side: dumb⏎ servers may be a phrase, stupid⏎ trick none."""
     before = text.rfind("\n", max(0, start - span - WRAP_BLANKS), start)
-    if before >= 0 and len(text[before + 1 : start].lstrip(" \t")) <= span:
+    if (before >= 0 and len(text[before + 1 : start].lstrip(" \t")) <= span
+            and _edge_word(text[max(0, before - span) : before].rsplit(None, 1)) in words):
         return True
     after = text.find("\n", end, end + span + WRAP_BLANKS)
-    return after >= 0 and len(text[end:after].rstrip(" \t\r")) <= span
+    return (after >= 0 and len(text[end:after].rstrip(" \t\r")) <= span
+            and _edge_word(text[after + 1 : after + 1 + span + WRAP_BLANKS].split(None, 1)[:1]) in words)
+
+
+def _edge_word(pieces: list[str]) -> str:
+    """The last of `pieces` (a word beside a line break), lowercased, without the punctuation around it."""
+    return pieces[-1].strip(EDGE_PUNCTUATION).lower() if pieces else ""
+
+
 
 
 def _run_starts(skeleton: str, positions: list[int]) -> dict[int, int]:
