@@ -271,6 +271,8 @@ class Matcher:
         # The allowed phrases a line wrap may cut (of two words or more): only a hit of a term they
         # hold, near enough a line break, is looked at again (_allowed_across_wraps).
         self._wrappable = [phrase for phrase in allow if " " in phrase or "-" in phrase]
+        self._wrappable_joined = ("\n".join(self._wrappable),  # and where each starts in them joined
+                                  list(itertools.accumulate((len(p) + 1 for p in self._wrappable[:-1]), initial=0)))
         self._wrap_spans: dict[str, tuple[int, frozenset[str]]] = {}  # by term: see _wrap_span
         self.words = words_of_script = words if words is not None else Words()
         self._word_meta = words_of_script.add(patterns)
@@ -369,10 +371,20 @@ class Matcher:
         wrap may cut and that holds it reaches (0 when none does), and the words of those phrases."""
         found = self._wrap_spans.get(term)
         if found is None:
-            phrases = [p for p in self._wrappable + (self.base._wrappable if self.base is not None else [])
-                       if term in p]
+            phrases = [p for m in (self, self.base) if m is not None for p in m._phrases_holding(term)]
             found = self._wrap_spans[term] = (max((len(p) - len(term) for p in phrases), default=0),
                                               frozenset(w for p in phrases for w in p.replace("-", " ").split()))
+        return found
+
+    def _phrases_holding(self, term: str) -> list[str]:
+        """This matcher's own wrappable phrases that hold `term`: found in them all joined, in C."""
+        joined, starts = self._wrappable_joined
+        found = []
+        at = joined.find(term)
+        while at >= 0:
+            i = bisect.bisect_right(starts, at) - 1
+            found.append(self._wrappable[i])
+            at = joined.find(term, starts[i + 1] if i + 1 < len(starts) else len(joined))
         return found
 
     def _allowed_across_wraps(self, text: str, hits: list[Hit]) -> list[tuple[int, int]]:
