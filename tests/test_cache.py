@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -98,3 +99,16 @@ def test_a_write_that_fails_leaves_nothing(fresh: Path) -> None:
     assert cache.store("entry", write) is None
     assert cache.entry("entry") is None
     assert _entries(fresh) == []
+
+
+def test_scratch_left_by_a_killed_writer_is_removed_but_not_a_live_one(fresh: Path) -> None:
+    fresh.mkdir(parents=True)
+    abandoned, writing = fresh / ".entry-dead", fresh / ".entry-live"
+    for scratch in (abandoned, writing):
+        scratch.mkdir()
+        (scratch / "a.npy").write_bytes(b"half")
+    old = time.time() - cache.ABANDONED - 60
+    os.utime(abandoned, (old, old))
+    cache.store("entry", lambda folder: np.save(folder / "a.npy", np.arange(2)))
+    assert not abandoned.exists() and writing.exists()
+    assert (fresh / "entry" / "a.npy").exists()

@@ -17,10 +17,12 @@ import logging
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 log = logging.getLogger(__name__)
+ABANDONED = 3600  # seconds: a scratch folder older than this was left by a writer that died
 
 
 def folder() -> Path:
@@ -50,6 +52,7 @@ def store(name: str, write: Callable[[Path], None]) -> Path | None:
     try:
         parent = folder()
         parent.mkdir(parents=True, exist_ok=True)
+        _forget_abandoned(parent, name)
         scratch = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=parent))
     except OSError as error:
         log.info("no cache for %s: %s", name, error)
@@ -69,3 +72,15 @@ def store(name: str, write: Callable[[Path], None]) -> Path | None:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)  # (gone once renamed) a write that failed
     return parent / name
+
+
+def _forget_abandoned(parent: Path, name: str) -> None:
+    """Remove the scratch folders of `name` that a process killed while it wrote left behind (a
+    model's is 70 MB): those untouched for ABANDONED seconds, which no writer takes."""
+    now = time.time()
+    for scratch in parent.glob(f".{name}-*"):
+        try:
+            if now - scratch.stat().st_mtime > ABANDONED:
+                shutil.rmtree(scratch, ignore_errors=True)
+        except OSError:  # gone meanwhile: its writer finished or another process removed it
+            pass
