@@ -1,8 +1,8 @@
 """Files the engine derives from what it is installed with, kept between processes.
 
 The one kept today is the language model unpacked (see identify): unpacking its xz costs each
-process ~0.4 s; read unpacked, ~15 ms, and its largest table is mapped, shared by every worker of
-a server instead of held by each.
+process ~0.4 s; read unpacked, ~15 ms, and its 28 MB feature table is mapped, shared by every
+worker of a server instead of held by each.
 
 Where: MODERATION_CACHE_DIR when set, else $XDG_CACHE_HOME/moderation, else ~/.cache/moderation.
 A cache that cannot be written (a read-only image, no home) is no error: the work is done again
