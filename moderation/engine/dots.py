@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from moderation.engine.normalize import CYRILLIC
+from moderation.engine.normalize import CYRILLIC, is_odd_case
 
 LETTER = r"[^\W\d_]"
 # A run of one to three dots after a letter and before the rest of a word of at most two such
@@ -98,7 +98,7 @@ def honest(word: str, script: str) -> bool:
     abbreviations of single letters (i.e., U.S., т.е., ж.д.; in Cyrillic not before a letter no
     word starts with: х.й)."""
     letters, runs = pieces(word)
-    if len(runs) > MAX_RUNS or _mixed_case("".join(letters)):
+    if len(runs) > MAX_RUNS or is_odd_case("".join(letters)):
         return True
     between = zip(letters[:-1], runs, letters[1:], strict=True)
     if script == "latin" and any(n == 3 and len(a) > 1 and len(b) > 1 for a, n, b in between):
@@ -106,10 +106,3 @@ def honest(word: str, script: str) -> bool:
     if any(len(piece) > 1 for piece in letters) or any(dots > 1 for dots in runs):
         return False  # a word's letters, or an ellipsis hiding some: f..k, х..й
     return script == "latin" or letters[-1].lower() not in NO_INITIAL
-
-
-def _mixed_case(letters: str) -> bool:
-    """Neither lowercase, nor ALL CAPS, nor Capitalised."""
-    if letters.islower() or letters.isupper():
-        return False
-    return not (letters[0].isupper() and letters[1:].islower())

@@ -26,6 +26,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from collections.abc import Iterable
 
 import ahocorasick_rs
 
@@ -164,6 +165,14 @@ def camel_joints(cases: bytes) -> list[int]:
 # stop at every small letter, are 50 times slower here, but for a short text.
 SHORT = 1024
 _JOINT = ahocorasick_rs.BytesAhoCorasick([b"aA"])
+
+
+def is_odd_case(chars: Iterable[str]) -> bool:
+    """Mixed case that is neither Capitalised nor ALL CAPS: fUcK, ShIt."""
+    flags = list(map(str.isupper, filter(str.isalpha, chars)))  # loops in C: a word may be long
+    if not any(flags) or all(flags):
+        return False
+    return not (flags[0] and not any(flags[1:]))
 
 
 def _cyrillic_byte(b: int) -> int:

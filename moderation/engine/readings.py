@@ -28,7 +28,7 @@ from typing import NamedTuple
 import ahocorasick_rs
 
 from moderation.engine import dots
-from moderation.engine.normalize import INVISIBLE_MARK, SKELETON_LETTERS, evasion_of
+from moderation.engine.normalize import INVISIBLE_MARK, SKELETON_LETTERS, evasion_of, is_odd_case
 from moderation.engine.wordlists import Entry
 
 LEET = {"0": "o", "1": "il", "2": "z", "3": "e", "4": "a", "5": "s", "6": "gb", "7": "t", "8": "b",
@@ -558,14 +558,6 @@ def _hit(token: Sequence[Slot], used: Sequence[Slot], hidden: Sequence[Hidden], 
     if is_odd_case(s.char for s in used if s.letters):
         evasions.append("case")
     return Hit(start, end, entry, tuple(dict.fromkeys(evasions)))
-
-
-def is_odd_case(chars: Iterable[str]) -> bool:
-    """Mixed case that is neither Capitalised nor ALL CAPS: fUcK, ShIt."""
-    flags = list(map(str.isupper, filter(str.isalpha, chars)))  # loops in C: a word may be long
-    if not any(flags) or all(flags):
-        return False
-    return not (flags[0] and not any(flags[1:]))
 
 
 def rank(hit: Hit) -> tuple[int, bool, int, int, int]:
