@@ -46,8 +46,9 @@ from moderation.engine.normalize import (
     evasion_of,
     fold_cyrillic,
     fold_keeping_case,
+    is_odd_case,
 )
-from moderation.engine.readings import Hit, Readings, is_odd_case, rank
+from moderation.engine.readings import Hit, Readings, rank
 from moderation.engine.wordlists import Entry
 
 # The word view: what may stand right beside a whole word reads as a space.
@@ -271,8 +272,6 @@ class Matcher:
         # The allowed phrases a line wrap may cut (of two words or more): only a hit of a term they
         # hold, near enough a line break, is looked at again (_allowed_across_wraps).
         self._wrappable = [phrase for phrase in allow if " " in phrase or "-" in phrase]
-        self._wrappable_joined = ("\n".join(self._wrappable),  # and where each starts in them joined
-                                  list(itertools.accumulate((len(p) + 1 for p in self._wrappable[:-1]), initial=0)))
         self._wrap_spans: dict[str, tuple[int, frozenset[str]]] = {}  # by term: see _wrap_span
         self.words = words_of_script = words if words is not None else Words()
         self._word_meta = words_of_script.add(patterns)
@@ -301,14 +300,11 @@ class Matcher:
             allowed += also_allowed
         if not hits:
             return []
+        if "\n" in text:  # dumb⏎       servers
+            allowed += self._allowed_across_wraps(text, hits)
         if allowed:
             allow = _Spans(allowed)
             hits = [h for h in hits if not allow.overlaps(h.start, h.end)]
-        if "\n" in text:  # dumb⏎       servers
-            wrapped = self._allowed_across_wraps(text, hits)
-            if wrapped:
-                allow = _Spans(wrapped)
-                hits = [h for h in hits if not allow.overlaps(h.start, h.end)]
         hits = kept(text, hits)  # without the hits their context shows to be technical text or a name
         return _non_overlapping([_vulgar(h) for h in hits if h.entry.scope != "evaded" or _disguised(h)])
 
@@ -371,20 +367,9 @@ class Matcher:
         wrap may cut and that holds it reaches (0 when none does), and the words of those phrases."""
         found = self._wrap_spans.get(term)
         if found is None:
-            phrases = [p for m in (self, self.base) if m is not None for p in m._phrases_holding(term)]
+            phrases = [p for m in (self, self.base) if m is not None for p in m._wrappable if term in p]
             found = self._wrap_spans[term] = (max((len(p) - len(term) for p in phrases), default=0),
                                               frozenset(w for p in phrases for w in p.replace("-", " ").split()))
-        return found
-
-    def _phrases_holding(self, term: str) -> list[str]:
-        """This matcher's own wrappable phrases that hold `term`: found in them all joined, in C."""
-        joined, starts = self._wrappable_joined
-        found = []
-        at = joined.find(term)
-        while at >= 0:
-            i = bisect.bisect_right(starts, at) - 1
-            found.append(self._wrappable[i])
-            at = joined.find(term, starts[i + 1] if i + 1 < len(starts) else len(joined))
         return found
 
     def _allowed_across_wraps(self, text: str, hits: list[Hit]) -> list[tuple[int, int]]:
@@ -789,8 +774,6 @@ def _wrap_within(text: str, start: int, end: int, span: int, words: frozenset[st
 def _edge_word(pieces: list[str]) -> str:
     """The last of `pieces` (a word beside a line break), lowercased, without the punctuation around it."""
     return pieces[-1].strip(EDGE_PUNCTUATION).lower() if pieces else ""
-
-
 
 
 def _run_starts(skeleton: str, positions: list[int]) -> dict[int, int]:
