@@ -25,6 +25,7 @@ from tqdm import tqdm
 from moderation.batch.documents import FORMATS
 from moderation.batch.runner import Options, Output, Summary, run
 from moderation.batch.writing import NewFile
+from moderation.engine import compiled
 from moderation.engine.moderator import CONTENT_TYPES, Moderator
 from moderation.engine.policy import ACTION_RANK
 from moderation.engine.wordlists import ALLOW_SECTION, BUNDLED, CATEGORIES, load_files, read_regular, walk
@@ -43,6 +44,9 @@ class Failure(click.ClickException):
         super().__init__(str(error))
 
 
+COMPILED_ENGINE = "engine compiled by mypyc"  # what --version says of a wheel's engine (the image checks it)
+
+
 def _load(config: str | None) -> Moderator:
     try:
         return Moderator.from_config(config)
@@ -51,7 +55,8 @@ def _load(config: str | None) -> Moderator:
 
 
 @click.group()
-@click.version_option(package_name="moderation")
+@click.version_option(package_name="moderation", message="%(prog)s, version %(version)s, "
+                      + (COMPILED_ENGINE if compiled() else "engine as Python (not compiled: see the README)"))
 def main() -> None:
     """Find profanity, slurs and their evasions in text, with exact spans."""
 

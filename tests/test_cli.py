@@ -5,7 +5,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from moderation.cli import main
+from moderation.cli import COMPILED_ENGINE, main
 
 
 def test_check_files_and_stdin(tmp_path: Path) -> None:
@@ -34,3 +34,15 @@ def test_errors_exit_2_and_the_run_goes_on(tmp_path: Path) -> None:
     config.write_text("[policies.default]\nmin_severity = 9\n", encoding="utf-8")
     r = CliRunner().invoke(main, ["check", str(good), "--config", str(config)])
     assert r.exit_code == 2 and "moderation.toml:2: min_severity must be between 1 and 3" in r.output
+
+
+def test_version_says_whether_the_engine_runs_compiled() -> None:
+    from moderation.engine import matcher, readings
+
+    r = CliRunner().invoke(main, ["--version"], prog_name="moderation")
+    assert r.exit_code == 0
+    assert r.output.startswith("moderation, version ")
+    compiled = [not module.__file__.endswith(".py") for module in (readings, matcher)]  # type: ignore[union-attr]
+    assert compiled[0] == compiled[1]  # built together or not at all (setup.py)
+    assert (COMPILED_ENGINE in r.output) is compiled[0]
+    assert ("engine as Python" in r.output) is not compiled[0]

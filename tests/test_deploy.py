@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from moderation.cli import COMPILED_ENGINE
 from tests.test_hostile_clients import assert_slow_clients_hold_up_no_one
 from tests.test_serve import free_port
 
@@ -166,3 +167,12 @@ def test_the_image_command_fails_naming_a_keys_file_without_keys(tmp_path: Path)
     proc = run_image_command(env, log)
     assert proc.wait(timeout=60) != 0
     assert "MODERATION_API_KEYS_FILE holds no key" in log.read_text()
+
+
+def test_the_image_builds_its_engine_compiled_or_not_at_all() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    stages = re.findall(r"^FROM (\S+)", dockerfile, re.MULTILINE)
+    assert stages == ["python:3.11", "python:3.11-slim"]  # the wheel is built where gcc is, run where it is not
+    assert "pip wheel" in dockerfile and "pip install /wheels/" in dockerfile
+    checked = re.search(r'moderation --version \| grep -q "([^"]+)"', dockerfile)[1]  # type: ignore[index]
+    assert checked == COMPILED_ENGINE

@@ -5,3 +5,10 @@ folds a text to its skeleton (`normalize`, with the generated `_unicode_table`),
 one pass (`matcher`, reading evasions with `readings`), masks them (`masking`) and converts
 offsets for other units (`offsets`).
 """
+
+
+def compiled() -> bool:
+    """Whether the hot modules run compiled (setup.py builds them with mypyc) or as Python."""
+    from moderation.engine import readings
+
+    return not readings.__file__.endswith(".py")
