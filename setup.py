@@ -30,8 +30,11 @@ def compiled_modules() -> list[Extension]:
     # Only a command that builds a wheel compiles: metadata, sdists and editable installs do not.
     if not {"bdist_wheel", "build_ext"} & set(sys.argv) or os.environ.get("MODERATION_PURE_PYTHON") == "1":
         return []
-    from mypyc.build import mypycify
-
+    try:
+        from mypyc.build import mypycify
+    except ImportError:  # a build without its requirements (--no-build-isolation and no mypy)
+        print("warning: mypyc is not installed: the engine is built as Python", file=sys.stderr)
+        return []
     extensions: list[Extension] = mypycify(COMPILED, opt_level="3", group_name="moderation.engine")
     for extension in extensions:
         extension.optional = True  # no compiler: a warning, and these modules run as Python
