@@ -21,7 +21,7 @@ import html
 import itertools
 import operator
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 from html.entities import html5
 
@@ -40,7 +40,8 @@ BLOCKS = frozenset((
 HIDDEN = ("script", "style", "template", "iframe", "noembed", "noframes")  # contents not shown
 CODE = ("pre", "code", "kbd", "samp")  # skipped, contents and all, when a policy skips code
 SPOKEN = frozenset(("alt", "title", "aria-label", "placeholder"))
-ESCAPE = partial(html.escape, quote=True)  # a mask character `&` or `"` written back as a reference
+# A mask character `&` or `"` written back as a reference
+ESCAPE: Callable[[str], str] = partial(html.escape, quote=True)
 
 # The rest of a tag after its name: quotes count only after `=`, as in the tokenizer. Possessive
 # (`++`, `*+`): its branches cannot give back what they took, and a run with no `>` after it
