@@ -45,6 +45,8 @@ UNITS = {
     "s_h_i_t and \\*": "s_h_i_t\\*",
     "f**k, spaced": "f**k ",
     "masks glued": "f**k",
+    "words glued by stars": "shit**",  # one token of many hits, its masks read again together
+    "masked glued to a root": "s****cunt",  # stars between letters join one word
     "sh1t leet": "sh1t ",
     "leet digits glued": "5h1t",
     "fuuuuck repeats": "fuuuuuuuuck ",

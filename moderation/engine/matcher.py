@@ -59,7 +59,9 @@ MASK_SYMBOLS = "*#_%"  # rare in prose beside a letter: any such token is read
 LEET_FOR = {"a": "4@", "b": "86", "e": "3", "g": "96", "i": "1!|", "l": "1|", "o": "0", "s": "5$",
             "t": "7+", "z": "2"}
 WORD_LETTERS = LETTERS + CYRILLIC + OTHER_LETTER  # what a word is made of in a skeleton
-_LETTER_RUN = re.compile(f"[{WORD_LETTERS}]*")
+# A word's letters, and stars between two letters are of it: the rest of a self-censored word
+# glued to a root (sh*tcunt, s****cunt) is the root's word, so that its mask covers all of it.
+_LETTER_RUN = re.compile(f"[{WORD_LETTERS}]*(?:\\*+[{WORD_LETTERS}]+)*")
 _BYTE_LETTER_RUN = re.compile(b"[a-z]*")
 MAX_WORD = 64  # a longer run of letters is no camelCase anyone reads
 BYTE_LETTERS = LETTERS.encode("ascii")
@@ -783,6 +785,11 @@ def _run_starts(skeleton: str, positions: list[int]) -> dict[int, int]:
     at = start = 0
     for pos in positions:
         before = len(skeleton[at:pos].rstrip(WORD_LETTERS))
+        while before and skeleton[at + before - 1] == "*":  # stars between letters join them (_LETTER_RUN)
+            stars = len(skeleton[at : at + before].rstrip("*"))
+            if not stars or skeleton[at + stars - 1] not in WORD_LETTERS:
+                break
+            before = len(skeleton[at : at + stars].rstrip(WORD_LETTERS))
         if before:  # a non-letter since the last position: a new run
             start = at + before
         starts[pos] = start
@@ -805,6 +812,8 @@ def _run_ends(skeleton: str, positions: list[int]) -> dict[int, int]:
 def _evasions(span: str, entry: Entry) -> tuple[str, ...]:
     """What was undone to read `span` as `entry`, found as written (letters folded)."""
     evasions = ["compound"] if entry.scope == "inside" and len(span) != len(entry.term) else []
+    if "*" in span:  # a masked word glued to the root (sh*tcunt)
+        evasions.append("masked")
     if not span.isascii():
         evasions.extend(kind for c in span if (kind := evasion_of(c)))
     if not span.islower() and is_odd_case(span):  # most words: no capital at all

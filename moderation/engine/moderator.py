@@ -252,6 +252,7 @@ class Moderator:
         kept = [h for h in hits if h.entry.severity >= pol.min_severity and h.entry.category in pol.categories]
         shown = text if visible is None else visible.text
         masks = [(h.start, h.end, self._mask(pol, shown, h.start, h.end, h.entry)) for h in kept]
+        masks = self._glued(pol, shown, kept, masks)
         if visible is None:
             matches = tuple(_match(text, h.start, h.end, h) for h in kept)
             cleaned = replaced(text, masks)
@@ -285,6 +286,33 @@ class Moderator:
             if len(self._masks) < MASKS and len(span) <= MASKED_LENGTH:
                 self._masks[key] = masked
         return masked
+
+
+    def _glued(self, pol: Policy, shown: str, kept: Sequence[Hit],
+               masks: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """`masks`, where two or more hits share a token (**shit**shit), read again together: each
+        mask was judged with the written text beside it (_mask), but beside it stand other masks
+        (**s*****s*** read as stupids). Where the token so cleaned reads as a word of another
+        kind, its hits are masked whole. A token is read once: the hits of one word are its run."""
+        out = list(masks)
+        i = 0
+        while i < len(kept):
+            j = i + 1
+            while j < len(kept) and kept[j].start >= kept[j - 1].end and _glued(shown, kept[j - 1].end, kept[j].start):
+                j += 1
+            if j - i > 1:
+                before, _ = _beside(shown, kept[i].start, kept[i].end)
+                _, after = _beside(shown, kept[j - 1].start, kept[j - 1].end)
+                start, end = kept[i].start, kept[j - 1].end
+                masked = replaced(shown[start:end], [(a - start, b - start, m) for a, b, m in out[i:j]])
+                cleaned = before + masked + after
+                kinds = [h.entry for h in kept[i:j]]
+                read = self._matchers[pol.name, kept[i].entry.language].scan(cleaned)
+                if any(all(_other_kind(found.entry, entry) for entry in kinds) for found in read):
+                    out[i:j] = [(h.start, h.end, _whole(shown[h.start : h.end], pol.rule_for(h.entry.category)))
+                                for h in kept[i:j]]
+            i = j
+        return out
 
 
 _built: dict[str, Moderator] = {}  # this process's unpickled moderators, by version
@@ -353,6 +381,12 @@ def _beside(shown: str, start: int, end: int) -> tuple[str, str]:
     before = left.rsplit(None, 1)[-1] if left and not left[-1].isspace() else ""
     after = right.split(None, 1)[0] if right and not right[0].isspace() else ""
     return before, after
+
+
+def _glued(shown: str, end: int, start: int) -> bool:
+    """Whether shown[end:start], between two hits, holds them in one token: no blank, and short
+    (_beside's reach), so that the token read again is bounded as theirs is."""
+    return start - end <= MASKED_LENGTH and not any(c.isspace() for c in shown[end:start])
 
 
 def _other_kind(found: Entry, entry: Entry) -> bool:
