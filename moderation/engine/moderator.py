@@ -294,24 +294,22 @@ class Moderator:
         mask was judged with the written text beside it (_mask), but beside it stand other masks
         (**s*****s*** read as stupids). Where the token so cleaned reads as a word of another
         kind, its hits are masked whole. A token is read once: the hits of one word are its run."""
+        # Each hit glued to the one before it (most are a blank apart: one look at that blank)
+        joined = [i for i in range(1, len(kept)) if _glued(shown, kept[i - 1].end, kept[i].start)]
+        if not joined:
+            return masks
         out = list(masks)
-        i = 0
-        while i < len(kept):
-            j = i + 1
-            while j < len(kept) and kept[j].start >= kept[j - 1].end and _glued(shown, kept[j - 1].end, kept[j].start):
-                j += 1
-            if j - i > 1:
-                before, _ = _beside(shown, kept[i].start, kept[i].end)
-                _, after = _beside(shown, kept[j - 1].start, kept[j - 1].end)
-                start, end = kept[i].start, kept[j - 1].end
-                masked = replaced(shown[start:end], [(a - start, b - start, m) for a, b, m in out[i:j]])
-                cleaned = before + masked + after
-                kinds = [h.entry for h in kept[i:j]]
-                read = self._matchers[pol.name, kept[i].entry.language].scan(cleaned)
-                if any(all(_other_kind(found.entry, entry) for entry in kinds) for found in read):
-                    out[i:j] = [(h.start, h.end, _whole(shown[h.start : h.end], pol.rule_for(h.entry.category)))
-                                for h in kept[i:j]]
-            i = j
+        for run in _runs(joined):  # hits i-1 .. j of one token
+            i, j = run[0] - 1, run[-1] + 1
+            before, _ = _beside(shown, kept[i].start, kept[i].end)
+            _, after = _beside(shown, kept[j - 1].start, kept[j - 1].end)
+            start, end = kept[i].start, kept[j - 1].end
+            masked = replaced(shown[start:end], [(a - start, b - start, m) for a, b, m in out[i:j]])
+            kinds = [h.entry for h in kept[i:j]]
+            read = self._matchers[pol.name, kept[i].entry.language].scan(before + masked + after)
+            if any(all(_other_kind(found.entry, entry) for entry in kinds) for found in read):
+                out[i:j] = [(h.start, h.end, _whole(shown[h.start : h.end], pol.rule_for(h.entry.category)))
+                            for h in kept[i:j]]
         return out
 
 
@@ -384,9 +382,24 @@ def _beside(shown: str, start: int, end: int) -> tuple[str, str]:
 
 
 def _glued(shown: str, end: int, start: int) -> bool:
-    """Whether shown[end:start], between two hits, holds them in one token: no blank, and short
-    (_beside's reach), so that the token read again is bounded as theirs is."""
-    return start - end <= MASKED_LENGTH and not any(c.isspace() for c in shown[end:start])
+    """Whether shown[end:start], between two hits in order, holds them in one token: no blank,
+    and short (_beside's reach)."""
+    if start <= end:
+        return start == end
+    if start - end > MASKED_LENGTH or shown[end].isspace():  # most: hits a blank apart
+        return False
+    return not any(c.isspace() for c in shown[end:start])
+
+
+def _runs(ascending: list[int]) -> list[list[int]]:
+    """[1, 2, 5] -> [[1, 2], [5]]: the runs of consecutive numbers."""
+    runs: list[list[int]] = []
+    for n in ascending:
+        if runs and runs[-1][-1] == n - 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return runs
 
 
 def _other_kind(found: Entry, entry: Entry) -> bool:
