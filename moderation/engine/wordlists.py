@@ -191,7 +191,8 @@ def parse(text: str, file: str, name: str, errors: list[ConfigError] | None = No
             if m := _SECTION.match(line):
                 section = m[1]
                 if section not in SECTIONS:
-                    raise ConfigError(f"unknown section [{section}]; use one of {', '.join(SECTIONS)}", *where)
+                    raise ConfigError(f"unknown section [{section}]; use one of {', '.join(SECTIONS[:-1])} or "
+                                      f"{SECTIONS[-1]}", *where)
             elif section is None:
                 section = ""  # said once: the lines up to the next section are not read
                 raise ConfigError("an entry before any [category] or [allow] section", *where)
@@ -255,8 +256,11 @@ def load_files(paths: Iterable[Path], root: Path, digest: Any = None) -> Wordlis
                     errors.append(ConfigError(f"{kind} {item.text!r} is already listed at {first.source}",
                                               *_located(item.source)))
     framed = {language for kind, language, _ in framing if kind == "frame"}
-    unframed = {e.source: e for e in entries if e.scope == "aimed" and e.language not in framed}
-    for entry in unframed.values():  # once a line: capullo: 2 aimed +s is one mistake
+    unframed: dict[str, Entry] = {}
+    for entry in entries:  # once a line: capullo: 2 aimed +s is one mistake
+        if entry.scope == "aimed" and entry.language not in framed:
+            unframed.setdefault(entry.source, entry)
+    for entry in unframed.values():
         errors.append(ConfigError(
             f"{entry.term!r} is aimed, but no [frames] of its language ({entry.language}) are loaded with it: "
             "list the frames that aim it (eres un _), or make it evaded", *_located(entry.source)))
