@@ -88,6 +88,8 @@ WRAP_BLANKS = 64  # the blanks a line wrap may put inside a phrase, at most, whe
 # clause or a line (eres. Un capullo de rosa...).
 FRAME_BREAKS = ".,;:!?¡¿…()[]{}\n\r"
 FRAME_SLACK = 8  # characters beyond a frame's own that a window holds: a doubled space, a stray mark
+_FRAME_BREAK = re.compile(f"[{re.escape(FRAME_BREAKS)}]")
+STANDING = frozenset({"word", "inside"})  # the scopes whose hits stand as found (see Matcher._stands)
 
 
 def _trigger_patterns(letters: str, singles: str) -> list[tuple[str, int, int]]:
@@ -211,7 +213,7 @@ class Frames:
     word view of its skeleton; `aims` tells whether a hit is so framed."""
 
     def __init__(self, frames: Iterable[str], intensifiers: Iterable[str], language: Language) -> None:
-        self.pairs: set[tuple[str, str]] = set()  # (words before _, words after _), each maybe ""
+        self.pairs: set[tuple[bytes, bytes]] = set()  # (words before _, words after _), each maybe empty
         for frame in frames:
             before, _, after = frame.partition("_")
             for b in _frame_forms(before, language):
@@ -221,6 +223,10 @@ class Frames:
         # How many words of the text on each side a frame may take: the sizes its sides come in.
         self.before_sizes = sorted({len(b.split()) for b, _ in self.pairs if b})
         self.after_sizes = sorted({len(a.split()) for _, a in self.pairs if a})
+        # The words that may stand right before a framed word (a frame's last, an intensifier) and
+        # right after it (a frame's first): a hit beside none of them is framed by none.
+        self.last_words = frozenset(b.split()[-1] for b, _ in self.pairs if b) | self.intensifiers
+        self.first_words = frozenset(a.split()[0] for _, a in self.pairs if a)
         longest = max((len(i) for i in self.intensifiers), default=0)
         # How far from the word a window reaches: a side's letters and spaces, an intensifier, slack.
         self.reach_before = max((len(b) for b, _ in self.pairs), default=0) + longest + 1 + FRAME_SLACK
@@ -231,37 +237,42 @@ class Frames:
         may come between) and right after, read in `words` (the word view: text[i] is words[i + 1])
         within reach and within the sentence. Looks at a bounded window: a hit costs O(reach)."""
         low = max(0, start - self.reach_before)
-        window = text[low:start]
-        low += max(map(window.rfind, FRAME_BREAKS)) + 1  # -1 where none: low stays
-        before = words[low + 1 : start + 1].decode("latin-1").split()
+        before = words[low + 1 : start + 1].split()
         if before and low > 0 and words[low] != SPACE and words[low + 1] != SPACE:
             before = before[1:]  # a word the window cut in two is no frame's first word
         high = min(len(text), end + self.reach_after)
-        window = text[end:high]
-        cuts = [at for at in map(window.find, FRAME_BREAKS) if at >= 0]
-        high = end + min(cuts) if cuts else high
-        after = words[end + 1 : high + 1].decode("latin-1").split()
+        after = words[end + 1 : high + 1].split()
         if after and high < len(text) and words[high + 1] != SPACE and words[high] != SPACE:
             after = after[:-1]
-        befores = [""]
+        if not (before and before[-1] in self.last_words) and not (after and after[0] in self.first_words):
+            return False  # most hits: no frame's word beside them
+        # A frame stays within the sentence: the window ends at a break on either side.
+        cut = _FRAME_BREAK.search(text[low:start][::-1])
+        if cut is not None:
+            before = words[start + 1 - cut.start() : start + 1].split()
+        cut = _FRAME_BREAK.search(text, end, high)
+        if cut is not None:
+            after = words[end + 1 : cut.start() + 1].split()
+        befores = [b""]
         boosted = len(before) > 0 and before[-1] in self.intensifiers
         for size in self.before_sizes:
             if size <= len(before):
-                befores.append(" ".join(before[-size:]))
+                befores.append(b" ".join(before[-size:]))
             if boosted and size < len(before):
-                befores.append(" ".join(before[-size - 1 : -1]))
-        afters = [""] + [" ".join(after[:size]) for size in self.after_sizes if size <= len(after)]
+                befores.append(b" ".join(before[-size - 1 : -1]))
+        afters = [b""] + [b" ".join(after[:size]) for size in self.after_sizes if size <= len(after)]
         pairs = self.pairs
         return any((b, a) in pairs for b in befores for a in afters)
 
 
-def _frame_forms(words: str, language: Language) -> list[str]:
+def _frame_forms(words: str, language: Language) -> list[bytes]:
     """A frame's side (or an intensifier) as the word view of its language's skeleton spells it,
     its words one space apart: tú as tu, größter as grosster and groesster."""
     words = " ".join(words.split())
     if not words:
-        return [""]
-    return list(dict.fromkeys(" ".join(_word_view(form).split()) for form in skeleton_forms(words, language)))
+        return [b""]
+    forms = (" ".join(_word_view(form).split()).encode("latin-1") for form in skeleton_forms(words, language))
+    return list(dict.fromkeys(forms))
 
 
 class Matcher:
@@ -375,7 +386,8 @@ class Matcher:
             allow = _Spans(allowed)
             hits = [h for h in hits if not allow.overlaps(h.start, h.end)]
         hits = kept(text, hits)  # without the hits their context shows to be technical text or a name
-        return _non_overlapping([_vulgar(h) for h in hits if self._stands(text, views.words, h)])
+        return _non_overlapping([_vulgar(h) for h in hits
+                                 if h.entry.scope in STANDING or self._stands(text, views.words, h)])
 
     def _stands(self, text: str, words: bytes, hit: Hit) -> bool:
         """Whether a hit counts: an `evaded` entry's when disguised, an `aimed` entry's when
