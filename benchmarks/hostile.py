@@ -116,6 +116,12 @@ LANGUAGE_UNITS = {
     "mixed scripts spaced": "xyй fuсk ",
     "every language's swearing": "puta merde Scheiße cazzo kut kurwa хуй fuck ",
     "accents and ß": "coño Scheiße ",
+    # aimed words and the frames looked for around each (wordlists/es/frames.txt): a frame with
+    # no word, a word in its frame with an intensifier, a word alone, frames on both sides
+    "frames without a word": "eres un ",
+    "aimed word in a frame": "eres un puto capullo ",
+    "aimed word alone": "capullo ",
+    "aimed words between frames": "burro de mierda seu grande burro ",
 }
 NINE = ("en", "es", "pt", "fr", "de", "it", "nl", "pl", "ru")
 

@@ -28,7 +28,7 @@ from moderation.batch.writing import NewFile
 from moderation.engine import compiled
 from moderation.engine.moderator import CONTENT_TYPES, Moderator
 from moderation.engine.policy import ACTION_RANK
-from moderation.engine.wordlists import ALLOW_SECTION, BUNDLED, CATEGORIES, load_files, read_regular, walk
+from moderation.engine.wordlists import BUNDLED, SECTIONS, load_files, read_regular, walk
 from moderation.errors import ConfigError, ModerationError
 
 FAIL_ON = ("flagged", "review", "block", "never")
@@ -375,7 +375,7 @@ def lint(paths: tuple[Path, ...]) -> None:
 
 # A config's lines: `key = value`, or a header of its tables. A list's: `[category]` or `term: ...`.
 _CONFIG_LINE = re.compile(r"""\s*(\[\[?\s*["']?(wordlists|policies)\b|["']?[\w.-]+["']?\s*=)""")
-_LIST_LINE = re.compile(rf"\s*(\[({'|'.join((*CATEGORIES, ALLOW_SECTION))})\]|[^=\[\]]+:)")
+_LIST_LINE = re.compile(rf"\s*(\[({'|'.join(SECTIONS)})\]|[^=\[\]]+:)")
 
 
 def _is_config(path: Path) -> bool:

@@ -25,9 +25,9 @@ def test_every_mistake_of_a_list_is_reported(tmp_path: Path) -> None:
     assert r.stderr.splitlines() == [
         f"{bad}:2: severity of 'frak' must be 1, 2 or 3, not '5'",
         f"{bad}:3: term 'sm3g' may hold only letters, with single spaces, hyphens or apostrophes between words",
-        f"{bad}:4: unknown section [swears]; use one of profanity, sexual, slur, insult, sexual_abuse, anatomy "
-        "or allow",
-        f"{bad}:5: scope of 'git' must be word or inside or evaded, not 'wrod'",
+        f"{bad}:4: unknown section [swears]; use one of profanity, sexual, slur, insult, sexual_abuse, anatomy, "
+        "allow, frames or intensifiers",
+        f"{bad}:5: scope of 'git' must be word or inside or evaded or aimed, not 'wrod'",
         "checked 0 config(s) and 1 list(s): 4 mistake(s)",
     ]
 
@@ -104,3 +104,31 @@ def test_a_fifo_is_named_not_waited_on_and_link_loops_are_walked_once(tmp_path: 
         "replace",
         "checked 1 config(s) and 1 list(s): 2 mistake(s)",
     ]
+
+
+def test_mistakes_of_frames_are_reported(tmp_path: Path) -> None:
+    folder = tmp_path / "es"
+    folder.mkdir()
+    bad = folder / "frames.txt"
+    bad.write_text("[frames]\neres un\neres un _\n[intensifiers]\nmuy puto\n[insult]\nburro: 1 aimed\n",
+                   encoding="utf-8")
+    twice = folder / "more.txt"
+    twice.write_text("[frames]\neres un _\n", encoding="utf-8")
+    r = lint(folder)
+    assert r.exit_code == 1
+    assert r.stderr.splitlines() == [
+        f"{bad}:2: frame 'eres un' must hold one _ where the word goes, not 0",
+        f"{bad}:5: intensifier 'muy puto' must be one word (at most one stands between frame and word)",
+        f"{twice}:2: frame 'eres un _' is already listed at {bad}:3",
+        "checked 0 config(s) and 2 list(s): 3 mistake(s)",
+    ]
+
+
+def test_a_frames_file_alone_is_a_list(tmp_path: Path) -> None:
+    folder = tmp_path / "pt"
+    folder.mkdir()
+    good = folder / "frames.txt"
+    good.write_text("[frames]\nseu _\n_ de merda\n[intensifiers]\ngrande\n", encoding="utf-8")
+    r = lint(good)
+    assert r.exit_code == 0, r.stderr
+    assert r.stderr.splitlines() == ["checked 0 config(s) and 1 list(s): 0 mistake(s)"]

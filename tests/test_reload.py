@@ -163,7 +163,7 @@ def test_a_bad_edit_keeps_the_last_good_lists_and_says_why(setup: tuple[Path, Pa
     live.check_now()
     assert terms(live) == ["frak"] and outcomes.seen == [False]
     assert live.error == (f"{mine}:3: severity of 'smeg' must be 1, 2 or 3, not '9'\n"
-                          f"{mine}:4: scope of 'gorram' must be word or inside or evaded, not 'wrod'")
+                          f"{mine}:4: scope of 'gorram' must be word or inside or evaded or aimed, not 'wrod'")
     live.check_now()  # nothing changed: no second attempt, no second failure counted
     assert outcomes.seen == [False]
     edit(mine, "[profanity]\nfrak: 2 word\nsmeg: 3 word\n")

@@ -83,8 +83,9 @@ def test_every_mistake_of_a_file_is_found_each_with_its_line(tmp_path: Path) -> 
     assert [e.located() for e in err.value.errors] == [
         f"{b}:3: severity of 'smeg' must be 1, 2 or 3, not '5'",
         f"{b}:4: term 'sm3g' may hold only letters, with single spaces, hyphens or apostrophes between words",
-        f"{b}:5: unknown section [swears]; use one of profanity, sexual, slur, insult, sexual_abuse, anatomy or allow",
-        f"{b}:6: scope of 'git' must be word or inside or evaded, not 'wrod'",
+        f"{b}:5: unknown section [swears]; use one of profanity, sexual, slur, insult, sexual_abuse, anatomy, allow, "
+        "frames or intensifiers",
+        f"{b}:6: scope of 'git' must be word or inside or evaded or aimed, not 'wrod'",
         f"{b}:2: 'frak' is already defined at {tmp_path / 'a.txt'}:2",
     ]
     assert (err.value.file, err.value.line) == (str(b), 3)  # the error itself is the first mistake
@@ -196,3 +197,65 @@ def test_a_folder_nested_deeper_than_the_recursion_limit_is_walked(tmp_path: Pat
     finally:
         sys.setrecursionlimit(limit)
     assert found == [deep / "mine.txt"]
+
+
+# -- frames and aimed words -------------------------------------------------------------------------
+
+
+def test_frames_and_intensifiers_are_read_in_their_language() -> None:
+    lists = parse("[insult]\nburro: 1 aimed +s\n[frames]\nEres  un _\n_ de mierda\n[intensifiers]\nputo\n",
+                  "es/frames.txt", "es/frames", language="es")
+    assert [e.scope for e in lists.entries] == ["aimed", "aimed"]
+    assert [(f.text, f.language, f.source) for f in lists.frames] == [
+        ("eres un _", "es", "es/frames.txt:4"), ("_ de mierda", "es", "es/frames.txt:5")]
+    assert [(i.text, i.language) for i in lists.intensifiers] == [("puto", "es")]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("[frames]\neres un\n", 2, "frame 'eres un' must hold one _ where the word goes, not 0"),
+        ("[frames]\n_ y _\n", 2, "frame '_ y _' must hold one _ where the word goes, not 2"),
+        ("[frames]\n# a comment\neres un_\n", 3, "frame 'eres un_': _ must stand alone, as a word of its own"),
+        ("[frames]\n_\n", 2, "a frame needs a word besides _"),
+        ("[frames]\neres un 2 _\n", 2, "frame 'eres un 2 _' may hold only _ and words of letters"),
+        ("[intensifiers]\nmuy puto\n", 2, "intensifier 'muy puto' must be one word"),
+        ("[intensifiers]\np*to\n", 2, "may hold only letters"),
+        ("[insult]\nburro: 1 amied\n", 2, "scope of 'burro' must be word or inside or evaded or aimed, not 'amied'"),
+    ],
+)
+def test_bad_frame_names_file_and_line(text: str, line: int, message: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        parse(text, "lists/es/frames.txt", "es/frames", language="es")
+    assert str(err.value).startswith(f"lists/es/frames.txt:{line}: ")
+    assert message in str(err.value)
+
+
+def test_frame_listed_twice_and_aimed_word_without_frames(tmp_path: Path) -> None:
+    es, en = tmp_path / "es", tmp_path / "en"
+    es.mkdir()
+    en.mkdir()
+    (es / "a.txt").write_text("[frames]\neres un _\n[intensifiers]\nputo\n", encoding="utf-8")
+    (es / "b.txt").write_text("[insult]\nburro: 1 aimed +s\n[frames]\neres  un _\n[intensifiers]\nputo\n",
+                              encoding="utf-8")
+    (en / "c.txt").write_text("[insult]\n\ndonkey: 1 aimed +s\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_files([es / "a.txt", es / "b.txt", en / "c.txt"], tmp_path)
+    assert [e.located() for e in err.value.errors] == [
+        f"{es / 'b.txt'}:4: frame 'eres un _' is already listed at {es / 'a.txt'}:2",
+        f"{es / 'b.txt'}:6: intensifier 'puto' is already listed at {es / 'a.txt'}:4",
+        f"{en / 'c.txt'}:3: 'donkey' is aimed, but no [frames] of its language (en) are loaded with it: list the "
+        "frames that aim it (eres un _), or make it evaded",  # once for the line, not once for each form
+    ]
+
+
+def test_frames_of_one_language_aim_no_other(tmp_path: Path) -> None:
+    es, pt = tmp_path / "es", tmp_path / "pt"
+    es.mkdir()
+    pt.mkdir()
+    (es / "x.txt").write_text("[insult]\nburro: 1 aimed\n[frames]\neres un _\n", encoding="utf-8")
+    (pt / "x.txt").write_text("[insult]\nburro: 1 aimed\n[frames]\nseu _\n", encoding="utf-8")
+    lists = load_files([es / "x.txt", pt / "x.txt"], tmp_path)
+    assert lists.frames_for("es") == ("eres un _",)
+    assert lists.frames_for("pt") == ("seu _",)
+    assert lists.intensifiers_for("es") == ()

@@ -320,8 +320,8 @@ def is_code_mask(text: str, start: int, end: int) -> bool:
 def is_mild_mark(written: str, hit: Hit) -> bool:
     """A mild word (severity 1) hidden by one mark at its end or by an underscore: a glob or an
     identifier (``foo*`` is no fool, ``do_t`` no dolt). Self-censoring hides strong words, and
-    hides them inside; an `evaded` entry (t*rt), listed to be caught disguised, stands."""
-    if hit.entry.severity > 1 or hit.entry.scope == "evaded":
+    hides them inside; an `evaded` or `aimed` entry (t*rt), listed to be caught disguised, stands."""
+    if hit.entry.severity > 1 or hit.entry.scope in ("evaded", "aimed"):
         return False
     marks = [c for c in written if c in MASKS]
     return len(marks) == 1 and (marks[0] == "_" or written.endswith(marks[0]))

@@ -19,6 +19,10 @@ patterns' matches):
 
 Plain words, inflections, compounds, case, homoglyphs, diacritics and styled letters are all
 found by the words automaton itself, since the skeleton has already folded them to a-z.
+
+An `aimed` term (capullo, a flower bud) is found as any whole word is; its hit stands when it is
+disguised, or when a frame of its language aims it (eres un capullo, capullo de mierda: Frames),
+looked for in a bounded window of the word view on each side of the hit, within its sentence.
 """
 
 from __future__ import annotations
@@ -82,6 +86,12 @@ TAILS = frozenset(t + s for t in ("face", "head", "hole", "wad", "bag", "brain",
 SPACE = ord(" ")
 EDGE_PUNCTUATION = "\"'()[]{}<>,.;:!?*_"  # around a word beside a line break
 WRAP_BLANKS = 64  # the blanks a line wrap may put inside a phrase, at most, where it is looked for
+# What ends the stretch a frame is looked for in: a frame never reaches across a sentence, a
+# clause or a line (eres. Un capullo de rosa...).
+FRAME_BREAKS = ".,;:!?¡¿…()[]{}\n\r"
+FRAME_SLACK = 8  # characters beyond a frame's own that a window holds: a doubled space, a stray mark
+_FRAME_BREAK = re.compile(f"[{re.escape(FRAME_BREAKS)}]")
+STANDING = frozenset({"word", "inside"})  # the scopes whose hits stand as found (see Matcher._stands)
 
 
 def _trigger_patterns(letters: str, singles: str) -> list[tuple[str, int, int]]:
@@ -199,19 +209,89 @@ def _split(term: str, terms: set[str]) -> list[tuple[str, int]]:
             if term[:i] not in terms and term[i:] not in terms]
 
 
+class Frames:
+    """The frames that aim a word at someone in one language (``eres un _``, ``_ de mierda``) and
+    the intensifiers that may stand between a frame and its word (``eres un puto _``), in the
+    word view of its skeleton; `aims` tells whether a hit is so framed."""
+
+    def __init__(self, frames: Iterable[str], intensifiers: Iterable[str], language: Language) -> None:
+        self.pairs: set[tuple[bytes, bytes]] = set()  # (words before _, words after _), each maybe empty
+        for frame in frames:
+            before, _, after = frame.partition("_")
+            for b in _frame_forms(before, language):
+                for a in _frame_forms(after, language):
+                    self.pairs.add((b, a))
+        self.intensifiers = frozenset(f for i in intensifiers for f in _frame_forms(i, language))
+        # How many words of the text on each side a frame may take: the sizes its sides come in.
+        self.before_sizes = sorted({len(b.split()) for b, _ in self.pairs if b})
+        self.after_sizes = sorted({len(a.split()) for _, a in self.pairs if a})
+        # The words that may stand right before a framed word (a frame's last, an intensifier) and
+        # right after it (a frame's first): a hit beside none of them is framed by none.
+        self.last_words = frozenset(b.split()[-1] for b, _ in self.pairs if b) | self.intensifiers
+        self.first_words = frozenset(a.split()[0] for _, a in self.pairs if a)
+        longest = max((len(i) for i in self.intensifiers), default=0)
+        # How far from the word a window reaches: a side's letters and spaces, an intensifier, slack.
+        self.reach_before = max((len(b) for b, _ in self.pairs), default=0) + longest + 1 + FRAME_SLACK
+        self.reach_after = max((len(a) for _, a in self.pairs), default=0) + FRAME_SLACK
+
+    def aims(self, text: str, words: bytes, start: int, end: int) -> bool:
+        """Whether a frame stands around text[start:end]: its words right before (an intensifier
+        may come between) and right after, read in `words` (the word view: text[i] is words[i + 1])
+        within reach and within the sentence. Looks at a bounded window: a hit costs O(reach)."""
+        low = max(0, start - self.reach_before)
+        before = words[low + 1 : start + 1].split()
+        if before and low > 0 and words[low] != SPACE and words[low + 1] != SPACE:
+            before = before[1:]  # a word the window cut in two is no frame's first word
+        high = min(len(text), end + self.reach_after)
+        after = words[end + 1 : high + 1].split()
+        if after and high < len(text) and words[high + 1] != SPACE and words[high] != SPACE:
+            after = after[:-1]
+        if not (before and before[-1] in self.last_words) and not (after and after[0] in self.first_words):
+            return False  # most hits: no frame's word beside them
+        # A frame stays within the sentence: the window ends at a break on either side.
+        cut = _FRAME_BREAK.search(text[low:start][::-1])
+        if cut is not None:
+            before = words[start + 1 - cut.start() : start + 1].split()
+        cut = _FRAME_BREAK.search(text, end, high)
+        if cut is not None:
+            after = words[end + 1 : cut.start() + 1].split()
+        befores = [b""]
+        boosted = len(before) > 0 and before[-1] in self.intensifiers
+        for size in self.before_sizes:
+            if size <= len(before):
+                befores.append(b" ".join(before[-size:]))
+            if boosted and size < len(before):
+                befores.append(b" ".join(before[-size - 1 : -1]))
+        afters = [b""] + [b" ".join(after[:size]) for size in self.after_sizes if size <= len(after)]
+        pairs = self.pairs
+        return any((b, a) in pairs for b in befores for a in afters)
+
+
+def _frame_forms(words: str, language: Language) -> list[bytes]:
+    """A frame's side (or an intensifier) as the word view of its language's skeleton spells it,
+    its words one space apart: tú as tu, größter as grosster and groesster."""
+    words = " ".join(words.split())
+    if not words:
+        return [b""]
+    forms = (" ".join(_word_view(form).split()).encode("latin-1") for form in skeleton_forms(words, language))
+    return list(dict.fromkeys(forms))
+
+
 class Matcher:
     """Finds the entries of a wordlist in text; build once, use from any thread."""
 
     def __init__(self, entries: Sequence[Entry], allow: Sequence[str], base: Matcher | None = None,
                  language: Language = DEFAULT, triggers: Triggers | None = None,
-                 spelled: Spelled | None = None, words: Words | None = None) -> None:
+                 spelled: Spelled | None = None, words: Words | None = None, frames: Frames | None = None) -> None:
         """A matcher of `entries` and `allow`, read as `language` is written; with a `base` (the
         lists' matcher, shared by every policy), of a policy's own terms and phrases on top of
         it: its terms replace listed twins. `triggers` and `words`: the automata of every
         language of its script (each run once per scan for them all), else its own (`words` must
         then be built, Words.build, before the first scan); `spelled`: the entries as
-        spell_entries spells them, when the caller has them already."""
+        spell_entries spells them, when the caller has them already; `frames`: where its language
+        aims a word (an `aimed` entry's hit stands there), else its base's, else none."""
         self.base = base
+        self.frames: Frames | None = frames if frames is not None or base is None else base.frames
         self.language = language
         self.script = language.script
         self._replaced = frozenset(e.term for e in entries)
@@ -308,7 +388,18 @@ class Matcher:
             allow = _Spans(allowed)
             hits = [h for h in hits if not allow.overlaps(h.start, h.end)]
         hits = kept(text, hits)  # without the hits their context shows to be technical text or a name
-        return _non_overlapping([_vulgar(h) for h in hits if h.entry.scope != "evaded" or _disguised(h)])
+        return _non_overlapping([_vulgar(h) for h in hits
+                                 if h.entry.scope in STANDING or self._stands(text, views.words, h)])
+
+    def _stands(self, text: str, words: bytes, hit: Hit) -> bool:
+        """Whether a hit counts: an `evaded` entry's when disguised, an `aimed` entry's when
+        disguised or framed (eres un capullo), any other's always."""
+        scope = hit.entry.scope
+        if scope == "evaded":
+            return _disguised(hit)
+        if scope == "aimed":
+            return _disguised(hit) or (self.frames is not None and self.frames.aims(text, words, hit.start, hit.end))
+        return True
 
     def _candidates(self, text: str, views: _Views, fired: list[tuple[int, int]],
                     found: list[tuple[int, int, int]]) -> tuple[list[Hit], list[tuple[int, int]]]:

@@ -16,7 +16,7 @@ from moderation.engine import policy as policy_module
 from moderation.engine.identify import identify, identify_many
 from moderation.engine.languages import LANGUAGES
 from moderation.engine.masking import MaskRule, mask_span, replaced
-from moderation.engine.matcher import Matcher, Triggers, Views, Words, merge, spell_entries
+from moderation.engine.matcher import Frames, Matcher, Triggers, Views, Words, merge, spell_entries
 from moderation.engine.policy import Config, Policy
 from moderation.engine.readings import Hit
 from moderation.engine.wordlists import BUNDLED, Entry, Wordlists, list_files, load_files, parse, walk
@@ -99,9 +99,11 @@ class Moderator:
         triggers = {script: Triggers([(spelled[language][0], LANGUAGES[language]) for language in languages])
                     for script, languages in scripts.items()}
         words = {script: Words() for script in scripts}
+        frames = {language: Frames(lists.frames_for(language), lists.intensifiers_for(language), LANGUAGES[language])
+                  for language in by_language if lists.frames_for(language)}
         shared = {language: Matcher(entries, lists.allow_for(language), language=LANGUAGES[language],
                                     triggers=triggers[LANGUAGES[language].script], spelled=spelled[language],
-                                    words=words[LANGUAGES[language].script])
+                                    words=words[LANGUAGES[language].script], frames=frames.get(language))
                   for language, entries in by_language.items()}
         for each in words.values():
             each.build()
@@ -463,7 +465,8 @@ def _load_lists(config: Config, files: list[Path]) -> tuple[Wordlists, str]:
         digest.update(extra.encode())
         known = {e.term for e in lists.entries}
         more = parse(extra, "better-profanity", "better-profanity")
-        lists = Wordlists(lists.entries + tuple(e for e in more.entries if e.term not in known), lists.allow)
+        added = tuple(e for e in more.entries if e.term not in known)
+        lists = dataclasses.replace(lists, entries=lists.entries + added)  # its frames and allowed phrases kept
     return lists, digest.hexdigest()[:16]
 
 

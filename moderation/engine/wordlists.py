@@ -3,9 +3,13 @@
 The format is documented in wordlists/README.md. In short::
 
     [profanity]                  # a section names the category of the entries below it
-    fuck: 3 inside +ing +er      # term: severity, scope (word or inside), forms (+suffix)
+    fuck: 3 inside +ing +er      # term: severity, scope (word, inside, evaded, aimed), forms (+suffix)
     [allow]                      # the allowlist: names and phrases, one per line
     scunthorpe
+    [frames]                     # how the language aims a word at someone: _ is where it goes
+    eres un _
+    [intensifiers]               # one of these may stand between a frame and its word
+    puto
 """
 
 from __future__ import annotations
@@ -29,8 +33,12 @@ CATEGORIES = ("profanity", "sexual", "slur", "insult", "sexual_abuse", "anatomy"
 REPORTED = tuple(c for c in CATEGORIES if c != "anatomy")
 # Any match of these sends a text to review at least (a policy's review_categories).
 REVIEWED = ("sexual_abuse",)
-SCOPES = ("word", "inside", "evaded")
+SCOPES = ("word", "inside", "evaded", "aimed")
 ALLOW_SECTION = "allow"
+FRAMES_SECTION = "frames"
+INTENSIFIERS_SECTION = "intensifiers"
+SECTIONS = (*CATEGORIES, ALLOW_SECTION, FRAMES_SECTION, INTENSIFIERS_SECTION)
+SLOT = "_"  # where a frame's word goes
 # Installed wheels carry the lists inside the package; a source checkout has them at the top.
 _PACKAGED = Path(__file__).resolve().parent.parent / "wordlists"
 BUNDLED = _PACKAGED if _PACKAGED.is_dir() else _PACKAGED.parent.parent / "wordlists"
@@ -49,25 +57,45 @@ class Entry:
     category: str  # one of CATEGORIES
     severity: int  # 1 mild, 2 strong, 3 severe
     scope: str  # "word": only as a whole word; "inside": also inside longer words;
-    # "evaded": a whole word with an innocent reading, flagged only when disguised (cr*pple)
+    # "evaded": a whole word with an innocent reading, flagged only when disguised (cr*pple);
+    # "aimed": the same, also flagged where a frame of its language aims it (eres un capullo)
     list: str  # the list it comes from, as "en/profanity"
     source: str = field(default="", compare=False)  # "file:line", for error messages
     language: str = "en"  # the language whose text it is looked for in (languages.LANGUAGES)
 
 
 @dataclass(frozen=True, slots=True)
+class Listed:
+    """A frame (``eres un _``) or an intensifier (``puto``) of a language's lists."""
+
+    text: str  # as written, lowercase, single spaces
+    language: str
+    source: str = field(default="", compare=False)  # "file:line"
+
+
+@dataclass(frozen=True, slots=True)
 class Wordlists:
-    """Every entry and allowlisted phrase of the loaded lists."""
+    """Every entry, allowlisted phrase, frame and intensifier of the loaded lists."""
 
     entries: tuple[Entry, ...]
     allow: tuple[str, ...]
     # The language of each allowed phrase, in order; a phrase beyond its end is English's.
     allow_languages: tuple[str, ...] = ()
+    frames: tuple[Listed, ...] = ()  # where an `aimed` entry counts: eres un _, _ de mierda
+    intensifiers: tuple[Listed, ...] = ()  # what may stand between a frame and its word: puto
 
     def allow_for(self, language: str) -> tuple[str, ...]:
         """The phrases allowed in text of `language`."""
         languages = itertools.chain(self.allow_languages, itertools.repeat("en"))
         return tuple(phrase for phrase, lang in zip(self.allow, languages, strict=False) if lang == language)
+
+    def frames_for(self, language: str) -> tuple[str, ...]:
+        """The frames of `language` (``eres un _``)."""
+        return tuple(f.text for f in self.frames if f.language == language)
+
+    def intensifiers_for(self, language: str) -> tuple[str, ...]:
+        """The intensifiers of `language` (``puto``)."""
+        return tuple(i.text for i in self.intensifiers if i.language == language)
 
 
 def list_name(path: Path, root: Path) -> str:
@@ -92,6 +120,32 @@ def _canonical_term(raw: str, where: tuple[str, int]) -> str:
             f"term {raw.strip()!r} may hold only letters, with single spaces, hyphens or "
             "apostrophes between words", *where)
     return term
+
+
+def _parse_frame(line: str, where: tuple[str, int]) -> str:
+    """A frame: words of letters and one _ standing alone where the word goes."""
+    words = line.lower().split()
+    slots = words.count(SLOT)
+    if slots != 1:
+        if slots == 0 and SLOT in line:
+            raise ConfigError(f"frame {line!r}: _ must stand alone, as a word of its own (eres un _)", *where)
+        raise ConfigError(f"frame {line!r} must hold one _ where the word goes, not {slots}", *where)
+    if len(words) == 1:
+        raise ConfigError("a frame needs a word besides _ (eres un _, _ de mierda)", *where)
+    for side in " ".join(words).split(SLOT):
+        if side.strip() and not TERM.match(side.strip()):
+            raise ConfigError(
+                f"frame {line!r} may hold only _ and words of letters, with single spaces, hyphens or "
+                "apostrophes between them", *where)
+    return " ".join(words)
+
+
+def _parse_intensifier(line: str, where: tuple[str, int]) -> str:
+    word = _canonical_term(line, where)
+    if " " in word:
+        raise ConfigError(f"intensifier {word!r} must be one word (at most one stands between frame and word)",
+                          *where)
+    return word
 
 
 def _parse_entry(line: str, category: str, name: str, where: tuple[str, int], language: str) -> list[Entry]:
@@ -125,6 +179,8 @@ def parse(text: str, file: str, name: str, errors: list[ConfigError] | None = No
     found: list[ConfigError] = [] if errors is None else errors
     entries: list[Entry] = []
     allow: list[str] = []
+    frames: list[Listed] = []
+    intensifiers: list[Listed] = []
     section: str | None = None
     for number, raw in enumerate(text.splitlines(), start=1):
         where = (file, number)
@@ -134,22 +190,30 @@ def parse(text: str, file: str, name: str, errors: list[ConfigError] | None = No
         try:
             if m := _SECTION.match(line):
                 section = m[1]
-                if section != ALLOW_SECTION and section not in CATEGORIES:
-                    raise ConfigError(
-                        f"unknown section [{section}]; use one of {', '.join(CATEGORIES)} or {ALLOW_SECTION}",
-                        *where)
+                if section not in SECTIONS:
+                    raise ConfigError(f"unknown section [{section}]; use one of {', '.join(SECTIONS[:-1])} or "
+                                      f"{SECTIONS[-1]}", *where)
             elif section is None:
                 section = ""  # said once: the lines up to the next section are not read
                 raise ConfigError("an entry before any [category] or [allow] section", *where)
             elif section == ALLOW_SECTION:
                 allow.append(_canonical_term(line, where))
+            elif section == FRAMES_SECTION:
+                frames.append(Listed(_parse_frame(line, where), language, f"{file}:{number}"))
+            elif section == INTENSIFIERS_SECTION:
+                intensifiers.append(Listed(_parse_intensifier(line, where), language, f"{file}:{number}"))
             elif section:
                 entries.extend(_parse_entry(line, section, name, where, language))
         except ConfigError as e:
             if errors is None:
                 raise
             found.append(e)
-    return Wordlists(tuple(entries), tuple(allow))
+    return Wordlists(tuple(entries), tuple(allow), frames=tuple(frames), intensifiers=tuple(intensifiers))
+
+
+def _located(source: str) -> tuple[str, int]:
+    file, _, line = source.rpartition(":")
+    return file, int(line)
 
 
 def load_files(paths: Iterable[Path], root: Path, digest: Any = None) -> Wordlists:
@@ -160,6 +224,7 @@ def load_files(paths: Iterable[Path], root: Path, digest: Any = None) -> Wordlis
     entries: list[Entry] = []
     allow: dict[tuple[str, str], None] = {}  # (phrase, language), in order, once each
     seen: dict[tuple[str, str], Entry] = {}  # by language and term: Spanish and Portuguese both list puta
+    framing: dict[tuple[str, str, str], Listed] = {}  # frames and intensifiers, by kind, language and text
     errors: list[ConfigError] = []
     for path in paths:
         try:
@@ -178,16 +243,32 @@ def load_files(paths: Iterable[Path], root: Path, digest: Any = None) -> Wordlis
         for entry in loaded.entries:
             key = (entry.language, entry.term)
             if key in seen:
-                file, _, line = entry.source.rpartition(":")
                 errors.append(ConfigError(f"{entry.term!r} is already defined at {seen[key].source}",
-                                          file, int(line)))
+                                          *_located(entry.source)))
                 continue
             seen[key] = entry
             entries.append(entry)
         allow.update(((phrase, language), None) for phrase in loaded.allow)
+        for kind, listed in (("frame", loaded.frames), ("intensifier", loaded.intensifiers)):
+            for item in listed:
+                first = framing.setdefault((kind, item.language, item.text), item)
+                if first is not item:
+                    errors.append(ConfigError(f"{kind} {item.text!r} is already listed at {first.source}",
+                                              *_located(item.source)))
+    framed = {language for kind, language, _ in framing if kind == "frame"}
+    unframed: dict[str, Entry] = {}
+    for entry in entries:  # once a line: capullo: 2 aimed +s is one mistake
+        if entry.scope == "aimed" and entry.language not in framed:
+            unframed.setdefault(entry.source, entry)
+    for entry in unframed.values():
+        errors.append(ConfigError(
+            f"{entry.term!r} is aimed, but no [frames] of its language ({entry.language}) are loaded with it: "
+            "list the frames that aim it (eres un _), or make it evaded", *_located(entry.source)))
     if errors:
         raise ConfigError.collect(errors)
-    return Wordlists(tuple(entries), tuple(p for p, _ in allow), tuple(lang for _, lang in allow))
+    return Wordlists(tuple(entries), tuple(p for p, _ in allow), tuple(lang for _, lang in allow),
+                     tuple(i for (kind, _, _), i in framing.items() if kind == "frame"),
+                     tuple(i for (kind, _, _), i in framing.items() if kind == "intensifier"))
 
 
 def read_regular(path: Path) -> bytes:

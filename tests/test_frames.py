@@ -1,0 +1,71 @@
+"""Aimed words and the frames that aim them: the window a frame is looked for in is bounded and
+stays within the word's sentence, an intensifier may stand between, a policy's own aimed terms
+use its language's frames, and the match spans the word."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from moderation import Moderator
+from moderation.engine.languages import LANGUAGES
+from moderation.engine.matcher import FRAME_SLACK, Frames
+from moderation.engine.normalize import fold
+
+SPANISH = LANGUAGES["es"]
+
+
+def aims(frames: Frames, text: str, word: str) -> bool:
+    start = text.index(word)
+    words = (b" " + fold(text) + b" ").translate(bytes.maketrans(b"'*_-!", b"     "))
+    return frames.aims(text, words, start, start + len(word))
+
+
+@pytest.fixture(scope="module")
+def frames() -> Frames:
+    return Frames(["eres un _", "un _ como tú", "_ de mierda"], ["puto"], SPANISH)
+
+
+def test_a_frame_before_after_or_around(frames: Frames) -> None:
+    assert aims(frames, "eres un burro", "burro")
+    assert aims(frames, "¡ERES UN BURRO!", "BURRO")
+    assert aims(frames, "burro de mierda", "burro")
+    assert aims(frames, "un burro como tu", "burro")  # folded: tú and tu are one
+    assert not aims(frames, "un burro como", "burro")  # half a frame
+    assert not aims(frames, "el burro come", "burro")
+
+
+def test_one_intensifier_and_no_more(frames: Frames) -> None:
+    assert aims(frames, "eres un puto burro", "burro")
+    assert not aims(frames, "eres un puto puto burro", "burro")
+    assert not aims(frames, "burro puto de mierda", "burro")  # only before the word
+
+
+def test_the_window_is_bounded_and_stays_in_its_sentence(frames: Frames) -> None:
+    assert aims(frames, "eres un" + " " * FRAME_SLACK + "burro", "burro")  # a few stray blanks
+    assert not aims(frames, "eres un" + " " * (frames.reach_before + 1) + "burro", "burro")
+    assert not aims(frames, "burro" + " " * (frames.reach_after + 1) + "de mierda", "burro")
+    for cut in ".,;:!?¡¿…()[]\n":
+        assert not aims(frames, f"eres un{cut} burro", "burro"), cut
+        assert not aims(frames, f"burro{cut} de mierda", "burro"), cut
+
+
+def test_a_word_cut_by_the_window_is_no_frame_word() -> None:
+    frames = Frames(["so _"], [], SPANISH)
+    reach = frames.reach_before
+    assert aims(frames, "x" * 50 + " so burro", "burro")
+    # the window starts inside a long word ending in "so": that word is not the frame's
+    text = "x" * 50 + "so" + " " * (reach - 3) + "burro"
+    assert not aims(frames, text, "burro")
+
+
+def test_a_policy_of_its_own_aims_with_its_languages_frames(tmp_path: Path) -> None:
+    config = tmp_path / "moderation.toml"
+    config.write_text('[wordlists]\nlanguages = ["es"]\n[policies.default]\nlanguages = ["es"]\n'
+                      '[[policies.default.block]]\nterm = "besugazo"\nscope = "aimed"\n', encoding="utf-8")
+    moderator = Moderator.from_config(config)
+    assert [m.text for m in moderator.check("eres un besugazo").matches] == ["besugazo"]
+    assert moderator.check("un besugazo a la plancha").matches == ()
+    assert [m.text for m in moderator.check("eres un capullo").matches] == ["capullo"]
+    assert [m.text for m in moderator.check("el b3sugazo").matches] == ["b3sugazo"]
