@@ -289,7 +289,6 @@ class Moderator:
                 self._masks[key] = masked
         return masked
 
-
     def _glued(self, pol: Policy, shown: str, kept: Sequence[Hit],
                masks: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         """`masks`, where two or more hits share a token (**shit**shit), read again together: each
@@ -297,7 +296,7 @@ class Moderator:
         (**s*****s*** read as stupids). Where the token so cleaned reads as a word of another
         kind, its hits are masked whole. A token is read once: the hits of one word are its run."""
         # Each hit glued to the one before it (most are a blank apart: one look at that blank)
-        joined = [i for i in range(1, len(kept)) if _glued(shown, kept[i - 1].end, kept[i].start)]
+        joined = [i for i in range(1, len(kept)) if _one_token(shown, kept[i - 1].end, kept[i].start)]
         if not joined:
             return masks
         out = list(masks)
@@ -383,7 +382,7 @@ def _beside(shown: str, start: int, end: int) -> tuple[str, str]:
     return before, after
 
 
-def _glued(shown: str, end: int, start: int) -> bool:
+def _one_token(shown: str, end: int, start: int) -> bool:
     """Whether shown[end:start], between two hits in order, holds them in one token: no blank,
     and short (_beside's reach)."""
     if start <= end:
