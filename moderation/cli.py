@@ -357,8 +357,11 @@ def lint(paths: tuple[Path, ...]) -> None:
     for path in lists:
         once.setdefault(os.path.realpath(path), path)  # named twice, or by a folder and itself
     unique = list(once.values())
+    # Read with the bundled frames, as they are loaded with a language's lists: an aimed word of
+    # your own needs no frames of its own where its language has them (wordlists/<lang>/frames.txt).
+    frames = [f for f in sorted(BUNDLED.glob("*/frames.txt")) if os.path.realpath(f) not in once]
     try:
-        load_files(unique, BUNDLED)
+        load_files(unique + frames, BUNDLED)
     except ConfigError as e:
         errors.extend(e.errors)
     for config in configs:

@@ -110,25 +110,46 @@ def test_mistakes_of_frames_are_reported(tmp_path: Path) -> None:
     folder = tmp_path / "es"
     folder.mkdir()
     bad = folder / "frames.txt"
-    bad.write_text("[frames]\neres un\neres un _\n[intensifiers]\nmuy puto\n[insult]\nburro: 1 aimed\n",
+    bad.write_text("[frames]\nvaya un\nvaya un _\n[intensifiers]\nmuy puto\n[insult]\nburro: 1 aimed\n",
                    encoding="utf-8")
     twice = folder / "more.txt"
-    twice.write_text("[frames]\neres un _\n", encoding="utf-8")
+    twice.write_text("[frames]\nvaya un _\n", encoding="utf-8")
     r = lint(folder)
     assert r.exit_code == 1
     assert r.stderr.splitlines() == [
-        f"{bad}:2: frame 'eres un' must hold one _ where the word goes, not 0",
+        f"{bad}:2: frame 'vaya un' must hold one _ where the word goes, not 0",
         f"{bad}:5: intensifier 'muy puto' must be one word (at most one stands between frame and word)",
-        f"{twice}:2: frame 'eres un _' is already listed at {bad}:3",
+        f"{twice}:2: frame 'vaya un _' is already listed at {bad}:3",
         "checked 0 config(s) and 2 list(s): 3 mistake(s)",
     ]
+
+
+def test_lists_are_linted_with_the_bundled_frames_as_they_load(tmp_path: Path) -> None:
+    """An aimed word of your own needs no frames where its language has bundled ones (English
+    does); where it has none (French), lint says so; a frame the bundled lists hold already is
+    listed twice, as loading the lists with a config would say."""
+    mine = tmp_path / "mine.txt"
+    mine.write_text("[insult]\nclown: 1 aimed +s\n", encoding="utf-8")
+    assert lint(mine).exit_code == 0
+    (tmp_path / "fr").mkdir()
+    french = tmp_path / "fr" / "insultes.txt"
+    french.write_text("[insult]\ncon: 1 aimed +s\n", encoding="utf-8")
+    r = lint(french)
+    assert r.exit_code == 1
+    assert "'con' is aimed, but no [frames] of its language (fr) are loaded with it" in r.stderr
+    (tmp_path / "es").mkdir()
+    copied = tmp_path / "es" / "frames.txt"
+    copied.write_text("[frames]\neres un _\n", encoding="utf-8")
+    r = lint(copied)
+    assert r.exit_code == 1
+    assert f"frame 'eres un _' is already listed at {copied}:2" in r.stderr
 
 
 def test_a_frames_file_alone_is_a_list(tmp_path: Path) -> None:
     folder = tmp_path / "pt"
     folder.mkdir()
     good = folder / "frames.txt"
-    good.write_text("[frames]\nseu _\n_ de merda\n[intensifiers]\ngrande\n", encoding="utf-8")
+    good.write_text("[frames]\nnosso _\n_ do cacete\n[intensifiers]\nbruto\n", encoding="utf-8")
     r = lint(good)
     assert r.exit_code == 0, r.stderr
     assert r.stderr.splitlines() == ["checked 0 config(s) and 1 list(s): 0 mistake(s)"]

@@ -245,7 +245,7 @@ def test_frame_listed_twice_and_aimed_word_without_frames(tmp_path: Path) -> Non
         f"{es / 'b.txt'}:4: frame 'eres un _' is already listed at {es / 'a.txt'}:2",
         f"{es / 'b.txt'}:6: intensifier 'puto' is already listed at {es / 'a.txt'}:4",
         f"{en / 'c.txt'}:3: 'donkey' is aimed, but no [frames] of its language (en) are loaded with it: list the "
-        "frames that aim it (eres un _), or make it evaded",  # once for the line, not once for each form
+        "frames that aim it in a [frames] section (_ where the word goes), or make it evaded",  # once a line
     ]
 
 

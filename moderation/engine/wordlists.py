@@ -263,7 +263,8 @@ def load_files(paths: Iterable[Path], root: Path, digest: Any = None) -> Wordlis
     for entry in unframed.values():
         errors.append(ConfigError(
             f"{entry.term!r} is aimed, but no [frames] of its language ({entry.language}) are loaded with it: "
-            "list the frames that aim it (eres un _), or make it evaded", *_located(entry.source)))
+            "list the frames that aim it in a [frames] section (_ where the word goes), or make it evaded",
+            *_located(entry.source)))
     if errors:
         raise ConfigError.collect(errors)
     return Wordlists(tuple(entries), tuple(p for p, _ in allow), tuple(lang for _, lang in allow),
