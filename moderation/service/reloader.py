@@ -28,6 +28,7 @@ as it lasts, and the others must be free to take the connections meanwhile.
 from __future__ import annotations
 
 import fcntl
+import gc
 import hashlib
 import importlib
 import logging
@@ -106,6 +107,7 @@ class LiveModerator:
         if any(len(p.languages) > 1 for p in self._moderator.policies.values()):
             identify.load()  # the language identifier (~1 s) before the first request, not during it
         self._stamp = self._seen(before, self._moderator)
+        _settle()
         self._start_watcher()
 
     @property
@@ -132,6 +134,7 @@ class LiveModerator:
                 return
             self._stamp = self._seen(before, fresh)
             self._moderator = fresh
+            _settle()  # the replaced moderator collected, the new one frozen
             self.error = None
             self.reloads += 1
             log.info("reloaded wordlists and config: version %s", fresh.version)
@@ -216,6 +219,16 @@ def one_build_per_host(config_path: str | Path | None) -> Iterator[None]:
     finally:
         _turns.discard(fd)
         os.close(fd)
+
+
+def _settle() -> None:
+    """Keep the collector off the moderator in use: its objects (~100k with nine languages) live as
+    long as it serves, and every full collection would walk them again, ~30 ms in the middle of a
+    request (2 ms with English alone). Frozen, they are skipped. What the last moderator left is
+    collected first (its caches hold themselves: a cycle that freezing would keep forever)."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _build(config_path: str | Path | None) -> Moderator:
