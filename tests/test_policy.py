@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from moderation import ConfigError, Moderator, UnknownPolicyError, UnsupportedContentTypeError
 
@@ -216,3 +219,44 @@ def test_tomllib_is_imported_only_to_read_a_config(tmp_path: Path) -> None:
              "assert 'tomllib' not in sys.modules; Moderator.from_config(sys.argv[1]); "
              "assert 'tomllib' in sys.modules")
     subprocess.run([sys.executable, "-c", probe, str(config)], check=True, timeout=60)
+
+
+PIECES = ["shit", "f**k", "FuCk", "Dick", "dick", "hello", "idiot", "you're a", "waste of space", "s h i t",
+          "cocktail", "sh1t", "**", " ", "  ", "\n", ".", "!"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=14).map("".join))
+def test_the_short_way_of_check_answers_as_the_long_one(moderator: Moderator, text: str) -> None:
+    """check's short way (plain text, a policy of one language) gives what the full way gives:
+    the policy named or not, the languages given or not."""
+    long_way = moderator.check(text, languages=["en"])
+    assert moderator.check(text) == long_way
+    assert moderator.check(text, "default") == long_way
+    assert moderator.check_many([text]) == [long_way]
+
+
+def test_the_short_way_follows_the_policy_named(tmp_path: Path) -> None:
+    mod = Moderator.from_config(write(tmp_path, """
+default_policy = "comments"
+[policies.comments]
+mask = "full"
+[policies.titles]
+min_severity = 3
+mask_char = "#"
+"""))
+    assert mod.check("damn shit").cleaned == "**** ****"
+    assert mod.check("damn shit", "comments").cleaned == "**** ****"
+    assert mod.check("damn shit", "titles").cleaned == "damn shit"  # both below severity 3
+    assert mod.check("fuck", "titles").cleaned == "f###"
+    with pytest.raises(UnknownPolicyError):
+        mod.check("fuck", "default")
+
+
+def test_matches_and_results_are_values(moderator: Moderator) -> None:
+    """Equal when their fields are, hashable, and copied with a change by dataclasses.replace."""
+    first, again = moderator.check("what the fuck"), moderator.check("what the fuck")
+    assert first == again and hash(first) == hash(again) and first is not again
+    assert {first.matches[0], again.matches[0]} == {first.matches[0]}
+    masked = dataclasses.replace(first, cleaned="what the ****")
+    assert masked.cleaned == "what the ****" and masked.matches == first.matches

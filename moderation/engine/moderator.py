@@ -33,7 +33,10 @@ MASKED_LENGTH = 64  # the longest span whose mask is remembered (a long word is 
 BUILT_KEPT = 4  # moderators an unpickling process keeps built, by version: a worker outlives few reloads
 
 
-@dataclass(frozen=True, slots=True)
+# Match and Result are read-only by contract, not frozen: a frozen dataclass costs ~1 us to make
+# (its __init__ sets each field through object.__setattr__), a plain one ~0.2, and text dense with
+# matches makes one per match. They hash as frozen ones did (unsafe_hash: nothing here changes one).
+@dataclass(slots=True, unsafe_hash=True)
 class Match:
     """One flagged span: `text == original[start:end]` (code points, half-open)."""
 
@@ -53,7 +56,7 @@ class Match:
                 "evasions": list(self.evasions), "list": self.list, "language": self.language}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Result:
     """What a check found, what the policy makes of it, and the cleaned text."""
 
@@ -117,6 +120,13 @@ class Moderator:
                 self._matchers[name, language] = (
                     Matcher(block, pol.allow, base=shared[language], language=LANGUAGES[language])
                     if pol.allow or pol.block else shared[language])
+        # The policies that check one language, by name (and None for the default), with its matcher:
+        # check's short way, past the checks of arguments that cannot fail for them.
+        self._alone: dict[str | None, tuple[Policy, Matcher]] = {
+            name: (pol, self._matchers[name, pol.languages[0]])
+            for name, pol in config.policies.items() if len(pol.languages) == 1}
+        if config.default_policy in self._alone:
+            self._alone[None] = self._alone[config.default_policy]
 
     @classmethod
     def from_config(cls, path: str | Path | None = None) -> Moderator:
@@ -144,6 +154,10 @@ class Moderator:
         """Find what `text` holds that the policy cares about, and mask it. `languages`: which
         of the policy's languages to check it in (all of them when None), or "auto" for the ones
         its text is identified as (identify.py)."""
+        if languages is None and content_type == "text/plain" and type(text) is str:
+            alone = self._alone.get(policy)
+            if alone is not None:  # most checks: plain text, a policy of one language
+                return self._result(text, alone[1].scan(text), alone[0], content_type)
         name, pol = self.policy_for(policy, content_type)
         _must_be_str((text,))
         chosen, auto = self.languages_for(pol, languages), _auto(pol, languages)
@@ -251,20 +265,23 @@ class Moderator:
         """The result for `text`; for markup, `hits` are in its visible text and mapped back."""
         if not hits:
             return Result((), "allow", text, pol.name, self.version, content_type)
-        kept = [h for h in hits if h.entry.severity >= pol.min_severity and h.entry.category in pol.categories]
+        floor, categories, mask = pol.min_severity, pol.categories, self._mask
+        kept = [h for h in hits if h.entry.severity >= floor and h.entry.category in categories]
+        if not kept:
+            return Result((), "allow", text, pol.name, self.version, content_type)
         shown = text if visible is None else visible.text
-        masks = [(h.start, h.end, self._mask(pol, shown, h.start, h.end, h.entry)) for h in kept]
-        masks = self._glued(pol, shown, kept, masks)
+        masks = self._glued(pol, shown, kept, [(start, end, mask(pol, shown, start, end, entry))
+                                               for start, end, entry, _ in kept])
         if visible is None:
-            matches = tuple(_match(text, h.start, h.end, h) for h in kept)
+            matches = tuple([Match(start, end, text[start:end], e.term, e.category, e.severity, evasions, e.list,
+                                   e.language) for start, end, e, evasions in kept])
             cleaned = replaced(text, masks)
         else:
             # Attribute text is read after the body text: sort by where each sits in the source.
             matches = tuple(sorted((_match(text, *visible.source_span(h.start, h.end), h) for h in kept),
                                    key=lambda m: m.start))
             cleaned = visible.masked(masks)
-        worst = max((m.severity for m in matches), default=0)
-        action = pol.action(worst, {m.category for m in matches})
+        action = pol.action(max([m.severity for m in matches]), {m.category for m in matches})
         return Result(matches, action, cleaned, pol.name, self.version, content_type)
 
     def _mask(self, pol: Policy, shown: str, start: int, end: int, entry: Entry) -> str:
@@ -296,7 +313,8 @@ class Moderator:
         (**s*****s*** read as stupids). Where the token so cleaned reads as a word of another
         kind, its hits are masked whole. A token is read once: the hits of one word are its run."""
         # Each hit glued to the one before it (most are a blank apart: one look at that blank)
-        joined = [i for i in range(1, len(kept)) if _one_token(shown, kept[i - 1].end, kept[i].start)]
+        joined = [i for i, (a, b) in enumerate(itertools.pairwise(kept), 1)
+                  if not (b.start > a.end and shown[a.end].isspace()) and _one_token(shown, a.end, b.start)]
         if not joined:
             return masks
         out = list(masks)
@@ -376,6 +394,8 @@ def _unmistakable(hit: Hit) -> bool:
 def _beside(shown: str, start: int, end: int) -> tuple[str, str]:
     """What stands right before and after shown[start:end] in its whitespace-delimited token
     (up to MASKED_LENGTH characters each side: a longer token is not read as a word)."""
+    if (not start or shown[start - 1].isspace()) and (end == len(shown) or shown[end].isspace()):
+        return "", ""  # most hits: a word alone
     left, right = shown[max(0, start - MASKED_LENGTH) : start], shown[end : end + MASKED_LENGTH]
     before = left.rsplit(None, 1)[-1] if left and not left[-1].isspace() else ""
     after = right.split(None, 1)[0] if right and not right[0].isspace() else ""
