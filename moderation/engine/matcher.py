@@ -52,7 +52,7 @@ from moderation.engine.normalize import (
     fold_keeping_case,
     is_odd_case,
 )
-from moderation.engine.readings import Hit, Readings, rank
+from moderation.engine.readings import Hit, Readings, new_hit, rank
 from moderation.engine.wordlists import Entry
 
 # The word view: what may stand right beside a whole word reads as a space.
@@ -66,6 +66,7 @@ WORD_LETTERS = LETTERS + CYRILLIC + OTHER_LETTER  # what a word is made of in a 
 # A word's letters, and stars between two letters are of it: the rest of a self-censored word
 # glued to a root (sh*tcunt, s****cunt) is the root's word, so that its mask covers all of it.
 _LETTER_RUN = re.compile(f"[{WORD_LETTERS}]*(?:\\*+[{WORD_LETTERS}]+)*")
+_IN_RUN = frozenset(WORD_LETTERS + "*")  # what a run of _LETTER_RUN may hold
 _BYTE_LETTER_RUN = re.compile(b"[a-z]*")
 MAX_WORD = 64  # a longer run of letters is no camelCase anyone reads
 BYTE_LETTERS = LETTERS.encode("ascii")
@@ -440,11 +441,12 @@ class Matcher:
             roots.extend(self._camel_words(skeleton, views.joints))
         hits = self._read_triggers(text, views.folded, triggers) if triggers else []
         hits.extend(self._plain_hits(text, views.folded, plain))
-        hits.extend(Hit(start, end, entry, ("compound", *_evasions(text[start:end], entry)))
+        hits.extend(new_hit(start, end, entry, ("compound", *_evasions(text[start:end], entry)))
                     for start, end, entry in roots)
         if self._listed:
             listed = self._listed
-            hits = [Hit(h.start, h.end, listed.get(id(h.entry), h.entry), h.evasions) for h in hits]
+            hits = [h if (as_listed := listed.get(id(h.entry))) is None
+                    else new_hit(h.start, h.end, as_listed, h.evasions) for h in hits]
         if self._distinct:
             hits = [h for h in hits if _shows_distinct(text, h, self._distinct)]
         if self.language.letters:
@@ -576,7 +578,7 @@ class Matcher:
             shown = evasions.get(key)
             if shown is None:
                 shown = evasions[key] = _evasions(key[0], self.entries[ref])
-            hits.append(Hit(start, end, self.entries[ref], shown))
+            hits.append(new_hit(start, end, self.entries[ref], shown))
         return hits
 
     def _read_triggers(self, text: str, skeleton: str, triggers: list[tuple[int, int]]) -> list[Hit]:
@@ -875,6 +877,9 @@ def _run_starts(skeleton: str, positions: list[int]) -> dict[int, int]:
     starts = {}
     at = start = 0
     for pos in positions:
+        if pos > at and skeleton[pos - 1] not in _IN_RUN:  # most: a word's first letter
+            starts[pos] = start = at = pos
+            continue
         before = len(skeleton[at:pos].rstrip(WORD_LETTERS))
         while before and skeleton[at + before - 1] == "*":  # stars between letters join them (_LETTER_RUN)
             stars = len(skeleton[at : at + before].rstrip("*"))
@@ -895,7 +900,10 @@ def _run_ends(skeleton: str, positions: list[int]) -> dict[int, int]:
     end = -1
     for pos in positions:
         if pos > end:
-            end = _LETTER_RUN.match(skeleton, pos).end()  # type: ignore[union-attr]
+            if pos == len(skeleton) or skeleton[pos] not in _IN_RUN:  # most: a word's last letter before it
+                end = pos
+            else:
+                end = _LETTER_RUN.match(skeleton, pos).end()  # type: ignore[union-attr]
         ends[pos] = end
     return ends
 

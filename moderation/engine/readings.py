@@ -52,6 +52,16 @@ class Hit(NamedTuple):
     evasions: tuple[str, ...]
 
 
+_new_tuple = tuple.__new__
+
+
+def new_hit(start: int, end: int, entry: Entry, evasions: tuple[str, ...]) -> Hit:
+    """Hit(start, end, entry, evasions), made without the named tuple's own __new__, which runs
+    as interpreted Python even where this module is compiled (~3,000 instructions a hit, ~500
+    so): text dense with matches makes one per match, several times over."""
+    return _new_tuple(Hit, (start, end, entry, evasions))
+
+
 class Slot(NamedTuple):
     """One character of a token that may carry a letter (a tuple: tokens make many)."""
 
@@ -129,7 +139,7 @@ class Readings:
         found = self._read_cached(text[start:end], skeleton[start:end])
         if found is None:
             return None
-        return Hit(found.start + start, found.end + start, found.entry, found.evasions)
+        return new_hit(found.start + start, found.end + start, found.entry, found.evasions)
 
     def _read_uncached(self, token: str, skeleton: str) -> Hit | None:
         slots, hidden = _slots(token, skeleton, 0, len(token), self._leet)
@@ -201,7 +211,7 @@ class Readings:
         if end - start > MAX_TOKEN:
             return start, end, None
         hit = self._split_cached(text[start:end], skeleton[start:end], middle - start)  # as read_token
-        return start, end, None if hit is None else Hit(hit.start + start, hit.end + start, hit.entry, hit.evasions)
+        return start, end, None if hit is None else new_hit(hit.start + start, hit.end + start, hit.entry, hit.evasions)
 
     def _read_split(self, text: str, skeleton: str, middle: int) -> Hit | None:
         slots, hidden = _slots(text, skeleton, 0, len(text), self._leet)
@@ -219,7 +229,7 @@ class Readings:
             return pos, pos, None
         start, end = span
         hit = self._dotted_cached(text[start:end], skeleton[start:end])  # as read_token
-        return start, end, None if hit is None else Hit(hit.start + start, hit.end + start, hit.entry, hit.evasions)
+        return start, end, None if hit is None else new_hit(hit.start + start, hit.end + start, hit.entry, hit.evasions)
 
     def _read_dotted(self, word: str, skeleton: str) -> Hit | None:
         """Each run of dots read as the letters it may hide (dots.hidden: none, where a dot only cuts
@@ -276,7 +286,7 @@ class Readings:
         do (f u c k, all day and all down a hostile text): their readings are cached by their
         characters, at their places in the chain."""
         read = self._chain_cached("".join(s.char for s in slots), tuple(s.letters for s in slots))
-        return [Hit(slots[h.start].pos, slots[h.end - 1].pos + 1, h.entry, h.evasions) for h in read]
+        return [new_hit(slots[h.start].pos, slots[h.end - 1].pos + 1, h.entry, h.evasions) for h in read]
 
     def _read_chain(self, chars: str, letters: tuple[str, ...]) -> list[Hit]:
         """The words a chain of letters spells (f u c k  o f f: two), with the index of each
@@ -557,7 +567,7 @@ def _hit(token: Sequence[Slot], used: Sequence[Slot], hidden: Sequence[Hidden], 
     evasions.extend(kind for i, kind in hidden if start < i < end)
     if is_odd_case(s.char for s in used if s.letters):
         evasions.append("case")
-    return Hit(start, end, entry, tuple(dict.fromkeys(evasions)))
+    return new_hit(start, end, entry, tuple(dict.fromkeys(evasions)))
 
 
 def rank(hit: Hit) -> tuple[int, bool, int, int, int]:
