@@ -116,3 +116,16 @@ def test_the_window_after_the_word_holds_a_follower_and_no_more(english: Frames)
     # blanks beyond the window: nothing read, nothing goes on
     assert aims(english, "you pig" + " " * (english.reach_after + 1) + "farmer", "pig")
 
+
+def test_english_aimed_words_count_framed_only_disguised_or_not() -> None:
+    moderator = Moderator.from_config()
+    found = {text: [m.text for m in moderator.check(text).matches]
+             for text in ("you're a cl0wn", "cl0wn", "pigz", "you're a clown", "a clown", "what a clown show")}
+    assert found == {"you're a cl0wn": ["cl0wn"], "cl0wn": [], "pigz": [], "you're a clown": ["clown"],
+                     "a clown": [], "what a clown show": []}
+
+
+def test_a_masked_token_is_read_as_an_aimed_word_last() -> None:
+    moderator = Moderator.from_config()
+    # c**t fits clot, an aimed word; people mask the swear word
+    assert [m.term for m in moderator.check("you c**t").matches] == ["cunt"]
