@@ -92,6 +92,12 @@ UNITS = {
     "unclosed comment": "<!-- ",
     "comment closers": "-->",
     "escaped masks": "s\\*\\*t ",
+    # English aimed words (wordlists/en/frames.txt): framed and ending their phrase, framed and
+    # going on (a compound: the next word is read), alone, and blanks up to the next word
+    "aimed word in a frame": "you're a total clown ",
+    "aimed word going on": "you're a pig farmer ",
+    "aimed word alone": "pig ",
+    "aimed word, blanks after": "you pig         ",
 }
 
 

@@ -15,6 +15,7 @@ symbols in them) raise ValueError naming the word instead of being dropped silen
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -63,8 +64,9 @@ class Profanity:
             self._moderator = Moderator(Config(), Wordlists(entries, allow), "compat")
         else:
             base = Moderator.from_config()
-            if allow:
-                base = Moderator(base.config, Wordlists(base.lists.entries, base.lists.allow + allow), base.version)
+            if allow:  # the lists' frames kept: an aimed word (you clown) still counts where framed
+                base = Moderator(base.config, dataclasses.replace(base.lists, allow=base.lists.allow + allow),
+                                 base.version)
             self._moderator = base
 
     def load_censor_words_from_file(self, filename: str | Path, *,
@@ -78,7 +80,7 @@ class Profanity:
         current = self._get()
         known = {e.term for e in current.lists.entries}
         extra = tuple(_entry(w) for w in custom_words if _clean(w, "custom_words") not in known)
-        lists = Wordlists(current.lists.entries + extra, current.lists.allow)
+        lists = dataclasses.replace(current.lists, entries=current.lists.entries + extra)
         self._moderator = Moderator(current.config, lists, current.version)
 
     def _get(self) -> Moderator:

@@ -35,6 +35,15 @@ def test_custom_whitelist_and_added_words(tmp_path: Path) -> None:
     assert q.censor("oh belgium") == "oh ****"
 
 
+def test_aimed_words_count_framed_after_a_whitelist_or_added_words() -> None:
+    p = Profanity()
+    p.load_censor_words(whitelist_words=["frakes"])
+    assert p.censor("shut it, you clown") == "shut it, you ****"
+    p.add_censor_words(["gorram"])
+    assert p.censor("gorram, what a creep") == "****, what a ****"
+    assert not p.contains_profanity("a circus clown")
+
+
 def test_bad_words_are_named_not_dropped() -> None:
     with pytest.raises(ValueError, match="'f\\*ck' in custom_words"):
         Profanity(["f*ck"])

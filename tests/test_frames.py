@@ -69,3 +69,63 @@ def test_a_policy_of_its_own_aims_with_its_languages_frames(tmp_path: Path) -> N
     assert moderator.check("un besugazo a la plancha").matches == ()
     assert [m.text for m in moderator.check("eres un capullo").matches] == ["capullo"]
     assert [m.text for m in moderator.check("el b3sugazo").matches] == ["b3sugazo"]
+
+
+# -- followers: a word aimed from before it must end its phrase ----------------------------------
+
+ENGLISH = LANGUAGES["en"]
+
+
+@pytest.fixture(scope="module")
+def english() -> Frames:
+    return Frames(["you're a _", "you _", "a _ like you"], ["total"], ENGLISH, ["and", "who", "lol"])
+
+
+def test_a_word_aimed_from_before_must_end_its_phrase(english: Frames) -> None:
+    for text in ("you're a pig", "you're a pig.", "you're a pig!!", "you're a pig, honestly", "you pig\nthen",
+                 "you're a total pig", "you're a pig and a liar", "you're a pig who lies", "you're a pig lol",
+                 "you're a pig 🐷 go away", "you're a pig 100%"):
+        assert aims(english, text, "pig"), text
+    # the first half of a compound, or a verb: the next word goes on with it
+    for text in ("you're a pig farmer", "you pig out", "you're a total pig farmer", "you're a pigsty",
+                 "you're a pig's ear"):
+        assert not aims(english, text, "pig"), text
+
+
+def test_a_hyphen_glued_to_the_word_makes_a_compound_a_closing_quote_ends_it(english: Frames) -> None:
+    assert not aims(english, "you're a pig-farmer", "pig")
+    assert not aims(english, "you're a pig-and-whistle", "pig")  # a follower after the hyphen joins nothing
+    assert aims(english, "the 'fix it you clown' line", "clown")
+    assert aims(english, 'he said "you\'re a pig" and left', "pig")
+
+
+def test_a_frame_with_words_after_says_itself_where_the_phrase_goes(english: Frames) -> None:
+    assert aims(english, "a pig like you should know", "pig")  # no follower asked after the frame's words
+
+
+def test_without_followers_a_language_asks_no_end() -> None:
+    frames = Frames(["eres un _"], [], SPANISH)
+    assert aims(frames, "eres un cerdo asqueroso", "cerdo")  # Spanish puts its adjectives after the noun
+
+
+def test_the_window_after_the_word_holds_a_follower_and_no_more(english: Frames) -> None:
+    assert english.reach_after >= len("lol") + 1 + FRAME_SLACK
+    # a long word the window cuts is a word all the same, though its start spells a follower
+    assert not aims(english, "you pig " + "and" + "x" * (english.reach_after + 5), "pig")
+    assert not aims(english, "you pig " + "x" * (english.reach_after * 3), "pig")
+    # blanks beyond the window: nothing read, nothing goes on
+    assert aims(english, "you pig" + " " * (english.reach_after + 1) + "farmer", "pig")
+
+
+def test_english_aimed_words_count_framed_only_disguised_or_not() -> None:
+    moderator = Moderator.from_config()
+    found = {text: [m.text for m in moderator.check(text).matches]
+             for text in ("you're a cl0wn", "cl0wn", "pigz", "you're a clown", "a clown", "what a clown show")}
+    assert found == {"you're a cl0wn": ["cl0wn"], "cl0wn": [], "pigz": [], "you're a clown": ["clown"],
+                     "a clown": [], "what a clown show": []}
+
+
+def test_a_masked_token_is_read_as_an_aimed_word_last() -> None:
+    moderator = Moderator.from_config()
+    # c**t fits clot, an aimed word; people mask the swear word
+    assert [m.term for m in moderator.check("you c**t").matches] == ["cunt"]

@@ -114,7 +114,8 @@ def test_batches_are_cut_by_size(theirs: dict[tuple[str, ...], LanguageIdentifie
     monkeypatch.setattr(identify, "BATCH", 2000)
     cut = identify.classify_many(texts, NINE)  # the same, however cut
     assert [language for language, _ in cut] == [language for language, _ in whole]
-    assert [confidence for _, confidence in cut] == pytest.approx([confidence for _, confidence in whole])
+    # float32 sums: how a batch is cut moves a probability's last bits (~10 ulps), nothing more
+    assert [confidence for _, confidence in cut] == pytest.approx([confidence for _, confidence in whole], rel=1e-5)
     _agree(theirs, texts[:50])
 
 

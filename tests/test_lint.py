@@ -26,7 +26,7 @@ def test_every_mistake_of_a_list_is_reported(tmp_path: Path) -> None:
         f"{bad}:2: severity of 'frak' must be 1, 2 or 3, not '5'",
         f"{bad}:3: term 'sm3g' may hold only letters, with single spaces, hyphens or apostrophes between words",
         f"{bad}:4: unknown section [swears]; use one of profanity, sexual, slur, insult, sexual_abuse, anatomy, "
-        "allow, frames or intensifiers",
+        "allow, frames, intensifiers or followers",
         f"{bad}:5: scope of 'git' must be word or inside or evaded or aimed, not 'wrod'",
         "checked 0 config(s) and 1 list(s): 4 mistake(s)",
     ]

@@ -84,7 +84,7 @@ def test_every_mistake_of_a_file_is_found_each_with_its_line(tmp_path: Path) -> 
         f"{b}:3: severity of 'smeg' must be 1, 2 or 3, not '5'",
         f"{b}:4: term 'sm3g' may hold only letters, with single spaces, hyphens or apostrophes between words",
         f"{b}:5: unknown section [swears]; use one of profanity, sexual, slur, insult, sexual_abuse, anatomy, allow, "
-        "frames or intensifiers",
+        "frames, intensifiers or followers",
         f"{b}:6: scope of 'git' must be word or inside or evaded or aimed, not 'wrod'",
         f"{b}:2: 'frak' is already defined at {tmp_path / 'a.txt'}:2",
     ]
@@ -211,6 +211,14 @@ def test_frames_and_intensifiers_are_read_in_their_language() -> None:
     assert [(i.text, i.language) for i in lists.intensifiers] == [("puto", "es")]
 
 
+def test_followers_are_read_in_their_language_once() -> None:
+    lists = parse("[frames]\nyou _\n[followers]\nLOL\nand\n", "en/frames.txt", "en/frames")
+    assert [(f.text, f.language, f.source) for f in lists.followers] == [
+        ("lol", "en", "en/frames.txt:4"), ("and", "en", "en/frames.txt:5")]
+    assert lists.followers_for("en") == ("lol", "and")
+    assert lists.followers_for("es") == ()
+
+
 @pytest.mark.parametrize(
     ("text", "line", "message"),
     [
@@ -221,6 +229,7 @@ def test_frames_and_intensifiers_are_read_in_their_language() -> None:
         ("[frames]\neres un 2 _\n", 2, "frame 'eres un 2 _' may hold only _ and words of letters"),
         ("[intensifiers]\nmuy puto\n", 2, "intensifier 'muy puto' must be one word"),
         ("[intensifiers]\np*to\n", 2, "may hold only letters"),
+        ("[followers]\nja ja\n", 2, "follower 'ja ja' must be one word"),
         ("[insult]\nburro: 1 amied\n", 2, "scope of 'burro' must be word or inside or evaded or aimed, not 'amied'"),
     ],
 )
@@ -235,15 +244,16 @@ def test_frame_listed_twice_and_aimed_word_without_frames(tmp_path: Path) -> Non
     es, en = tmp_path / "es", tmp_path / "en"
     es.mkdir()
     en.mkdir()
-    (es / "a.txt").write_text("[frames]\neres un _\n[intensifiers]\nputo\n", encoding="utf-8")
-    (es / "b.txt").write_text("[insult]\nburro: 1 aimed +s\n[frames]\neres  un _\n[intensifiers]\nputo\n",
-                              encoding="utf-8")
+    (es / "a.txt").write_text("[frames]\neres un _\n[intensifiers]\nputo\n[followers]\njaja\n", encoding="utf-8")
+    (es / "b.txt").write_text("[insult]\nburro: 1 aimed +s\n[frames]\neres  un _\n[intensifiers]\nputo\n"
+                              "[followers]\nJAJA\n", encoding="utf-8")
     (en / "c.txt").write_text("[insult]\n\ndonkey: 1 aimed +s\n", encoding="utf-8")
     with pytest.raises(ConfigError) as err:
         load_files([es / "a.txt", es / "b.txt", en / "c.txt"], tmp_path)
     assert [e.located() for e in err.value.errors] == [
         f"{es / 'b.txt'}:4: frame 'eres un _' is already listed at {es / 'a.txt'}:2",
         f"{es / 'b.txt'}:6: intensifier 'puto' is already listed at {es / 'a.txt'}:4",
+        f"{es / 'b.txt'}:8: follower 'jaja' is already listed at {es / 'a.txt'}:6",
         f"{en / 'c.txt'}:3: 'donkey' is aimed, but no [frames] of its language (en) are loaded with it: list the "
         "frames that aim it in a [frames] section (_ where the word goes), or make it evaded",  # once a line
     ]

@@ -37,6 +37,11 @@ class Language:
     # Endings it inflects with whose diacritic a list need not spell (Polish dziwką for dziwka,
     # French emmerdé for emmerde); elsewhere a diacritic written is meant (see matcher._agrees).
     endings: tuple[str, ...] = ()
+    # Whether a disguise alone makes an `aimed` word count (c*pullo, c4pullo), as it does an
+    # `evaded` one: Spanish and Portuguese insults are masked past filters. English aimed words are
+    # everyday nouns no filter blocks, which names, code and handles spell so (pigz, git@, t00l):
+    # only a frame aims them, disguised or not (you're a cl0wn).
+    disguise_aims: bool = True
 
     @functools.cached_property
     def view_leet(self) -> dict[str, str]:
@@ -45,7 +50,7 @@ class Language:
 
 
 LANGUAGES: dict[str, Language] = {language.code: language for language in (
-    Language("en", "English", respelled=True, compounds=True),
+    Language("en", "English", respelled=True, compounds=True, disguise_aims=False),
     Language("es", "Spanish", distinct="ñ", letters="ñáéíóúü"),
     Language("pt", "Portuguese", letters="ãõáâàéêíóôúüç"),
     Language("fr", "French", letters="àâæçéèêëîïôœùûüÿ", endings=("ées", "ée", "és", "é")),

@@ -92,6 +92,8 @@ WRAP_BLANKS = 64  # the blanks a line wrap may put inside a phrase, at most, whe
 FRAME_BREAKS = ".,;:!?¡¿…()[]{}\n\r"
 FRAME_SLACK = 8  # characters beyond a frame's own that a window holds: a doubled space, a stray mark
 _FRAME_BREAK = re.compile(f"[{re.escape(FRAME_BREAKS)}]")
+HYPHENS = ("-", "\u2010", "\u2011")  # a hyphen glued to a word makes a compound of it
+APOSTROPHES = ("'", "\u2019")  # glued to a word and followed by a letter, it goes on with it: pig's
 STANDING = frozenset({"word", "inside"})  # the scopes whose hits stand as found (see Matcher._stands)
 
 
@@ -211,11 +213,14 @@ def _split(term: str, terms: set[str]) -> list[tuple[str, int]]:
 
 
 class Frames:
-    """The frames that aim a word at someone in one language (``eres un _``, ``_ de mierda``) and
-    the intensifiers that may stand between a frame and its word (``eres un puto _``), in the
-    word view of its skeleton; `aims` tells whether a hit is so framed."""
+    """The frames that aim a word at someone in one language (``eres un _``, ``_ de mierda``), the
+    intensifiers that may stand between a frame and its word (``eres un puto _``) and, where the
+    language lists them, the followers that may come right after a word a frame aims from before
+    it alone (``you're a _ lol``), in the word view of its skeleton; `aims` tells whether a hit is
+    so framed."""
 
-    def __init__(self, frames: Iterable[str], intensifiers: Iterable[str], language: Language) -> None:
+    def __init__(self, frames: Iterable[str], intensifiers: Iterable[str], language: Language,
+                 followers: Iterable[str] = ()) -> None:
         self.pairs: set[tuple[bytes, bytes]] = set()  # (words before _, words after _), each maybe empty
         for frame in frames:
             before, _, after = frame.partition("_")
@@ -233,7 +238,13 @@ class Frames:
         longest = max((len(i) for i in self.intensifiers), default=0)
         # How far from the word a window reaches: a side's letters and spaces, an intensifier, slack.
         self.reach_before = max((len(b) for b, _ in self.pairs), default=0) + longest + 1 + FRAME_SLACK
-        self.reach_after = max((len(a) for _, a in self.pairs), default=0) + FRAME_SLACK
+        # Where followers are listed, a word a frame aims from before it alone must end its phrase:
+        # a break, the end, or a follower next (you're a pig, lol), not another word (a pig farmer,
+        # you pig out). None listed: the language asks it not (eres un cerdo asqueroso is aimed).
+        self.followers = frozenset(f for each in followers for f in _frame_forms(each, language))
+        # A follower fits whole in the window after the word, with the space before it and slack.
+        reach = max((len(a) for _, a in self.pairs), default=0)
+        self.reach_after = max(reach, max((len(f) + 1 for f in self.followers), default=0)) + FRAME_SLACK
 
     def aims(self, text: str, words: bytes, start: int, end: int) -> bool:
         """Whether a frame stands around text[start:end]: its words right before (an intensifier
@@ -265,7 +276,30 @@ class Frames:
                 befores.append(b" ".join(before[-size - 1 : -1]))
         afters = [b""] + [b" ".join(after[:size]) for size in self.after_sizes if size <= len(after)]
         pairs = self.pairs
-        return any((b, a) in pairs for b in befores for a in afters)
+        if any((b, a) in pairs for b in befores for a in afters[1:]):
+            return True  # words after it: the frame says where the phrase goes on (_ de mierda, a _ like you)
+        if not any((b, b"") in pairs for b in befores[1:]):
+            return False
+        return not self.followers or self._ends(text, words, end)
+
+    def _ends(self, text: str, words: bytes, end: int) -> bool:
+        """Whether the word that ends at `end` ends its phrase: what comes next, past blanks, is no
+        letter (a break, the end, a closing quote, an emoji, a number) or begins a follower; not a
+        word that goes on with it (a pig farmer), nor one glued to it (a pig-farmer, a pig's ear).
+        Reads at most reach_after characters."""
+        if text.startswith(HYPHENS, end) or (text.startswith(APOSTROPHES, end) and text[end + 1 : end + 2].isalpha()):
+            return False
+        high = min(len(text), end + self.reach_after)
+        at = end
+        while at < high and text[at].isspace() and text[at] not in FRAME_BREAKS:  # a line break ends it
+            at += 1
+        if at == high or not text[at].isalpha():
+            return True
+        window = words[at + 1 : high + 1]
+        first = window.split(maxsplit=1)[0]
+        if len(first) == len(window) and high < len(text) and words[high + 1] != SPACE:
+            return False  # a word the window cut: longer than any follower, so none
+        return first in self.followers
 
 
 def _frame_forms(words: str, language: Language) -> list[bytes]:
@@ -360,7 +394,8 @@ class Matcher:
         self._word_meta = words_of_script.add(patterns)
         if words is None:
             words_of_script.build()
-        self._readings = Readings(self.entries, language.view_leet, language.respelled)
+        self._readings = Readings(self.entries, language.view_leet, language.respelled,
+                                  aimed_last=not language.disguise_aims)
 
     def scan(self, text: str, seen: Views | None = None) -> list[Hit]:
         """Every term in `text`, in order of start, without overlaps. `seen`: the views of this
@@ -393,13 +428,15 @@ class Matcher:
                                  if h.entry.scope in STANDING or self._stands(text, views.words, h)])
 
     def _stands(self, text: str, words: bytes, hit: Hit) -> bool:
-        """Whether a hit counts: an `evaded` entry's when disguised, an `aimed` entry's when
-        disguised or framed (eres un capullo), any other's always."""
+        """Whether a hit counts: an `evaded` entry's when disguised, an `aimed` entry's when framed
+        (eres un capullo) or, where its language says so, disguised (c*pullo), any other's always."""
         scope = hit.entry.scope
         if scope == "evaded":
             return _disguised(hit)
         if scope == "aimed":
-            return _disguised(hit) or (self.frames is not None and self.frames.aims(text, words, hit.start, hit.end))
+            if self.language.disguise_aims and _disguised(hit):
+                return True
+            return self.frames is not None and self.frames.aims(text, words, hit.start, hit.end)
         return True
 
     def _candidates(self, text: str, views: _Views, fired: list[tuple[int, int]],

@@ -102,7 +102,8 @@ class Moderator:
         triggers = {script: Triggers([(spelled[language][0], LANGUAGES[language]) for language in languages])
                     for script, languages in scripts.items()}
         words = {script: Words() for script in scripts}
-        frames = {language: Frames(lists.frames_for(language), lists.intensifiers_for(language), LANGUAGES[language])
+        frames = {language: Frames(lists.frames_for(language), lists.intensifiers_for(language), LANGUAGES[language],
+                                   lists.followers_for(language))
                   for language in by_language if lists.frames_for(language)}
         shared = {language: Matcher(entries, lists.allow_for(language), language=LANGUAGES[language],
                                     triggers=triggers[LANGUAGES[language].script], spelled=spelled[language],

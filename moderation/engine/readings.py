@@ -77,10 +77,13 @@ Hidden = tuple[int, str]  # offset of a dropped character, and its evasion
 class Readings:
     """The term tables the readings need, built once per wordlist."""
 
-    def __init__(self, entries: Sequence[Entry], leet: dict[str, str] | None = None, respelled: bool = True) -> None:
+    def __init__(self, entries: Sequence[Entry], leet: dict[str, str] | None = None, respelled: bool = True,
+                 aimed_last: bool = False) -> None:
         """The tables of `entries` (spelled in their skeleton); `leet`, what each character may
         stand for beside LEET's Latin letters (the Cyrillic letters of Russian's leet);
-        `respelled`, whether words are read by their sounds (English's)."""
+        `respelled`, whether words are read by their sounds (English's); `aimed_last`, whether a
+        masked token is read as an `aimed` word only when it fits no other (English's, where a
+        disguise alone does not aim one: c**t read as clot would flag nothing)."""
         self._respelled = respelled
         self._leet = LEET if not leet else {k: LEET.get(k, "") + leet.get(k, "") for k in LEET.keys() | leet.keys()}
         words = [e for e in entries if " " not in e.term and "'" not in e.term and "-" not in e.term]
@@ -103,7 +106,10 @@ class Readings:
         self._by_last: dict[tuple[int, str], list[tuple[int, Entry]]] = {}
         self._inside_by_first: dict[str, list[Entry]] = {}
         # Swearing is what people self-censor most: s*** is read as shit before slut, c*** as crap.
-        for rank, entry in enumerate(sorted(words, key=lambda e: e.category != "profanity")):
+        def order(entry: Entry) -> tuple[bool, bool]:
+            return entry.category != "profanity", aimed_last and entry.scope == "aimed"
+
+        for rank, entry in enumerate(sorted(words, key=order)):
             self._by_shape.setdefault((len(entry.term), entry.term[0]), []).append((rank, entry))
             self._by_last.setdefault((len(entry.term), entry.term[-1]), []).append((rank, entry))
             if len(entry.term) > 2:

@@ -10,6 +10,8 @@ The format is documented in wordlists/README.md. In short::
     eres un _
     [intensifiers]               # one of these may stand between a frame and its word
     puto
+    [followers]                  # English: what may follow a word a frame aims from before it
+    lol
 """
 
 from __future__ import annotations
@@ -37,7 +39,8 @@ SCOPES = ("word", "inside", "evaded", "aimed")
 ALLOW_SECTION = "allow"
 FRAMES_SECTION = "frames"
 INTENSIFIERS_SECTION = "intensifiers"
-SECTIONS = (*CATEGORIES, ALLOW_SECTION, FRAMES_SECTION, INTENSIFIERS_SECTION)
+FOLLOWERS_SECTION = "followers"
+SECTIONS = (*CATEGORIES, ALLOW_SECTION, FRAMES_SECTION, INTENSIFIERS_SECTION, FOLLOWERS_SECTION)
 SLOT = "_"  # where a frame's word goes
 # Installed wheels carry the lists inside the package; a source checkout has them at the top.
 _PACKAGED = Path(__file__).resolve().parent.parent / "wordlists"
@@ -66,7 +69,7 @@ class Entry:
 
 @dataclass(frozen=True, slots=True)
 class Listed:
-    """A frame (``eres un _``) or an intensifier (``puto``) of a language's lists."""
+    """A frame (``eres un _``), an intensifier (``puto``) or a follower (``lol``) of a language's lists."""
 
     text: str  # as written, lowercase, single spaces
     language: str
@@ -75,7 +78,7 @@ class Listed:
 
 @dataclass(frozen=True, slots=True)
 class Wordlists:
-    """Every entry, allowlisted phrase, frame and intensifier of the loaded lists."""
+    """Every entry, allowlisted phrase, frame, intensifier and follower of the loaded lists."""
 
     entries: tuple[Entry, ...]
     allow: tuple[str, ...]
@@ -83,6 +86,7 @@ class Wordlists:
     allow_languages: tuple[str, ...] = ()
     frames: tuple[Listed, ...] = ()  # where an `aimed` entry counts: eres un _, _ de mierda
     intensifiers: tuple[Listed, ...] = ()  # what may stand between a frame and its word: puto
+    followers: tuple[Listed, ...] = ()  # what may follow a word a frame aims from before it: lol
 
     def allow_for(self, language: str) -> tuple[str, ...]:
         """The phrases allowed in text of `language`."""
@@ -96,6 +100,10 @@ class Wordlists:
     def intensifiers_for(self, language: str) -> tuple[str, ...]:
         """The intensifiers of `language` (``puto``)."""
         return tuple(i.text for i in self.intensifiers if i.language == language)
+
+    def followers_for(self, language: str) -> tuple[str, ...]:
+        """The followers of `language` (``lol``): none, where the language asks no end of a phrase."""
+        return tuple(f.text for f in self.followers if f.language == language)
 
 
 def list_name(path: Path, root: Path) -> str:
@@ -148,6 +156,13 @@ def _parse_intensifier(line: str, where: tuple[str, int]) -> str:
     return word
 
 
+def _parse_follower(line: str, where: tuple[str, int]) -> str:
+    word = _canonical_term(line, where)
+    if " " in word:
+        raise ConfigError(f"follower {word!r} must be one word (the word right after an aimed word)", *where)
+    return word
+
+
 def _parse_entry(line: str, category: str, name: str, where: tuple[str, int], language: str) -> list[Entry]:
     m = _ENTRY.match(line)
     if not m:
@@ -181,6 +196,7 @@ def parse(text: str, file: str, name: str, errors: list[ConfigError] | None = No
     allow: list[str] = []
     frames: list[Listed] = []
     intensifiers: list[Listed] = []
+    followers: list[Listed] = []
     section: str | None = None
     for number, raw in enumerate(text.splitlines(), start=1):
         where = (file, number)
@@ -202,13 +218,16 @@ def parse(text: str, file: str, name: str, errors: list[ConfigError] | None = No
                 frames.append(Listed(_parse_frame(line, where), language, f"{file}:{number}"))
             elif section == INTENSIFIERS_SECTION:
                 intensifiers.append(Listed(_parse_intensifier(line, where), language, f"{file}:{number}"))
+            elif section == FOLLOWERS_SECTION:
+                followers.append(Listed(_parse_follower(line, where), language, f"{file}:{number}"))
             elif section:
                 entries.extend(_parse_entry(line, section, name, where, language))
         except ConfigError as e:
             if errors is None:
                 raise
             found.append(e)
-    return Wordlists(tuple(entries), tuple(allow), frames=tuple(frames), intensifiers=tuple(intensifiers))
+    return Wordlists(tuple(entries), tuple(allow), frames=tuple(frames), intensifiers=tuple(intensifiers),
+                     followers=tuple(followers))
 
 
 def _located(source: str) -> tuple[str, int]:
@@ -224,7 +243,7 @@ def load_files(paths: Iterable[Path], root: Path, digest: Any = None) -> Wordlis
     entries: list[Entry] = []
     allow: dict[tuple[str, str], None] = {}  # (phrase, language), in order, once each
     seen: dict[tuple[str, str], Entry] = {}  # by language and term: Spanish and Portuguese both list puta
-    framing: dict[tuple[str, str, str], Listed] = {}  # frames and intensifiers, by kind, language and text
+    framing: dict[tuple[str, str, str], Listed] = {}  # frames, intensifiers, followers: by kind, language, text
     errors: list[ConfigError] = []
     for path in paths:
         try:
@@ -249,7 +268,8 @@ def load_files(paths: Iterable[Path], root: Path, digest: Any = None) -> Wordlis
             seen[key] = entry
             entries.append(entry)
         allow.update(((phrase, language), None) for phrase in loaded.allow)
-        for kind, listed in (("frame", loaded.frames), ("intensifier", loaded.intensifiers)):
+        for kind, listed in (("frame", loaded.frames), ("intensifier", loaded.intensifiers),
+                             ("follower", loaded.followers)):
             for item in listed:
                 first = framing.setdefault((kind, item.language, item.text), item)
                 if first is not item:
@@ -269,7 +289,8 @@ def load_files(paths: Iterable[Path], root: Path, digest: Any = None) -> Wordlis
         raise ConfigError.collect(errors)
     return Wordlists(tuple(entries), tuple(p for p, _ in allow), tuple(lang for _, lang in allow),
                      tuple(i for (kind, _, _), i in framing.items() if kind == "frame"),
-                     tuple(i for (kind, _, _), i in framing.items() if kind == "intensifier"))
+                     tuple(i for (kind, _, _), i in framing.items() if kind == "intensifier"),
+                     tuple(i for (kind, _, _), i in framing.items() if kind == "follower"))
 
 
 def read_regular(path: Path) -> bytes:
