@@ -153,3 +153,19 @@ def test_a_frames_file_alone_is_a_list(tmp_path: Path) -> None:
     r = lint(good)
     assert r.exit_code == 0, r.stderr
     assert r.stderr.splitlines() == ["checked 0 config(s) and 1 list(s): 0 mistake(s)"]
+
+
+def test_a_vowel_appended_to_a_vowel_is_reported_where_endings_replace_it(tmp_path: Path) -> None:
+    """Italian, Spanish, Portuguese, Polish and Russian endings take the place of the last vowel: a
+    form appends, so stronzo +i would make stronzoi, which no one writes. French and English append."""
+    (tmp_path / "it").mkdir()
+    (tmp_path / "fr").mkdir()
+    italian = tmp_path / "it" / "insults.txt"
+    italian.write_text("[insult]\nstronzo: 2 word +i +issimo\nputtana: 2 word +ccia\n", encoding="utf-8")
+    french = tmp_path / "fr" / "insults.txt"
+    french.write_text("[insult]\nabruti: 1 word +e +s +es\n", encoding="utf-8")
+    r = lint(italian)
+    assert r.exit_code == 1
+    assert r.stderr.splitlines()[0].startswith(f"{italian}:2: form '+i' of 'stronzo' makes 'stronzoi'")
+    assert "mistake(s)" in r.stderr.splitlines()[-1] and len(r.stderr.splitlines()) == 2
+    assert lint(french).exit_code == 0, lint(french).stderr

@@ -42,6 +42,11 @@ INTENSIFIERS_SECTION = "intensifiers"
 FOLLOWERS_SECTION = "followers"
 SECTIONS = (*CATEGORIES, ALLOW_SECTION, FRAMES_SECTION, INTENSIFIERS_SECTION, FOLLOWERS_SECTION)
 SLOT = "_"  # where a frame's word goes
+# The languages whose endings take the place of a word's last vowel (stronzo, stronzi; puta, putas
+# is a form, puto +a is not): there, one vowel appended to a vowel is a mistake (172 Italian forms
+# such as puttana +e made puttanae and matched nothing). French and English append (abruti +e, vulva +e).
+VOWEL_REPLACED = frozenset(("es", "pt", "it", "pl", "ru"))
+VOWELS = "aeiouyąęóаеиоуыэюяё"
 # Installed wheels carry the lists inside the package; a source checkout has them at the top.
 _PACKAGED = Path(__file__).resolve().parent.parent / "wordlists"
 BUNDLED = _PACKAGED if _PACKAGED.is_dir() else _PACKAGED.parent.parent / "wordlists"
@@ -179,6 +184,10 @@ def _parse_entry(line: str, category: str, name: str, where: tuple[str, int], la
     for suffix in suffixes:
         if not _SUFFIX.match(suffix):
             raise ConfigError(f"form {suffix!r} of {term!r} must be '+' and lowercase letters, as +ing", *where)
+        if language in VOWEL_REPLACED and len(suffix) == 2 and suffix[1] in VOWELS and term[-1] in VOWELS:
+            raise ConfigError(f"form {suffix!r} of {term!r} makes {term + suffix[1:]!r}: a form is appended, and "
+                              f"an ending that takes the place of the last vowel is no form; list that word as "
+                              f"an entry of its own", *where)
     source = f"{where[0]}:{where[1]}"
     terms = [term] + [term + s[1:] for s in suffixes]
     return [Entry(t, category, int(severity), scope, name, source, language) for t in terms]
