@@ -94,6 +94,7 @@ UNITS = {
     "escaped masks": "s\\*\\*t ",
     # English aimed words (wordlists/en/frames.txt): framed and ending their phrase, framed and
     # going on (a compound: the next word is read), alone, and blanks up to the next word
+    "masked word of a phrase": "porch m*nkey ",  # read with the words around it (readings.read_in_phrase)
     "aimed word in a frame": "you're a total clown ",
     "aimed word going on": "you're a pig farmer ",
     "aimed word alone": "pig ",

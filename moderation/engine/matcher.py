@@ -644,6 +644,8 @@ class Matcher:
             else:
                 start, end = readings.token(skeleton, pos)
                 hit = readings.read_token(text, skeleton, start, end)
+                if hit is None:  # a masked word of a phrase: wet b*ck
+                    hit = readings.read_in_phrase(text, skeleton, start, end)
                 if hit is not None:
                     hits.append(hit)
             done_until = max(done_until, end)

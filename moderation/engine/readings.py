@@ -94,6 +94,15 @@ class Readings:
         self._keys = list(keys)
         self._key_entries = [keys[k] for k in self._keys]
         self._collapsed = ahocorasick_rs.AhoCorasick(self._keys)
+        # The words of the phrases (wet back: back), by length and first letter: a masked token that
+        # fits one, with the phrase's other words as written around it, is the phrase (wet b*ck).
+        self._phrase_words: dict[tuple[int, str], list[tuple[Entry, int]]] = {}
+        for entry in entries:
+            parts = entry.term.split(" ")
+            if len(parts) > 1 and all(part.isalpha() for part in parts):
+                for i, part in enumerate(parts):
+                    if len(part) >= 3:  # a word of two letters masked (a*) is no word anyone reads
+                        self._phrase_words.setdefault((len(part), part[0]), []).append((entry, i))
         self._read_cached = functools.lru_cache(maxsize=TOKEN_CACHE)(self._read_uncached)
         self._split_cached = functools.lru_cache(maxsize=TOKEN_CACHE)(self._read_split)
         self._chain_cached = functools.lru_cache(maxsize=TOKEN_CACHE)(self._read_chain)
@@ -146,6 +155,28 @@ class Readings:
         if found is None:
             return None
         return new_hit(found.start + start, found.end + start, found.entry, found.evasions)
+
+    def read_in_phrase(self, text: str, skeleton: str, start: int, end: int) -> Hit | None:
+        """text[start:end], a masked token that reads as no word alone, read as a word of a listed
+        phrase whose other words stand right around it as written (wet b*ck, porch m*nkey); or
+        None. Looks at most a phrase's length each side."""
+        first = skeleton[start : start + 1]
+        candidates = self._phrase_words.get((end - start, first))
+        if not candidates or not any(c in MASKS for c in text[start + 1 : end]):
+            return None
+        slots, hidden = _slots(text[start:end], skeleton[start:end], 0, end - start, self._leet)
+        if len(slots) != end - start or not any(s.maskable for s in slots[1:]):
+            return None
+        for entry, i in candidates:
+            parts = entry.term.split(" ")
+            if not _fits(parts[i], slots):
+                continue
+            low = _words_before(skeleton, start, parts[:i])
+            high = _words_after(skeleton, end, parts[i + 1 :])
+            if low >= 0 and high >= 0:
+                hit = _hit(slots, slots, hidden, entry, ["masked"], True)
+                return new_hit(low, high, entry, hit.evasions)
+        return None
 
     def _read_uncached(self, token: str, skeleton: str) -> Hit | None:
         slots, hidden = _slots(token, skeleton, 0, len(token), self._leet)
@@ -552,6 +583,33 @@ def _single(skeleton: str, i: int, leet: dict[str, str]) -> bool:
     if after == "!":  # f.u.c.k! : an exclamation mark that ends a sentence, not an i in leet
         after = " " if skeleton[i + 2 : i + 3] in ("", " ", "!") else "!"
     return before == " " and after == " "
+
+
+def _words_before(skeleton: str, start: int, words: list[str]) -> int:
+    """Where `words` start, when they stand right before skeleton[start] (a blank or two between
+    each, and before it), each whole; -1 when they do not. `start` itself when there are none."""
+    at = start
+    for word in reversed(words):
+        gap = len(skeleton[max(0, at - 2) : at]) - len(skeleton[max(0, at - 2) : at].rstrip(" "))
+        if gap == 0 or not skeleton.startswith(word, at - gap - len(word)):
+            return -1
+        at -= gap + len(word)
+        if at > 0 and skeleton[at - 1] not in " '":
+            return -1  # the end of a longer word (a sweet b*ck is no wet back)
+    return at
+
+
+def _words_after(skeleton: str, end: int, words: list[str]) -> int:
+    """Where `words` end, when they stand right after skeleton[:end], as _words_before."""
+    at = end
+    for word in words:
+        gap = len(skeleton[at : at + 2]) - len(skeleton[at : at + 2].lstrip(" "))
+        if gap == 0 or not skeleton.startswith(word, at + gap):
+            return -1
+        at += gap + len(word)
+        if at < len(skeleton) and skeleton[at].isalpha():
+            return -1  # the start of a longer word
+    return at
 
 
 def _fits(term: str, slots: Sequence[Slot]) -> bool:
