@@ -157,24 +157,25 @@ class Readings:
         return new_hit(found.start + start, found.end + start, found.entry, found.evasions)
 
     def read_in_phrase(self, text: str, skeleton: str, start: int, end: int) -> Hit | None:
-        """text[start:end], a masked token that reads as no word alone, read as a word of a listed
-        phrase whose other words stand right around it as written (wet b*ck, porch m*nkey); or
-        None. Looks at most a phrase's length each side."""
+        """text[start:end], a masked or leet token that reads as no word alone, read as a word of
+        a listed phrase whose other words stand right around it as written (porch m*nkey, porco
+        di0); or None. Looks at most a phrase's length each side."""
         first = skeleton[start : start + 1]
         candidates = self._phrase_words.get((end - start, first))
-        if not candidates or not any(c in MASKS for c in text[start + 1 : end]):
+        if not candidates or text[start + 1 : end].isalpha():
             return None
         slots, hidden = _slots(text[start:end], skeleton[start:end], 0, end - start, self._leet)
-        if len(slots) != end - start or not any(s.maskable for s in slots[1:]):
+        if len(slots) != end - start or not all(s.letters or s.maskable for s in slots):
             return None
-        for entry, i in candidates:
+        masked = any(s.maskable for s in slots[1:])
+        for entry, k in candidates:
             parts = entry.term.split(" ")
-            if not _fits(parts[i], slots):
+            if not _fits(parts[k], slots):
                 continue
-            low = _words_before(skeleton, start, parts[:i])
-            high = _words_after(skeleton, end, parts[i + 1 :])
+            low = _words_before(skeleton, start, parts[:k])
+            high = _words_after(skeleton, end, parts[k + 1 :])
             if low >= 0 and high >= 0:
-                hit = _hit(slots, slots, hidden, entry, ["masked"], True)
+                hit = _hit(slots, slots, hidden, entry, ["masked"] if masked else [], True)
                 return new_hit(low, high, entry, hit.evasions)
         return None
 
