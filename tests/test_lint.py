@@ -126,17 +126,17 @@ def test_mistakes_of_frames_are_reported(tmp_path: Path) -> None:
 
 def test_lists_are_linted_with_the_bundled_frames_as_they_load(tmp_path: Path) -> None:
     """An aimed word of your own needs no frames where its language has bundled ones (English
-    does); where it has none (French), lint says so; a frame the bundled lists hold already is
+    does); where it has none (German), lint says so; a frame the bundled lists hold already is
     listed twice, as loading the lists with a config would say."""
     mine = tmp_path / "mine.txt"
     mine.write_text("[insult]\nclown: 1 aimed +s\n", encoding="utf-8")
     assert lint(mine).exit_code == 0
-    (tmp_path / "fr").mkdir()
-    french = tmp_path / "fr" / "insultes.txt"
-    french.write_text("[insult]\ncon: 1 aimed +s\n", encoding="utf-8")
-    r = lint(french)
+    (tmp_path / "de").mkdir()
+    german = tmp_path / "de" / "beleidigungen.txt"
+    german.write_text("[insult]\naffe: 1 aimed +n\n", encoding="utf-8")
+    r = lint(german)
     assert r.exit_code == 1
-    assert "'con' is aimed, but no [frames] of its language (fr) are loaded with it" in r.stderr
+    assert "'affe' is aimed, but no [frames] of its language (de) are loaded with it" in r.stderr
     (tmp_path / "es").mkdir()
     copied = tmp_path / "es" / "frames.txt"
     copied.write_text("[frames]\neres un _\n", encoding="utf-8")
