@@ -160,6 +160,8 @@ class Readings:
         """text[start:end], a masked or leet token that reads as no word alone, read as a word of
         a listed phrase whose other words stand right around it as written (porch m*nkey, porco
         di0); or None. Looks at most a phrase's length each side."""
+        while end > start + 1 and text[end - 1] == "!":  # the end of a sentence (jungle b*nny!), as _read_uncached
+            end -= 1
         first = skeleton[start : start + 1]
         candidates = self._phrase_words.get((end - start, first))
         if not candidates or text[start + 1 : end].isalpha():
@@ -592,8 +594,8 @@ def _words_before(skeleton: str, start: int, words: list[str]) -> int:
     at = start
     for word in reversed(words):
         gap = len(skeleton[max(0, at - 2) : at]) - len(skeleton[max(0, at - 2) : at].rstrip(" "))
-        if gap == 0 or not skeleton.startswith(word, at - gap - len(word)):
-            return -1
+        if gap == 0 or at - gap - len(word) < 0 or not skeleton.startswith(word, at - gap - len(word)):
+            return -1  # (a negative start would count from the end)
         at -= gap + len(word)
         if at > 0 and skeleton[at - 1] not in " '":
             return -1  # the end of a longer word (a sweet b*ck is no wet back)
