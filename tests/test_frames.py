@@ -129,3 +129,15 @@ def test_a_masked_token_is_read_as_an_aimed_word_last() -> None:
     moderator = Moderator.from_config()
     # c**t fits clot, an aimed word; people mask the swear word
     assert [m.term for m in moderator.check("you c**t").matches] == ["cunt"]
+
+
+def test_a_frame_written_with_a_comma_reads_across_one() -> None:
+    """`cállate, _` is said to someone, whose name a comma sets apart (or no comma: people drop
+    them); a comma ends every other frame's window."""
+    frames = Frames(["cállate, _", "eres un _"], [], SPANISH)
+    assert aims(frames, "cállate, burro", "burro")
+    assert aims(frames, "¡Cállate,  burro!", "burro")  # blanks after the comma
+    assert not aims(frames, "eres un, burro", "burro")  # a comma ends a frame written without
+    assert not aims(frames, "cállate, dijo el burro", "burro")  # the comma is not right before the word
+    assert aims(frames, "cállate burro", "burro")
+    assert Frames(["eres un _"], [], SPANISH).addressing == set()

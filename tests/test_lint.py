@@ -169,3 +169,14 @@ def test_a_vowel_appended_to_a_vowel_is_reported_where_endings_replace_it(tmp_pa
     assert r.stderr.splitlines()[0].startswith(f"{italian}:2: form '+i' of 'stronzo' makes 'stronzoi'")
     assert "mistake(s)" in r.stderr.splitlines()[-1] and len(r.stderr.splitlines()) == 2
     assert lint(french).exit_code == 0, lint(french).stderr
+
+
+def test_a_comma_stands_in_a_frame_right_before_its_word_only(tmp_path: Path) -> None:
+    folder = tmp_path / "es"
+    folder.mkdir()
+    frames = folder / "frames.txt"
+    frames.write_text("[frames]\ncállate, _\nvaya, un _\n", encoding="utf-8")
+    r = lint(frames)
+    assert r.exit_code == 1
+    assert r.stderr.splitlines()[0].startswith(f"{frames}:3: frame 'vaya, un _' may hold only _ and words")
+    assert len(r.stderr.splitlines()) == 2  # the first frame is right

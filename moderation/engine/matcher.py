@@ -222,11 +222,16 @@ class Frames:
     def __init__(self, frames: Iterable[str], intensifiers: Iterable[str], language: Language,
                  followers: Iterable[str] = ()) -> None:
         self.pairs: set[tuple[bytes, bytes]] = set()  # (words before _, words after _), each maybe empty
+        # The words before _ of the frames written with a comma before it (shut up, _; you, _): said
+        # to someone, whose name a comma sets apart; elsewhere a comma ends a frame's window.
+        self.addressing: set[bytes] = set()
         for frame in frames:
             before, _, after = frame.partition("_")
             for b in _frame_forms(before, language):
                 for a in _frame_forms(after, language):
                     self.pairs.add((b, a))
+            if before.rstrip().endswith(","):
+                self.addressing.update(_frame_forms(before.rstrip().removesuffix(","), language))
         self.intensifiers = frozenset(f for i in intensifiers for f in _frame_forms(i, language))
         # How many words of the text on each side a frame may take: the sizes its sides come in.
         self.before_sizes = sorted({len(b.split()) for b, _ in self.pairs if b})
@@ -260,8 +265,15 @@ class Frames:
             after = after[:-1]
         if not (before and before[-1] in self.last_words) and not (after and after[0] in self.first_words):
             return False  # most hits: no frame's word beside them
-        # A frame stays within the sentence: the window ends at a break on either side.
-        cut = _FRAME_BREAK.search(text[low:start][::-1])
+        # A frame stays within the sentence: the window ends at a break on either side, but for a
+        # comma right before the word where a frame is written with one (shut up, clown).
+        behind = text[low:start][::-1]
+        cut = _FRAME_BREAK.search(behind)
+        addressed = (cut is not None and cut.group() == "," and bool(self.addressing)
+                     and not behind[: cut.start()].strip())
+        if addressed:
+            assert cut is not None
+            cut = _FRAME_BREAK.search(behind, cut.end())
         if cut is not None:
             before = words[start + 1 - cut.start() : start + 1].split()
         cut = _FRAME_BREAK.search(text, end, high)
@@ -274,6 +286,8 @@ class Frames:
                 befores.append(b" ".join(before[-size:]))
             if boosted and size < len(before):
                 befores.append(b" ".join(before[-size - 1 : -1]))
+        if addressed:  # only a frame written with its comma reads across it
+            befores = [b for b in befores if not b or b in self.addressing]
         afters = [b""] + [b" ".join(after[:size]) for size in self.after_sizes if size <= len(after)]
         pairs = self.pairs
         if any((b, a) in pairs for b in befores for a in afters[1:]):

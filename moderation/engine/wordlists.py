@@ -145,11 +145,13 @@ def _parse_frame(line: str, where: tuple[str, int]) -> str:
         raise ConfigError(f"frame {line!r} must hold one _ where the word goes, not {slots}", *where)
     if len(words) == 1:
         raise ConfigError("a frame needs a word besides _ (eres un _, _ de mierda)", *where)
-    for side in " ".join(words).split(SLOT):
+    before, after = " ".join(words).split(SLOT)
+    before = before.strip().removesuffix(",")  # said to someone: shut up, _
+    for side in (before, after):
         if side.strip() and not TERM.match(side.strip()):
             raise ConfigError(
                 f"frame {line!r} may hold only _ and words of letters, with single spaces, hyphens or "
-                "apostrophes between them", *where)
+                "apostrophes between them, and a comma right before _", *where)
     return " ".join(words)
 
 
