@@ -269,10 +269,9 @@ class Frames:
         # comma right before the word where a frame is written with one (shut up, clown).
         behind = text[low:start][::-1]
         cut = _FRAME_BREAK.search(behind)
-        addressed = (cut is not None and cut.group() == "," and bool(self.addressing)
-                     and not behind[: cut.start()].strip())
-        if addressed:
-            assert cut is not None
+        addressed = False
+        if cut is not None and cut.group() == "," and self.addressing and not behind[: cut.start()].strip():
+            addressed = True
             cut = _FRAME_BREAK.search(behind, cut.end())
         if cut is not None:
             before = words[start + 1 - cut.start() : start + 1].split()

@@ -264,8 +264,6 @@ class Moderator:
     def _result(self, text: str, hits: Sequence[Hit], pol: Policy, content_type: str,
                 visible: Visible | None = None) -> Result:
         """The result for `text`; for markup, `hits` are in its visible text and mapped back."""
-        if not hits:
-            return Result((), "allow", text, pol.name, self.version, content_type)
         floor, categories, mask = pol.min_severity, pol.categories, self._mask
         kept = [h for h in hits if h.entry.severity >= floor and h.entry.category in categories]
         if not kept:
@@ -274,8 +272,7 @@ class Moderator:
         masks = self._glued(pol, shown, kept, [(start, end, mask(pol, shown, start, end, entry))
                                                for start, end, entry, _ in kept])
         if visible is None:
-            matches = tuple([Match(start, end, text[start:end], e.term, e.category, e.severity, evasions, e.list,
-                                   e.language) for start, end, e, evasions in kept])
+            matches = tuple([_match(text, h.start, h.end, h) for h in kept])
             cleaned = replaced(text, masks)
         else:
             # Attribute text is read after the body text: sort by where each sits in the source.
@@ -314,8 +311,7 @@ class Moderator:
         (**s*****s*** read as stupids). Where the token so cleaned reads as a word of another
         kind, its hits are masked whole. A token is read once: the hits of one word are its run."""
         # Each hit glued to the one before it (most are a blank apart: one look at that blank)
-        joined = [i for i, (a, b) in enumerate(itertools.pairwise(kept), 1)
-                  if not (b.start > a.end and shown[a.end].isspace()) and _one_token(shown, a.end, b.start)]
+        joined = [i for i, (a, b) in enumerate(itertools.pairwise(kept), 1) if _one_token(shown, a.end, b.start)]
         if not joined:
             return masks
         out = list(masks)

@@ -96,13 +96,13 @@ class Readings:
         self._collapsed = ahocorasick_rs.AhoCorasick(self._keys)
         # The words of the phrases (wet back: back), by length and first letter: a masked token that
         # fits one, with the phrase's other words as written around it, is the phrase (wet b*ck).
-        self._phrase_words: dict[tuple[int, str], list[tuple[Entry, int]]] = {}
+        self._phrase_words: dict[tuple[int, str], list[tuple[Entry, list[str], int]]] = {}
         for entry in entries:
             parts = entry.term.split(" ")
             if len(parts) > 1 and all(part.isalpha() for part in parts):
                 for i, part in enumerate(parts):
                     if len(part) >= 3:  # a word of two letters masked (a*) is no word anyone reads
-                        self._phrase_words.setdefault((len(part), part[0]), []).append((entry, i))
+                        self._phrase_words.setdefault((len(part), part[0]), []).append((entry, parts, i))
         self._read_cached = functools.lru_cache(maxsize=TOKEN_CACHE)(self._read_uncached)
         self._split_cached = functools.lru_cache(maxsize=TOKEN_CACHE)(self._read_split)
         self._chain_cached = functools.lru_cache(maxsize=TOKEN_CACHE)(self._read_chain)
@@ -170,8 +170,7 @@ class Readings:
         if len(slots) != end - start or not all(s.letters or s.maskable for s in slots):
             return None
         masked = any(s.maskable for s in slots[1:])
-        for entry, k in candidates:
-            parts = entry.term.split(" ")
+        for entry, parts, k in candidates:
             if not _fits(parts[k], slots):
                 continue
             low = _words_before(skeleton, start, parts[:k])
