@@ -17,6 +17,14 @@ def lint(*paths: Path) -> Result:
     return CliRunner().invoke(main, ["lint", *map(str, paths)])
 
 
+def written(tmp_path: Path, name: str, text: str) -> Path:
+    """tmp_path/name (es/frames.txt: a list of the language of its folder) holding `text`."""
+    path = tmp_path / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def test_every_mistake_of_a_list_is_reported(tmp_path: Path) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_text("[profanity]\nfrak: 5 word\nsm3g: 2 word\n[swears]\ngit: 1 wrod\n", encoding="utf-8")
@@ -107,14 +115,10 @@ def test_a_fifo_is_named_not_waited_on_and_link_loops_are_walked_once(tmp_path: 
 
 
 def test_mistakes_of_frames_are_reported(tmp_path: Path) -> None:
-    folder = tmp_path / "es"
-    folder.mkdir()
-    bad = folder / "frames.txt"
-    bad.write_text("[frames]\nvaya un\nvaya un _\n[intensifiers]\nmuy puto\n[insult]\nburro: 1 aimed\n",
-                   encoding="utf-8")
-    twice = folder / "more.txt"
-    twice.write_text("[frames]\nvaya un _\n", encoding="utf-8")
-    r = lint(folder)
+    bad = written(tmp_path, "es/frames.txt",
+                  "[frames]\nvaya un\nvaya un _\n[intensifiers]\nmuy puto\n[insult]\nburro: 1 aimed\n")
+    twice = written(tmp_path, "es/more.txt", "[frames]\nvaya un _\n")
+    r = lint(bad.parent)
     assert r.exit_code == 1
     assert r.stderr.splitlines() == [
         f"{bad}:2: frame 'vaya un' must hold one _ where the word goes, not 0",
@@ -131,25 +135,18 @@ def test_lists_are_linted_with_the_bundled_frames_as_they_load(tmp_path: Path) -
     mine = tmp_path / "mine.txt"
     mine.write_text("[insult]\nclown: 1 aimed +s\n", encoding="utf-8")
     assert lint(mine).exit_code == 0
-    (tmp_path / "de").mkdir()
-    german = tmp_path / "de" / "beleidigungen.txt"
-    german.write_text("[insult]\naffe: 1 aimed +n\n", encoding="utf-8")
+    german = written(tmp_path, "de/beleidigungen.txt", "[insult]\naffe: 1 aimed +n\n")
     r = lint(german)
     assert r.exit_code == 1
     assert "'affe' is aimed, but no [frames] of its language (de) are loaded with it" in r.stderr
-    (tmp_path / "es").mkdir()
-    copied = tmp_path / "es" / "frames.txt"
-    copied.write_text("[frames]\neres un _\n", encoding="utf-8")
+    copied = written(tmp_path, "es/frames.txt", "[frames]\neres un _\n")
     r = lint(copied)
     assert r.exit_code == 1
     assert f"frame 'eres un _' is already listed at {copied}:2" in r.stderr
 
 
 def test_a_frames_file_alone_is_a_list(tmp_path: Path) -> None:
-    folder = tmp_path / "pt"
-    folder.mkdir()
-    good = folder / "frames.txt"
-    good.write_text("[frames]\nnosso _\n_ do cacete\n[intensifiers]\nbruto\n", encoding="utf-8")
+    good = written(tmp_path, "pt/frames.txt", "[frames]\nnosso _\n_ do cacete\n[intensifiers]\nbruto\n")
     r = lint(good)
     assert r.exit_code == 0, r.stderr
     assert r.stderr.splitlines() == ["checked 0 config(s) and 1 list(s): 0 mistake(s)"]
@@ -158,12 +155,8 @@ def test_a_frames_file_alone_is_a_list(tmp_path: Path) -> None:
 def test_a_vowel_appended_to_a_vowel_is_reported_where_endings_replace_it(tmp_path: Path) -> None:
     """Italian, Spanish, Portuguese, Polish and Russian endings take the place of the last vowel: a
     form appends, so stronzo +i would make stronzoi, which no one writes. French and English append."""
-    (tmp_path / "it").mkdir()
-    (tmp_path / "fr").mkdir()
-    italian = tmp_path / "it" / "insults.txt"
-    italian.write_text("[insult]\nstronzo: 2 word +i +issimo\nputtana: 2 word +ccia\n", encoding="utf-8")
-    french = tmp_path / "fr" / "insults.txt"
-    french.write_text("[insult]\nabruti: 1 word +e +s +es\n", encoding="utf-8")
+    italian = written(tmp_path, "it/insults.txt", "[insult]\nstronzo: 2 word +i +issimo\nputtana: 2 word +ccia\n")
+    french = written(tmp_path, "fr/insults.txt", "[insult]\nabruti: 1 word +e +s +es\n")
     r = lint(italian)
     assert r.exit_code == 1
     assert r.stderr.splitlines()[0].startswith(f"{italian}:2: form '+i' of 'stronzo' makes 'stronzoi'")
@@ -172,10 +165,7 @@ def test_a_vowel_appended_to_a_vowel_is_reported_where_endings_replace_it(tmp_pa
 
 
 def test_a_comma_stands_in_a_frame_right_before_its_word_only(tmp_path: Path) -> None:
-    folder = tmp_path / "es"
-    folder.mkdir()
-    frames = folder / "frames.txt"
-    frames.write_text("[frames]\ncállate, _\nvaya, un _\n", encoding="utf-8")
+    frames = written(tmp_path, "es/frames.txt", "[frames]\ncállate, _\nvaya, un _\n")
     r = lint(frames)
     assert r.exit_code == 1
     assert r.stderr.splitlines()[0].startswith(f"{frames}:3: frame 'vaya, un _' may hold only _ and words")
