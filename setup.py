@@ -24,6 +24,7 @@ COMPILED = [
     "moderation/engine/dots.py",
     "moderation/engine/readings.py",
     "moderation/engine/matcher.py",
+    "moderation/engine/automaton.py",
     "moderation/markup/visible.py",
     "moderation/markup/html.py",
     "moderation/markup/markdown.py",

@@ -2,8 +2,8 @@
 
 Open `moderator.py` first: the Moderator loads the lists (`wordlists`) and policies (`policy`),
 folds a text to its skeleton (`normalize`, with the generated `_unicode_table`), finds terms in
-one pass (`matcher`, reading evasions with `readings`), masks them (`masking`) and converts
-offsets for other units (`offsets`).
+one pass (`matcher`, over the automata of `automaton`, reading evasions with `readings`), masks
+them (`masking`) and converts offsets for other units (`offsets`).
 """
 
 

@@ -1,8 +1,8 @@
 """Finding every listed term in a text, with two C-speed passes over its skeleton.
 
-Two Aho-Corasick automata, each built once per script for all the languages written in it (a
-text is scanned once, however many languages a policy checks; each language reads its own
-patterns' matches):
+Two Aho-Corasick automata (automaton.py), each built once per script for all the languages written
+in it (a text is scanned once, however many languages a policy checks; each language reads its
+own patterns' matches):
 
 - the words automaton runs over the word view of the skeleton, where the marks that may stand
   beside a word (``' * _ - !``) read as spaces. It holds the terms (an inside-word term as is,
@@ -36,9 +36,8 @@ import string
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
-import ahocorasick_rs
-
 from moderation.engine import dots
+from moderation.engine.automaton import Automaton, automaton
 from moderation.engine.context import kept
 from moderation.engine.languages import DEFAULT, Language, skeleton_forms, skeleton_of
 from moderation.engine.normalize import (
@@ -73,10 +72,6 @@ BYTE_LETTERS = LETTERS.encode("ascii")
 SINGLE_LETTERS = "bcdefghjklmnopqrstuvwxyz"  # 'a' and 'i' stand alone in ordinary prose
 # Russian's words of one letter: в, к, с, у, о, и, а, я.
 CYRILLIC_SINGLES = "".join(TO_CYRILLIC_SLOT[c] for c in "бгдежзйлмнпртфхцчшщъыьэю")
-
-# A DFA scans fastest; its few MB of tables are built once per process.
-AUTOMATON = ahocorasick_rs.Implementation.DFA
-DFA_LETTERS = 400_000  # the most pattern letters a DFA is built for
 
 # Pattern kinds (and DOTTED, a run of dots inside a word: dots.positions). Triggers at one place
 # are read in this order: a dotted word (х.й) before the chain of its lone letters.
@@ -731,7 +726,7 @@ class Words:
 
     def __init__(self) -> None:
         self._added: list[tuple[dict[str, WordMeta], dict[int, WordMeta]]] = []
-        self._automaton: ahocorasick_rs.BytesAhoCorasick | None = None
+        self._automaton: Automaton | None = None
 
     def add(self, patterns: dict[str, WordMeta]) -> dict[int, WordMeta]:
         """Add a language's patterns; the dict it gets back is filled by build: the meta of each
@@ -746,7 +741,7 @@ class Words:
         for patterns, _ in self._added:
             for pattern in patterns:
                 every.setdefault(pattern, len(every))
-        self._automaton = _automaton(every)
+        self._automaton = automaton(list(every))
         for patterns, metas in self._added:
             metas.update((every[p], meta) for p, meta in patterns.items())
         self._added = []
@@ -754,7 +749,7 @@ class Words:
     def find(self, words: bytes) -> list[tuple[int, int, int]]:
         """(pattern index, start, end) of every pattern in `words`, a word view."""
         assert self._automaton is not None, "Words.build was not called"
-        return self._automaton.find_matches_as_indexes(words, overlapping=True)
+        return self._automaton.find(words)
 
 
 class Triggers:
@@ -793,7 +788,7 @@ class Triggers:
                 kind, offset, bits = patterns.get(pattern, (TOKEN, 0, 0))
                 patterns[pattern] = (kind, offset, bits | 1 << n)
         self.patterns = len(patterns)
-        self._automaton = _automaton(patterns)
+        self._automaton = automaton(list(patterns))
         self._meta = list(patterns.values())  # by pattern index: the automaton's are the dict's order
 
     def bit(self, code: str) -> int:
@@ -809,7 +804,7 @@ class Triggers:
         each trigger fired."""
         meta = self._meta
         return [(start - 1 + meta[index][1], meta[index][0], meta[index][2])
-                for index, start, _ in self._automaton.find_matches_as_indexes(padded, overlapping=True)]
+                for index, start, _ in self._automaton.find(padded)]
 
 
 def _for_language(fired: list[tuple[int, int, int]], bit: int) -> list[tuple[int, int]]:
@@ -886,16 +881,6 @@ def _as_marked(written: bytes, entry: Entry) -> bool:
 
 def _word_view(pattern: str) -> str:
     return pattern.encode("latin-1").translate(WORD_VIEW).decode("latin-1")
-
-
-def _automaton(patterns: Iterable[str]) -> ahocorasick_rs.BytesAhoCorasick:
-    """The automaton of `patterns`, each found by its index in their order. A DFA scans fastest,
-    but its tables grow with the patterns' letters: a large list takes the contiguous NFA, a tenth
-    the size."""
-    encoded = [p.encode("latin-1") for p in patterns]
-    size = sum(map(len, encoded))
-    implementation = AUTOMATON if size <= DFA_LETTERS else ahocorasick_rs.Implementation.ContiguousNFA
-    return ahocorasick_rs.BytesAhoCorasick(encoded, implementation=implementation)
 
 
 def _vulgar(hit: Hit) -> Hit:
