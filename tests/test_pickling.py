@@ -1,7 +1,7 @@
 """A Moderator ships small and is built once per process (DESIGN: Python API; issue 14).
 
-Builds are counted by the matchers constructed, not timed: a rebuild of the bundled lists makes
-one Matcher for the lists (and one per policy with terms of its own).
+Builds are counted, not timed: each moderator an unpickling builds is put in the process's cache
+of them (moderator._built), which counts what it is given.
 """
 
 from __future__ import annotations
@@ -25,18 +25,23 @@ TEXTS = ["What the f**k, that is sh1t.", "A quiet day in Scunthorpe.", "<p>f<b>u
 SMALL = 1 << 20  # bytes: the pickle of the bundled lists' moderator stays far below this
 
 
+class _Counting(dict[str, Moderator]):
+    """A cache of unpickled moderators that counts the moderators put in it: one a build."""
+
+    def __init__(self, count: list[int]) -> None:
+        super().__init__()
+        self.count = count
+
+    def __setitem__(self, version: str, moderator: Moderator) -> None:
+        self.count[0] += 1
+        super().__setitem__(version, moderator)
+
+
 @pytest.fixture()
 def builds(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
-    """An empty cache of unpickled moderators, and a counter of the matchers built from now on."""
-    monkeypatch.setattr(moderator_module, "_built", {})
+    """An empty cache of unpickled moderators, and a counter of the moderators built from now on."""
     count = [0]
-    real = moderator_module.Matcher
-
-    def counting(*args: Any, **kwargs: Any) -> Any:
-        count[0] += 1
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(moderator_module, "Matcher", counting)
+    monkeypatch.setattr(moderator_module, "_built", _Counting(count))
     yield count
 
 

@@ -189,6 +189,8 @@ def _doubled(term: str) -> list[str]:
 
 def _spacings(phrase: str) -> list[str]:
     """A phrase as the skeleton may show it: one or two spaces between words (Philip K. Dick)."""
+    if " " not in phrase:  # most terms
+        return [phrase]
     words = phrase.split(" ")
     if len(words) > 5:
         return [phrase]
