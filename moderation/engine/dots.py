@@ -31,6 +31,9 @@ WORD_END = re.compile(rf"{LETTER}+(?:\.{{1,3}}{LETTER}+)*")
 WORD_START = re.compile(rf"{LETTER}*(?:\.+{LETTER}+)*")  # read backwards from a word's letter: where it starts
 BEFORE = frozenset(" \t\n\r([{\"'«„“‘")  # beside which a dotted word is a word of prose, not a name's part
 AFTER = frozenset(" \t\n\r.,;:!?)]}\"'»”’…")
+# Prose punctuation a Cyrillic dotted word may be glued to, its space left out (ну,с..ка; Ужас!Пи...да):
+# Cyrillic only, where code and dotted names hardly occur (if(!sh.t) and x,os.path stay unread).
+GLUED_BEFORE = frozenset(",;:!?…")
 MAX_RUNS = 2  # dot runs in a word: a.b.c.d and www.x.co.uk are names
 # Letters no Russian word starts with: after a dot, a word's hidden letter, not an abbreviation's
 # next word (х.й is хуй; ж.д. is железная дорога).
@@ -56,9 +59,14 @@ def word_around(text: str, pos: int, reach: int) -> tuple[int, int] | None:
         return None
     end = found.end()
     before, after = text[start - 1 : start], text[end : end + 1]
-    if (before and before not in BEFORE) or (after and after not in AFTER):
+    if (before and before not in BEFORE and not (before in GLUED_BEFORE and _cyrillic(text[start]))) or (
+            after and after not in AFTER):
         return None
     return None if after == "." and _dot_before_letter(text, end) else (start, end)
+
+
+def _cyrillic(char: str) -> bool:
+    return "\u0400" <= char <= "\u04ff"
 
 
 def _dot_before_letter(text: str, end: int) -> bool:
