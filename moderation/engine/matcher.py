@@ -317,8 +317,10 @@ class Frames:
 
 def _frame_forms(words: str, language: Language) -> list[bytes]:
     """A frame's side (or an intensifier) as the word view of its language's skeleton spells it,
-    its words one space apart: tú as tu, größter as grosster and groesster."""
-    words = " ".join(words.split())
+    its words one space apart: tú as tu, größter as grosster and groesster. The comma of a frame
+    said to someone (calla, _) is a break, never a letter of its last word: an ASCII side is its own
+    skeleton, so it goes here."""
+    words = " ".join(words.replace(",", " ").split())
     if not words:
         return [b""]
     forms = (" ".join(_word_view(form).split()).encode("latin-1") for form in skeleton_forms(words, language))
