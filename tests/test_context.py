@@ -30,6 +30,25 @@ def test_a_number_is_not_leet(text: str, written: str, expected: bool) -> None:
     assert context.is_number(*span(text, written)) is expected
 
 
+def spanish(text: str, written: str, term: str) -> tuple[str, Hit]:
+    start = text.index(written)
+    return text, Hit(start, start + len(written), Entry(term, "profanity", 3, "word", "es/profanity", "test",
+                                                        language="es"), ("leet",))
+
+
+@pytest.mark.parametrize(("text", "written", "term", "expected"), [
+    ("eres una put4", "put4", "puta", True), ("put0 coche", "put0", "puto", True),
+    ("vete a la mierd4.", "mierd4", "mierda", True),
+    ("la put4.2", "put4", "puta", False),  # a dotted version stays a number
+    ("ab3", "ab3", "abe", False),  # e is no gender's vowel
+])
+def test_a_digit_for_the_gender_vowel_is_leet_where_a_language_inflects_so(text: str, written: str, term: str,
+                                                                             expected: bool) -> None:
+    assert context.is_gender_leet(*spanish(text, written, term)) is expected
+    # English inflects no gender: a word numbered by one last digit stays a name there (sh3, ext4)
+    assert not context.is_gender_leet(*hit(text, written, term, ("leet",)))
+
+
 @pytest.mark.parametrize(("text", "written", "expected"), [
     ("for (; j--; )", "j--", True), ("while (f--)", "f--", True), ("$p1->parse", "$p1-", True),
     ("ja* files", "ja*", False), ("a dumb as*", "as*", False), ("gnu.org* ", "org*", True),

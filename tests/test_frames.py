@@ -140,4 +140,9 @@ def test_a_frame_written_with_a_comma_reads_across_one() -> None:
     assert not aims(frames, "eres un, burro", "burro")  # a comma ends a frame written without
     assert not aims(frames, "cállate, dijo el burro", "burro")  # the comma is not right before the word
     assert aims(frames, "cállate burro", "burro")
+    # a frame of ASCII letters is its own skeleton: its comma must go all the same
+    plain = Frames(["calla, _"], [], SPANISH)
+    assert aims(plain, "calla, burro", "burro")
+    assert aims(plain, "calla burro", "burro")
+    assert not aims(plain, "calla, dijo el burro", "burro")
     assert Frames(["eres un _"], [], SPANISH).addressing == set()

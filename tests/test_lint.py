@@ -165,7 +165,7 @@ def test_a_vowel_appended_to_a_vowel_is_reported_where_endings_replace_it(tmp_pa
 
 
 def test_a_comma_stands_in_a_frame_right_before_its_word_only(tmp_path: Path) -> None:
-    frames = written(tmp_path, "es/frames.txt", "[frames]\ncállate, _\nvaya, un _\n")
+    frames = written(tmp_path, "es/frames.txt", "[frames]\nlárgate, _\nvaya, un _\n")
     r = lint(frames)
     assert r.exit_code == 1
     assert r.stderr.splitlines()[0].startswith(f"{frames}:3: frame 'vaya, un _' may hold only _ and words")

@@ -23,7 +23,8 @@ import string
 import unicodedata
 from collections.abc import Iterable
 
-from moderation.engine.readings import MASKS, Hit
+from moderation.engine.languages import LANGUAGES
+from moderation.engine.readings import LEET, MASKS, Hit
 
 EVASIVE = frozenset(("leet", "masked", "separator", "repeat"))  # readings, not the word as written
 PROSE_BEFORE = frozenset(("", " ", "\n", "\t", "(", '"', "\u201c"))  # beside which a word is only a word
@@ -38,6 +39,7 @@ LAST_SPACE = re.compile(r"\s\S*\Z")  # tried from each space only: linear
 
 # A number with at most one letter of unit or prefix (900k, v49, 8000000b, B008, F46), or hex.
 NUMBER = re.compile(r"[A-Za-z]?\d{2,}|\d{2,}[A-Za-z]|0[xX][0-9A-Fa-f]+|[A-Za-z]{2,}\d")
+LETTERS_DIGIT = re.compile(r"[^\W\d_]{2,}\d")  # a word numbered by one last digit, or leet for its last letter
 SIGILS = frozenset(a + b for a in "@$%" for b in "@$")
 SNAKE = re.compile(r"[A-Za-z0-9]_[A-Za-z0-9]")  # parts of an identifier joined: buf_ck
 CONSTANT = re.compile(r"[A-Z0-9]+(?:_[A-Z0-9]+)+")  # GPG_ERR_ASS_GENERAL
@@ -154,7 +156,8 @@ def misread(text: str, hit: Hit) -> bool:
     if evasive:
         written = text[hit.start : hit.end]
         return (is_dereference(written)
-                or ("leet" in evasive and (is_number(text, hit.start, hit.end) or is_bar_operator(text, hit.end)))
+                or ("leet" in evasive and ((is_number(text, hit.start, hit.end) and not is_gender_leet(text, hit))
+                                           or is_bar_operator(text, hit.end)))
                 or ("masked" in evasive and (is_code_mask(text, hit.start, hit.end) or is_option_list(word)
                                              or is_mild_mark(written, hit)))
                 or is_part_of_identifier(word, written, hit)
@@ -240,6 +243,20 @@ def is_number(text: str, start: int, end: int) -> bool:
     dotted = (written[-1].isdigit() and after[:1] == "." and after[1:2].isdigit()) or (
         written[0].isdigit() and before == "." and text[start - 2 : start - 1].isdigit())
     return dotted
+
+
+def is_gender_leet(text: str, hit: Hit) -> bool:
+    """A word of letters whose last letter alone is a digit, the leet of the vowel its term ends in
+    where its language inflects gender with that vowel: Spanish put4 (puta), put0 (puto), zorr4.
+    is_number reads such a token as a word numbered by one last digit (ext4, mp3), which is right in
+    English and wrong where a filter is dodged by the gender's vowel. A dotted version (put4.2) stays
+    a number."""
+    vowels = LANGUAGES[hit.entry.language].gender_vowels if hit.entry.language in LANGUAGES else ""
+    written, term = text[hit.start : hit.end], hit.entry.term
+    if not vowels or term[-1:] not in vowels or LETTERS_DIGIT.fullmatch(written) is None:
+        return False
+    dotted = text[hit.end : hit.end + 1] == "." and text[hit.end + 1 : hit.end + 2].isdigit()
+    return LEET.get(written[-1]) == term[-1] and not dotted
 
 
 def is_bar_operator(text: str, end: int) -> bool:

@@ -42,6 +42,10 @@ class Language:
     # everyday nouns no filter blocks, which names, code and handles spell so (pigz, git@, t00l):
     # only a frame aims them, disguised or not (you're a cl0wn).
     disguise_aims: bool = True
+    # The vowels its nouns and adjectives end in for gender (Spanish puta, puto): a leet digit for
+    # one of them, last after letters (put4, put0), reads that vowel, where a word numbered by one
+    # last digit (ext4, mp3, sh3) is otherwise a name and no leet (context.is_number).
+    gender_vowels: str = ""
 
     @functools.cached_property
     def view_leet(self) -> dict[str, str]:
@@ -51,7 +55,7 @@ class Language:
 
 LANGUAGES: dict[str, Language] = {language.code: language for language in (
     Language("en", "English", respelled=True, compounds=True, disguise_aims=False),
-    Language("es", "Spanish", distinct="ñ", letters="ñáéíóúü"),
+    Language("es", "Spanish", distinct="ñ", letters="ñáéíóúü", gender_vowels="ao"),
     Language("pt", "Portuguese", letters="ãõáâàéêíóôúüç"),
     Language("fr", "French", letters="àâæçéèêëîïôœùûüÿ", endings=("ées", "ée", "és", "é")),
     Language("de", "German", spellings={"ä": ("ä", "ae"), "ö": ("ö", "oe"), "ü": ("ü", "ue"), "ß": ("ß", "ss")},

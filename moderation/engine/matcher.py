@@ -33,6 +33,7 @@ import itertools
 import operator
 import re
 import string
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
@@ -314,8 +315,10 @@ class Frames:
 
 def _frame_forms(words: str, language: Language) -> list[bytes]:
     """A frame's side (or an intensifier) as the word view of its language's skeleton spells it,
-    its words one space apart: tú as tu, größter as grosster and groesster."""
-    words = " ".join(words.split())
+    its words one space apart: tú as tu, größter as grosster and groesster. The comma of a frame
+    said to someone (calla, _) is a break, never a letter of its last word: an ASCII side is its own
+    skeleton, so it goes here."""
+    words = " ".join(words.replace(",", " ").split())
     if not words:
         return [b""]
     forms = (" ".join(_word_view(form).split()).encode("latin-1") for form in skeleton_forms(words, language))
@@ -841,16 +844,21 @@ def _shows_distinct(text: str, hit: Hit, distinct: dict[int, tuple[str, int]]) -
     need = distinct.get(id(hit.entry))
     if need is None:
         return True
-    shown = text[hit.start : hit.end].lower()
+    shown = unicodedata.normalize("NFC", text[hit.start : hit.end]).lower()  # n and a combining tilde are ñ
     return shown.count(need[0]) >= need[1] or "masked" in hit.evasions
 
 
 def _own_letters(text: str, hit: Hit, letters: str) -> Hit:
     """A hit without the diacritics or homoglyphs that are letters of its language (Spanish ñ,
-    German ß, Russian's х): a writer who writes their alphabet evades nothing."""
+    German ß, Russian's х): a writer who writes their alphabet evades nothing, in either Unicode
+    form: a combining accent that composes with the letter before it into one of the language's
+    (inva\u0301lido, as macOS and some catalogues write inválido) is that letter."""
     if "diacritic" not in hit.evasions and "homoglyph" not in hit.evasions:
         return hit
-    foreign = {evasion_of(c) for c in text[hit.start : hit.end] if not c.isascii() and c.lower() not in letters}
+    span = text[hit.start : hit.end]
+    foreign = {evasion_of(c) for i, c in enumerate(span) if not c.isascii() and c.lower() not in letters
+               and not (i and unicodedata.combining(c) and unicodedata.normalize("NFC", span[i - 1 : i + 1]).lower()
+                        in letters)}
     kept = tuple(e for e in hit.evasions if e not in ("diacritic", "homoglyph") or e in foreign)
     return hit if kept == hit.evasions else hit._replace(evasions=kept)
 
