@@ -14,9 +14,9 @@ from pathlib import Path
 from setuptools import Extension, setup
 from setuptools.command.build_py import build_py
 
-# What every check runs through, character by character and token by token, the reading of markup,
-# and the Moderator's checks and results (its classes stay Python classes: mypyc_attr there); the
-# rest (lists, policies, the faces) stays Python. BENCHMARKS.md has what compiling gains.
+# What every check runs through, character by character and token by token, and the reading of
+# markup; the rest (the build of a moderator, results, the faces) stays Python, and so may be
+# patched and subclassed. BENCHMARKS.md has what compiling gains.
 COMPILED = [
     "moderation/engine/normalize.py",
     "moderation/engine/offsets.py",
@@ -25,7 +25,6 @@ COMPILED = [
     "moderation/engine/readings.py",
     "moderation/engine/matcher.py",
     "moderation/engine/automaton.py",
-    "moderation/engine/moderator.py",
     "moderation/markup/visible.py",
     "moderation/markup/html.py",
     "moderation/markup/markdown.py",

@@ -37,6 +37,7 @@ def test_the_same_patterns_make_one_automaton_per_process() -> None:
     assert automaton(list(PATTERNS)) is first
     assert automaton([*PATTERNS, "more"]) is not first
     assert automaton(["ab", "c"]) is not automaton(["a", "bc"])
+    assert automaton(["fuck\0", "x"]) is not automaton(["fuck", "\0x"])  # a NUL (a policy's phrase may hold one)
 
 
 def test_a_moderator_checks_the_same_before_and_after_its_automata_become_dfas() -> None:

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from mypy_extensions import mypyc_attr
-
 from moderation.engine import policy as policy_module
 from moderation.engine.identify import identify, identify_many
 from moderation.engine.languages import LANGUAGES
@@ -35,13 +33,9 @@ MASKED_LENGTH = 64  # the longest span whose mask is remembered (a long word is 
 BUILT_KEPT = 4  # moderators an unpickling process keeps built, by version: a worker outlives few reloads
 
 
-# This module is compiled (setup.py) where a compiler is at hand; its classes stay Python classes
-# (mypyc_attr(native_class=False)), so that a Moderator may be patched and subclassed, and a Match
-# or a Result is a dataclass as any other.
 # Match and Result are read-only by contract, not frozen: a frozen dataclass costs ~1 us to make
 # (its __init__ sets each field through object.__setattr__), a plain one ~0.2, and text dense with
 # matches makes one per match. They hash as frozen ones did (unsafe_hash: nothing here changes one).
-@mypyc_attr(native_class=False)
 @dataclass(slots=True, unsafe_hash=True)
 class Match:
     """One flagged span: `text == original[start:end]` (code points, half-open)."""
@@ -62,7 +56,6 @@ class Match:
                 "evasions": list(self.evasions), "list": self.list, "language": self.language}
 
 
-@mypyc_attr(native_class=False)
 @dataclass(slots=True, unsafe_hash=True)
 class Result:
     """What a check found, what the policy makes of it, and the cleaned text."""
@@ -85,7 +78,6 @@ class Result:
                 "cleaned": self.cleaned, "matches": [m.to_dict() for m in self.matches]}
 
 
-@mypyc_attr(native_class=False)
 class Moderator:
     """Checks text against loaded wordlists under named policies. Immutable and thread-safe."""
 
