@@ -136,6 +136,8 @@ def test_version_changes_with_the_config(tmp_path: Path, moderator: Moderator) -
         ("[policies.default]\nmin_severity = \n", 2, "invalid TOML"),
         ("default_policy = \"strict\"\n[policies.default]\n", 1, "default_policy 'strict' is not among"),
         ("[policies.default]\nblock = [\"f*ck\"]\n", 2, "may hold only letters"),
+        ("[policies.default]\nallow = [\" \"]\n", 2, "allow phrase ' ' may hold only letters"),  # allows nothing
+        ("[policies.default]\nallow = [\"shit\\u0000\"]\n", 2, "allow phrase 'shit\\x00' may hold only letters"),
         ("[policies.default]\ncheck_code = \"no\"\n", 2, "check_code must be true or false, not 'no'"),
         ("[policies]\ndefault = 3\n", 2, "default must be a table, not 3"),
         ("[policies.default]\nallow = [\"x\",\n", 2, "invalid TOML: Invalid value"),  # at the end of the file
@@ -154,6 +156,17 @@ def test_unknown_policy_and_content_type(moderator: Moderator) -> None:
         moderator.check("x", policy="strict")
     with pytest.raises(UnsupportedContentTypeError, match=r"application/pdf.*text/plain, text/html, text/markdown"):
         moderator.check("x", content_type="application/pdf")
+
+
+def test_check_many_reads_a_generator_once_and_refuses_one_str(moderator: Moderator) -> None:
+    texts = ["what the fuck", "clean", "sh1t"]
+    assert [r.to_dict() for r in moderator.check_many(t for t in texts)] == [moderator.check(t).to_dict()
+                                                                            for t in texts]
+    assert sorted(moderator.flagged_among(iter(texts))) == [0, 2]
+    with pytest.raises(TypeError, match="not one str"):
+        moderator.check_many("what the fuck")
+    # languages given as an iterator are its languages, not none
+    assert moderator.check("fuck", languages=iter(["en"])).flagged
 
 
 def test_better_profanity_list_is_an_extra_source(tmp_path: Path, moderator: Moderator) -> None:

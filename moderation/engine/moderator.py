@@ -7,10 +7,10 @@ import dataclasses
 import hashlib
 import itertools
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from moderation.engine import policy as policy_module
 from moderation.engine.identify import identify, identify_many
@@ -31,6 +31,7 @@ SEPARATOR = "\n\n\n\n"
 MASKS = 4096  # masks remembered, with the look at what each reads as
 MASKED_LENGTH = 64  # the longest span whose mask is remembered (a long word is one of a kind)
 BUILT_KEPT = 4  # moderators an unpickling process keeps built, by version: a worker outlives few reloads
+T = TypeVar("T")
 
 
 # Match and Result are read-only by contract, not frozen: a frozen dataclass costs ~1 us to make
@@ -173,6 +174,7 @@ class Moderator:
         cost about as much as one long text of the same size. None is no text (a null cell of a
         column), and its result is None: not a clean text, which would be allowed."""
         name, pol = self.policy_for(policy, content_type)
+        texts = _listed(texts)
         if None in texts:
             present = [i for i, text in enumerate(texts) if text is not None]
             results: list[Result | None] = [None] * len(texts)
@@ -190,6 +192,7 @@ class Moderator:
         """The results of the flagged texts only, by index: `check_many` for a report that shows
         nothing of the others, without building a result for each of them."""
         name, pol = self.policy_for(policy, content_type)
+        texts = _listed(texts)
         hits, visible = self._hits_of_each(texts, name, pol, content_type, languages)
         found = {}
         for i, text_hits in hits.items():
@@ -204,6 +207,8 @@ class Moderator:
         unknown or unchecked language is an UnknownLanguageError, raised before any work."""
         if languages is None or languages == "auto":
             return pol.languages
+        if not isinstance(languages, str):
+            languages = tuple(languages)  # (an iterator read once: its languages, not none)
         if isinstance(languages, str) or not languages:
             raise UnknownLanguageError(repr(languages), pol.name, pol.languages)
         for language in languages:
@@ -426,6 +431,14 @@ def _other_kind(found: Entry, entry: Entry) -> bool:
 
 def _whole(span: str, rule: MaskRule) -> str:
     return mask_span(span, MaskRule("full", rule.char))
+
+
+def _listed(texts: Iterable[T]) -> Sequence[T]:
+    """The texts of a check_many as a sequence: a generator's, read once (never taken for none); one
+    str is refused, not checked letter by letter."""
+    if isinstance(texts, str):
+        raise TypeError("texts must be a sequence of texts, not one str: check(text) checks one")
+    return texts if isinstance(texts, Sequence) else list(texts)
 
 
 def _must_be_str(texts: Sequence[object]) -> None:

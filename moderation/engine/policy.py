@@ -304,7 +304,7 @@ def _policy(name: str, table: Mapping[str, Any], reader: _Reader) -> Policy:
             review_categories=frozenset(reviewed),
             mask=MaskRule(default_rule, char, replacement),
             masks=masks,
-            allow=tuple(" ".join(a.lower().split()) for a in reader.strings(table, "allow", ())),
+            allow=_allowed(reader.strings(table, "allow", ()), reader),
             block=tuple(e for e in block if e is not None),
             check_code=reader.get(table, "check_code", bool, True),
             languages=_languages(table, reader),
@@ -337,6 +337,17 @@ def _rule(value: str, key: str, reader: _Reader) -> str:
         reader.fail(key, f"mask rule {value!r} is not one of {', '.join(RULES)}")
         return "first"
     return value
+
+
+def _allowed(phrases: tuple[str, ...], reader: _Reader) -> tuple[str, ...]:
+    """A policy's extra allowed words and phrases, as a list's [allow] takes them (a blank or a
+    control character would allow nothing, or everything)."""
+    allowed = tuple(" ".join(a.lower().split()) for a in phrases)
+    for phrase, written in zip(allowed, phrases, strict=True):
+        if not TERM.match(phrase):
+            reader.fail("allow", f"allow phrase {written!r} may hold only letters, with single spaces, hyphens or "
+                                 "apostrophes between words")
+    return allowed
 
 
 def _block_entry(policy: str, item: Any, reader: _Reader) -> Entry | None:
