@@ -20,7 +20,7 @@ automata than that (a policy with terms of its own adds two a language) builds t
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable
 
 import ahocorasick_rs
 
@@ -62,7 +62,7 @@ class Automaton:
             self.dfa = True
 
 
-def automaton(patterns: Sequence[str]) -> Automaton:
+def automaton(patterns: Iterable[str]) -> Automaton:
     """The automaton of `patterns` (strs of one byte a character: latin-1), the process's own if
     one of the same patterns was built before."""
     encoded = tuple(p.encode("latin-1") for p in patterns)

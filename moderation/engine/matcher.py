@@ -746,7 +746,7 @@ class Words:
         for patterns, _ in self._added:
             for pattern in patterns:
                 every.setdefault(pattern, len(every))
-        self._automaton = automaton(list(every))
+        self._automaton = automaton(every)
         for patterns, metas in self._added:
             metas.update((every[p], meta) for p, meta in patterns.items())
         self._added = []
@@ -793,7 +793,7 @@ class Triggers:
                 kind, offset, bits = patterns.get(pattern, (TOKEN, 0, 0))
                 patterns[pattern] = (kind, offset, bits | 1 << n)
         self.patterns = len(patterns)
-        self._automaton = automaton(list(patterns))
+        self._automaton = automaton(patterns)
         self._meta = list(patterns.values())  # by pattern index: the automaton's are the dict's order
 
     def bit(self, code: str) -> int:

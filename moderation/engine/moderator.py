@@ -207,14 +207,13 @@ class Moderator:
         unknown or unchecked language is an UnknownLanguageError, raised before any work."""
         if languages is None or languages == "auto":
             return pol.languages
-        if not isinstance(languages, str):
-            languages = tuple(languages)  # (an iterator read once: its languages, not none)
-        if isinstance(languages, str) or not languages:
+        chosen = () if isinstance(languages, str) else tuple(languages)  # (an iterator read once)
+        if not chosen:
             raise UnknownLanguageError(repr(languages), pol.name, pol.languages)
-        for language in languages:
+        for language in chosen:
             if language not in pol.languages:
                 raise UnknownLanguageError(language, pol.name, pol.languages)
-        return tuple(dict.fromkeys(languages))
+        return tuple(dict.fromkeys(chosen))
 
     def _scan(self, text: str, name: str, languages: Sequence[str], auto: bool) -> list[Hit]:
         """The hits of `text` in each of `languages`, one view of each script made for all; with

@@ -22,6 +22,7 @@ from moderation.engine.wordlists import (
     REVIEWED,
     SCOPES,
     TERM,
+    TERM_SHAPE,
     Entry,
     read_regular,
     undecodable,
@@ -345,8 +346,7 @@ def _allowed(phrases: tuple[str, ...], reader: _Reader) -> tuple[str, ...]:
     allowed = tuple(" ".join(a.lower().split()) for a in phrases)
     for phrase, written in zip(allowed, phrases, strict=True):
         if not TERM.match(phrase):
-            reader.fail("allow", f"allow phrase {written!r} may hold only letters, with single spaces, hyphens or "
-                                 "apostrophes between words")
+            reader.fail("allow", f"allow phrase {written!r} {TERM_SHAPE}")
     return allowed
 
 

@@ -54,6 +54,7 @@ BUNDLED = _PACKAGED if _PACKAGED.is_dir() else _PACKAGED.parent.parent / "wordli
 _SECTION = re.compile(r"^\[([a-z_]+)\]$")
 _ENTRY = re.compile(r"^(?P<term>[^:]+):(?P<rest>.*)$")
 TERM = re.compile(r"^[^\W\d_]+(?:['\- ][^\W\d_]+)*$")  # a term of a list or a policy: letters of any script
+TERM_SHAPE = "may hold only letters, with single spaces, hyphens or apostrophes between words"  # TERM, said
 _SUFFIX = re.compile(r"^\+(?:[^\W\d_A-Z]|')+$")
 
 
@@ -129,9 +130,7 @@ def list_language(path: Path) -> str:
 def _canonical_term(raw: str, where: tuple[str, int]) -> str:
     term = " ".join(raw.split()).lower()
     if not TERM.match(term):
-        raise ConfigError(
-            f"term {raw.strip()!r} may hold only letters, with single spaces, hyphens or "
-            "apostrophes between words", *where)
+        raise ConfigError(f"term {raw.strip()!r} {TERM_SHAPE}", *where)
     return term
 
 
