@@ -18,7 +18,7 @@ from moderation.engine.languages import LANGUAGES
 from moderation.engine.masking import MaskRule, mask_span, replaced
 from moderation.engine.matcher import Frames, Matcher, Triggers, Views, Words, merge, spell_entries
 from moderation.engine.policy import Config, Policy
-from moderation.engine.readings import Hit
+from moderation.engine.readings import Hit, new_hit
 from moderation.engine.wordlists import BUNDLED, Entry, Wordlists, list_files, load_files, parse, walk
 from moderation.errors import ConfigError, UnknownLanguageError, UnknownPolicyError, UnsupportedContentTypeError
 from moderation.markup import MARKUP_TYPES, Visible, extract
@@ -246,7 +246,7 @@ class Moderator:
         for language in chosen:
             for hit in self._matchers[name, language].scan(joined, views):
                 i = bisect.bisect_right(starts, hit.start) - 1
-                shifted = Hit(hit.start - starts[i], hit.end - starts[i], hit.entry, hit.evasions)
+                shifted = new_hit(hit.start - starts[i], hit.end - starts[i], hit.entry, hit.evasions)
                 each.setdefault(i, {}).setdefault(language, []).append(shifted)
         written: dict[int, tuple[str, ...]] = {}
         if auto and len(chosen) > 1:  # the texts with a hit identified at once, not one by one

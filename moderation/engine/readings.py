@@ -71,6 +71,11 @@ class Slot(NamedTuple):
     maskable: bool  # may stand for a hidden letter
 
 
+def new_slot(letters: str, pos: int, char: str, maskable: bool) -> Slot:
+    """Slot(letters, pos, char, maskable), made as new_hit makes a Hit: a token read makes one a character."""
+    return _new_tuple(Slot, (letters, pos, char, maskable))
+
+
 Hidden = tuple[int, str]  # offset of a dropped character, and its evasion
 
 
@@ -317,7 +322,7 @@ class Readings:
         slots = []
         for i in elements:
             letters = skeleton[i] if skeleton[i] in IS_LETTER else self._leet.get(skeleton[i], "")
-            slots.append(Slot(letters, i, text[i], False))
+            slots.append(new_slot(letters, i, text[i], False))
         return elements[0], elements[-1] + 1, self._chain_words(slots)
 
     def _chain_words(self, slots: list[Slot]) -> list[Hit]:
@@ -332,7 +337,7 @@ class Readings:
         element for its offsets: the best reading of the chain, then of the letters on either side
         of it, and so on. Every reading is found in one pass over the chain (a chain of many words
         was read again for each), then chosen among."""
-        slots = [Slot(lets, i, c, False) for i, (lets, c) in enumerate(zip(letters, chars, strict=True))]
+        slots = [new_slot(lets, i, c, False) for i, (lets, c) in enumerate(zip(letters, chars, strict=True))]
         found = []  # (rank, first slot, last slot, whether it must be all of a part, hit)
         for variant in itertools.islice(itertools.product(*(s.letters for s in slots)), MAX_VARIANTS):
             for first, last, _, entry, repeated in self._spellings("".join(variant)):
@@ -505,13 +510,13 @@ def _slots(text: str, skeleton: str, start: int, end: int, leet: dict[str, str])
     for i in range(start, end):
         f, c = skeleton[i], text[i]
         if f in IS_LETTER:
-            slots.append(Slot(f, i, c, False))
+            slots.append(new_slot(f, i, c, False))
         elif f == INVISIBLE_MARK:
             hidden.append((i, evasion_of(c) or "invisible"))
         elif f in leet:
-            slots.append(Slot(leet[f], i, c, f in MASKS))
+            slots.append(new_slot(leet[f], i, c, f in MASKS))
         else:
-            slots.append(Slot("", i, c, f in MASKS))
+            slots.append(new_slot("", i, c, f in MASKS))
     return slots, hidden
 
 
@@ -541,10 +546,10 @@ def _dotted_slots(word: str, skeleton: str, letters: list[str], runs: list[int],
     slots: list[Slot] = []
     at = 0
     for i, piece in enumerate(letters):
-        slots.extend(Slot(skeleton[at + j], at + j, word[at + j], False) for j in range(len(piece)))
+        slots.extend(new_slot(skeleton[at + j], at + j, word[at + j], False) for j in range(len(piece)))
         at += len(piece)
         if i < len(runs):
-            slots.extend(Slot("", at + min(j, runs[i] - 1), ".", True) for j in range(hides[i]))
+            slots.extend(new_slot("", at + min(j, runs[i] - 1), ".", True) for j in range(hides[i]))
             at += runs[i]
     return slots
 
