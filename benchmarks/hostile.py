@@ -129,6 +129,11 @@ LANGUAGE_UNITS = {
     "aimed word in a frame": "eres un puto capullo ",
     "aimed word alone": "capullo ",
     "aimed words between frames": "burro de mierda seu grande burro ",
+    # Spanish and Portuguese sounds respelled (languages.SPANISH_SOUNDS, PORTUGUESE_SOUNDS): read
+    # as words, as a respelled aimed word in its frame, and glued into one long run
+    "respelled sounds": "kulo xupapijas kuzão chereca ",
+    "respelled aimed word in a frame": "eres un kapullo ",
+    "respelled sounds glued": "kulo",
 }
 NINE = ("en", "es", "pt", "fr", "de", "it", "nl", "pl", "ru")
 

@@ -1,5 +1,5 @@
 """The languages the engine reads, each a row of a table: its script, how its writers fold its
-letters, and which of the English-built readings apply to it.
+letters, how they respell its sounds, and which of the English-built readings apply to it.
 
 A new language is a row here and a folder of lists under wordlists/, not a change to the matcher:
 the matcher takes a Language and spells each listed term in the skeleton of its script.
@@ -10,8 +10,78 @@ from __future__ import annotations
 import functools
 import itertools
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from moderation.engine.normalize import fold, fold_cyrillic
+
+
+class Respelling(NamedTuple):
+    """A sound of a term as writers may write it instead: `written` for `sound`, anywhere in the
+    term, only first ("^") or only last ("$"); the matcher reads a token where one may stand
+    (`least` letters of it, the respelling and a letter each side at least)."""
+
+    sound: str
+    written: str
+    where: str = ""
+    least: int = 4
+
+
+@dataclass(frozen=True)
+class Sounds:
+    """How a language's writers respell its sounds, by habit or past a filter (fvck, phuk, azz;
+    kabrón, xupa, wevada): a row of a language, read by readings.respell and fired on by the
+    matcher's respelled windows."""
+
+    # How a written sound reads, in order: a regular expression of the skeleton's letters (without
+    # groups of its own) and the letters it stands for; one pass finds where any applies, each
+    # where the ones before it do not.
+    reads: tuple[tuple[str, str], ...]
+    # Where in a term a respelling may stand: a token is read by `reads` only where one fires.
+    writes: tuple[Respelling, ...]
+    # Whether terms are read by `reads` too, and a token is the term whose reading it shares: where
+    # the respelling is no more the sound's than the spelling (Portuguese x and ch), a respelling
+    # and the term meet in their reading (chereca and xereca: both xereca). English spells its
+    # terms one way.
+    both_ways: bool = False
+    # Whether a respelling alone is a disguise, enough for an `evaded` or `aimed` word: English
+    # writers respell to slip past a filter (phag); Spanish and Portuguese ones respell as they
+    # chat (ke, xq, kasa), so a respelled word innocent somewhere needs what its plain word needs.
+    disguises: bool = True
+
+
+# English's: ph f, v u, oo u as in stoopid, kk cc q ck, a k after a vowel ck but not in Fukuoka,
+# the zz of azz ss but not buzzy or pizz, a final z s as in idiotz, a final uh ah er as in nigguh.
+# Written: not oo for u nor cc for ck but at a word's end (book and accept would fire all day: fucc,
+# dicc, not succ-), ph only for a first f (inside, graphic and sophist), five letters from a first
+# ph (phen- and phil- are everywhere).
+ENGLISH_SOUNDS = Sounds(
+    reads=(("ph", "f"), ("kk", "ck"), ("cc", "ck"), ("oo", "u"), ("q", "ck"), ("(?<=[aeiou])k(?![aou])", "ck"),
+           ("v", "u"), ("(?<=a)zz", "ss"), ("z\\Z", "s"), ("(?<=...)[ua]h\\Z", "er")),
+    writes=(Respelling("f", "ph", "^", 5), Respelling("u", "v"), Respelling("uck", "uk"), Respelling("ck", "kk"),
+            Respelling("ck", "q"), Respelling("ass", "azz"), Respelling("er", "uh", "$"), Respelling("er", "ah", "$"),
+            Respelling("s", "z", "$"), Respelling("ick", "ik", "$"), Respelling("ck", "cc ", "$", 5)),
+)
+# Spanish's, as a native reader reads them: k for the c of ca co cu and the qu of que qui (kabrón,
+# kulo, meketrefe), x for ch (xupa), w for hu before a vowel (wevada). Not a first h dropped (an
+# ostión is an oyster, no hostión: the lists hold ijo de puta, ijueputa, ijoputa), nor b for v
+# (Berga is a town, baca a roof rack: the lists hold berga's phrases), nor y for ll (poya is an
+# old fee, poyo a stone bench), nor s for z and c (casa and caza, coser and cocer), nor a doubled
+# r made single (pera, a pear).
+SPANISH_SOUNDS = Sounds(
+    reads=(("qu(?=[ei])", "k"), ("c(?=[aou])", "k"), ("ch", "x"), ("hu(?=[aeio])", "w")),
+    writes=(Respelling("ca", "ka"), Respelling("co", "ko"), Respelling("cu", "ku"), Respelling("que", "ke"),
+            Respelling("qui", "ki"), Respelling("ch", "x"), Respelling("hu", "w")),
+    both_ways=True, disguises=False,
+)
+# Portuguese's: k for the c of ca co cu and the qu of que qui (kacete, bokete), x for ch and ch for
+# x, one sound (xifrudo, bixa). Not i for lh (caraio is listed; as a rule, fio, a thread, reads
+# filho), nor h for rr (poha is listed), nor b for v (bela and vela).
+PORTUGUESE_SOUNDS = Sounds(
+    reads=(("qu(?=[ei])", "k"), ("c(?=[aou])", "k"), ("ch", "x")),
+    writes=(Respelling("ca", "ka"), Respelling("co", "ko"), Respelling("cu", "ku"), Respelling("que", "ke"),
+            Respelling("qui", "ki"), Respelling("ch", "x"), Respelling("x", "ch")),
+    both_ways=True, disguises=False,
+)
 
 
 @dataclass(frozen=True)
@@ -25,9 +95,10 @@ class Language:
     # Letters whose diacritic makes the word: Spanish coño is not cono (a cone). A term holding one
     # is found only where the text holds it too (or hides it behind a mask).
     distinct: str = ""
-    # English's own readings: sounds respelled (phuck, fvck) and compounds of a root and a tail
-    # (shitface); other languages' compounds are their lists' inside-word roots.
-    respelled: bool = False
+    # How its writers respell its sounds (phuck, kabrón); None: words are read as spelled.
+    sounds: Sounds | None = None
+    # English's own reading: compounds of a root and a tail (shitface); other languages'
+    # compounds are their lists' inside-word roots.
     compounds: bool = False
     # Characters that stand for a letter of the script (leet); Latin's are readings.LEET.
     leet: dict[str, str] = field(default_factory=dict)
@@ -54,9 +125,9 @@ class Language:
 
 
 LANGUAGES: dict[str, Language] = {language.code: language for language in (
-    Language("en", "English", respelled=True, compounds=True, disguise_aims=False),
-    Language("es", "Spanish", distinct="ñ", letters="ñáéíóúü", gender_vowels="ao"),
-    Language("pt", "Portuguese", letters="ãõáâàéêíóôúüç"),
+    Language("en", "English", sounds=ENGLISH_SOUNDS, compounds=True, disguise_aims=False),
+    Language("es", "Spanish", distinct="ñ", letters="ñáéíóúü", gender_vowels="ao", sounds=SPANISH_SOUNDS),
+    Language("pt", "Portuguese", letters="ãõáâàéêíóôúüç", sounds=PORTUGUESE_SOUNDS),
     Language("fr", "French", letters="àâæçéèêëîïôœùûüÿ", endings=("ées", "ée", "és", "é")),
     Language("de", "German", spellings={"ä": ("ä", "ae"), "ö": ("ö", "oe"), "ü": ("ü", "ue"), "ß": ("ß", "ss")},
              letters="äöüß"),

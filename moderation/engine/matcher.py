@@ -39,7 +39,7 @@ from collections.abc import Iterable, Sequence
 from moderation.engine import dots
 from moderation.engine.automaton import Automaton, automaton
 from moderation.engine.context import kept
-from moderation.engine.languages import DEFAULT, Language, skeleton_forms, skeleton_of
+from moderation.engine.languages import DEFAULT, Language, Respelling, skeleton_forms, skeleton_of
 from moderation.engine.normalize import (
     CYRILLIC,
     INVISIBLE_MARK,
@@ -142,40 +142,31 @@ def _leet_spellings(window: str, leet_for: dict[str, str]) -> list[str]:
             if spelled != window and not spelled.isdigit() and spelled[-1] != "!"]
 
 
-# How a sound of a term may be respelled (the inverse of readings.respell), and at the end of one.
-# Not oo for u nor cc for ck but at a word's end (readings.respell reads them): book and accept
-# would fire all day.
-RESPELLINGS = (("f", "ph"), ("u", "v"), ("uck", "uk"), ("ck", "kk"), ("ck", "q"), ("ass", "azz"))
-RESPELLED_ENDS = (("er", "uh"), ("er", "ah"), ("s", "z"), ("ick", "ik"))
-
-
-def _respelled_windows(terms: Iterable[str]) -> set[str]:
-    """A term respelled (one sound, or every one of a kind), as the respelling with a letter on
-    each side, four letters at least where the term has them: fvck, phuc, fukk, fuki, azz, gguh
-    (nigguh). Only where these fire is a token of plain letters read by sound: like, make and
-    book are not (lik of lick would be)."""
+def _respelled_windows(terms: Iterable[str], writes: Iterable[Respelling]) -> set[str]:
+    """A term respelled as its language's writers may (one sound, or every one of a kind), as the
+    respelling with a letter on each side, `least` letters at least where the term has them: fvck,
+    phuc, fukk, fuki, azz, gguh (nigguh); kulo, xupa, wevad. Only where these fire is a token of
+    plain letters read by sound: like, make and book are not (lik of lick would be)."""
     found: set[str] = set()
     for term in terms:
         if not term.isalpha():
             continue
         forms = []
-        for sound, written in RESPELLINGS:
+        for sound, written, where, least in writes:
+            if where == "$":
+                if term.endswith(sound) and len(term) > 3:
+                    forms.append((term[: -len(sound)] + written, len(term) - len(sound), len(written), least))
+                continue
             at = term.find(sound)
             while at >= 0:
-                if not (written == "ph" and at):  # ph only for a first f (phuck, phag): inside, graphic and sophist
-                    forms.append((term[:at] + written + term[at + len(sound):], at, len(written)))
+                if not (where == "^" and at):
+                    forms.append((term[:at] + written + term[at + len(sound):], at, len(written), least))
                 at = term.find(sound, at + 1)
             if term.count(sound) > 1:  # every one respelled: azz, azzhole
                 every = term.replace(sound, written)
-                forms.append((every, term.find(sound), len(every) - term.find(sound)))
-        for sound, written in RESPELLED_ENDS:
-            if term.endswith(sound) and len(term) > 3:
-                forms.append((term[: -len(sound)] + written, len(term) - len(sound), len(written)))
-        if term.endswith("ck") and len(term) > 3:  # fucc, dicc: at a word's end only (succ-, occ- are everywhere)
-            found.add(term[-4:-2] + "cc ")
-        for form, at, size in forms:  # the respelling, a letter each side, four letters at least
+                forms.append((every, term.find(sound), len(every) - term.find(sound), least))
+        for form, at, size, least in forms:  # the respelling, a letter each side, `least` letters at least
             lo, hi = max(0, at - 1), min(len(form), at + size + 1)
-            least = 5 if form.startswith("ph") and at == 0 else 4  # phen- and phil- are everywhere
             while hi - lo < least and (lo > 0 or hi < len(form)):
                 lo, hi = (lo, hi + 1) if hi < len(form) else (lo - 1, hi)
             found.add(form[lo:hi])
@@ -406,7 +397,7 @@ class Matcher:
         self._word_meta = words_of_script.add(patterns)
         if words is None:
             words_of_script.build()
-        self._readings = Readings(self.entries, language.view_leet, language.respelled,
+        self._readings = Readings(self.entries, language.view_leet, language.sounds,
                                   aimed_last=not language.disguise_aims)
 
     def scan(self, text: str, seen: Views | None = None) -> list[Hit]:
@@ -444,12 +435,19 @@ class Matcher:
         (eres un capullo) or, where its language says so, disguised (c*pullo), any other's always."""
         scope = hit.entry.scope
         if scope == "evaded":
-            return _disguised(hit)
+            return _disguised(hit) and not self._as_chatted(text, hit)
         if scope == "aimed":
-            if self.language.disguise_aims and _disguised(hit):
+            if self.language.disguise_aims and _disguised(hit) and not self._as_chatted(text, hit):
                 return True
             return self.frames is not None and self.frames.aims(text, words, hit.start, hit.end)
         return True
+
+    def _as_chatted(self, text: str, hit: Hit) -> bool:
+        """Whether a hit is a word respelled by its sounds and nothing else (xoxo as chocho, kapullo
+        as capullo), where its language's writers respell as they chat: no disguise (Sounds.disguises)."""
+        sounds = self.language.sounds
+        return (sounds is not None and not sounds.disguises and "leet" in hit.evasions
+                and all(e in ("leet", "case") for e in hit.evasions) and text[hit.start : hit.end].isalpha())
 
     def _candidates(self, text: str, views: _Views, fired: list[tuple[int, int]],
                     found: list[tuple[int, int, int]]) -> tuple[list[Hit], list[tuple[int, int]]]:
@@ -786,8 +784,8 @@ class Triggers:
                     leet_for[letter] = leet_for.get(letter, "") + char
             terms = [e.term for e in entries]
             found = _leet_windows(terms, leet_for, memos.setdefault(frozenset(leet_for.items()), {}))
-            if language.respelled:
-                found |= _respelled_windows(terms)
+            if language.sounds is not None:
+                found |= _respelled_windows(terms, language.sounds.writes)
             for entry in entries:  # doubled letters count only in inside-word terms (readings)
                 if entry.scope == "inside" and " " not in entry.term:
                     found.update(_doubled(entry.term))

@@ -28,6 +28,7 @@ from typing import NamedTuple
 import ahocorasick_rs
 
 from moderation.engine import dots
+from moderation.engine.languages import Sounds
 from moderation.engine.normalize import INVISIBLE_MARK, SKELETON_LETTERS, evasion_of, is_odd_case
 from moderation.engine.wordlists import Entry
 
@@ -82,14 +83,14 @@ Hidden = tuple[int, str]  # offset of a dropped character, and its evasion
 class Readings:
     """The term tables the readings need, built once per wordlist."""
 
-    def __init__(self, entries: Sequence[Entry], leet: dict[str, str] | None = None, respelled: bool = True,
+    def __init__(self, entries: Sequence[Entry], leet: dict[str, str] | None = None, sounds: Sounds | None = None,
                  aimed_last: bool = False) -> None:
         """The tables of `entries` (spelled in their skeleton); `leet`, what each character may
         stand for beside LEET's Latin letters (the Cyrillic letters of Russian's leet);
-        `respelled`, whether words are read by their sounds (English's); `aimed_last`, whether a
-        masked token is read as an `aimed` word only when it fits no other (English's, where a
-        disguise alone does not aim one: c**t read as clot would flag nothing)."""
-        self._respelled = respelled
+        `sounds`, how its writers respell sounds (None: words are not read by their sounds);
+        `aimed_last`, whether a masked token is read as an `aimed` word only when it fits no other
+        (English's, where a disguise alone does not aim one: c**t read as clot would flag nothing)."""
+        self._sounds = None if sounds is None else Sounded(sounds)
         self._leet = LEET if not leet else {k: LEET.get(k, "") + leet.get(k, "") for k in LEET.keys() | leet.keys()}
         words = [e for e in entries if " " not in e.term and "'" not in e.term and "-" not in e.term]
         keys: dict[str, list[tuple[Entry, tuple[int, ...]]]] = {}
@@ -99,6 +100,14 @@ class Readings:
         self._keys = list(keys)
         self._key_entries = [keys[k] for k in self._keys]
         self._collapsed = ahocorasick_rs.AhoCorasick(self._keys)
+        # Where terms are read by sound too (Sounds.both_ways: Portuguese x and ch), the terms as read.
+        self._sounded_keys: dict[str, list[tuple[Entry, tuple[int, ...]]]] = {}
+        if self._sounds is not None and self._sounds.both_ways:
+            for entry in words:
+                key, runs = collapse(self._sounds.respell(entry.term)[0])
+                self._sounded_keys.setdefault(key, []).append((entry, runs))
+        self._sounded = ahocorasick_rs.AhoCorasick(list(self._sounded_keys)) if self._sounded_keys else None
+        self._sounded_entries = list(self._sounded_keys.values())
         # The words of the phrases (wet back: back), by length and first letter: a masked token that
         # fits one, with the phrase's other words as written around it, is the phrase (wet b*ck).
         self._phrase_words: dict[tuple[int, str], list[tuple[Entry, list[str], int]]] = {}
@@ -218,14 +227,14 @@ class Readings:
         letters = [s for s in slots if s.letters]
         if best is None and len(letters) < len(slots):  # fu-ck, ass_hole: one word, split
             best = self._read_letters(letters, hidden, ("separator",), whole_only=True)
-        if best is None and len(letters) == len(slots) and self._respelled:
-            best = self._read_respelled(slots, hidden)
+        if best is None and len(letters) == len(slots) and self._sounds is not None:
+            best = self._read_respelled(slots, hidden, self._sounds)
         return best
 
-    def _read_respelled(self, slots: Sequence[Slot], hidden: Sequence[Hidden]) -> Hit | None:
-        """A word respelled as it sounds (fvck, phuk, fukk, fuq, azz, nigguh), read as the term;
-        the leet of sound, so named leet. Tried only when the letters as written spell nothing,
-        and on three letters at least (fq is no fck)."""
+    def _read_respelled(self, slots: Sequence[Slot], hidden: Sequence[Hidden], sounds: Sounded) -> Hit | None:
+        """A word respelled as it sounds (fvck, phuk, fukk, fuq, azz, nigguh; kulo, xupa, wevada),
+        read as the term; the leet of sound, so named leet. Tried only when the letters as written
+        spell nothing, and on three letters at least (fq is no fck)."""
         best: Hit | None = None
         if len(slots) < 3:
             return None
@@ -234,10 +243,14 @@ class Readings:
         leet = frozenset(i for i, s in enumerate(slots) if not s.char.isalpha())
         for variant in itertools.islice(itertools.product(*(s.letters for s in slots)), RESPELLED_VARIANTS):
             word = "".join(variant)
-            canonical, source = respell(word, leet)
-            if canonical == word:
+            canonical, source = sounds.respell(word, leet)
+            if self._sounded is not None:  # the term read the same way: chereca and xereca meet in xereca
+                spellings = _spelled_in(canonical, self._sounded, self._sounded_entries)
+            elif canonical != word:
+                spellings = self._spellings(canonical)
+            else:
                 continue
-            for first, last, whole, entry, repeated in self._spellings(canonical):
+            for first, last, whole, entry, repeated in spellings:
                 if not whole:  # a sound read inside a longer word makes names of places: Phuket
                     continue
                 used = slots[source[first] : source[last - 1] + 1]
@@ -385,19 +398,8 @@ class Readings:
         return best
 
     def _spellings(self, word: str) -> Iterator[tuple[int, int, bool, Entry, bool]]:
-        """Each entry `word` spells, its letters repeated any number of times (fuuuck): where
-        in `word` (first, last), whether that is all of it, the entry, and whether its letters
-        are written more times than the term has them."""
-        key = collapsed(word)
-        found = self._collapsed.find_matches_as_indexes(key, overlapping=True)
-        if not found:  # most words: no term at all, and no runs to count
-            return
-        counts = run_lengths(word)
-        starts = list(itertools.accumulate(counts, initial=0))
-        for key_index, a, b in found:
-            for entry, runs in self._key_entries[key_index]:
-                if _repeats_fit(counts[a:b], runs, entry.scope == "inside"):
-                    yield starts[a], starts[b], a == 0 and b == len(key), entry, counts[a:b] != runs
+        """Each entry `word` spells (see _spelled_in)."""
+        return _spelled_in(word, self._collapsed, self._key_entries)
 
     def _read_leading_mask(self, slots: Sequence[Slot], hidden: Sequence[Hidden]) -> Hit | None:
         """A word whose first letters are starred (*sshole, **cking): a term of its length whose
@@ -443,33 +445,36 @@ class Readings:
 
 _RUNS = re.compile(r"((.)\2*)", re.DOTALL)
 _DOUBLED = re.compile(r"(.)\1", re.DOTALL)
-# How sounds are respelled (ph f, v u, oo u as in stoopid, kk cc q ck, a k after a vowel ck but not in
-# Fukuoka, a final z s as in idiotz, the zz of azz ss but not buzzy or pizz, a final uh ah er as in nigguh),
-# each rule where the one before it does not apply; one pass in C finds where any does.
-_SOUNDS = re.compile(r"ph|kk|cc|oo|q|(?<=[aeiou])k(?![aou])|v|(?<=a)zz|z\Z|(?<=...)[ua]h\Z")
-_SPELLED = {"ph": "f", "kk": "ck", "cc": "ck", "oo": "u", "q": "ck", "k": "ck", "v": "u", "zz": "ss", "z": "s",
-            "uh": "er", "ah": "er"}
 
 
-def respell(word: str, fixed: frozenset[int] = frozenset()) -> tuple[str, list[int]]:
-    """'phukk' -> ('fuck', [0, 2, 3, 4]): the word spelled as the sounds it writes are usually
-    spelled (_SOUNDS), and for each letter of that, the index of the letter it was read from.
-    A sound that holds a `fixed` index (a letter read from leet) is left as it is."""
-    out: list[str] = []
-    source: list[int] = []
-    at = 0
-    for sound in _SOUNDS.finditer(word):
-        i, j = sound.span()
-        if fixed and not fixed.isdisjoint(range(i, j)):
-            continue
-        new = _SPELLED[sound[0]]
-        out += (word[at:i], new)
-        source += range(at, i)
-        source += (min(i + k, j - 1) for k in range(len(new)))
-        at = j
-    out.append(word[at:])
-    source += range(at, len(word))
-    return "".join(out), source
+class Sounded:
+    """A language's Sounds made ready to read a word by: its `reads` in one expression, whose
+    one pass in C finds where any applies."""
+
+    def __init__(self, sounds: Sounds) -> None:
+        self._pattern = re.compile("|".join(f"({written})" for written, _ in sounds.reads))
+        self._spelled = [spelled for _, spelled in sounds.reads]
+        self.both_ways = sounds.both_ways
+
+    def respell(self, word: str, fixed: frozenset[int] = frozenset()) -> tuple[str, list[int]]:
+        """'phukk' -> ('fuck', [0, 2, 3, 4]): the word spelled as the sounds it writes are usually
+        spelled, and for each letter of that, the index of the letter it was read from. A sound
+        that holds a `fixed` index (a letter read from leet) is left as it is."""
+        out: list[str] = []
+        source: list[int] = []
+        at = 0
+        for sound in self._pattern.finditer(word):
+            i, j = sound.span()
+            if fixed and not fixed.isdisjoint(range(i, j)):
+                continue
+            new = self._spelled[(sound.lastindex or 1) - 1]  # the rule whose group matched
+            out += (word[at:i], new)
+            source += range(at, i)
+            source += (min(i + k, j - 1) for k in range(len(new)))
+            at = j
+        out.append(word[at:])
+        source += range(at, len(word))
+        return "".join(out), source
 
 
 def collapse(word: str) -> tuple[str, tuple[int, ...]]:
@@ -489,6 +494,23 @@ def run_lengths(word: str) -> tuple[int, ...]:
     if _DOUBLED.search(word) is None:
         return (1,) * len(word)
     return tuple(len(run) for run, _ in _RUNS.findall(word))
+
+
+def _spelled_in(word: str, keys: ahocorasick_rs.AhoCorasick,
+               entries: list[list[tuple[Entry, tuple[int, ...]]]]) -> Iterator[tuple[int, int, bool, Entry, bool]]:
+    """Each entry `word` spells (of the collapsed `keys` and their `entries`), its letters
+    repeated any number of times (fuuuck): where in `word` (first, last), whether that is all
+    of it, the entry, and whether its letters are written more times than the term has them."""
+    key = collapsed(word)
+    found = keys.find_matches_as_indexes(key, overlapping=True)
+    if not found:  # most words: no term at all, and no runs to count
+        return
+    counts = run_lengths(word)
+    starts = list(itertools.accumulate(counts, initial=0))
+    for key_index, a, b in found:
+        for entry, runs in entries[key_index]:
+            if _repeats_fit(counts[a:b], runs, entry.scope == "inside"):
+                yield starts[a], starts[b], a == 0 and b == len(key), entry, counts[a:b] != runs
 
 
 def _repeats_fit(counts: tuple[int, ...], runs: tuple[int, ...], inside: bool) -> bool:
