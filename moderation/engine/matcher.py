@@ -775,8 +775,8 @@ class Triggers:
             letters, singles = LETTERS + CYRILLIC, SINGLE_LETTERS + CYRILLIC_SINGLES
         for pattern, kind, offset in _trigger_patterns(letters, singles):
             patterns.setdefault(pattern, (kind, offset, every))
-        # Each shape's languages first, then its pattern once: the languages of a script share
-        # most windows (their spellings were made once a language, ~8 times over for the Latin view).
+        # Each shape's languages first, then its patterns once: the languages of a script share
+        # most windows, whose spellings were merged into the patterns once a language before.
         shapes: dict[str, int] = {}  # respelled windows and doubled letters: the languages' bits
         windows: dict[tuple[tuple[str, str], ...], tuple[dict[str, str], dict[str, int]]] = {}  # by leet table
         for n, (entries, language) in enumerate(languages):
