@@ -19,6 +19,7 @@ automata than that (a policy with terms of its own adds two a language) builds t
 
 from __future__ import annotations
 
+import array
 import hashlib
 from collections.abc import Iterable
 
@@ -66,10 +67,11 @@ def automaton(patterns: Iterable[str]) -> Automaton:
     """The automaton of `patterns` (strs of one byte a character: latin-1), the process's own if
     one of the same patterns was built before."""
     encoded = tuple(p.encode("latin-1") for p in patterns)
-    digest = hashlib.blake2b(digest_size=16)
-    for pattern in encoded:  # each after its length: no two lists of patterns digest alike
-        digest.update(len(pattern).to_bytes(4, "little"))
-        digest.update(pattern)
+    # Their count, each one's length, then all of them: no two lists of patterns digest alike. In
+    # three updates, not two a pattern, which cost a third as much as building the automata.
+    digest = hashlib.blake2b(len(encoded).to_bytes(8, "little"), digest_size=16)
+    digest.update(array.array("I", map(len, encoded)).tobytes())
+    digest.update(b"".join(encoded))
     key = digest.digest()
     found = _kept.get(key)
     if found is None:

@@ -89,6 +89,7 @@ FRAME_SLACK = 8  # characters beyond a frame's own that a window holds: a double
 _FRAME_BREAK = re.compile(f"[{re.escape(FRAME_BREAKS)}]")
 HYPHENS = ("-", "\u2010", "\u2011")  # a hyphen glued to a word makes a compound of it
 APOSTROPHES = ("'", "\u2019")  # glued to a word and followed by a letter, it goes on with it: pig's
+WordMeta = tuple[int, int, int, int]  # a word pattern's kind, ref, left, right (see Matcher)
 STANDING = frozenset({"word", "inside"})  # the scopes whose hits stand as found (see Matcher._stands)
 
 
@@ -117,22 +118,23 @@ def _trigger_patterns(letters: str, singles: str) -> list[tuple[str, int, int]]:
     return found
 
 
-def _leet_windows(terms: Iterable[str], leet_for: dict[str, str], memo: dict[str, list[str]]) -> set[str]:
-    """Every three letters of a term written with at least one leet character: sh1, 5hi, @ss.
-    `memo`: each window's spellings with `leet_for`, kept by the caller for the next language.
+def _windows(terms: Iterable[str]) -> set[str]:
+    """Every three letters of the terms (the whole term, where shorter): the windows leet may spell."""
+    return {t[i : i + 3] for t in terms for i in range(max(1, len(t) - 2))}
+
+
+def _leet_windows(windows: dict[str, int], leet_for: dict[str, str], patterns: dict[str, int]) -> None:
+    """Every three letters of a term written with at least one leet character (sh1, 5hi, @ss), in
+    `patterns` with the languages' bits of its window: `windows`, each window's (_windows) bits.
+    A window's spellings are made once, however many languages list it.
 
     Digits beside letters are common in prose (1st, mp3, 10am); these patterns fire only
     where leet could spell part of a listed word.
     """
-    windows = {t[i : i + 3] for t in terms for i in range(max(1, len(t) - 2))}
-    found: set[str] = set()
-    for window in windows:
-        spellings = memo.get(window)
-        if spellings is None:
-            whole = len(window) == 3 and window.isalpha()
-            spellings = memo[window] = _leet_spellings(window, leet_for) if whole else []
-        found.update(spellings)
-    return found
+    for window, bits in windows.items():
+        if len(window) == 3 and window.isalpha():
+            for spelled in _leet_spellings(window, leet_for):
+                patterns[spelled] = patterns.get(spelled, 0) | bits
 
 
 def _leet_spellings(window: str, leet_for: dict[str, str]) -> list[str]:
@@ -303,6 +305,23 @@ class Frames:
         return first in self.followers
 
 
+def _add_pattern(patterns: dict[str, WordMeta], pattern: str, kind: int, ref: int, left: int = 0,
+                 right: int = 0) -> None:
+    """A word pattern, unless one of a lower kind has it (a term over an allow or a split)."""
+    if pattern not in patterns or patterns[pattern][0] > kind:
+        patterns[pattern] = (kind, ref, left, right)
+
+
+def _add_term(patterns: dict[str, WordMeta], twins: dict[int, list[int]], pattern: str, index: int,
+              bound: int) -> None:
+    """A term's pattern; where another term has it already, the two are twins (see Matcher)."""
+    first = patterns.get(pattern)
+    if first is not None and first[0] == TERM and first[1] != index:
+        twins.setdefault(first[1], [first[1]]).append(index)
+    else:
+        _add_pattern(patterns, pattern, TERM, index, bound, bound)
+
+
 def _frame_forms(words: str, language: Language) -> list[bytes]:
     """A frame's side (or an intensifier) as the word view of its language's skeleton spells it,
     its words one space apart: tú as tu, größter as grosster and groesster. The comma of a frame
@@ -341,45 +360,31 @@ class Matcher:
         # boundary characters the pattern holds on each side. A trigger: left is the offset of
         # the character to read from; a split: right is where it is cut. On a clash the lower
         # kind wins (a term over an allow or a split).
-        patterns: dict[str, tuple[int, int, int, int]] = {}
-
-        def add(patterns: dict[str, tuple[int, int, int, int]], pattern: str, kind: int, ref: int,
-                left: int = 0, right: int = 0) -> None:
-            if pattern not in patterns or patterns[pattern][0] > kind:
-                patterns[pattern] = (kind, ref, left, right)
-
+        patterns: dict[str, WordMeta] = {}
         # Terms the word view spells alike (towel-head, towel head): the one written so is read.
         self._twins: dict[int, list[int]] = {}
-
-        def add_term(pattern: str, index: int, bound: int) -> None:
-            first = patterns.get(pattern)
-            if first is not None and first[0] == TERM and first[1] != index:
-                self._twins.setdefault(first[1], [first[1]]).append(index)
-            else:
-                add(patterns, pattern, TERM, index, bound, bound)
-
         for index, entry in enumerate(self.entries):
             term = _word_view(entry.term)
             if entry.scope == "inside":
-                add_term(term, index, 0)
+                _add_term(patterns, self._twins, term, index, 0)
                 continue
             for spacing in _spacings(term):
-                add_term(" " + spacing + " ", index, 1)
+                _add_term(patterns, self._twins, " " + spacing + " ", index, 1)
             if language.compounds and entry.scope == "word" and entry.term.isalpha() and len(entry.term) >= 3:
-                add(patterns, " " + term, ROOT, index, 1, 0)  # a root that a compound starts with
+                _add_pattern(patterns, " " + term, ROOT, index, 1, 0)  # a root that a compound starts with
         for index, phrase in enumerate(allow):
             for form in skeleton_forms(phrase, language):
                 for spacing in _spacings(_word_view(form)):
-                    add(patterns, spacing, ALLOW, index)
+                    _add_pattern(patterns, spacing, ALLOW, index)
         terms = {e.term for e in self.entries} | ({e.term for e in base.entries} if base else set())
         for entry in self.entries:
             if " " in entry.term:
                 continue
             for variant, cut in _split(entry.term, terms):
                 if entry.scope == "inside":
-                    add(patterns, variant, SPLIT, 0, 0, cut)
+                    _add_pattern(patterns, variant, SPLIT, 0, 0, cut)
                 else:  # a whole word cut (sh.it, ass_hole), not two that end in one (an alarm)
-                    add(patterns, " " + variant + " ", SPLIT, 0, 1, cut)
+                    _add_pattern(patterns, " " + variant + " ", SPLIT, 0, 1, cut)
         # The triggers of every language of the script, when the moderator made them for all.
         self.triggers = triggers if triggers is not None else Triggers([(self.entries, language)])
         self._bit = self.triggers.bit(language.code)
@@ -721,9 +726,6 @@ class Views:
         return _for_language(fired, bit)
 
 
-WordMeta = tuple[int, int, int, int]  # a word pattern's kind, ref, left, right (see Matcher)
-
-
 class Words:
     """The word patterns of one script's languages in one automaton over the word view: a text is
     scanned once for all of them, however many languages a policy checks. Each language adds its
@@ -743,12 +745,10 @@ class Words:
     def build(self) -> None:
         """Build the automaton of every pattern added, and fill each language's metas."""
         every: dict[str, int] = {}
-        for patterns, _ in self._added:
-            for pattern in patterns:
-                every.setdefault(pattern, len(every))
+        for patterns, metas in self._added:  # one pass: a pattern's index, then its meta by it
+            for pattern, meta in patterns.items():
+                metas[every.setdefault(pattern, len(every))] = meta
         self._automaton = automaton(every)
-        for patterns, metas in self._added:
-            metas.update((every[p], meta) for p, meta in patterns.items())
         self._added = []
 
     def find(self, words: bytes) -> list[tuple[int, int, int]]:
@@ -775,23 +775,31 @@ class Triggers:
             letters, singles = LETTERS + CYRILLIC, SINGLE_LETTERS + CYRILLIC_SINGLES
         for pattern, kind, offset in _trigger_patterns(letters, singles):
             patterns.setdefault(pattern, (kind, offset, every))
-        # By leet table: the languages of a script share most windows.
-        memos: dict[frozenset[tuple[str, str]], dict[str, list[str]]] = {}
+        # Each shape's languages first, then its patterns once: the languages of a script share
+        # most windows, whose spellings were merged into the patterns once a language before.
+        shapes: dict[str, int] = {}  # respelled windows and doubled letters: the languages' bits
+        windows: dict[tuple[tuple[str, str], ...], tuple[dict[str, str], dict[str, int]]] = {}  # by leet table
         for n, (entries, language) in enumerate(languages):
+            bit = 1 << n
             leet_for = dict(LEET_FOR)
             for char, read in language.view_leet.items():  # Russian's 3 for з: the inverse
                 for letter in read:
                     leet_for[letter] = leet_for.get(letter, "") + char
             terms = [e.term for e in entries]
-            found = _leet_windows(terms, leet_for, memos.setdefault(frozenset(leet_for.items()), {}))
-            if language.sounds is not None:
-                found |= _respelled_windows(terms, language.sounds.writes)
+            of_table = windows.setdefault(tuple(sorted(leet_for.items())), (leet_for, {}))[1]
+            for window in _windows(terms):
+                of_table[window] = of_table.get(window, 0) | bit
+            own = _respelled_windows(terms, language.sounds.writes) if language.sounds is not None else set()
             for entry in entries:  # doubled letters count only in inside-word terms (readings)
                 if entry.scope == "inside" and " " not in entry.term:
-                    found.update(_doubled(entry.term))
-            for pattern in found:
-                kind, offset, bits = patterns.get(pattern, (TOKEN, 0, 0))
-                patterns[pattern] = (kind, offset, bits | 1 << n)
+                    own.update(_doubled(entry.term))
+            for pattern in own:
+                shapes[pattern] = shapes.get(pattern, 0) | bit
+        for leet_for, of_table in windows.values():
+            _leet_windows(of_table, leet_for, shapes)
+        for pattern, bits in shapes.items():
+            kind, offset, before = patterns.get(pattern, (TOKEN, 0, 0))
+            patterns[pattern] = (kind, offset, before | bits)
         self.patterns = len(patterns)
         self._automaton = automaton(patterns)
         self._meta = list(patterns.values())  # by pattern index: the automaton's are the dict's order

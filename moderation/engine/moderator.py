@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
+import gc
 import hashlib
 import itertools
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, ParamSpec, TypeVar, cast
 
 from moderation.engine import policy as policy_module
 from moderation.engine.identify import identify, identify_many
@@ -32,6 +34,27 @@ MASKS = 4096  # masks remembered, with the look at what each reads as
 MASKED_LENGTH = 64  # the longest span whose mask is remembered (a long word is one of a kind)
 BUILT_KEPT = 4  # moderators an unpickling process keeps built, by version: a worker outlives few reloads
 T = TypeVar("T")
+P = ParamSpec("P")
+
+
+def _uncollected(build: Callable[P, T]) -> Callable[P, T]:
+    """`build` run with the cyclic garbage collector paused. Building a moderator makes some
+    million objects that all live on, and the collections their allocations set off walked them
+    again and again: 12% of the instructions of a process that builds the nine languages, 10% of
+    English alone's. Cyclic garbage is collected after, as ever; a collector paused by the caller
+    stays paused."""
+
+    @functools.wraps(build)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> T:
+        if not gc.isenabled():
+            return build(*args, **kwargs)
+        gc.disable()
+        try:
+            return build(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return paused
 
 
 # Match and Result are read-only by contract, not frozen: a frozen dataclass costs ~1 us to make
@@ -82,6 +105,7 @@ class Result:
 class Moderator:
     """Checks text against loaded wordlists under named policies. Immutable and thread-safe."""
 
+    @_uncollected
     def __init__(self, config: Config, lists: Wordlists, version: str, sources: tuple[Path, ...] = ()) -> None:
         self.config = config
         self.lists = lists
@@ -488,6 +512,7 @@ def _list_sources(config: Config) -> tuple[list[Path], list[Path]]:
     return list(unique.values()), list(dict.fromkeys(folders))
 
 
+@_uncollected
 def _load_lists(config: Config, files: list[Path]) -> tuple[Wordlists, str]:
     """The lists, and a digest of their bytes and the config's (each file read once)."""
     digest = hashlib.sha256(config.raw)

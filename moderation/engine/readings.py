@@ -479,6 +479,8 @@ class Sounded:
 
 def collapse(word: str) -> tuple[str, tuple[int, ...]]:
     """'fuuck' -> ('fuck', (1, 2, 1, 1)): letters with their run lengths."""
+    if _DOUBLED.search(word) is None:  # most words: one search, not one each for the two
+        return word, (1,) * len(word)
     return collapsed(word), run_lengths(word)
 
 

@@ -52,7 +52,6 @@ _PACKAGED = Path(__file__).resolve().parent.parent / "wordlists"
 BUNDLED = _PACKAGED if _PACKAGED.is_dir() else _PACKAGED.parent.parent / "wordlists"
 
 _SECTION = re.compile(r"^\[([a-z_]+)\]$")
-_ENTRY = re.compile(r"^(?P<term>[^:]+):(?P<rest>.*)$")
 TERM = re.compile(r"^[^\W\d_]+(?:['\- ][^\W\d_]+)*$")  # a term of a list or a policy: letters of any script
 TERM_SHAPE = "may hold only letters, with single spaces, hyphens or apostrophes between words"  # TERM, said
 _SUFFIX = re.compile(r"^\+(?:[^\W\d_A-Z]|')+$")
@@ -170,11 +169,11 @@ def _parse_follower(line: str, where: tuple[str, int]) -> str:
 
 
 def _parse_entry(line: str, category: str, name: str, where: tuple[str, int], language: str) -> list[Entry]:
-    m = _ENTRY.match(line)
-    if not m:
+    raw, colon, rest = line.partition(":")  # term: rest; no regex, most lines are entries
+    if not raw or not colon:
         raise ConfigError(f"expected 'term: severity scope [+suffix ...]', got {line!r}", *where)
-    term = _canonical_term(m["term"], where)
-    fields = m["rest"].split()
+    term = _canonical_term(raw, where)
+    fields = rest.split()
     if len(fields) < 2:
         raise ConfigError(f"{term!r} needs a severity (1-3) and a scope ({' or '.join(SCOPES)})", *where)
     severity, scope, suffixes = fields[0], fields[1], fields[2:]
@@ -214,7 +213,7 @@ def parse(text: str, file: str, name: str, errors: list[ConfigError] | None = No
         if not line:
             continue
         try:
-            if m := _SECTION.match(line):
+            if line[0] == "[" and (m := _SECTION.match(line)):
                 section = m[1]
                 if section not in SECTIONS:
                     raise ConfigError(f"unknown section [{section}]; use one of {', '.join(SECTIONS[:-1])} or "
