@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import bisect
+import contextlib
 import dataclasses
-import functools
-import gc
 import hashlib
 import itertools
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from moderation.engine import policy as policy_module
+from moderation.engine.collector import paused
 from moderation.engine.identify import identify, identify_many
 from moderation.engine.languages import LANGUAGES
 from moderation.engine.masking import MaskRule, mask_span, replaced
@@ -31,30 +31,12 @@ Languages = Sequence[str] | str | None  # a check's languages: some of its polic
 # letters or split word spans (phrases allow two spaces, chains three and no line break).
 SEPARATOR = "\n\n\n\n"
 MASKS = 4096  # masks remembered, with the look at what each reads as
+# A text this long may hold thousands of hits, each a few objects, none in a cycle: its check runs
+# with the collector paused (collector.py: 12% of a check of text dense with matches).
+LONG_TEXT = 1 << 14
 MASKED_LENGTH = 64  # the longest span whose mask is remembered (a long word is one of a kind)
 BUILT_KEPT = 4  # moderators an unpickling process keeps built, by version: a worker outlives few reloads
 T = TypeVar("T")
-P = ParamSpec("P")
-
-
-def _uncollected(build: Callable[P, T]) -> Callable[P, T]:
-    """`build` run with the cyclic garbage collector paused. Building a moderator makes some
-    million objects that all live on, and the collections their allocations set off walked them
-    again and again: 12% of the instructions of a process that builds the nine languages, 10% of
-    English alone's. Cyclic garbage is collected after, as ever; a collector paused by the caller
-    stays paused."""
-
-    @functools.wraps(build)
-    def paused(*args: P.args, **kwargs: P.kwargs) -> T:
-        if not gc.isenabled():
-            return build(*args, **kwargs)
-        gc.disable()
-        try:
-            return build(*args, **kwargs)
-        finally:
-            gc.enable()
-
-    return paused
 
 
 # Match and Result are read-only by contract, not frozen: a frozen dataclass costs ~1 us to make
@@ -105,7 +87,7 @@ class Result:
 class Moderator:
     """Checks text against loaded wordlists under named policies. Immutable and thread-safe."""
 
-    @_uncollected
+    @paused()
     def __init__(self, config: Config, lists: Wordlists, version: str, sources: tuple[Path, ...] = ()) -> None:
         self.config = config
         self.lists = lists
@@ -180,7 +162,7 @@ class Moderator:
         """Find what `text` holds that the policy cares about, and mask it. `languages`: which
         of the policy's languages to check it in (all of them when None), or "auto" for the ones
         its text is identified as (identify.py)."""
-        if languages is None and content_type == "text/plain" and type(text) is str:
+        if languages is None and content_type == "text/plain" and type(text) is str and len(text) < LONG_TEXT:
             alone = self._alone.get(policy)
             if alone is not None:  # most checks: plain text, a policy of one language
                 pol, matcher = alone
@@ -188,6 +170,12 @@ class Moderator:
                 if not hits:  # and most texts are clean
                     return Result((), "allow", text, pol.name, self.version, content_type)
                 return self._result(text, hits, pol, content_type)
+        if type(text) is str and len(text) >= LONG_TEXT:
+            with paused():
+                return self._checked(text, policy, content_type, languages)
+        return self._checked(text, policy, content_type, languages)
+
+    def _checked(self, text: str, policy: str | None, content_type: str, languages: Languages) -> Result:
         name, pol = self.policy_for(policy, content_type)
         _must_be_str((text,))
         chosen, auto = self.languages_for(pol, languages), _auto(pol, languages)
@@ -210,10 +198,12 @@ class Moderator:
                                                           languages), strict=True):
                 results[i] = result
             return results
+        _must_be_str(texts)  # (before their lengths are summed)
         given = cast(Sequence[str], texts)
-        hits, visible = self._hits_of_each(given, name, pol, content_type, languages)
-        return [self._result(text, hits.get(i, ()), pol, content_type, visible[i] if visible else None)
-                for i, text in enumerate(given)]
+        with paused() if sum(map(len, given)) >= LONG_TEXT else contextlib.nullcontext():
+            hits, visible = self._hits_of_each(given, name, pol, content_type, languages)
+            return [self._result(text, hits.get(i, ()), pol, content_type, visible[i] if visible else None)
+                    for i, text in enumerate(given)]
 
     def flagged_among(self, texts: Sequence[str], policy: str | None = None,
                       content_type: str = "text/plain", languages: Languages = None) -> dict[int, Result]:
@@ -512,7 +502,7 @@ def _list_sources(config: Config) -> tuple[list[Path], list[Path]]:
     return list(unique.values()), list(dict.fromkeys(folders))
 
 
-@_uncollected
+@paused()
 def _load_lists(config: Config, files: list[Path]) -> tuple[Wordlists, str]:
     """The lists, and a digest of their bytes and the config's (each file read once)."""
     digest = hashlib.sha256(config.raw)
