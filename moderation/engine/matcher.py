@@ -44,6 +44,7 @@ from moderation.engine.languages import DEFAULT, Language, skeleton_forms, skele
 from moderation.engine.normalize import (
     CYRILLIC,
     INVISIBLE_MARK,
+    LATIN_BY_SOUND,
     OTHER_LETTER,
     TO_CYRILLIC_SLOT,
     camel_joints,
@@ -877,11 +878,18 @@ def _agrees(text: str, hit: Hit, language: Language) -> bool:
 
 def _mixed_script(text: str, hit: Hit) -> Hit:
     """A Cyrillic word with Latin look-alikes in it (xyй) is a homoglyph evasion, as a Latin word
-    with Cyrillic ones is (fuсk: normalize tells those)."""
+    with Cyrillic ones is (fuсk: normalize tells those); a Cyrillic term with Latin letters read by
+    their sound (пиzдец, бляdь), a leet one."""
     span = text[hit.start : hit.end]
-    if "homoglyph" in hit.evasions or span.isascii() or not any(c.isascii() and c.isalpha() for c in span):
+    if span.isascii():
         return hit
-    return hit._replace(evasions=(*hit.evasions, "homoglyph"))
+    latin = {c.lower() for c in span if c.isascii() and c.isalpha()}
+    if not latin:
+        return hit
+    sound = not hit.entry.term.isascii() and not latin.isdisjoint(LATIN_BY_SOUND)
+    kinds = (["leet"] if sound else []) + (["homoglyph"] if not sound or latin - LATIN_BY_SOUND.keys() else [])
+    added = tuple(kind for kind in kinds if kind not in hit.evasions)
+    return hit._replace(evasions=(*hit.evasions, *added)) if added else hit
 
 
 def _as_marked(written: bytes, entry: Entry) -> bool:

@@ -507,7 +507,8 @@ def _slots(text: str, skeleton: str, start: int, end: int, leet: dict[str, str])
         if f in IS_LETTER:
             slots.append(Slot(f, i, c, False))
         elif f == INVISIBLE_MARK:
-            hidden.append((i, evasion_of(c) or "invisible"))
+            # a visible character the skeleton hides is one of π's digits read as пи (normalize._PI)
+            hidden.append((i, evasion_of(c) or ("leet" if c.isascii() and c.isprintable() else "invisible")))
         elif f in leet:
             slots.append(Slot(leet[f], i, c, f in MASKS))
         else:
