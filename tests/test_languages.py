@@ -179,6 +179,31 @@ def test_languages_answered_by_the_api(tmp_path: Path) -> None:
     assert [m["language"] for m in auto["matches"]] == ["es"]
 
 
+SPACED_LIST = """[profanity]
+дрочить: 3 word
+пиздец: 3 word
+[insult]
+идиот: 1 word
+клоун: 1 evaded
+"""
+
+
+@pytest.mark.parametrize("text, found", [
+    ("дро чить", ["дрочить"]),  # a whole word cut by one space
+    ("пиз дец", ["пиздец"]),
+    ("ид иот", ["идиот"]),
+    ("иди от меня", []),  # иди, от: words that stand alone
+    ("кл оун", []),  # an evaded word (a clown): a space is too little disguise
+    ("дро  чить", []),  # two spaces, a line break: two words
+    ("дро\nчить", []),
+])
+def test_a_russian_word_cut_by_a_space_is_read_whole(tmp_path: Path, text: str, found: list[str]) -> None:
+    (tmp_path / "ru").mkdir()
+    (tmp_path / "ru" / "test.txt").write_text(SPACED_LIST, encoding="utf-8")
+    moderator = Moderator.from_config(_config(tmp_path, ["en"], ["ru"], extra='paths = ["ru"]'))
+    assert [m.term for m in moderator.check(text).matches] == found
+
+
 SCRIPTS = st.text(st.sampled_from([*"abcfkuzdхуйпиздецСУКАñçéäößł*.,134@€ -_\n", "\u200b", "ё", "Ё", "😀"]),
                   max_size=60)
 

@@ -409,7 +409,7 @@ class Matcher:
         if words is None:
             words_of_script.build()
         self._readings = Readings(self.entries, language.view_leet, language.respelled,
-                                  aimed_last=not language.disguise_aims)
+                                  aimed_last=not language.disguise_aims, standalone=language.view_standalone)
 
     def scan(self, text: str, seen: Views | None = None) -> list[Hit]:
         """Every term in `text`, in order of start, without overlaps. `seen`: the views of this

@@ -78,13 +78,16 @@ class Readings:
     """The term tables the readings need, built once per wordlist."""
 
     def __init__(self, entries: Sequence[Entry], leet: dict[str, str] | None = None, respelled: bool = True,
-                 aimed_last: bool = False) -> None:
+                 aimed_last: bool = False, standalone: frozenset[str] = frozenset()) -> None:
         """The tables of `entries` (spelled in their skeleton); `leet`, what each character may
         stand for beside LEET's Latin letters (the Cyrillic letters of Russian's leet);
         `respelled`, whether words are read by their sounds (English's); `aimed_last`, whether a
         masked token is read as an `aimed` word only when it fits no other (English's, where a
-        disguise alone does not aim one: c**t read as clot would flag nothing)."""
+        disguise alone does not aim one: c**t read as clot would flag nothing); `standalone`,
+        the language's words that stand alone (Language.standalone, in the skeleton's letters):
+        where it has some, a whole word cut by one space is read, but for a piece of them."""
         self._respelled = respelled
+        self._standalone = standalone
         self._leet = LEET if not leet else {k: LEET.get(k, "") + leet.get(k, "") for k in LEET.keys() | leet.keys()}
         words = [e for e in entries if " " not in e.term and "'" not in e.term and "-" not in e.term]
         keys: dict[str, list[tuple[Entry, tuple[int, ...]]]] = {}
@@ -242,7 +245,9 @@ class Readings:
 
     def read_split(self, text: str, skeleton: str, pos: int) -> tuple[int, int, Hit | None]:
         """Two tokens one space or mark apart that spell a term together: fu ck, cu.nt, sh.it.
-        Split by a space, only an inside-word term counts: "pen is" is two words."""
+        Split by a space, only an inside-word term counts ("pen is" is two words), but in a
+        language whose words seldom pair so, a whole word too (дро чить), where neither piece is
+        a word that stands alone (иди от: Language.standalone)."""
         start, middle = self.token(skeleton, pos)
         if middle + 1 >= len(skeleton) or text[middle] in "\n\r":
             return start, middle, None
@@ -256,9 +261,17 @@ class Readings:
         slots, hidden = _slots(text, skeleton, 0, len(text), self._leet)
         letters = [s for s in slots if s.letters and s.pos != middle]
         hit = self._read_letters(letters, hidden, ("separator",), whole_only=True)
-        if hit is not None and hit.entry.scope != "inside" and text[middle].isspace():
+        if hit is not None and hit.entry.scope != "inside" and text[middle].isspace() and not self._spaced(
+                hit, skeleton[:middle].lstrip(), skeleton[middle + 1 :].rstrip()):
             hit = None  # pen is, as shole: two words; only sh.it, a word cut by a mark, is one
         return hit
+
+    def _spaced(self, hit: Hit, before: str, after: str) -> bool:
+        """Whether a whole word's hit, cut by a space into `before` and `after`, is one word: in a
+        language with words that stand alone, a word listed as a `word` (an `evaded` or `aimed` one
+        has an innocent reading: a space is too little disguise), neither piece one of those."""
+        return (bool(self._standalone) and hit.entry.scope == "word"
+                and before not in self._standalone and after not in self._standalone)
 
     def read_dotted(self, text: str, skeleton: str, pos: int) -> tuple[int, int, Hit | None]:
         """A word self-censored with dots around the letter at pos (С..ка, f..k; see dots): its span
