@@ -70,6 +70,8 @@ _LETTER_RUN = re.compile(f"[{WORD_LETTERS}]*(?:\\*+[{WORD_LETTERS}]+)*")
 _IN_RUN = frozenset(WORD_LETTERS + "*")  # what a run of _LETTER_RUN may hold
 _BYTE_LETTER_RUN = re.compile(b"[a-z]*")
 MAX_WORD = 64  # a longer run of letters is no camelCase anyone reads
+MAX_MARKS = 64  # the combining marks after a word's last letter that its hit takes in
+INVISIBLE_BYTE = INVISIBLE_MARK.encode("latin-1")
 BYTE_LETTERS = LETTERS.encode("ascii")
 SINGLE_LETTERS = "bcdefghjklmnopqrstuvwxyz"  # 'a' and 'i' stand alone in ordinary prose
 # Russian's words of one letter: в, к, с, у, о, и, а, я.
@@ -494,6 +496,8 @@ class Matcher:
         hits.extend(self._plain_hits(text, views.folded, plain))
         hits.extend(new_hit(start, end, entry, ("compound", *_evasions(text[start:end], entry)))
                     for start, end, entry in roots)
+        if hits and INVISIBLE_BYTE in skeleton:  # a combining mark may end a word: пизда́, хуи + U+0306
+            hits = [_through_marks(text, skeleton, h) for h in hits]
         if self._listed:
             listed = self._listed
             hits = [h if (as_listed := listed.get(id(h.entry))) is None
@@ -890,6 +894,20 @@ def _mixed_script(text: str, hit: Hit) -> Hit:
     kinds = (["leet"] if sound else []) + (["homoglyph"] if not sound or latin - LATIN_BY_SOUND.keys() else [])
     added = tuple(kind for kind in kinds if kind not in hit.evasions)
     return hit._replace(evasions=(*hit.evasions, *added)) if added else hit
+
+
+def _through_marks(text: str, skeleton: bytes, hit: Hit) -> Hit:
+    """The hit with the combining marks right after its last letter (a stress mark, пизда́; й written
+    и + U+0306; fuck with U+0301 on its k), as marks inside it are: they are of that letter, and a
+    mask that left them out would set them on whatever follows. MAX_MARKS at most: more is no writing."""
+    end = hit.end
+    last = min(len(skeleton), end + MAX_MARKS)
+    while end < last and skeleton[end] == INVISIBLE_BYTE[0] and unicodedata.category(text[end]) in ("Mn", "Me"):
+        end += 1
+    if end == hit.end:
+        return hit
+    marks = [kind for c in text[hit.end : end] if (kind := evasion_of(c))]
+    return new_hit(hit.start, end, hit.entry, tuple(dict.fromkeys((*hit.evasions, *marks))))
 
 
 def _as_marked(written: bytes, entry: Entry) -> bool:
