@@ -28,7 +28,7 @@ from typing import NamedTuple
 import ahocorasick_rs
 
 from moderation.engine import dots
-from moderation.engine.normalize import INVISIBLE_MARK, SKELETON_LETTERS, evasion_of, is_odd_case
+from moderation.engine.normalize import INVISIBLE_MARK, SKELETON_LETTERS, TO_CYRILLIC_SLOT, evasion_of, is_odd_case
 from moderation.engine.wordlists import Entry
 
 LEET = {"0": "o", "1": "il", "2": "z", "3": "e", "4": "a", "5": "s", "6": "gb", "7": "t", "8": "b",
@@ -41,6 +41,9 @@ MAX_VARIANTS = 16  # leet readings tried per token (1 and | read as i or l)
 RESPELLED_VARIANTS = 4  # of those, read by sound too (ph@ggot; a token of many 1s and |s is no word)
 TOKEN_CACHE = 4096  # readings of tokens kept per wordlist
 IS_LETTER = frozenset(SKELETON_LETTERS)
+# Russian's words of one letter (а, в, и, к, о, с, у, я), as the Cyrillic view writes them: one may stand
+# before a word spelled out letter by letter (ну ты и с у к а), not part of it.
+WORDS_OF_ONE_LETTER = frozenset(TO_CYRILLIC_SLOT[c] for c in "авикосуя")
 
 
 class Hit(NamedTuple):
@@ -361,8 +364,10 @@ class Readings:
                 best = max(fits, key=operator.itemgetter(0))  # the first of the best ranked
                 hits.append(best[4])
                 pending += [(lo, best[1]), (best[2], hi)]
-            elif hi - lo >= 6:
-                hits += _tiling([(f[1], f[2], f[4]) for f in found], lo, hi)
+            elif hi - lo >= 6 and (tiled := _tiling([(f[1], f[2], f[4]) for f in found], lo, hi)):
+                hits += tiled
+            elif lo == 0 and hi >= 4 and slots[0].letters in WORDS_OF_ONE_LETTER:
+                pending.append((1, hi))  # a word of one letter before a word spelled out: ну ты и с у к а
         return hits
 
     # -- the three readings ---------------------------------------------------------------
