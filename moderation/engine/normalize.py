@@ -242,18 +242,25 @@ def fold_cyrillic(text: str) -> bytes:
 # π written as its digits before the letters of a word (3.14здец, 3,14дор): п and и, the dot or comma and the
 # 4 hidden as invisible characters are, so that offsets still point at what was written. Not after a digit
 # or a letter (13.14, v3.14), nor before a space or another digit (3.14 м, 3.1415).
-_PI = re.compile(b"(?<![0-9a-z%s])3 14(?=[%s])" % ((re.escape(CYRILLIC.encode("latin-1")),) * 2))
 _PI_READ = (TO_CYRILLIC_SLOT["п"] + INVISIBLE_MARK + TO_CYRILLIC_SLOT["и"] + INVISIBLE_MARK).encode("latin-1")
+_PI_BESIDE = frozenset(b"0123456789abcdefghijklmnopqrstuvwxyz" + CYRILLIC.encode("latin-1"))  # a word's or a number's
+_PI_BEFORE = frozenset(CYRILLIC.encode("latin-1"))
 
 
 def _pi_read(text: str, skeleton: bytes) -> bytes:
-    """The skeleton with each π before a word read as пи (see _PI)."""
-    out = bytearray(skeleton)
-    for found in _PI.finditer(skeleton):
-        at = found.start()
-        if text[at + 1] in ".,":
+    """The skeleton with each π before a word read as пи (see _PI_READ). Each "3 14" is found by
+    bytes.find, in C: a regex's lookbehind, tried at every byte, made a text with one 20 times
+    slower to fold."""
+    out: bytearray | None = None
+    at = skeleton.find(b"3 14")
+    while at >= 0:
+        if (skeleton[at + 4 : at + 5] and skeleton[at + 4] in _PI_BEFORE and text[at + 1] in ".,"
+                and not (at and skeleton[at - 1] in _PI_BESIDE)):
+            if out is None:
+                out = bytearray(skeleton)
             out[at : at + 4] = _PI_READ
-    return bytes(out)
+        at = skeleton.find(b"3 14", at + 4)
+    return skeleton if out is None else bytes(out)
 
 
 def _one_script(word: bytes, written: str) -> bytes:
