@@ -119,6 +119,8 @@ LANGUAGE_UNITS = {
     "Cyrillic spaced": "с у к а ",
     "Cyrillic dotted": "с..ка ",
     "Cyrillic dotted, glued": "х.й",
+    "Cyrillic cut by a space": "дро чить иди от ",  # a word cut, and two words that stand alone
+    "Cyrillic stress mark": "пизда\u0301 ",  # a combining mark after a word's last letter
     "mixed scripts in a word": "xyй",
     "mixed scripts spaced": "xyй fuсk ",
     "every language's swearing": "puta merde Scheiße cazzo kut kurwa хуй fuck ",

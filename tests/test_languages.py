@@ -112,6 +112,17 @@ def test_one_byte_per_code_point_in_both_views() -> None:
     assert len(fold_cyrillic("Сука 😀 blyat")) == len("Сука 😀 blyat")
 
 
+def test_a_cyrillic_word_reads_latin_letters_by_their_sound_and_pi_as_its_letters() -> None:
+    assert fold_cyrillic("пиZдец бляdь") == fold_cyrillic("пиздец блядь")  # z, d: no look-alike, their sound
+    assert fold_cyrillic("zdes iPhone") == b"zdes iphone"  # a Latin word stays Latin
+    assert fold_cyrillic("пiдручник") == fold_cyrillic("підручник") != fold_cyrillic("пидручник")  # Ukrainian і
+    assert fold_cyrillic("мој") != fold_cyrillic("мой")  # a Serbian ј folds to j, and is no Latin j
+    assert fold_cyrillic("бл€ть") == fold_cyrillic("блеть")  # the euro sign is an е
+    assert fold_cyrillic("3.14здец, 3,14дор") == fold_cyrillic("п\u200bи\u200bздец, п\u200bи\u200bдор")  # π: пи
+    for honest in ("13.14км", "v3.14б", "3.14 м", "3.1415", "3:14ч"):  # a number, a version, a unit, a time
+        assert b"\x02" not in fold_cyrillic(honest)
+
+
 CYRILLIC_LIST = """[profanity]
 хуй: 3 inside
 пиздец: 3 word
@@ -140,6 +151,12 @@ def russian(tmp_path_factory: pytest.TempPathFactory) -> Moderator:
     ("blyat", [("blyat", "blyat", ())]),
     ("застрахуй машину", []),
     ("fuсk", [("fuсk", "fuck", ("homoglyph",))]),  # a Cyrillic с in an English word
+    ("пиzдец", [("пиzдец", "пиздец", ("leet",))]),  # a Latin z for the з it sounds as
+    ("бляtь", [("бляtь", "блять", ("homoglyph",))]),  # t looks like т
+    ("пизд€ц", [("пизд€ц", "пиздец", ("homoglyph",))]),
+    ("3.14здец", [("3.14здец", "пиздец", ("leet",))]),  # π: пи
+    ("иди на3,14здец", []),  # π glued to a word is no π
+    ("v3.14здец", []),
 ])
 def test_cyrillic_is_read_in_its_own_script(russian: Moderator, text: str,
                                             found: list[tuple[str, str, tuple[str, ...]]]) -> None:
@@ -162,7 +179,32 @@ def test_languages_answered_by_the_api(tmp_path: Path) -> None:
     assert [m["language"] for m in auto["matches"]] == ["es"]
 
 
-SCRIPTS = st.text(st.sampled_from([*"abcfkuхуйпиздецСУКАñçéäößł*.1@ -_\n", "\u200b", "ё", "Ё", "😀"]),
+SPACED_LIST = """[profanity]
+дрочить: 3 word
+пиздец: 3 word
+[insult]
+идиот: 1 word
+клоун: 1 evaded
+"""
+
+
+@pytest.mark.parametrize("text, found", [
+    ("дро чить", ["дрочить"]),  # a whole word cut by one space
+    ("пиз дец", ["пиздец"]),
+    ("ид иот", ["идиот"]),
+    ("иди от меня", []),  # иди, от: words that stand alone
+    ("кл оун", []),  # an evaded word (a clown): a space is too little disguise
+    ("дро  чить", []),  # two spaces, a line break: two words
+    ("дро\nчить", []),
+])
+def test_a_russian_word_cut_by_a_space_is_read_whole(tmp_path: Path, text: str, found: list[str]) -> None:
+    (tmp_path / "ru").mkdir()
+    (tmp_path / "ru" / "test.txt").write_text(SPACED_LIST, encoding="utf-8")
+    moderator = Moderator.from_config(_config(tmp_path, ["en"], ["ru"], extra='paths = ["ru"]'))
+    assert [m.term for m in moderator.check(text).matches] == found
+
+
+SCRIPTS = st.text(st.sampled_from([*"abcfkuzdхуйпиздецСУКАñçéäößł*.,134@€ -_\n", "\u200b", "ё", "Ё", "😀"]),
                   max_size=60)
 
 

@@ -117,11 +117,39 @@ class Language:
     # one of them, last after letters (put4, put0), reads that vowel, where a word numbered by one
     # last digit (ext4, mp3, sh3) is otherwise a name and no leet (context.is_number).
     gender_vowels: str = ""
+    # Its short words that stand alone (prepositions, conjunctions, particles, pronouns). Where a
+    # language lists them, a whole word cut in two by one space is read as the word (дро чить), as one
+    # cut by a mark (sh.it) is everywhere, unless a piece is one of these (иди от, до сих пор но, вы
+    # серы: two words). English lists none: two of its short words side by side often spell a listed
+    # one (pen is, as shole); two Russian words, which inflect, seldom do but through these.
+    standalone: tuple[str, ...] = ()
+
+    @functools.cached_property
+    def view_standalone(self) -> frozenset[str]:
+        """`standalone` in its skeleton's letters."""
+        return frozenset(skeleton_of(word, self.script).decode("latin-1") for word in self.standalone)
 
     @functools.cached_property
     def view_leet(self) -> dict[str, str]:
         """`leet` in its skeleton's letters (Russian's 3 as the Cyrillic view's з)."""
         return {char: skeleton_of(read, self.script).decode("latin-1") for char, read in self.leet.items()}
+
+
+# Russian's words that stand alone and pair with a piece of another into a listed word (иди от is
+# идиот, вы серы высеры): written for this table, checked against every split of the lists' words
+# whose two pieces hunspell's Russian dictionary holds.
+RUSSIAN_STANDALONE = (
+    "во", "без", "безо", "для", "до", "за", "из", "изо", "ко", "на", "над", "надо", "об", "обо", "от", "ото",
+    "по", "под", "подо", "при", "про", "со", "через", "меж", "перед",
+    "но", "да", "же", "ли", "бы", "не", "ни", "ну", "то", "или", "либо", "что", "чтоб", "чтобы", "как", "так",
+    "если", "раз", "хоть", "пока", "когда", "тоже", "зато",
+    "вот", "вон", "уж", "ведь", "аж", "ещё", "еще", "лишь", "даже", "разве", "пусть",
+    "ты", "он", "она", "оно", "мы", "вы", "они", "их", "его", "её", "ее", "им", "ей", "ему", "ими", "мне",
+    "нам", "вам", "вас", "нас", "меня", "тебя", "тебе", "себе", "себя",
+    "мой", "твой", "наш", "ваш", "свой", "кто", "чей", "где", "куда", "там", "тут", "это", "этот", "эта",
+    "эти", "тот", "та", "те", "все", "всё", "весь", "вся", "сам", "иной",
+    "ах", "ох", "эх", "ой", "ха", "хе", "ау", "эй", "ого",
+)
 
 
 LANGUAGES: dict[str, Language] = {language.code: language for language in (
@@ -135,7 +163,7 @@ LANGUAGES: dict[str, Language] = {language.code: language for language in (
     Language("nl", "Dutch", letters="áéèëïóöüĳ"),
     Language("pl", "Polish", letters="ąćęłńóśźż", endings=("ą", "ę")),
     Language("ru", "Russian", script="cyrillic", leet={"0": "о", "3": "з", "4": "ч", "6": "б", "@": "а"},
-             letters="абвгдеёжзийклмнопрстуфхцчшщъыьэюя"),
+             letters="абвгдеёжзийклмнопрстуфхцчшщъыьэюя", standalone=RUSSIAN_STANDALONE),
 )}
 DEFAULT = LANGUAGES["en"]
 

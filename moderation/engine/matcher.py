@@ -43,6 +43,7 @@ from moderation.engine.languages import DEFAULT, Language, Respelling, skeleton_
 from moderation.engine.normalize import (
     CYRILLIC,
     INVISIBLE_MARK,
+    LATIN_BY_SOUND,
     OTHER_LETTER,
     TO_CYRILLIC_SLOT,
     camel_joints,
@@ -68,6 +69,8 @@ _LETTER_RUN = re.compile(f"[{WORD_LETTERS}]*(?:\\*+[{WORD_LETTERS}]+)*")
 _IN_RUN = frozenset(WORD_LETTERS + "*")  # what a run of _LETTER_RUN may hold
 _BYTE_LETTER_RUN = re.compile(b"[a-z]*")
 MAX_WORD = 64  # a longer run of letters is no camelCase anyone reads
+MAX_MARKS = 64  # the combining marks after a word's last letter that its hit takes in
+INVISIBLE_BYTE = INVISIBLE_MARK.encode("latin-1")
 BYTE_LETTERS = LETTERS.encode("ascii")
 SINGLE_LETTERS = "bcdefghjklmnopqrstuvwxyz"  # 'a' and 'i' stand alone in ordinary prose
 # Russian's words of one letter: в, к, с, у, о, и, а, я.
@@ -403,7 +406,7 @@ class Matcher:
         if words is None:
             words_of_script.build()
         self._readings = Readings(self.entries, language.view_leet, language.sounds,
-                                  aimed_last=not language.disguise_aims)
+                                  aimed_last=not language.disguise_aims, standalone=language.view_standalone)
 
     def scan(self, text: str, seen: Views | None = None) -> list[Hit]:
         """Every term in `text`, in order of start, without overlaps. `seen`: the views of this
@@ -495,6 +498,8 @@ class Matcher:
         hits.extend(self._plain_hits(text, views.folded, plain))
         hits.extend(new_hit(start, end, entry, ("compound", *_evasions(text[start:end], entry)))
                     for start, end, entry in roots)
+        if hits and INVISIBLE_BYTE in skeleton:  # a combining mark may end a word: пизда́, хуи + U+0306
+            hits = [_through_marks(text, skeleton, h) for h in hits]
         if self._listed:
             listed = self._listed
             hits = [h if (as_listed := listed.get(id(h.entry))) is None
@@ -868,7 +873,7 @@ def _own_letters(text: str, hit: Hit, letters: str) -> Hit:
                and not (i and unicodedata.combining(c) and unicodedata.normalize("NFC", span[i - 1 : i + 1]).lower()
                         in letters)}
     kept = tuple(e for e in hit.evasions if e not in ("diacritic", "homoglyph") or e in foreign)
-    return hit if kept == hit.evasions else hit._replace(evasions=kept)
+    return hit if kept == hit.evasions else new_hit(hit.start, hit.end, hit.entry, kept)
 
 
 def _agrees(text: str, hit: Hit, language: Language) -> bool:
@@ -885,11 +890,32 @@ def _agrees(text: str, hit: Hit, language: Language) -> bool:
 
 def _mixed_script(text: str, hit: Hit) -> Hit:
     """A Cyrillic word with Latin look-alikes in it (xyй) is a homoglyph evasion, as a Latin word
-    with Cyrillic ones is (fuсk: normalize tells those)."""
+    with Cyrillic ones is (fuсk: normalize tells those); a Cyrillic term with Latin letters read by
+    their sound (пиzдец, бляdь), a leet one."""
     span = text[hit.start : hit.end]
-    if "homoglyph" in hit.evasions or span.isascii() or not any(c.isascii() and c.isalpha() for c in span):
+    if span.isascii():
         return hit
-    return hit._replace(evasions=(*hit.evasions, "homoglyph"))
+    latin = {c.lower() for c in span if c.isascii() and c.isalpha()}
+    if not latin:
+        return hit
+    sound = not hit.entry.term.isascii() and not latin.isdisjoint(LATIN_BY_SOUND)
+    kinds = (["leet"] if sound else []) + (["homoglyph"] if not sound or latin - LATIN_BY_SOUND.keys() else [])
+    added = tuple(kind for kind in kinds if kind not in hit.evasions)
+    return new_hit(hit.start, hit.end, hit.entry, (*hit.evasions, *added)) if added else hit
+
+
+def _through_marks(text: str, skeleton: bytes, hit: Hit) -> Hit:
+    """The hit with the combining marks right after its last letter (a stress mark, пизда́; й written
+    и + U+0306; fuck with U+0301 on its k), as marks inside it are: they are of that letter, and a
+    mask that left them out would set them on whatever follows. MAX_MARKS at most: more is no writing."""
+    end = hit.end
+    last = min(len(skeleton), end + MAX_MARKS)
+    while end < last and skeleton[end] == INVISIBLE_BYTE[0] and unicodedata.category(text[end]) in ("Mn", "Me"):
+        end += 1
+    if end == hit.end:
+        return hit
+    marks = [kind for c in text[hit.end : end] if (kind := evasion_of(c))]
+    return new_hit(hit.start, end, hit.entry, tuple(dict.fromkeys((*hit.evasions, *marks))))
 
 
 def _as_marked(written: bytes, entry: Entry) -> bool:
@@ -904,7 +930,7 @@ def _word_view(pattern: str) -> str:
 def _vulgar(hit: Hit) -> Hit:
     """A clinical word disguised (v*gina, p3nis) is meant as a sexual one: the disguise shows it."""
     if hit.entry.category == "anatomy" and _disguised(hit):
-        return hit._replace(entry=dataclasses.replace(hit.entry, category="sexual"))
+        return new_hit(hit.start, hit.end, dataclasses.replace(hit.entry, category="sexual"), hit.evasions)
     return hit
 
 

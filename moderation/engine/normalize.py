@@ -173,10 +173,14 @@ def is_odd_case(chars: Iterable[str]) -> bool:
     return not (flags[0] and not any(flags[1:]))
 
 
+# The euro sign is an е Russian swearing is spelled with (бл€ть, пизд€ц), its look and its cp1251 byte.
+EURO_AS = {"€": TO_CYRILLIC_SLOT["е"]}
+
+
 def _cyrillic_byte(b: int) -> int:
     """The Cyrillic view's byte for byte `b` of cp1251."""
     c = bytes([b]).decode("cp1251", "replace")
-    slot = TO_CYRILLIC_SLOT.get(c.lower())
+    slot = TO_CYRILLIC_SLOT.get(c.lower()) or EURO_AS.get(c)
     if slot is not None:
         return ord(slot)
     return ord(ASCII_TABLE[b : b + 1].decode("latin-1")) if b < 128 else ord(fold_char(c)[0])
@@ -186,8 +190,15 @@ CYRILLIC_TABLE = bytes(_cyrillic_byte(b) for b in range(256))
 # Latin letters that look like Cyrillic ones, read as those inside a Cyrillic word (xyй), and back.
 LATIN_TO_CYRILLIC = {"a": "а", "b": "в", "c": "с", "e": "е", "h": "н", "k": "к", "m": "м", "o": "о", "p": "р",
                      "t": "т", "x": "х", "y": "у"}
+# Latin letters a Cyrillic word holds for the letter they sound as (пиZдец, бляdь), read as it there when
+# typed as ASCII: a Serbian ј and a Macedonian ѕ fold to j and s too, and are letters. Not i (Ukrainian
+# typed on a Russian keyboard writes its і so: пiдручник is no пидр), nor n, r, u (п, г, и by their look,
+# н, р, у by their sound).
+LATIN_BY_SOUND = {"d": "д", "f": "ф", "g": "г", "j": "й", "l": "л", "s": "с", "v": "в", "w": "ш", "z": "з"}
 _TO_CYRILLIC = bytes.maketrans(bytes(map(ord, LATIN_TO_CYRILLIC)),
                                bytes(ord(TO_CYRILLIC_SLOT[c]) for c in LATIN_TO_CYRILLIC.values()))
+_BY_SOUND = {ord(latin): ord(TO_CYRILLIC_SLOT[cyrillic]) for latin, cyrillic in LATIN_BY_SOUND.items()}
+_SOUNDED = re.compile(b"[%s]" % "".join(LATIN_BY_SOUND).encode("ascii"))
 _TO_LATIN = bytes.maketrans(bytes(ord(TO_CYRILLIC_SLOT[c]) for c in LATIN_TO_CYRILLIC.values()),
                             bytes(map(ord, LATIN_TO_CYRILLIC)))
 _ONLY_CYRILLIC = re.compile(b"[%s]" % re.escape(bytes(ord(TO_CYRILLIC_SLOT[c]) for c in CYRILLIC_ALPHABET
@@ -205,6 +216,8 @@ def fold_cyrillic(text: str) -> bytes:
     """The Cyrillic view of `text`: as fold, but Cyrillic letters are CYRILLIC's bytes, and a word
     that mixes scripts is read in one (see the module docstring)."""
     skeleton = text.encode("cp1251", "moderation.fold").translate(CYRILLIC_TABLE)
+    if b"3 14" in skeleton:  # most texts: one search in C
+        skeleton = _pi_read(text, skeleton)
     joints = _SCRIPT_JOINTS.find_matches_as_indexes(skeleton.translate(_SCRIPTS))
     if not joints:
         return skeleton
@@ -219,17 +232,44 @@ def fold_cyrillic(text: str) -> bytes:
         start = edges[-1] if edges else low
         after = _WORD_EDGE.search(skeleton, at, at + MIXED_REACH)
         end = after.start() if after is not None else min(len(skeleton), at + MIXED_REACH)
-        out[start:end] = _one_script(skeleton[start:end])
+        out[start:end] = _one_script(skeleton[start:end], text[start:end])
         done = end
     return bytes(out)
 
 
-def _one_script(word: bytes) -> bytes:
+# π written as its digits before the letters of a word (3.14здец, 3,14дор): п and и, the dot or comma and the
+# 4 hidden as invisible characters are, so that offsets still point at what was written. Not after a digit
+# or a letter (13.14, v3.14), nor before a space or another digit (3.14 м, 3.1415).
+_PI_READ = (TO_CYRILLIC_SLOT["п"] + INVISIBLE_MARK + TO_CYRILLIC_SLOT["и"] + INVISIBLE_MARK).encode("latin-1")
+_PI_BESIDE = frozenset(b"0123456789abcdefghijklmnopqrstuvwxyz" + CYRILLIC.encode("latin-1"))  # a word's or a number's
+_PI_BEFORE = frozenset(CYRILLIC.encode("latin-1"))
+
+
+def _pi_read(text: str, skeleton: bytes) -> bytes:
+    """The skeleton with each π before a word read as пи (see _PI_READ). Each "3 14" is found by
+    bytes.find, in C: a regex's lookbehind, tried at every byte, made a text with one 20 times
+    slower to fold."""
+    out: bytearray | None = None
+    at = skeleton.find(b"3 14")
+    while at >= 0:
+        if (skeleton[at + 4 : at + 5] and skeleton[at + 4] in _PI_BEFORE and text[at + 1] in ".,"
+                and not (at and skeleton[at - 1] in _PI_BESIDE)):
+            if out is None:
+                out = bytearray(skeleton)
+            out[at : at + 4] = _PI_READ
+        at = skeleton.find(b"3 14", at + 4)
+    return skeleton if out is None else bytes(out)
+
+
+def _one_script(word: bytes, written: str) -> bytes:
     """A word of Latin and Cyrillic letters in one script: Cyrillic where it holds a letter Latin
-    has no look-alike for (xyй), Latin where it holds one Cyrillic has none for (fuсk), else the
-    script most of its letters are in."""
+    has no look-alike for (xyй, and its ASCII letters of LATIN_BY_SOUND as their sound: пиzдец),
+    Latin where it holds one Cyrillic has none for (fuсk), else the script most of its letters are in."""
     if _ONLY_CYRILLIC.search(word):
-        return word.translate(_TO_CYRILLIC)
+        cyrillic = word.translate(_TO_CYRILLIC)
+        if _SOUNDED.search(cyrillic) is None:
+            return cyrillic
+        return bytes(_BY_SOUND.get(b, b) if written[i].isascii() else b for i, b in enumerate(cyrillic))
     if _ONLY_LATIN.search(word):
         return word.translate(_TO_LATIN)
     latin = sum(1 for b in word if b < 128)

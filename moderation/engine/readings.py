@@ -29,7 +29,7 @@ import ahocorasick_rs
 
 from moderation.engine import dots
 from moderation.engine.languages import Sounds
-from moderation.engine.normalize import INVISIBLE_MARK, SKELETON_LETTERS, evasion_of, is_odd_case
+from moderation.engine.normalize import INVISIBLE_MARK, SKELETON_LETTERS, TO_CYRILLIC_SLOT, evasion_of, is_odd_case
 from moderation.engine.wordlists import Entry
 
 LEET = {"0": "o", "1": "il", "2": "z", "3": "e", "4": "a", "5": "s", "6": "gb", "7": "t", "8": "b",
@@ -42,6 +42,9 @@ MAX_VARIANTS = 16  # leet readings tried per token (1 and | read as i or l)
 RESPELLED_VARIANTS = 4  # of those, read by sound too (ph@ggot; a token of many 1s and |s is no word)
 TOKEN_CACHE = 4096  # readings of tokens kept per wordlist
 IS_LETTER = frozenset(SKELETON_LETTERS)
+# Russian's words of one letter (а, в, и, к, о, с, у, я), as the Cyrillic view writes them: one may stand
+# before a word spelled out letter by letter (ну ты и с у к а), not part of it.
+WORDS_OF_ONE_LETTER = frozenset(TO_CYRILLIC_SLOT[c] for c in "авикосуя")
 
 
 class Hit(NamedTuple):
@@ -84,13 +87,17 @@ class Readings:
     """The term tables the readings need, built once per wordlist."""
 
     def __init__(self, entries: Sequence[Entry], leet: dict[str, str] | None = None, sounds: Sounds | None = None,
-                 aimed_last: bool = False) -> None:
+                 aimed_last: bool = False, standalone: frozenset[str] = frozenset()) -> None:
         """The tables of `entries` (spelled in their skeleton); `leet`, what each character may
         stand for beside LEET's Latin letters (the Cyrillic letters of Russian's leet);
         `sounds`, how its writers respell sounds (None: words are not read by their sounds);
         `aimed_last`, whether a masked token is read as an `aimed` word only when it fits no other
-        (English's, where a disguise alone does not aim one: c**t read as clot would flag nothing)."""
+        (English's, where a disguise alone does not aim one: c**t read as clot would flag nothing);
+        `standalone`, the language's words that stand alone (Language.standalone, in the
+        skeleton's letters): where it has some, a whole word cut by one space is read, but for a
+        piece of them."""
         self._sounds = None if sounds is None else Sounded(sounds)
+        self._standalone = standalone
         self._leet = LEET if not leet else {k: LEET.get(k, "") + leet.get(k, "") for k in LEET.keys() | leet.keys()}
         words = [e for e in entries if " " not in e.term and "'" not in e.term and "-" not in e.term]
         keys: dict[str, list[tuple[Entry, tuple[int, ...]]]] = {}
@@ -260,7 +267,9 @@ class Readings:
 
     def read_split(self, text: str, skeleton: str, pos: int) -> tuple[int, int, Hit | None]:
         """Two tokens one space or mark apart that spell a term together: fu ck, cu.nt, sh.it.
-        Split by a space, only an inside-word term counts: "pen is" is two words."""
+        Split by a space, only an inside-word term counts ("pen is" is two words), but in a
+        language whose words seldom pair so, a whole word too (дро чить), where neither piece is
+        a word that stands alone (иди от: Language.standalone)."""
         start, middle = self.token(skeleton, pos)
         if middle + 1 >= len(skeleton) or text[middle] in "\n\r":
             return start, middle, None
@@ -274,9 +283,17 @@ class Readings:
         slots, hidden = _slots(text, skeleton, 0, len(text), self._leet)
         letters = [s for s in slots if s.letters and s.pos != middle]
         hit = self._read_letters(letters, hidden, ("separator",), whole_only=True)
-        if hit is not None and hit.entry.scope != "inside" and text[middle].isspace():
+        if hit is not None and hit.entry.scope != "inside" and text[middle].isspace() and not self._spaced(
+                hit, skeleton[:middle].lstrip(), skeleton[middle + 1 :].rstrip()):
             hit = None  # pen is, as shole: two words; only sh.it, a word cut by a mark, is one
         return hit
+
+    def _spaced(self, hit: Hit, before: str, after: str) -> bool:
+        """Whether a whole word's hit, cut by a space into `before` and `after`, is one word: in a
+        language with words that stand alone, a word listed as a `word` (an `evaded` or `aimed` one
+        has an innocent reading: a space is too little disguise), neither piece one of those."""
+        return (bool(self._standalone) and hit.entry.scope == "word"
+                and before not in self._standalone and after not in self._standalone)
 
     def read_dotted(self, text: str, skeleton: str, pos: int) -> tuple[int, int, Hit | None]:
         """A word self-censored with dots around the letter at pos (С..ка, f..k; see dots): its span
@@ -366,8 +383,10 @@ class Readings:
                 best = max(fits, key=operator.itemgetter(0))  # the first of the best ranked
                 hits.append(best[4])
                 pending += [(lo, best[1]), (best[2], hi)]
-            elif hi - lo >= 6:
-                hits += _tiling([(f[1], f[2], f[4]) for f in found], lo, hi)
+            elif hi - lo >= 6 and (tiled := _tiling([(f[1], f[2], f[4]) for f in found], lo, hi)):
+                hits += tiled
+            elif lo == 0 and hi >= 4 and slots[0].letters in WORDS_OF_ONE_LETTER:
+                pending.append((1, hi))  # a word of one letter before a word spelled out: ну ты и с у к а
         return hits
 
     # -- the three readings ---------------------------------------------------------------
@@ -536,7 +555,8 @@ def _slots(text: str, skeleton: str, start: int, end: int, leet: dict[str, str])
         if f in IS_LETTER:
             slots.append(new_slot(f, i, c, False))
         elif f == INVISIBLE_MARK:
-            hidden.append((i, evasion_of(c) or "invisible"))
+            # a visible character the skeleton hides is one of π's digits read as пи (normalize._PI)
+            hidden.append((i, evasion_of(c) or ("leet" if c.isascii() and c.isprintable() else "invisible")))
         elif f in leet:
             slots.append(new_slot(leet[f], i, c, f in MASKS))
         else:
