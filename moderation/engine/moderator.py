@@ -162,7 +162,10 @@ class Moderator:
         """Find what `text` holds that the policy cares about, and mask it. `languages`: which
         of the policy's languages to check it in (all of them when None), or "auto" for the ones
         its text is identified as (identify.py)."""
-        if languages is None and content_type == "text/plain" and type(text) is str and len(text) < LONG_TEXT:
+        if type(text) is str and len(text) >= LONG_TEXT:
+            with paused():
+                return self._checked(text, policy, content_type, languages)
+        if languages is None and content_type == "text/plain" and type(text) is str:
             alone = self._alone.get(policy)
             if alone is not None:  # most checks: plain text, a policy of one language
                 pol, matcher = alone
@@ -170,9 +173,6 @@ class Moderator:
                 if not hits:  # and most texts are clean
                     return Result((), "allow", text, pol.name, self.version, content_type)
                 return self._result(text, hits, pol, content_type)
-        if type(text) is str and len(text) >= LONG_TEXT:
-            with paused():
-                return self._checked(text, policy, content_type, languages)
         return self._checked(text, policy, content_type, languages)
 
     def _checked(self, text: str, policy: str | None, content_type: str, languages: Languages) -> Result:
@@ -198,9 +198,9 @@ class Moderator:
                                                           languages), strict=True):
                 results[i] = result
             return results
-        _must_be_str(texts)  # (before their lengths are summed)
+        _must_be_str(texts)
         given = cast(Sequence[str], texts)
-        with paused() if sum(map(len, given)) >= LONG_TEXT else contextlib.nullcontext():
+        with _paused_for(given):
             hits, visible = self._hits_of_each(given, name, pol, content_type, languages)
             return [self._result(text, hits.get(i, ()), pol, content_type, visible[i] if visible else None)
                     for i, text in enumerate(given)]
@@ -211,12 +211,14 @@ class Moderator:
         nothing of the others, without building a result for each of them."""
         name, pol = self.policy_for(policy, content_type)
         texts = _listed(texts)
-        hits, visible = self._hits_of_each(texts, name, pol, content_type, languages)
+        _must_be_str(texts)
         found = {}
-        for i, text_hits in hits.items():
-            result = self._result(texts[i], text_hits, pol, content_type, visible[i] if visible else None)
-            if result.matches:
-                found[i] = result
+        with _paused_for(texts):
+            hits, visible = self._hits_of_each(texts, name, pol, content_type, languages)
+            for i, text_hits in hits.items():
+                result = self._result(texts[i], text_hits, pol, content_type, visible[i] if visible else None)
+                if result.matches:
+                    found[i] = result
         return found
 
     def languages_for(self, pol: Policy, languages: Languages) -> tuple[str, ...]:
@@ -246,8 +248,7 @@ class Moderator:
                       languages: Languages = None) -> tuple[dict[int, list[Hit]], list[Visible] | None]:
         """One scan of all the texts joined (for markup, of what a reader sees of each) per set of
         languages they are checked in: the hits of each text that has any, at its offsets; and
-        the visible texts (None for plain text)."""
-        _must_be_str(texts)
+        the visible texts (None for plain text). The texts are str (_must_be_str, by the caller)."""
         visible = None
         if content_type != "text/plain":
             visible = [extract(text, content_type, skip_code=not pol.check_code) for text in texts]
@@ -456,6 +457,11 @@ def _listed(texts: Iterable[T]) -> Sequence[T]:
     if isinstance(texts, str):
         raise TypeError("texts must be a sequence of texts, not one str: check(text) checks one")
     return texts if isinstance(texts, Sequence) else list(texts)
+
+
+def _paused_for(texts: Sequence[str]) -> contextlib.AbstractContextManager[None]:
+    """The collector paused for a batch of texts as long as LONG_TEXT together (see collector)."""
+    return paused() if sum(map(len, texts)) >= LONG_TEXT else contextlib.nullcontext()
 
 
 def _must_be_str(texts: Sequence[object]) -> None:
