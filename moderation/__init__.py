@@ -1,6 +1,7 @@
 """moderation: find profanity, slurs and their evasions in text, with exact spans, and mask them."""
 
-from moderation.engine.moderator import Match, Moderator, Result
+from moderation.engine.moderator import Moderator
+from moderation.engine.result import Match, Result
 from moderation.errors import (
     ConfigError,
     ModerationError,

@@ -15,7 +15,7 @@ from moderation import Moderator
 from moderation.batch import runner
 from moderation.batch.documents import Chunk, Span
 from moderation.cli import main
-from moderation.engine.moderator import Result as Checked
+from moderation.engine.result import Result as Checked
 
 
 def run(*args: str, input: str | None = None) -> Result:

@@ -13,7 +13,8 @@ import itertools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-from moderation.engine.moderator import Languages, Match, Moderator, Result
+from moderation.engine.moderator import Languages, Moderator
+from moderation.engine.result import Match, Result
 
 try:
     import pyarrow as pa

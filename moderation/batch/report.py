@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from moderation.engine.moderator import Result
+from moderation.engine.result import Result
 
 _encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False), built once
 

@@ -39,8 +39,9 @@ from moderation.batch.report import records, render
 from moderation.batch.workers import Workers
 from moderation.batch.writing import Copies
 from moderation.engine.collector import paused
-from moderation.engine.moderator import Languages, Moderator, Result
+from moderation.engine.moderator import Languages, Moderator
 from moderation.engine.policy import ACTION_RANK
+from moderation.engine.result import Result
 from moderation.errors import ModerationError
 
 

@@ -9,18 +9,21 @@ import hashlib
 import itertools
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TypeVar, cast
 
 from moderation.engine import policy as policy_module
+
+# Match as Match: importable from here too, as before result.py (and where older pickles name it)
+from moderation.engine.answer import Masks, answer
 from moderation.engine.collector import paused
 from moderation.engine.identify import identify, identify_many
 from moderation.engine.languages import LANGUAGES
-from moderation.engine.masking import MaskRule, mask_span, replaced
 from moderation.engine.matcher import Frames, Matcher, Triggers, Views, Words, merge, spell_entries
 from moderation.engine.policy import Config, Policy
 from moderation.engine.readings import Hit, new_hit
+from moderation.engine.result import Match as Match
+from moderation.engine.result import Result
 from moderation.engine.wordlists import BUNDLED, Entry, Wordlists, list_files, load_files, parse, walk
 from moderation.errors import ConfigError, UnknownLanguageError, UnknownPolicyError, UnsupportedContentTypeError
 from moderation.markup import MARKUP_TYPES, Visible, extract
@@ -30,58 +33,11 @@ Languages = Sequence[str] | str | None  # a check's languages: some of its polic
 # Joins texts for check_many: it folds to four spaces, which no match, phrase, chain of single
 # letters or split word spans (phrases allow two spaces, chains three and no line break).
 SEPARATOR = "\n\n\n\n"
-MASKS = 4096  # masks remembered, with the look at what each reads as
 # A text this long may hold thousands of hits, each a few objects, none in a cycle: its check runs
 # with the collector paused (collector.py: 12% of a check of text dense with matches).
 LONG_TEXT = 1 << 14
-MASKED_LENGTH = 64  # the longest span whose mask is remembered (a long word is one of a kind)
 BUILT_KEPT = 4  # moderators an unpickling process keeps built, by version: a worker outlives few reloads
 T = TypeVar("T")
-
-
-# Match and Result are read-only by contract, not frozen: a frozen dataclass costs ~1 us to make
-# (its __init__ sets each field through object.__setattr__), a plain one ~0.2, and text dense with
-# matches makes one per match. They hash as frozen ones did (unsafe_hash: nothing here changes one).
-@dataclass(slots=True, unsafe_hash=True)
-class Match:
-    """One flagged span: `text == original[start:end]` (code points, half-open)."""
-
-    start: int
-    end: int
-    text: str
-    term: str
-    category: str
-    severity: int
-    evasions: tuple[str, ...]
-    list: str
-    language: str = "en"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"start": self.start, "end": self.end, "text": self.text, "term": self.term,
-                "category": self.category, "severity": self.severity,
-                "evasions": list(self.evasions), "list": self.list, "language": self.language}
-
-
-@dataclass(slots=True, unsafe_hash=True)
-class Result:
-    """What a check found, what the policy makes of it, and the cleaned text."""
-
-    matches: tuple[Match, ...]
-    action: str
-    cleaned: str
-    policy: str
-    version: str
-    content_type: str = "text/plain"
-
-    @property
-    def flagged(self) -> bool:
-        return bool(self.matches)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON body the HTTP API answers with."""
-        return {"flagged": self.flagged, "action": self.action, "policy": self.policy,
-                "version": self.version, "content_type": self.content_type,
-                "cleaned": self.cleaned, "matches": [m.to_dict() for m in self.matches]}
 
 
 class Moderator:
@@ -94,7 +50,7 @@ class Moderator:
         self.version = version
         self.sources = sources  # the files and folders it was loaded from, for reloading
         self._matchers: dict[tuple[str, str], Matcher] = {}  # by policy and language
-        self._masks: dict[tuple[str, str, str, str, str, str, int], str] = {}  # see _mask
+        self._masks = Masks(self._reread)  # by policy and language: see answer.Masks
         loaded = dict.fromkeys((*config.languages, *(e.language for e in lists.entries)))
         by_language: dict[str, list[Entry]] = {language: [] for language in loaded}
         for entry in lists.entries:
@@ -287,69 +243,11 @@ class Moderator:
     def _result(self, text: str, hits: Sequence[Hit], pol: Policy, content_type: str,
                 visible: Visible | None = None) -> Result:
         """The result for `text`; for markup, `hits` are in its visible text and mapped back."""
-        floor, categories, mask = pol.min_severity, pol.categories, self._mask
-        kept = [h for h in hits if h.entry.severity >= floor and h.entry.category in categories]
-        if not kept:
-            return Result((), "allow", text, pol.name, self.version, content_type)
-        shown = text if visible is None else visible.text
-        masks = self._glued(pol, shown, kept, [(start, end, mask(pol, shown, start, end, entry))
-                                               for start, end, entry, _ in kept])
-        if visible is None:
-            matches = tuple([_match(text, h.start, h.end, h) for h in kept])
-            cleaned = replaced(text, masks)
-        else:
-            # Attribute text is read after the body text: sort by where each sits in the source.
-            matches = tuple(sorted((_match(text, *visible.source_span(h.start, h.end), h) for h in kept),
-                                   key=lambda m: m.start))
-            cleaned = visible.masked(masks)
-        action = pol.action(max([m.severity for m in matches]), {m.category for m in matches})
-        return Result(matches, action, cleaned, pol.name, self.version, content_type)
+        return answer(text, hits, pol, content_type, self.version, self._masks, visible)
 
-    def _mask(self, pol: Policy, shown: str, start: int, end: int, entry: Entry) -> str:
-        """shown[start:end] masked by the policy's rule, unless the mask, read with what stands
-        beside it in its token, reads as a word of another category or a higher severity (c***,
-        the mask of cunt, reads as crap; cunts*** masked as c******* as crappier): then it is
-        masked whole, which reads as nothing, so that a cleaned copy checked again finds nothing
-        new. (A mask may read as another word of the same kind: f****** is fucking or fuckers.)
-        Masks are remembered: words repeat."""
-        before, after = _beside(shown, start, end)
-        span = shown[start:end]
-        key = (pol.name, entry.language, before, span, after, entry.category, entry.severity)
-        masked = self._masks.get(key)
-        if masked is None:
-            rule = pol.rule_for(entry.category)
-            masked = mask_span(span, rule)
-            read = self._matchers[pol.name, entry.language].scan(before + masked + after)
-            lo, hi = len(before), len(before) + len(masked)
-            if any(h.start < hi and h.end > lo and _other_kind(h.entry, entry) for h in read):
-                masked = _whole(span, rule)
-            if len(self._masks) < MASKS and len(span) <= MASKED_LENGTH:
-                self._masks[key] = masked
-        return masked
-
-    def _glued(self, pol: Policy, shown: str, kept: Sequence[Hit],
-               masks: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-        """`masks`, where two or more hits share a token (**shit**shit), read again together: each
-        mask was judged with the written text beside it (_mask), but beside it stand other masks
-        (**s*****s*** read as stupids). Where the token so cleaned reads as a word of another
-        kind, its hits are masked whole. A token is read once: the hits of one word are its run."""
-        # Each hit glued to the one before it (most are a blank apart: one look at that blank)
-        joined = [i for i, (a, b) in enumerate(itertools.pairwise(kept), 1) if _one_token(shown, a.end, b.start)]
-        if not joined:
-            return masks
-        out = list(masks)
-        for run in _runs(joined):  # hits i-1 .. j of one token
-            i, j = run[0] - 1, run[-1] + 1
-            before, _ = _beside(shown, kept[i].start, kept[i].end)
-            _, after = _beside(shown, kept[j - 1].start, kept[j - 1].end)
-            start, end = kept[i].start, kept[j - 1].end
-            masked = replaced(shown[start:end], [(a - start, b - start, m) for a, b, m in out[i:j]])
-            kinds = [h.entry for h in kept[i:j]]
-            read = self._matchers[pol.name, kept[i].entry.language].scan(before + masked + after)
-            if any(all(_other_kind(found.entry, entry) for entry in kinds) for found in read):
-                out[i:j] = [(h.start, h.end, _whole(shown[h.start : h.end], pol.rule_for(h.entry.category)))
-                            for h in kept[i:j]]
-        return out
+    def _reread(self, policy: str, language: str, text: str) -> list[Hit]:
+        """The hits of `text` under a policy in one language: how a mask reads (answer.Masks)."""
+        return self._matchers[policy, language].scan(text)
 
 
 _built: dict[str, Moderator] = {}  # this process's unpickled moderators, by version
@@ -411,44 +309,14 @@ def _unmistakable(hit: Hit) -> bool:
     return hit.entry.scope == "inside" and all(e == "case" for e in hit.evasions)
 
 
-def _beside(shown: str, start: int, end: int) -> tuple[str, str]:
-    """What stands right before and after shown[start:end] in its whitespace-delimited token
-    (up to MASKED_LENGTH characters each side: a longer token is not read as a word)."""
-    if (not start or shown[start - 1].isspace()) and (end == len(shown) or shown[end].isspace()):
-        return "", ""  # most hits: a word alone
-    left, right = shown[max(0, start - MASKED_LENGTH) : start], shown[end : end + MASKED_LENGTH]
-    before = left.rsplit(None, 1)[-1] if left and not left[-1].isspace() else ""
-    after = right.split(None, 1)[0] if right and not right[0].isspace() else ""
-    return before, after
 
 
-def _one_token(shown: str, end: int, start: int) -> bool:
-    """Whether shown[end:start], between two hits in order, holds them in one token: no blank,
-    and short (_beside's reach)."""
-    if start <= end:
-        return start == end
-    if start - end > MASKED_LENGTH or shown[end].isspace():  # most: hits a blank apart
-        return False
-    return not any(c.isspace() for c in shown[end:start])
 
 
-def _runs(ascending: list[int]) -> list[list[int]]:
-    """[1, 2, 5] -> [[1, 2], [5]]: the runs of consecutive numbers."""
-    runs: list[list[int]] = []
-    for n in ascending:
-        if runs and runs[-1][-1] == n - 1:
-            runs[-1].append(n)
-        else:
-            runs.append([n])
-    return runs
 
 
-def _other_kind(found: Entry, entry: Entry) -> bool:
-    return found.category != entry.category or found.severity > entry.severity
 
 
-def _whole(span: str, rule: MaskRule) -> str:
-    return mask_span(span, MaskRule("full", rule.char))
 
 
 def _listed(texts: Iterable[T]) -> Sequence[T]:
@@ -470,9 +338,6 @@ def _must_be_str(texts: Sequence[object]) -> None:
             raise TypeError(f"text must be str, not {type(text).__name__}")
 
 
-def _match(text: str, start: int, end: int, hit: Hit) -> Match:
-    e = hit.entry
-    return Match(start, end, text[start:end], e.term, e.category, e.severity, hit.evasions, e.list, e.language)
 
 
 def sources(path: str | Path | None = None) -> tuple[Path, ...]:

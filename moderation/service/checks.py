@@ -19,8 +19,9 @@ from werkzeug.exceptions import ClientDisconnected
 from werkzeug.http import parse_options_header
 from werkzeug.wsgi import get_input_stream
 
-from moderation.engine.moderator import Languages, Moderator, Result
+from moderation.engine.moderator import Languages, Moderator
 from moderation.engine.offsets import UNITS, convert
+from moderation.engine.result import Result
 from moderation.errors import UnknownLanguageError, UnknownPolicyError, UnsupportedContentTypeError
 from moderation.service import metrics
 from moderation.service.problems import Problem
