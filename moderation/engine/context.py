@@ -17,7 +17,6 @@ inside a longer word of a file's path (``src/lib/srcuntabifier.h``) is it a name
 
 from __future__ import annotations
 
-import itertools
 import re
 import string
 import unicodedata
@@ -385,15 +384,20 @@ def camel_crossing(text: str, hit: Hit) -> bool:
     if span.islower() or span.isupper() or not span.isascii() or not span.isalpha():
         return False
     folded = span.lower()
-    at = folded.find(hit.entry.term)
+    term = hit.entry.term
+    at = folded.find(term)
     if at < 0:
         return False
     while at >= 0:
-        piece = span[at : at + len(hit.entry.term)]
-        crossing = any(a.islower() and b.isupper() for a, b in itertools.pairwise(piece))
-        if not crossing or at == 0 or piece[0].isupper():
+        if at == 0 or span[at].isupper():
             return False  # one way to read it is as the word
-        at = folded.find(hit.entry.term, at + 1)
+        # (a loop, not any() over pairs: hostile text repeats fUcK thousands of times)
+        for k in range(at, at + len(term) - 1):
+            if span[k].islower() and span[k + 1].isupper():
+                break  # this reading crosses a joint
+        else:
+            return False
+        at = folded.find(term, at + 1)
     return True
 
 

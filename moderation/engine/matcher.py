@@ -71,7 +71,6 @@ _BYTE_LETTER_RUN = re.compile(b"[a-z]*")
 MAX_WORD = 64  # a longer run of letters is no camelCase anyone reads
 MAX_MARKS = 64  # the combining marks after a word's last letter that its hit takes in
 INVISIBLE_BYTE = INVISIBLE_MARK.encode("latin-1")
-BYTE_LETTERS = LETTERS.encode("ascii")
 SINGLE_LETTERS = "bcdefghjklmnopqrstuvwxyz"  # 'a' and 'i' stand alone in ordinary prose
 # Russian's words of one letter: в, к, с, у, о, и, а, я.
 CYRILLIC_SINGLES = "".join(TO_CYRILLIC_SLOT[c] for c in "бгдежзйлмнпртфхцчшщъыьэю")
@@ -575,21 +574,26 @@ class Matcher:
         #DumberThanDogShit: stupid, dumber, shit), each one whole. A run of letters is split at
         each joint once; one longer than a token (MAX_WORD) is not split at all."""
         found = []
-        i = 0
+        i, n = 0, len(skeleton)
         while i < len(joints):
             joint = joints[i]
             lowest = max(0, joint - MAX_WORD - 1)
-            start = lowest + len(skeleton[lowest:joint].rstrip(BYTE_LETTERS))  # where the run of letters starts
-            end = _BYTE_LETTER_RUN.match(skeleton, joint).end()  # type: ignore[union-attr]
+            start = end = joint  # the run of letters around it (the skeleton's are a-z), by byte
+            while start > lowest and 97 <= skeleton[start - 1] <= 122:
+                start -= 1
+            while end < n and 97 <= skeleton[end] <= 122:
+                end += 1
             after = bisect.bisect_left(joints, end, i)  # the joints of this run: joints[i:after]
             inner, i = joints[i:after], after
             if end - start > MAX_WORD:
                 continue
-            cuts = [start, *inner, end]
-            for a, b in itertools.pairwise(cuts):
-                index = self._roots.get(skeleton[a:b].decode("latin-1"))
-                if index is not None and b - a >= 3:
-                    found.append((a, b, self.entries[index]))
+            a = start
+            for b in [*inner, end]:
+                if b - a >= 3:  # (fUcK: no piece to look up)
+                    index = self._roots.get(skeleton[a:b].decode("latin-1"))
+                    if index is not None:
+                        found.append((a, b, self.entries[index]))
+                a = b
         return found
 
     def _compound(self, skeleton: bytes, start: int, end: int, ref: int) -> tuple[int, int, Entry] | None:
@@ -814,15 +818,26 @@ class Triggers:
         return 1 << self.codes.index(code) if code in self.codes else 0
 
     def fired(self, padded: bytes, bit: int) -> list[tuple[int, int]]:
-        """(position, kind) of each trigger fired for the language of `bit` (see fire)."""
-        return _for_language(self.fire(padded), bit)
+        """(position, kind) of each trigger fired for the language of `bit` (see fire): fire and
+        _for_language in one pass, without a tuple a trigger between them (text dense with
+        separated letters fires one a letter)."""
+        meta = self._meta
+        out = []
+        for index, start, _ in self._automaton.find(padded):
+            kind, offset, bits = meta[index]
+            if bits & bit:
+                out.append((start - 1 + offset, kind))
+        return out
 
     def fire(self, padded: bytes) -> list[tuple[int, int, int]]:
         """(position in the skeleton of the character to read from, kind, the languages' bits) of
         each trigger fired."""
         meta = self._meta
-        return [(start - 1 + meta[index][1], meta[index][0], meta[index][2])
-                for index, start, _ in self._automaton.find(padded)]
+        out = []
+        for index, start, _ in self._automaton.find(padded):
+            kind, offset, bits = meta[index]
+            out.append((start - 1 + offset, kind, bits))
+        return out
 
 
 def _for_language(fired: list[tuple[int, int, int]], bit: int) -> list[tuple[int, int]]:

@@ -349,18 +349,14 @@ class Readings:
                 elements.append(nxt)
                 at = nxt
         elements.sort()
-        slots = []
-        for i in elements:
-            letters = skeleton[i] if skeleton[i] in IS_LETTER else self._leet.get(skeleton[i], "")
-            slots.append(new_slot(letters, i, text[i], False))
-        return elements[0], elements[-1] + 1, self._chain_words(slots)
-
-    def _chain_words(self, slots: list[Slot]) -> list[Hit]:
-        """The words a chain of letters spells, at the chain's offsets. Chains repeat as tokens
-        do (f u c k, all day and all down a hostile text): their readings are cached by their
-        characters, at their places in the chain."""
-        read = self._chain_cached("".join(s.char for s in slots), tuple(s.letters for s in slots))
-        return [new_hit(slots[h.start].pos, slots[h.end - 1].pos + 1, h.entry, h.evasions) for h in read]
+        # The words the chain spells, at its offsets. Chains repeat as tokens do (f u c k, all day
+        # and all down a hostile text): their readings are cached by their characters and the
+        # letters each may be, with the index of each element for its offsets (_read_chain).
+        leet = self._leet
+        letters = tuple([c if (c := skeleton[i]) in IS_LETTER else leet.get(c, "") for i in elements])
+        read = self._chain_cached("".join([text[i] for i in elements]), letters)
+        return elements[0], elements[-1] + 1, [new_hit(elements[h.start], elements[h.end - 1] + 1, h.entry, h.evasions)
+                                               for h in read]
 
     def _read_chain(self, chars: str, letters: tuple[str, ...]) -> list[Hit]:
         """The words a chain of letters spells (f u c k  o f f: two), with the index of each
