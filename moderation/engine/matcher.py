@@ -51,6 +51,7 @@ from moderation.engine.normalize import (
     fold_cyrillic,
     fold_keeping_case,
     is_odd_case,
+    signs_read_two_ways,
 )
 from moderation.engine.readings import Hit, Readings, new_hit, rank
 from moderation.engine.wordlists import Entry
@@ -462,7 +463,7 @@ class Matcher:
         """The hits of this matcher's terms in `text` (seen through `views`, its triggers `fired`,
         its script's word patterns `found`), before the allowlist and the context judge them;
         and the spans of its allowlisted phrases."""
-        if not found and not fired and not views.joints and not views.dotted:  # most short texts: nothing to read
+        if not found and not fired and not views.joints and not views.dotted and not views.signs:  # most short texts
             return [], []
         skeleton, padded = views.skeleton, views.padded
         plain: list[tuple[int, int, int]] = []
@@ -470,6 +471,7 @@ class Matcher:
         roots: list[tuple[int, int, Entry]] = []
         triggers = list(fired)
         triggers.extend((pos, DOTTED) for pos in views.dotted)
+        triggers.extend((pos, TOKEN) for pos in views.signs)
         meta = self._word_meta
         twins, marked = self._twins, self._marked
         for index, start, end in found:
@@ -677,25 +679,27 @@ class _Views:
     class, not a named tuple: compiled, it is made at a tenth of the cost, and each check makes one.)"""
 
     def __init__(self, skeleton: bytes, padded: bytes, words: bytes, folded: str, joints: list[int],
-                 dotted: list[int]) -> None:
+                 dotted: list[int], signs: list[int]) -> None:
         self.skeleton = skeleton  # see normalize
         self.padded = padded  # the skeleton between two spaces: the triggers automaton's input
         self.words = words  # the word view of padded: the words automaton's input
         self.folded = folded  # the skeleton as str, for the readings
         self.joints = joints  # where camelCase joins words
         self.dotted = dotted  # where a run of dots inside a word starts (the letter before it): dots.positions
+        self.signs = signs  # where a sign that reads as two letters stands in a word (бл€ть): read as a token
 
 
 def _views(text: str, script: str = "latin", dotted: list[int] | None = None) -> _Views:
     """The views of `text` in `script`; `dotted`, its dots.positions when another view has them."""
     if script == "cyrillic":  # Russian: no camelCase compounds are read
         skeleton, joints = fold_cyrillic(text), []
+        signs = signs_read_two_ways(text, skeleton)
     else:
         skeleton, cases = fold_keeping_case(text)
-        joints = camel_joints(cases)
+        joints, signs = camel_joints(cases), []
     padded = b" " + skeleton + b" "
     return _Views(skeleton, padded, padded.translate(WORD_VIEW), skeleton.decode("latin-1"), joints,
-                  dots.positions(text) if dotted is None else dotted)
+                  dots.positions(text) if dotted is None else dotted, signs)
 
 
 class Views:
