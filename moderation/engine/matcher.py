@@ -149,28 +149,39 @@ def _leet_spellings(window: str, leet_for: dict[str, str]) -> list[str]:
 
 
 def _respelled_windows(terms: Iterable[str], writes: Iterable[Respelling]) -> set[str]:
-    """A term respelled as its language's writers may (one sound, or every one of a kind), as the
-    respelling with a letter on each side, `least` letters at least where the term has them: fvck,
-    phuc, fukk, fuki, azz, gguh (nigguh); kulo, xupa, wevad. Only where these fire is a token of
-    plain letters read by sound: like, make and book are not (lik of lick would be)."""
+    """A term respelled as its language's writers may (one sound, every one of a kind, or two
+    sounds), as the respelling with a letter on each side, `least` letters at least where the term
+    has them: fvck, phuc, fukk, fuki, azz, gguh (nigguh); kulo, xupa, wevad, awebo (mamawebo). Only
+    where these fire is a token of plain letters read by sound: like, make and book are not (lik of
+    lick would be). A `paired` respelling counts only with another one in the same word."""
     found: set[str] = set()
+    writes = list(writes)
     for term in terms:
         if not term.isalpha():
             continue
-        forms = []
-        for sound, written, where, least in writes:
+        forms = []  # (form, where its respelling starts, its length, least)
+        places = []  # each single respelling: (at, the sound's length, written, least, paired)
+        for sound, written, where, least, paired in writes:
             if where == "$":
                 if term.endswith(sound) and len(term) > 3:
-                    forms.append((term[: -len(sound)] + written, len(term) - len(sound), len(written), least))
+                    places.append((len(term) - len(sound), len(sound), written, least, paired))
                 continue
             at = term.find(sound)
             while at >= 0:
                 if not (where == "^" and at):
-                    forms.append((term[:at] + written + term[at + len(sound):], at, len(written), least))
+                    places.append((at, len(sound), written, least, paired))
                 at = term.find(sound, at + 1)
-            if term.count(sound) > 1:  # every one respelled: azz, azzhole
+            if term.count(sound) > 1 and not paired:  # every one respelled: azz, azzhole
                 every = term.replace(sound, written)
                 forms.append((every, term.find(sound), len(every) - term.find(sound), least))
+        forms += [(term[:at] + written + term[at + size :], at, len(written), least)
+                  for at, size, written, least, paired in places if not paired]
+        for one, two in itertools.combinations(sorted(places), 2):  # two sounds respelled: mamawebo
+            (a, a_size, a_written, a_least, a_paired), (b, b_size, b_written, b_least, b_paired) = one, two
+            if b < a + a_size or (a_paired and b_paired):
+                continue
+            form = term[:a] + a_written + term[a + a_size : b] + b_written + term[b + b_size :]
+            forms.append((form, a, b + len(b_written) - a_size + len(a_written) - a, max(a_least, b_least)))
         for form, at, size, least in forms:  # the respelling, a letter each side, `least` letters at least
             lo, hi = max(0, at - 1), min(len(form), at + size + 1)
             while hi - lo < least and (lo > 0 or hi < len(form)):
