@@ -45,6 +45,10 @@ class Sounds:
     # and the term meet in their reading (chereca and xereca: both xereca). English spells its
     # terms one way.
     both_ways: bool = False
+    # Whether two respellings in one word are read (mamawebo: w for hu, b for v), as one is: where
+    # writers respell as they chat, a word holds several; English writers respell one sound to slip
+    # past a filter (its windows of two would only cost a start-up).
+    pairs: bool = False
     # Whether a respelling alone is a disguise, enough for an `evaded` or `aimed` word: English
     # writers respell to slip past a filter (phag); Spanish and Portuguese ones respell as they
     # chat (ke, xq, kasa), so a respelled word innocent somewhere needs what its plain word needs.
@@ -77,7 +81,7 @@ SPANISH_SOUNDS = Sounds(
     writes=(Respelling("ca", "ka"), Respelling("co", "ko"), Respelling("cu", "ku"), Respelling("que", "ke"),
             Respelling("qui", "ki"), Respelling("ch", "x"), Respelling("hu", "w"), Respelling("hue", "gue"),
             Respelling("v", "b", paired=True)),
-    both_ways=True, disguises=False,
+    both_ways=True, pairs=True, disguises=False,
 )
 # Portuguese's: k for the c of ca co cu and the qu of que qui (kacete, bokete), x for ch and ch for
 # x, one sound (xifrudo, bixa). Not i for lh (caraio is listed; as a rule, fio, a thread, reads

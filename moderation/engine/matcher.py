@@ -148,12 +148,13 @@ def _leet_spellings(window: str, leet_for: dict[str, str]) -> list[str]:
             if spelled != window and not spelled.isdigit() and spelled[-1] != "!"]
 
 
-def _respelled_windows(terms: Iterable[str], writes: Iterable[Respelling]) -> set[str]:
+def _respelled_windows(terms: Iterable[str], writes: Iterable[Respelling], pairs: bool = False) -> set[str]:
     """A term respelled as its language's writers may (one sound, every one of a kind, or two
     sounds), as the respelling with a letter on each side, `least` letters at least where the term
     has them: fvck, phuc, fukk, fuki, azz, gguh (nigguh); kulo, xupa, wevad, awebo (mamawebo). Only
     where these fire is a token of plain letters read by sound: like, make and book are not (lik of
-    lick would be). A `paired` respelling counts only with another one in the same word."""
+    lick would be). Two sounds only where `pairs` (Sounds.pairs); a `paired` respelling counts
+    only with another one in the same word."""
     found: set[str] = set()
     writes = list(writes)
     for term in terms:
@@ -176,7 +177,7 @@ def _respelled_windows(terms: Iterable[str], writes: Iterable[Respelling]) -> se
                 forms.append((every, term.find(sound), len(every) - term.find(sound), least))
         forms += [(term[:at] + written + term[at + size :], at, len(written), least)
                   for at, size, written, least, paired in places if not paired]
-        for one, two in itertools.combinations(sorted(places), 2):  # two sounds respelled: mamawebo
+        for one, two in itertools.combinations(sorted(places) if pairs else [], 2):  # two sounds: mamawebo
             (a, a_size, a_written, a_least, a_paired), (b, b_size, b_written, b_least, b_paired) = one, two
             if b < a + a_size or (a_paired and b_paired):
                 continue
@@ -809,7 +810,8 @@ class Triggers:
             of_table = windows.setdefault(tuple(sorted(leet_for.items())), (leet_for, {}))[1]
             for window in _windows(terms):
                 of_table[window] = of_table.get(window, 0) | bit
-            own = _respelled_windows(terms, language.sounds.writes) if language.sounds is not None else set()
+            sounds = language.sounds
+            own = _respelled_windows(terms, sounds.writes, sounds.pairs) if sounds is not None else set()
             for entry in entries:  # doubled letters count only in inside-word terms (readings)
                 if entry.scope == "inside" and " " not in entry.term:
                     own.update(_doubled(entry.term))
