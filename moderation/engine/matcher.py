@@ -483,7 +483,8 @@ class Matcher:
         roots: list[tuple[int, int, Entry]] = []
         triggers = list(fired)
         triggers.extend((pos, DOTTED) for pos in views.dotted)
-        triggers.extend((pos, TOKEN) for pos in views.signs)
+        if views.signs:
+            triggers.extend((pos, TOKEN) for pos in views.signs)
         meta = self._word_meta
         twins, marked = self._twins, self._marked
         for index, start, end in found:

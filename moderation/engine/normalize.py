@@ -177,8 +177,9 @@ def is_odd_case(chars: Iterable[str]) -> bool:
 # (бл€ть, бл€дь: the sign that stood for я where one codepage was read as another, kept since as a
 # spelling). The skeleton reads it as е; a token that holds it beside a Cyrillic letter is read both
 # ways too (signs_read_two_ways, readings._slots).
-EURO_AS = {"€": TO_CYRILLIC_SLOT["е"]}
-TWO_WAY_SIGNS = {"€": TO_CYRILLIC_SLOT["е"] + TO_CYRILLIC_SLOT["я"]}  # in the Cyrillic view: е or я
+EURO = "€"
+EURO_AS = {EURO: TO_CYRILLIC_SLOT["е"]}
+EURO_READS = TO_CYRILLIC_SLOT["е"] + TO_CYRILLIC_SLOT["я"]  # in the Cyrillic view: е or я
 
 
 def _cyrillic_byte(b: int) -> int:
@@ -256,18 +257,19 @@ _CYRILLIC_BYTES = frozenset(CYRILLIC.encode("latin-1"))
 
 
 def signs_read_two_ways(text: str, skeleton: bytes) -> list[int]:
-    """Where a sign of TWO_WAY_SIGNS stands beside a Cyrillic letter (бл€ть) in the Cyrillic view
-    `skeleton` of `text`: tokens the readings read with it as either letter. Most texts hold none:
-    one search in C."""
+    """Where the euro sign stands beside a Cyrillic letter (бл€ть) in the Cyrillic view `skeleton`
+    of `text`: tokens the readings read with it as е or я (EURO_READS). Most texts hold none: one
+    search in C."""
+    at = text.find(EURO)
+    if at < 0:
+        return []
     found: list[int] = []
-    for sign in TWO_WAY_SIGNS:
-        at = text.find(sign)
-        while at >= 0:
-            after = skeleton[at + 1 : at + 2]
-            if (at and skeleton[at - 1] in _CYRILLIC_BYTES) or (after and after[0] in _CYRILLIC_BYTES):
-                found.append(at)
-            at = text.find(sign, at + 1)
-    return sorted(found)
+    while at >= 0:
+        after = skeleton[at + 1 : at + 2]
+        if (at and skeleton[at - 1] in _CYRILLIC_BYTES) or (after and after[0] in _CYRILLIC_BYTES):
+            found.append(at)
+        at = text.find(EURO, at + 1)
+    return found
 
 
 def _composed(text: str, skeleton: bytes) -> bytes:

@@ -30,10 +30,11 @@ import ahocorasick_rs
 from moderation.engine import dots
 from moderation.engine.languages import Sounds
 from moderation.engine.normalize import (
+    EURO,
+    EURO_READS,
     INVISIBLE_MARK,
     SKELETON_LETTERS,
     TO_CYRILLIC_SLOT,
-    TWO_WAY_SIGNS,
     evasion_of,
     is_odd_case,
 )
@@ -52,6 +53,7 @@ IS_LETTER = frozenset(SKELETON_LETTERS)
 # Russian's words of one letter (а, в, и, к, о, с, у, я), as the Cyrillic view writes them: one may stand
 # before a word spelled out letter by letter (ну ты и с у к а), not part of it.
 WORDS_OF_ONE_LETTER = frozenset(TO_CYRILLIC_SLOT[c] for c in "авикосуя")
+_EURO_E = EURO_READS[0]  # the letter the Cyrillic view reads the euro sign as
 
 
 class Hit(NamedTuple):
@@ -192,7 +194,9 @@ class Readings:
         while end > start + 1 and text[end - 1] == "!":  # the end of a sentence (jungle b*nny!), as _read_uncached
             end -= 1
         first = skeleton[start : start + 1]
-        length = end - start - skeleton.count(INVISIBLE_MARK, start, end)  # a combining mark is of its letter
+        length = end - start
+        if skeleton.find(INVISIBLE_MARK, start, end) >= 0:  # a combining mark is of its letter
+            length -= skeleton.count(INVISIBLE_MARK, start, end)
         candidates = self._phrase_words.get((length, first))
         if not candidates or text[start + 1 : end].isalpha():
             return None
@@ -562,8 +566,8 @@ def _slots(text: str, skeleton: str, start: int, end: int, leet: dict[str, str])
     for i in range(start, end):
         f, c = skeleton[i], text[i]
         if f in IS_LETTER:
-            if c in TWO_WAY_SIGNS and f == TWO_WAY_SIGNS[c][0]:  # € in a Cyrillic word: е or я
-                f = TWO_WAY_SIGNS[c]
+            if f == _EURO_E and c == EURO:  # € in the Cyrillic view: е or я (бл€ть)
+                f = EURO_READS
             slots.append(new_slot(f, i, c, False))
         elif f == INVISIBLE_MARK:
             # a visible character the skeleton hides is one of π's digits read as пи (normalize._PI)
@@ -685,7 +689,7 @@ def _hit(token: Sequence[Slot], used: Sequence[Slot], hidden: Sequence[Hidden], 
     if not whole:
         evasions.append("compound")
     for s in used:
-        if s.char.isalpha() or s.char in TWO_WAY_SIGNS:  # € is a homoglyph of е and я, not leet
+        if s.char.isalpha() or s.char == EURO:  # € is a homoglyph of е and я, not leet
             if not s.char.isascii() and (kind := evasion_of(s.char)):
                 evasions.append(kind)
         elif s.letters and "masked" not in evasions:
