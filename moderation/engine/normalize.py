@@ -281,11 +281,14 @@ def _composed(text: str, skeleton: bytes) -> bytes:
     out: bytearray | None = None
     at = skeleton.find(_MARK, 1)
     while at > 0:
-        letter = TO_CYRILLIC_SLOT.get(unicodedata.normalize("NFC", text[at - 1 : at + 1]).lower())
-        if letter is not None and ord(letter) != skeleton[at - 1]:
-            if out is None:
-                out = bytearray(skeleton)
-            out[at - 1] = ord(letter)
+        # after a Cyrillic letter, a combining mark (U+0300 on): not a control character (a fortune's
+        # backspaces) nor a zero-width one, which compose with nothing
+        if skeleton[at - 1] in _CYRILLIC_BYTES and text[at] >= "\u0300":
+            letter = TO_CYRILLIC_SLOT.get(unicodedata.normalize("NFC", text[at - 1 : at + 1]).lower())
+            if letter is not None and ord(letter) != skeleton[at - 1]:
+                if out is None:
+                    out = bytearray(skeleton)
+                out[at - 1] = ord(letter)
         at = skeleton.find(_MARK, at + 1)
     return skeleton if out is None else bytes(out)
 
