@@ -122,6 +122,11 @@ LANGUAGE_UNITS = {
     "Cyrillic cut by a space": "дро чить иди от ",  # a word cut, and two words that stand alone
     "Cyrillic stress mark": "пизда\u0301 ",  # a combining mark after a word's last letter
     "mixed scripts in a word": "xyй",
+    "letters read by their look or sound in a word": "муdак nидор ",  # normalize._one_script
+    "the euro sign for я": "бл€ть ",  # a token read both ways: normalize.signs_read_two_ways
+    "the euro sign glued": "а€",
+    "й decomposed in a phrase": "убеи\u0306 себя ",  # normalize._composed, readings.read_in_phrase
+    "a product in a formula": "(a*d + b*c)*i ",  # context.is_product
     "mixed scripts spaced": "xyй fuсk ",
     "every language's swearing": "puta merde Scheiße cazzo kut kurwa хуй fuck ",
     "accents and ß": "coño Scheiße ",
@@ -136,6 +141,7 @@ LANGUAGE_UNITS = {
     "respelled sounds": "kulo xupapijas kuzão chereca ",
     "respelled aimed word in a frame": "eres un kapullo ",
     "respelled sounds glued": "kulo",
+    "two respellings in a word": "mamawebo mamaguebo ",  # matcher._respelled_windows' pairs
 }
 NINE = ("en", "es", "pt", "fr", "de", "it", "nl", "pl", "ru")
 

@@ -59,6 +59,9 @@ def test_a_digit_for_the_gender_vowel_is_leet_where_a_language_inflects_so(text:
     ("f***", "f***", False), ("sh**", "sh**", False), ("sh*t", "sh*t", False), ("f--k", "f--k", False),
     ("f---ing", "f---ing", False), ("b----", "b----", False), ("F*** off", "F***", False),
     ("cr*pple", "cr*pple", False),
+    ("z*w = (a*c - b*d) + (a*d + b*c)*i", "b*c", True), ("((b*c - a*d)/(c*c + d*d))", "b*c", True),
+    ("x = a*s + 1", "a*s", True), ("ty b*c!", "b*c", False), ("(a*s)", "a*s", False), ("kiss my a*s", "a*s", False),
+    ("you f*g - go away", "f*g", False),
 ])
 def test_code_marks_are_not_masks(text: str, written: str, expected: bool) -> None:
     assert context.is_code_mask(*span(text, written)) is expected

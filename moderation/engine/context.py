@@ -57,6 +57,12 @@ OPTIONS = re.compile(r"(?:^|[\[{(|])--?[A-Za-z][\w-]*[|\]})]|\|--?[A-Za-z]")  # 
 PRINTF = re.compile(r"(?<![A-Za-z%])%[-+ #0-9.]*[A-Za-z]")  # %s, %-10d after no letter: a format
 CODE_AFTER = re.compile(r" {0,8}[);\],]")  # j--; f--) a[j--]
 CODE_BEFORE = re.compile(r"[(;=\[{,] *\Z")  # (--i  x = --n
+# A product of two one-letter variables (b*c), and the arithmetic beside one in a formula: an
+# operator or a bracket next to it (blanks between), at least one of them an operator.
+PRODUCT = re.compile(r"[^\W\d_]\*[^\W\d_]")
+OPERAND_BEFORE = re.compile(r"([-+*/=<>(\[]) *\Z")
+OPERAND_AFTER = re.compile(r" *([-+*/=<>)\]^])")
+OPERATORS = frozenset("-+*/=<>^")
 DASH_LINE = re.compile(r"[A-Z|+]-{4,}(?![-a-z])|(?<![-a-z])-{4,}[A-Z|+]")  # a table's edge or an axis: |------, H----I
 # The nouns that name a kind of setting: a mild word quoted beside one is that setting's value
 # (merge strategy "stupid"; "dumb" and "vt510" terminals), as a word quoted to name it is no insult.
@@ -307,6 +313,7 @@ def is_code_mask(text: str, start: int, end: int) -> bool:
     - ``_`` beside ``*``: a macro family (``CO_*``, ``PA_*``), ``*$``: a regex (``a*$``);
       self-censoring uses one mark;
     - a printf format after no letter (``@%s``, ``c%-%d``); ``sh%t`` hides a letter between two;
+    - a product of two one-letter variables in a formula (``(a*d + b*c)*i``: see is_product);
     - four dashes or more between a capital, ``|`` or ``+`` and no letter: a table's edge or an
       axis (``I------``, ``H----I``; ``F-----g`` is a word).
     """
@@ -327,10 +334,23 @@ def is_code_mask(text: str, start: int, end: int) -> bool:
         return True
     if "%" in written and (PRINTF.search(written) or "%*" in written):  # '@%s', 'c%-%d', T%*: formats, not sh%t
         return True
+    if PRODUCT.fullmatch(written) and is_product(text, start, end):
+        return True
     hash_at = start + written.find("#")
     if written.startswith("$_") or (hash_at >= start and text[hash_at + 1 : hash_at + 2].isdigit()):
         return True  # jq's $__loc__, a Perl $_var; an issue's number (PR#7)
     return "_*" in written or "*_" in written or DASH_LINE.search(text, max(0, start - 1), end + 1) is not None
+
+
+def is_product(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end], a letter, a star and a letter, stands in a formula: an operator or a
+    bracket on each side, and an operator on one (``(a*d + b*c)*i``, ``((b*c - a*d)/...``). A word
+    of three letters masked in prose (a b*c, the f*g) has a word or a space beside it, and one in
+    brackets alone, ``(a*s)``, is prose's aside."""
+    before = OPERAND_BEFORE.search(text, max(0, start - 8), start)
+    after = OPERAND_AFTER.match(text, end, end + 8)
+    return (before is not None and after is not None
+            and (before[1] in OPERATORS or after[1] in OPERATORS))
 
 
 def is_mild_mark(written: str, hit: Hit) -> bool:

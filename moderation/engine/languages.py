@@ -18,12 +18,14 @@ from moderation.engine.normalize import fold, fold_cyrillic
 class Respelling(NamedTuple):
     """A sound of a term as writers may write it instead: `written` for `sound`, anywhere in the
     term, only first ("^") or only last ("$"); the matcher reads a token where one may stand
-    (`least` letters of it, the respelling and a letter each side at least)."""
+    (`least` letters of it, the respelling and a letter each side at least). `paired`: only in a
+    word that holds another respelling too (Spanish b for v: mamawebo, but Berga is a town)."""
 
     sound: str
     written: str
     where: str = ""
     least: int = 4
+    paired: bool = False
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,10 @@ class Sounds:
     # and the term meet in their reading (chereca and xereca: both xereca). English spells its
     # terms one way.
     both_ways: bool = False
+    # Whether two respellings in one word are read (mamawebo: w for hu, b for v), as one is: where
+    # writers respell as they chat, a word holds several; English writers respell one sound to slip
+    # past a filter (its windows of two would only cost a start-up).
+    pairs: bool = False
     # Whether a respelling alone is a disguise, enough for an `evaded` or `aimed` word: English
     # writers respell to slip past a filter (phag); Spanish and Portuguese ones respell as they
     # chat (ke, xq, kasa), so a respelled word innocent somewhere needs what its plain word needs.
@@ -62,16 +68,20 @@ ENGLISH_SOUNDS = Sounds(
             Respelling("s", "z", "$"), Respelling("ick", "ik", "$"), Respelling("ck", "cc ", "$", 5)),
 )
 # Spanish's, as a native reader reads them: k for the c of ca co cu and the qu of que qui (kabrón,
-# kulo, meketrefe), x for ch (xupa), w for hu before a vowel (wevada). Not a first h dropped (an
-# ostión is an oyster, no hostión: the lists hold ijo de puta, ijueputa, ijoputa), nor b for v
-# (Berga is a town, baca a roof rack: the lists hold berga's phrases), nor y for ll (poya is an
-# old fee, poyo a stone bench), nor s for z and c (casa and caza, coser and cocer), nor a doubled
-# r made single (pera, a pear).
+# kulo, meketrefe), x for ch (xupa), w for hu before a vowel (wevada) and gu for the hu of hue
+# (güevón, guevo: one sound, written either way in the Caribbean and the Andes). Two in one word are
+# read as one is (mamawebo, mamaguebo, kabrona), and b for v, one sound in Spanish, only with
+# another: alone it makes words (Berga is a town, baca a roof rack: the lists hold berga's phrases).
+# Not a first h dropped (an ostión is an oyster, no hostión: the lists hold ijo de puta, ijueputa,
+# ijoputa), nor y for ll (poya is an old fee, poyo a stone bench), nor s for z and c (casa and caza,
+# coser and cocer), nor a doubled r made single (pera, a pear).
 SPANISH_SOUNDS = Sounds(
-    reads=(("qu(?=[ei])", "k"), ("c(?=[aou])", "k"), ("ch", "x"), ("hu(?=[aeio])", "w")),
+    reads=(("qu(?=[ei])", "k"), ("c(?=[aou])", "k"), ("ch", "x"), ("hu(?=[aeio])", "w"), ("gu(?=e)", "w"),
+           ("v", "b")),
     writes=(Respelling("ca", "ka"), Respelling("co", "ko"), Respelling("cu", "ku"), Respelling("que", "ke"),
-            Respelling("qui", "ki"), Respelling("ch", "x"), Respelling("hu", "w")),
-    both_ways=True, disguises=False,
+            Respelling("qui", "ki"), Respelling("ch", "x"), Respelling("hu", "w"), Respelling("hue", "gue"),
+            Respelling("v", "b", paired=True)),
+    both_ways=True, pairs=True, disguises=False,
 )
 # Portuguese's: k for the c of ca co cu and the qu of que qui (kacete, bokete), x for ch and ch for
 # x, one sound (xifrudo, bixa). Not i for lh (caraio is listed; as a rule, fio, a thread, reads

@@ -51,6 +51,7 @@ from moderation.engine.normalize import (
     fold_cyrillic,
     fold_keeping_case,
     is_odd_case,
+    signs_read_two_ways,
 )
 from moderation.engine.readings import Hit, Readings, new_hit, rank
 from moderation.engine.wordlists import Entry
@@ -146,29 +147,41 @@ def _leet_spellings(window: str, leet_for: dict[str, str]) -> list[str]:
             if spelled != window and not spelled.isdigit() and spelled[-1] != "!"]
 
 
-def _respelled_windows(terms: Iterable[str], writes: Iterable[Respelling]) -> set[str]:
-    """A term respelled as its language's writers may (one sound, or every one of a kind), as the
-    respelling with a letter on each side, `least` letters at least where the term has them: fvck,
-    phuc, fukk, fuki, azz, gguh (nigguh); kulo, xupa, wevad. Only where these fire is a token of
-    plain letters read by sound: like, make and book are not (lik of lick would be)."""
+def _respelled_windows(terms: Iterable[str], writes: Iterable[Respelling], pairs: bool = False) -> set[str]:
+    """A term respelled as its language's writers may (one sound, every one of a kind, or two
+    sounds), as the respelling with a letter on each side, `least` letters at least where the term
+    has them: fvck, phuc, fukk, fuki, azz, gguh (nigguh); kulo, xupa, wevad, awebo (mamawebo). Only
+    where these fire is a token of plain letters read by sound: like, make and book are not (lik of
+    lick would be). Two sounds only where `pairs` (Sounds.pairs); a `paired` respelling counts
+    only with another one in the same word."""
     found: set[str] = set()
+    writes = list(writes)
     for term in terms:
         if not term.isalpha():
             continue
-        forms = []
-        for sound, written, where, least in writes:
+        forms = []  # (form, where its respelling starts, its length, least)
+        places = []  # each single respelling: (at, the sound's length, written, least, paired)
+        for sound, written, where, least, paired in writes:
             if where == "$":
                 if term.endswith(sound) and len(term) > 3:
-                    forms.append((term[: -len(sound)] + written, len(term) - len(sound), len(written), least))
+                    places.append((len(term) - len(sound), len(sound), written, least, paired))
                 continue
             at = term.find(sound)
             while at >= 0:
                 if not (where == "^" and at):
-                    forms.append((term[:at] + written + term[at + len(sound):], at, len(written), least))
+                    places.append((at, len(sound), written, least, paired))
                 at = term.find(sound, at + 1)
-            if term.count(sound) > 1:  # every one respelled: azz, azzhole
+            if term.count(sound) > 1 and not paired:  # every one respelled: azz, azzhole
                 every = term.replace(sound, written)
                 forms.append((every, term.find(sound), len(every) - term.find(sound), least))
+        forms += [(term[:at] + written + term[at + size :], at, len(written), least)
+                  for at, size, written, least, paired in places if not paired]
+        for one, two in itertools.combinations(sorted(places) if pairs else [], 2):  # two sounds: mamawebo
+            (a, a_size, a_written, a_least, a_paired), (b, b_size, b_written, b_least, b_paired) = one, two
+            if b < a + a_size or (a_paired and b_paired):
+                continue
+            form = term[:a] + a_written + term[a + a_size : b] + b_written + term[b + b_size :]
+            forms.append((form, a, b + len(b_written) - a_size + len(a_written) - a, max(a_least, b_least)))
         for form, at, size, least in forms:  # the respelling, a letter each side, `least` letters at least
             lo, hi = max(0, at - 1), min(len(form), at + size + 1)
             while hi - lo < least and (lo > 0 or hi < len(form)):
@@ -461,7 +474,7 @@ class Matcher:
         """The hits of this matcher's terms in `text` (seen through `views`, its triggers `fired`,
         its script's word patterns `found`), before the allowlist and the context judge them;
         and the spans of its allowlisted phrases."""
-        if not found and not fired and not views.joints and not views.dotted:  # most short texts: nothing to read
+        if not found and not fired and not views.joints and not views.dotted and not views.signs:  # most short texts
             return [], []
         skeleton, padded = views.skeleton, views.padded
         plain: list[tuple[int, int, int]] = []
@@ -469,6 +482,8 @@ class Matcher:
         roots: list[tuple[int, int, Entry]] = []
         triggers = list(fired)
         triggers.extend((pos, DOTTED) for pos in views.dotted)
+        if views.signs:
+            triggers.extend((pos, TOKEN) for pos in views.signs)
         meta = self._word_meta
         twins, marked = self._twins, self._marked
         for index, start, end in found:
@@ -681,25 +696,27 @@ class _Views:
     class, not a named tuple: compiled, it is made at a tenth of the cost, and each check makes one.)"""
 
     def __init__(self, skeleton: bytes, padded: bytes, words: bytes, folded: str, joints: list[int],
-                 dotted: list[int]) -> None:
+                 dotted: list[int], signs: list[int]) -> None:
         self.skeleton = skeleton  # see normalize
         self.padded = padded  # the skeleton between two spaces: the triggers automaton's input
         self.words = words  # the word view of padded: the words automaton's input
         self.folded = folded  # the skeleton as str, for the readings
         self.joints = joints  # where camelCase joins words
         self.dotted = dotted  # where a run of dots inside a word starts (the letter before it): dots.positions
+        self.signs = signs  # where a sign that reads as two letters stands in a word (бл€ть): read as a token
 
 
 def _views(text: str, script: str = "latin", dotted: list[int] | None = None) -> _Views:
     """The views of `text` in `script`; `dotted`, its dots.positions when another view has them."""
     if script == "cyrillic":  # Russian: no camelCase compounds are read
         skeleton, joints = fold_cyrillic(text), []
+        signs = signs_read_two_ways(text, skeleton)
     else:
         skeleton, cases = fold_keeping_case(text)
-        joints = camel_joints(cases)
+        joints, signs = camel_joints(cases), []
     padded = b" " + skeleton + b" "
     return _Views(skeleton, padded, padded.translate(WORD_VIEW), skeleton.decode("latin-1"), joints,
-                  dots.positions(text) if dotted is None else dotted)
+                  dots.positions(text) if dotted is None else dotted, signs)
 
 
 class Views:
@@ -798,7 +815,8 @@ class Triggers:
             of_table = windows.setdefault(tuple(sorted(leet_for.items())), (leet_for, {}))[1]
             for window in _windows(terms):
                 of_table[window] = of_table.get(window, 0) | bit
-            own = _respelled_windows(terms, language.sounds.writes) if language.sounds is not None else set()
+            sounds = language.sounds
+            own = _respelled_windows(terms, sounds.writes, sounds.pairs) if sounds is not None else set()
             for entry in entries:  # doubled letters count only in inside-word terms (readings)
                 if entry.scope == "inside" and " " not in entry.term:
                     own.update(_doubled(entry.term))

@@ -173,8 +173,13 @@ def is_odd_case(chars: Iterable[str]) -> bool:
     return not (flags[0] and not any(flags[1:]))
 
 
-# The euro sign is an е Russian swearing is spelled with (бл€ть, пизд€ц), its look and its cp1251 byte.
-EURO_AS = {"€": TO_CYRILLIC_SLOT["е"]}
+# The euro sign is an е Russian swearing is spelled with (пизд€ц), its look and its cp1251 byte; and a я
+# (бл€ть, бл€дь: the sign that stood for я where one codepage was read as another, kept since as a
+# spelling). The skeleton reads it as е; a token that holds it beside a Cyrillic letter is read both
+# ways too (signs_read_two_ways, readings._slots).
+EURO = "€"
+EURO_AS = {EURO: TO_CYRILLIC_SLOT["е"]}
+EURO_READS = TO_CYRILLIC_SLOT["е"] + TO_CYRILLIC_SLOT["я"]  # in the Cyrillic view: е or я
 
 
 def _cyrillic_byte(b: int) -> int:
@@ -192,18 +197,26 @@ LATIN_TO_CYRILLIC = {"a": "а", "b": "в", "c": "с", "e": "е", "h": "н", "k":
                      "t": "т", "x": "х", "y": "у"}
 # Latin letters a Cyrillic word holds for the letter they sound as (пиZдец, бляdь), read as it there when
 # typed as ASCII: a Serbian ј and a Macedonian ѕ fold to j and s too, and are letters. Not i (Ukrainian
-# typed on a Russian keyboard writes its і so: пiдручник is no пидр), nor n, r, u (п, г, и by their look,
-# н, р, у by their sound).
+# typed on a Russian keyboard writes its і so: пiдручник is no пидр).
 LATIN_BY_SOUND = {"d": "д", "f": "ф", "g": "г", "j": "й", "l": "л", "s": "с", "v": "в", "w": "ш", "z": "з"}
+# Latin letters that look like a Cyrillic one in italics and handwriting, read as it inside a Cyrillic
+# word (nидор, xyuня, rовно): n is п, u и, r г. They sound as н, у, р too, but a writer who mixes
+# scripts picks a letter by its look, so that the word still reads (a writer of Latin by sound writes
+# the whole word so: nahuj, and the lists hold it). A word all in Latin letters is Latin (xyu is listed).
+LATIN_BY_LOOK = {"n": "п", "u": "и", "r": "г"}
+_IN_CYRILLIC = {ord(latin): ord(TO_CYRILLIC_SLOT[cyrillic])
+                for latin, cyrillic in (LATIN_BY_SOUND | LATIN_BY_LOOK).items()}
+_READ_IN_CYRILLIC = re.compile(b"[%s]" % "".join(LATIN_BY_SOUND | LATIN_BY_LOOK).encode("ascii"))
 _TO_CYRILLIC = bytes.maketrans(bytes(map(ord, LATIN_TO_CYRILLIC)),
                                bytes(ord(TO_CYRILLIC_SLOT[c]) for c in LATIN_TO_CYRILLIC.values()))
-_BY_SOUND = {ord(latin): ord(TO_CYRILLIC_SLOT[cyrillic]) for latin, cyrillic in LATIN_BY_SOUND.items()}
-_SOUNDED = re.compile(b"[%s]" % "".join(LATIN_BY_SOUND).encode("ascii"))
 _TO_LATIN = bytes.maketrans(bytes(ord(TO_CYRILLIC_SLOT[c]) for c in LATIN_TO_CYRILLIC.values()),
                             bytes(map(ord, LATIN_TO_CYRILLIC)))
 _ONLY_CYRILLIC = re.compile(b"[%s]" % re.escape(bytes(ord(TO_CYRILLIC_SLOT[c]) for c in CYRILLIC_ALPHABET
                                                        if c not in LATIN_TO_CYRILLIC.values())))
 _ONLY_LATIN = re.compile(b"[%s]" % bytes(c for c in b"abcdefghijklmnopqrstuvwxyz" if chr(c) not in LATIN_TO_CYRILLIC))
+# Of those, the ones a Cyrillic word never holds for one of its letters (i, q...): a word with one is Latin.
+_ONLY_LATIN_UNREAD = re.compile(b"[%s]" % bytes(c for c in b"abcdefghijklmnopqrstuvwxyz" if chr(c) not in
+                                                LATIN_TO_CYRILLIC and chr(c) not in LATIN_BY_SOUND | LATIN_BY_LOOK))
 # Where a Latin letter meets a Cyrillic one, found as camel joints are: each letter's script ("L",
 # "C") searched for "LC" and "CL" by an automaton, at memchr speed (a regex stopped at every byte).
 _SCRIPTS = bytes(ord("L") if 97 <= b <= 122 else ord("C") if chr(b) in CYRILLIC else ord(" ") for b in range(256))
@@ -216,7 +229,11 @@ def fold_cyrillic(text: str) -> bytes:
     """The Cyrillic view of `text`: as fold, but Cyrillic letters are CYRILLIC's bytes, and a word
     that mixes scripts is read in one (see the module docstring)."""
     skeleton = text.encode("cp1251", "moderation.fold").translate(CYRILLIC_TABLE)
-    if b"3 14" in skeleton:  # most texts: one search in C
+    # Both searched by find, not `in`: bytes.__contains__ tries its argument as an int first, and the
+    # TypeError it raises and clears cost ~2,000 instructions a check (callgrind).
+    if skeleton.find(_MARK) >= 0:  # rare: a combining mark, which may make a letter of the one before it
+        skeleton = _composed(text, skeleton)
+    if skeleton.find(b"3 14") >= 0:  # most texts: one search in C
         skeleton = _pi_read(text, skeleton)
     joints = _SCRIPT_JOINTS.find_matches_as_indexes(skeleton.translate(_SCRIPTS))
     if not joints:
@@ -235,6 +252,47 @@ def fold_cyrillic(text: str) -> bytes:
         out[start:end] = _one_script(skeleton[start:end], text[start:end])
         done = end
     return bytes(out)
+
+
+_MARK = INVISIBLE_MARK.encode("latin-1")
+_CYRILLIC_BYTES = frozenset(CYRILLIC.encode("latin-1"))
+
+
+def signs_read_two_ways(text: str, skeleton: bytes) -> list[int]:
+    """Where the euro sign stands beside a Cyrillic letter (бл€ть) in the Cyrillic view `skeleton`
+    of `text`: tokens the readings read with it as е or я (EURO_READS). Most texts hold none: one
+    search in C."""
+    at = text.find(EURO)
+    if at < 0:
+        return []
+    found: list[int] = []
+    while at >= 0:
+        after = skeleton[at + 1 : at + 2]
+        if (at and skeleton[at - 1] in _CYRILLIC_BYTES) or (after and after[0] in _CYRILLIC_BYTES):
+            found.append(at)
+        at = text.find(EURO, at + 1)
+    return found
+
+
+def _composed(text: str, skeleton: bytes) -> bytes:
+    """The Cyrillic view with each letter that a combining mark after it composes into another
+    letter read as that one: й written decomposed, и + U+0306 (as macOS and some keyboards write
+    it), is й, not и. The mark stays an invisible character, so offsets still point at what was
+    written. (ё, е + U+0308, reads as е either way; in the Latin view a composed letter folds to
+    its base letter, so composing changes nothing there.)"""
+    out: bytearray | None = None
+    at = skeleton.find(_MARK, 1)
+    while at > 0:
+        # after a Cyrillic letter, a combining mark (U+0300 on): not a control character (a fortune's
+        # backspaces) nor a zero-width one, which compose with nothing
+        if skeleton[at - 1] in _CYRILLIC_BYTES and text[at] >= "\u0300":
+            letter = TO_CYRILLIC_SLOT.get(unicodedata.normalize("NFC", text[at - 1 : at + 1]).lower())
+            if letter is not None and ord(letter) != skeleton[at - 1]:
+                if out is None:
+                    out = bytearray(skeleton)
+                out[at - 1] = ord(letter)
+        at = skeleton.find(_MARK, at + 1)
+    return skeleton if out is None else bytes(out)
 
 
 # π written as its digits before the letters of a word (3.14здец, 3,14дор): п and и, the dot or comma and the
@@ -263,17 +321,24 @@ def _pi_read(text: str, skeleton: bytes) -> bytes:
 
 def _one_script(word: bytes, written: str) -> bytes:
     """A word of Latin and Cyrillic letters in one script: Cyrillic where it holds a letter Latin
-    has no look-alike for (xyй, and its ASCII letters of LATIN_BY_SOUND as their sound: пиzдец),
-    Latin where it holds one Cyrillic has none for (fuсk), else the script most of its letters are in."""
-    if _ONLY_CYRILLIC.search(word):
+    has no look-alike for (xyй, and its ASCII letters of LATIN_BY_SOUND and LATIN_BY_LOOK as the
+    letter they stand for: пиzдец, nидор), or where the Latin letters it holds are all such letters
+    and fewer than its Cyrillic ones (муdак); Latin where it holds one Cyrillic has none for (fuсk),
+    else the script most of its letters are in."""
+    if _ONLY_CYRILLIC.search(word) or (_cyrillic_first(word) and _ONLY_LATIN_UNREAD.search(word) is None):
         cyrillic = word.translate(_TO_CYRILLIC)
-        if _SOUNDED.search(cyrillic) is None:
+        if _READ_IN_CYRILLIC.search(cyrillic) is None:
             return cyrillic
-        return bytes(_BY_SOUND.get(b, b) if written[i].isascii() else b for i, b in enumerate(cyrillic))
+        return bytes(_IN_CYRILLIC.get(b, b) if written[i].isascii() else b for i, b in enumerate(cyrillic))
     if _ONLY_LATIN.search(word):
         return word.translate(_TO_LATIN)
     latin = sum(1 for b in word if b < 128)
     return word.translate(_TO_LATIN if latin * 2 > len(word) else _TO_CYRILLIC)
+
+
+def _cyrillic_first(word: bytes) -> bool:
+    """Whether most of a word's letters are typed in Cyrillic."""
+    return sum(1 for b in word if b >= 128) * 2 > len(word)
 
 
 def evasion_of(c: str) -> str | None:

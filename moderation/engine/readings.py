@@ -29,7 +29,15 @@ import ahocorasick_rs
 
 from moderation.engine import dots
 from moderation.engine.languages import Sounds
-from moderation.engine.normalize import INVISIBLE_MARK, SKELETON_LETTERS, TO_CYRILLIC_SLOT, evasion_of, is_odd_case
+from moderation.engine.normalize import (
+    EURO,
+    EURO_READS,
+    INVISIBLE_MARK,
+    SKELETON_LETTERS,
+    TO_CYRILLIC_SLOT,
+    evasion_of,
+    is_odd_case,
+)
 from moderation.engine.wordlists import Entry
 
 LEET = {"0": "o", "1": "il", "2": "z", "3": "e", "4": "a", "5": "s", "6": "gb", "7": "t", "8": "b",
@@ -45,6 +53,7 @@ IS_LETTER = frozenset(SKELETON_LETTERS)
 # Russian's words of one letter (а, в, и, к, о, с, у, я), as the Cyrillic view writes them: one may stand
 # before a word spelled out letter by letter (ну ты и с у к а), not part of it.
 WORDS_OF_ONE_LETTER = frozenset(TO_CYRILLIC_SLOT[c] for c in "авикосуя")
+_EURO_E = EURO_READS[0]  # the letter the Cyrillic view reads the euro sign as
 
 
 class Hit(NamedTuple):
@@ -178,17 +187,21 @@ class Readings:
         return new_hit(found.start + start, found.end + start, found.entry, found.evasions)
 
     def read_in_phrase(self, text: str, skeleton: str, start: int, end: int) -> Hit | None:
-        """text[start:end], a masked or leet token that reads as no word alone, read as a word of
-        a listed phrase whose other words stand right around it as written (porch m*nkey, porco
-        di0); or None. Looks at most a phrase's length each side."""
+        """text[start:end], a masked or leet token that reads as no word alone, or one with
+        combining marks (убеи + U+0306 себя, й decomposed), read as a word of a listed phrase whose
+        other words stand right around it as written (porch m*nkey, porco di0); or None. Looks
+        at most a phrase's length each side."""
         while end > start + 1 and text[end - 1] == "!":  # the end of a sentence (jungle b*nny!), as _read_uncached
             end -= 1
         first = skeleton[start : start + 1]
-        candidates = self._phrase_words.get((end - start, first))
+        length = end - start
+        if skeleton.find(INVISIBLE_MARK, start, end) >= 0:  # a combining mark is of its letter
+            length -= skeleton.count(INVISIBLE_MARK, start, end)
+        candidates = self._phrase_words.get((length, first))
         if not candidates or text[start + 1 : end].isalpha():
             return None
         slots, hidden = _slots(text[start:end], skeleton[start:end], 0, end - start, self._leet)
-        if len(slots) != end - start or not all(s.letters or s.maskable for s in slots):
+        if len(slots) != length or not all(s.letters or s.maskable for s in slots):
             return None
         masked = any(s.maskable for s in slots[1:])
         for entry, parts, k in candidates:
@@ -549,6 +562,8 @@ def _slots(text: str, skeleton: str, start: int, end: int, leet: dict[str, str])
     for i in range(start, end):
         f, c = skeleton[i], text[i]
         if f in IS_LETTER:
+            if f == _EURO_E and c == EURO:  # € in the Cyrillic view: е or я (бл€ть)
+                f = EURO_READS
             slots.append(new_slot(f, i, c, False))
         elif f == INVISIBLE_MARK:
             # a visible character the skeleton hides is one of π's digits read as пи (normalize._PI)
@@ -670,7 +685,7 @@ def _hit(token: Sequence[Slot], used: Sequence[Slot], hidden: Sequence[Hidden], 
     if not whole:
         evasions.append("compound")
     for s in used:
-        if s.char.isalpha():
+        if s.char.isalpha() or s.char == EURO:  # € is a homoglyph of е and я, not leet
             if not s.char.isascii() and (kind := evasion_of(s.char)):
                 evasions.append(kind)
         elif s.letters and "masked" not in evasions:
