@@ -57,6 +57,8 @@ from moderation.engine.wordlists import Entry
 
 # The word view: what may stand right beside a whole word reads as a space.
 WORD_VIEW = bytes.maketrans(b"'*_-!", b"     ")
+# A term with one of those marks (g-spot) cut in two holds it still, which no word view does.
+_WORD_VIEW_MARK = re.compile("[-'*_!]")
 LETTERS = string.ascii_lowercase
 MASK_SYMBOLS = "*#_%"  # rare in prose beside a letter: any such token is read
 # The leet characters a reader takes for each letter (the inverse of readings.LEET).
@@ -411,7 +413,7 @@ class Matcher:
                     _add_pattern(patterns, spacing, ALLOW, index)
         terms = {e.term for e in self.entries} | ({e.term for e in base.entries} if base else set())
         for entry in self.entries:
-            if " " in entry.term:
+            if " " in entry.term or _WORD_VIEW_MARK.search(entry.term):  # (its cuts would never be found)
                 continue
             for variant, cut in _split(entry.term, terms):
                 if entry.scope == "inside":
