@@ -58,6 +58,8 @@ from moderation.engine.wordlists import Entry
 
 # The word view: what may stand right beside a whole word reads as a space.
 WORD_VIEW = bytes.maketrans(b"'*_-!", b"     ")
+# A term with one of those marks (g-spot) cut in two holds it still, which no word view does.
+_WORD_VIEW_MARK = re.compile("[-'*_!]")
 LETTERS = string.ascii_lowercase
 MASK_SYMBOLS = "*#_%"  # rare in prose beside a letter: any such token is read
 # The leet characters a reader takes for each letter (the inverse of readings.LEET).
@@ -96,29 +98,59 @@ WordMeta = tuple[int, int, int, int]  # a word pattern's kind, ref, left, right 
 STANDING = frozenset({"word", "inside"})  # the scopes whose hits stand as found (see Matcher._stands)
 
 
-def _trigger_patterns(letters: str, singles: str) -> list[tuple[str, int, int]]:
-    """(pattern, kind, offset of the character to read from) for every evasion shape, in a
-    script of these letters, of which `singles` are no word alone."""
-    found: list[tuple[str, int, int]] = [(INVISIBLE_MARK, TOKEN, 0)]
+# What a generic shape asks of the bytes around its match, beyond its own: (index from the match's
+# start, the bytes allowed there). A shape of a class of letters (x!y: any letter, then !, then
+# any letter) is one pattern a letter it names, the class read here when it fires, not one a pair
+# of letters: the automaton grows with the alphabet, not with its square or cube (the Cyrillic
+# view's 58 letters made 24,000 such patterns, a fifth of the nine languages' automata builds).
+Needs = tuple[tuple[int, frozenset[int]], ...]
+NO_NEEDS: Needs = ()
+_SPACE_BYTE = frozenset(b" ")
+
+
+def _trigger_patterns(letters: str, singles: str) -> list[tuple[str, int, int, Needs]]:
+    """(pattern, kind, offset of the character to read from, what it needs around it) for every
+    evasion shape, in a script of these letters, of which `singles` are no word alone."""
+    found: list[tuple[str, int, int, Needs]] = [(INVISIBLE_MARK, TOKEN, 0, NO_NEEDS)]
     cyrillic = CYRILLIC[0] in letters
+    letter = frozenset(letters.encode("latin-1"))
+    after_letter: Needs = ((-1, letter),)  # the byte before the match a letter: x!y, x-y-
     for x in letters:
         # In the Cyrillic view, a Latin letter beside _ is code (size_t, __func__), not Russian
         # written in Latin letters and masked: Russian man pages fired 8,000 such triggers a MB.
         masks = MASK_SYMBOLS.replace("_", "") if cyrillic and x.isascii() else MASK_SYMBOLS
-        found += [(x + k, TOKEN, 0) for k in masks]
-        found += [(k + x, TOKEN, 1) for k in masks]
-        found += [(x + "!" + y, TOKEN, 0) for y in letters]
-        found += [(x + "-" + y + "-", TOKEN, 0) for y in letters]
-        found.append((x + "--", TOKEN, 0))
-        found.append((x * 3, TOKEN, 0))  # fuuuck, fuckkk: a letter thrice, rare in prose
-    # Two lone letters in a row, 1-3 separators apart: the start of f u c k, f. u. c. k
-    found += [(f" {x}{gap}{y} ", CHAIN, 1) for x in singles for y in letters for gap in (" ", "  ", "   ")]
+        found += [(x + k, TOKEN, 0, NO_NEEDS) for k in masks]
+        found += [(k + x, TOKEN, 1, NO_NEEDS) for k in masks]
+        found.append(("!" + x, TOKEN, -1, after_letter))  # x!x, read from the letter before
+        found.append(("-" + x + "-", TOKEN, -1, after_letter))  # x-x-
+        found.append((x + "--", TOKEN, 0, NO_NEEDS))
+        found.append((x * 3, TOKEN, 0, NO_NEEDS))  # fuuuck, fuckkk: a letter thrice, rare in prose
+    # Two lone letters in a row, 1-3 separators apart: the start of f u c k, f. u. c. k. In the
+    # Latin view a pattern a pair (1,872): lone letters are common in English prose (initials, list
+    # items, n for and), and a pattern of one would fire on each. In the Cyrillic view, whose 58
+    # letters would make 8,352, a pattern a lone letter and gap, the next lone letter read as it fires.
+    for gap in (" ", "  ", "   "):
+        if cyrillic:
+            lone_after: Needs = ((2 + len(gap), letter), (3 + len(gap), _SPACE_BYTE))
+            found += [(f" {x}{gap}", CHAIN, 1, lone_after) for x in singles]
+        else:
+            found += [(f" {x}{gap}{y} ", CHAIN, 1, NO_NEEDS) for x in singles for y in letters]
     # Russian has eight words of one letter, each a word on its own (с у к а starts with three):
-    # after one of them, three lone letters in a row.
+    # after one of them, three lone letters in a row (the third read where the pattern fires).
     if cyrillic:
         words = [c for c in CYRILLIC if c not in singles]
-        found += [(f" {x} {y} {z} ", CHAIN, 1) for x in words for y in CYRILLIC for z in CYRILLIC]
+        third: Needs = ((5, frozenset(CYRILLIC.encode("latin-1"))), (6, _SPACE_BYTE))
+        found += [(f" {x} {y} ", CHAIN, 1, third) for x in words for y in CYRILLIC]
     return found
+
+
+def _meets(padded: bytes, start: int, needs: Needs) -> bool:
+    """Whether the bytes around a match at `start` are those a generic shape needs (see Needs)."""
+    for at, allowed in needs:
+        i = start + at
+        if i < 0 or i >= len(padded) or padded[i] not in allowed:
+            return False
+    return True
 
 
 def _windows(terms: Iterable[str]) -> set[str]:
@@ -393,7 +425,7 @@ class Matcher:
                     _add_pattern(patterns, spacing, ALLOW, index)
         terms = {e.term for e in self.entries} | ({e.term for e in base.entries} if base else set())
         for entry in self.entries:
-            if " " in entry.term:
+            if " " in entry.term or _WORD_VIEW_MARK.search(entry.term):  # (its cuts would never be found)
                 continue
             for variant, cut in _split(entry.term, terms):
                 if entry.scope == "inside":
@@ -791,16 +823,16 @@ class Triggers:
         """The triggers of these (spelled entries, language) pairs, all of one script. Each pattern
         names the languages it is for (a bit each, in this order: bit()), so that a language's
         readings read only the tokens its own words could be in."""
-        # pattern -> (kind, offset of the character to read, the languages' bits)
-        patterns: dict[str, tuple[int, int, int]] = {}
+        # pattern -> (kind, offset of the character to read, the languages' bits, its needs)
+        patterns: dict[str, tuple[int, int, int, Needs]] = {}
         self.codes = [language.code for _, language in languages]
         every = (1 << len(languages)) - 1
         script = languages[0][1].script if languages else "latin"
         letters, singles = LETTERS, SINGLE_LETTERS
         if script == "cyrillic":  # its view holds both: Russian is written in Latin letters too
             letters, singles = LETTERS + CYRILLIC, SINGLE_LETTERS + CYRILLIC_SINGLES
-        for pattern, kind, offset in _trigger_patterns(letters, singles):
-            patterns.setdefault(pattern, (kind, offset, every))
+        for pattern, kind, offset, needs in _trigger_patterns(letters, singles):
+            patterns.setdefault(pattern, (kind, offset, every, needs))
         # Each shape's languages first, then its patterns once: the languages of a script share
         # most windows, whose spellings were merged into the patterns once a language before.
         shapes: dict[str, int] = {}  # respelled windows and doubled letters: the languages' bits
@@ -824,9 +856,10 @@ class Triggers:
                 shapes[pattern] = shapes.get(pattern, 0) | bit
         for leet_for, of_table in windows.values():
             _leet_windows(of_table, leet_for, shapes)
+        # (No shape is a generic one that needs more: those hold a space, or start with ! or -.)
         for pattern, bits in shapes.items():
-            kind, offset, before = patterns.get(pattern, (TOKEN, 0, 0))
-            patterns[pattern] = (kind, offset, before | bits)
+            kind, offset, before, needs = patterns.get(pattern, (TOKEN, 0, 0, NO_NEEDS))
+            patterns[pattern] = (kind, offset, before | bits, needs)
         self.patterns = len(patterns)
         self._automaton = automaton(patterns)
         self._meta = list(patterns.values())  # by pattern index: the automaton's are the dict's order
@@ -842,8 +875,8 @@ class Triggers:
         meta = self._meta
         out = []
         for index, start, _ in self._automaton.find(padded):
-            kind, offset, bits = meta[index]
-            if bits & bit:
+            kind, offset, bits, needs = meta[index]
+            if bits & bit and (not needs or _meets(padded, start, needs)):
                 out.append((start - 1 + offset, kind))
         return out
 
@@ -851,11 +884,12 @@ class Triggers:
         """(position in the skeleton of the character to read from, kind, the languages' bits) of
         each trigger fired."""
         meta = self._meta
-        out = []
+        fired = []
         for index, start, _ in self._automaton.find(padded):
-            kind, offset, bits = meta[index]
-            out.append((start - 1 + offset, kind, bits))
-        return out
+            kind, offset, bits, needs = meta[index]
+            if not needs or _meets(padded, start, needs):
+                fired.append((start - 1 + offset, kind, bits))
+        return fired
 
 
 def _for_language(fired: list[tuple[int, int, int]], bit: int) -> list[tuple[int, int]]:
