@@ -127,3 +127,29 @@ def test_a_worker_killed_while_its_task_is_being_sent_is_reported() -> None:
                 workers.answer(0)
 
     _finishes(run)
+
+
+def test_an_interrupt_while_a_worker_forks_stops_the_start_and_every_worker() -> None:
+    """A SIGTERM that lands while a worker is forked (here: in the fork's own hook in the parent,
+    where a handler that raises is ignored with a traceback) waits until the fork is done, then
+    stops the start, and the worker already started is stopped too."""
+    armed = [True]
+
+    def interrupt_once() -> None:
+        if armed:
+            armed.clear()
+            signal.raise_signal(signal.SIGTERM)
+
+    def interrupted(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    os.register_at_fork(after_in_parent=interrupt_once)  # inert once fired (a hook cannot be removed)
+    before = set(multiprocessing.active_children())
+    previous = signal.signal(signal.SIGTERM, interrupted)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            Workers(FORK, 2, _nothing, ())
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        armed.clear()
+    assert set(multiprocessing.active_children()) <= before

@@ -9,13 +9,16 @@ process sees at once (EOF, or a broken pipe) and reports as WorkerDied.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing.context
 import queue
+import signal
 import threading
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
 from typing import Any
 
+from moderation.batch.writing import INTERRUPTS, interrupts_held
 from moderation.errors import ModerationError
 
 STOP_WAIT = 2.0  # seconds a worker asked to stop (SIGTERM) has before it is killed
@@ -41,14 +44,22 @@ class Workers:
                 # A forked worker holds a copy of every pipe end the main process had: it closes
                 # the other workers', so that their ends close when they die.
                 inherited = [*self._tasks, *self._answers, tasks_out, answers_in] if forked else []
+                # A forked worker takes the interrupts' handlers back (they are held while it forks).
+                handlers = {s: signal.getsignal(s) for s in INTERRUPTS} if forked else {}
                 process = context.Process(target=_serve, daemon=True,  # type: ignore[attr-defined]
-                                          args=(tasks_in, answers_out, inherited, initializer, initargs))
-                process.start()
-                tasks_in.close()
-                answers_out.close()
-                self._processes.append(process)
-                self._tasks.append(tasks_out)
-                self._answers.append(answers_in)
+                                          args=(tasks_in, answers_out, inherited, handlers, initializer, initargs))
+                # Ctrl-C or SIGTERM during a fork waits until it is done and this worker is known
+                # (so that close() stops it): its handler, raising inside the fork's own hooks
+                # (logging's lock), was ignored ("Exception ignored", a traceback) and the run went
+                # on until the CLI's watchdog ended it. (Handlers can be swapped in the main thread only.)
+                held = forked and threading.current_thread() is threading.main_thread()
+                with interrupts_held() if held else contextlib.nullcontext():
+                    process.start()
+                    tasks_in.close()
+                    answers_out.close()
+                    self._processes.append(process)
+                    self._tasks.append(tasks_out)
+                    self._answers.append(answers_in)
         except BaseException:
             self.close()
             raise
@@ -106,10 +117,12 @@ class Workers:
         self.close()
 
 
-def _serve(tasks: Connection, answers: Connection, inherited: list[Connection],
+def _serve(tasks: Connection, answers: Connection, inherited: list[Connection], handlers: dict[int, Any],
            initializer: Callable[..., None], initargs: Sequence[Any]) -> None:
     """A worker's life: tasks are read by a thread as they come, so that the main process never
     waits to send one while this worker waits to send it an answer (both pipes full: deadlock)."""
+    for signum, handler in handlers.items():
+        signal.signal(signum, signal.SIG_DFL if handler is None else handler)
     for connection in inherited:
         connection.close()
     initializer(*initargs)

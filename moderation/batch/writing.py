@@ -25,7 +25,7 @@ from typing import BinaryIO
 from moderation.batch.encodings import UTF8, Encoding, encode
 
 COMPARE = 1 << 16  # bytes compared at a time, to tell an unchanged copy from a changed one
-_INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
+INTERRUPTS = (signal.SIGINT, signal.SIGTERM)
 
 
 @contextmanager
@@ -33,7 +33,7 @@ def interrupts_held() -> Iterator[None]:
     """Ctrl-C and SIGTERM wait until the block is done, then take their course. Their handlers
     are swapped, not the signal mask: the pool's threads would take a signal the main one blocks."""
     caught: list[int] = []
-    held = {s: signal.signal(s, lambda signum, frame: caught.append(signum)) for s in _INTERRUPTS}
+    held = {s: signal.signal(s, lambda signum, frame: caught.append(signum)) for s in INTERRUPTS}
     try:
         yield
     finally:
