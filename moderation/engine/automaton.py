@@ -11,11 +11,6 @@ The check that crosses UPGRADE_AFTER waits for the DFA's build, once per automat
 (~35 ms for English's two automata, ~170 ms for those of English, Spanish and Russian), as every
 thread of its process does: the interpreter lock is held while ahocorasick-rs builds.
 
-An automaton is built at its first scan: a script's triggers and words are scanned by the one
-automaton of both (joined), whose scan of a check's two views joined costs one call where two cost
-twice its ~1,700 instructions (the call, the buffer, the interpreter lock let go and taken again,
-before a byte is read); each one alone is built only where it is scanned alone.
-
 Built automata are kept for the process by their patterns (the last KEPT): a moderator built again
 from the same lists (a reload that changed nothing, the compatibility layer's copies, a
 benchmark's fresh moderator) takes the one already built, DFA and all. A moderator with more
@@ -32,10 +27,9 @@ import ahocorasick_rs
 
 DFA_LETTERS = 400_000  # the most pattern letters a DFA is built for: its tables grow with them
 UPGRADE_AFTER = 2 << 20  # bytes scanned: by then the DFA has paid for its build
-# Automata kept for the process: a moderator's (three a script: its triggers, its words, the two
-# joined). No more: one no moderator uses any longer is memory held for nothing (the DFAs of
-# English's lists take 10 MB; an automaton never scanned is its patterns alone).
-KEPT = 6
+# Automata kept for the process: a moderator's (two a script: its triggers and words). No more: one
+# no moderator uses any longer is memory held for nothing (the DFAs of English's lists take 10 MB).
+KEPT = 4
 
 # By a digest of the patterns. No lock (a lock held by another thread at a fork stays held in the
 # child): two threads building at once may both build one, and either's is kept.
@@ -45,70 +39,44 @@ _kept: dict[bytes, Automaton] = {}
 class Automaton:
     """Finds every pattern, overlapping, by its index in the order given."""
 
-    def __init__(self, patterns: tuple[bytes, ...], key: bytes | None = None) -> None:
-        self.patterns = patterns
-        self._key = key  # its digest (_digest), when its maker has it
-        self._found: ahocorasick_rs.BytesAhoCorasick | None = None  # built at the first scan
-        self._dfa_fits = sum(map(len, patterns)) <= DFA_LETTERS  # else it never becomes a DFA
+    def __init__(self, patterns: tuple[bytes, ...]) -> None:
+        self._found = ahocorasick_rs.BytesAhoCorasick(patterns,
+                                                      implementation=ahocorasick_rs.Implementation.ContiguousNFA)
+        # kept for the DFA until it is built; None: it never will be
+        self._patterns: tuple[bytes, ...] | None = patterns if sum(map(len, patterns)) <= DFA_LETTERS else None
         self._scanned = 0
         self.dfa = False
 
-    @property
-    def key(self) -> bytes:
-        """The digest of its patterns (see _digest)."""
-        if self._key is None:
-            self._key = _digest(self.patterns)
-        return self._key
-
     def find(self, data: bytes) -> list[tuple[int, int, int]]:
         """(pattern index, start, end) of every pattern found in `data`."""
-        found = self._found
-        if found is None:
-            found = self._found = ahocorasick_rs.BytesAhoCorasick(
-                self.patterns, implementation=ahocorasick_rs.Implementation.ContiguousNFA)
-        if self._dfa_fits and not self.dfa:
+        if self._patterns is not None:
             self._scanned += len(data)
             if self._scanned >= UPGRADE_AFTER:
-                found = self._upgrade()
-        return found.find_matches_as_indexes(data, True)  # overlapping: positional, parsed for less
+                self._upgrade()
+        return self._found.find_matches_as_indexes(data, overlapping=True)
 
-    def _upgrade(self) -> ahocorasick_rs.BytesAhoCorasick:
+    def _upgrade(self) -> None:
         # Two threads may both build one: each finds the same with either, and one is kept.
-        self.dfa = True
-        found = self._found = ahocorasick_rs.BytesAhoCorasick(self.patterns,
-                                                              implementation=ahocorasick_rs.Implementation.DFA)
-        return found
-
-
-def _digest(encoded: tuple[bytes, ...]) -> bytes:
-    # Their count, each one's length, then all of them: no two lists of patterns digest alike. In
-    # three updates, not two a pattern, which cost a third as much as building the automata.
-    digest = hashlib.blake2b(len(encoded).to_bytes(8, "little"), digest_size=16)
-    digest.update(array.array("I", map(len, encoded)).tobytes())
-    digest.update(b"".join(encoded))
-    return digest.digest()
-
-
-def _kept_or(key: bytes, patterns: tuple[bytes, ...]) -> Automaton:
-    found = _kept.get(key)
-    if found is None:
-        found = Automaton(patterns, key)
-        if len(_kept) >= KEPT:
-            _kept.pop(next(iter(_kept), b""), None)  # the oldest
-        _kept[key] = found
-    return found
+        patterns, self._patterns = self._patterns, None
+        if patterns is not None:
+            self._found = ahocorasick_rs.BytesAhoCorasick(patterns, implementation=ahocorasick_rs.Implementation.DFA)
+            self.dfa = True
 
 
 def automaton(patterns: Iterable[str]) -> Automaton:
     """The automaton of `patterns` (strs of one byte a character: latin-1), the process's own if
     one of the same patterns was built before."""
     encoded = tuple(p.encode("latin-1") for p in patterns)
-    return _kept_or(_digest(encoded), encoded)
-
-
-def joined(first: Automaton, second: Automaton) -> Automaton:
-    """The automaton of `first`'s patterns, then `second`'s (each of those at its index plus
-    len(first.patterns)), the process's own if it was joined before."""
-    key = hashlib.blake2b(b"joined" + first.key + second.key, digest_size=16).digest()
+    # Their count, each one's length, then all of them: no two lists of patterns digest alike. In
+    # three updates, not two a pattern, which cost a third as much as building the automata.
+    digest = hashlib.blake2b(len(encoded).to_bytes(8, "little"), digest_size=16)
+    digest.update(array.array("I", map(len, encoded)).tobytes())
+    digest.update(b"".join(encoded))
+    key = digest.digest()
     found = _kept.get(key)
-    return found if found is not None else _kept_or(key, first.patterns + second.patterns)
+    if found is None:
+        found = Automaton(encoded)
+        if len(_kept) >= KEPT:
+            _kept.pop(next(iter(_kept), b""), None)  # the oldest
+        _kept[key] = found
+    return found

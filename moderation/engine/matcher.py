@@ -1,8 +1,8 @@
-"""Finding every listed term in a text, with two automata over its skeleton, run in one C-speed call.
+"""Finding every listed term in a text, with two C-speed passes over its skeleton.
 
 Two Aho-Corasick automata (automaton.py), each built once per script for all the languages written
 in it (a text is scanned once, however many languages a policy checks; each language reads its
-own patterns' matches; the two are joined into one, which scans both views in one call: OnePass):
+own patterns' matches):
 
 - the words automaton runs over the word view of the skeleton, where the marks that may stand
   beside a word (``' * _ - !``) read as spaces. It holds the terms (an inside-word term as is,
@@ -37,7 +37,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 from moderation.engine import dots
-from moderation.engine.automaton import Automaton, automaton, joined
+from moderation.engine.automaton import Automaton, automaton
 from moderation.engine.context import kept
 from moderation.engine.languages import DEFAULT, Language, Respelling, skeleton_forms, skeleton_of
 from moderation.engine.normalize import (
@@ -407,25 +407,24 @@ class Matcher:
             words_of_script.build()
         self._readings = Readings(self.entries, language.view_leet, language.sounds,
                                   aimed_last=not language.disguise_aims, standalone=language.view_standalone)
-        self._pass: OnePass | None = None  # see _one_pass
 
     def scan(self, text: str, seen: Views | None = None) -> list[Hit]:
         """Every term in `text`, in order of start, without overlaps. `seen`: the views of this
         text that other matchers of the same scan made already (each view is made once)."""
         if seen is None and self.base is None:  # one text, one language: no views to share
             views = _views(text, self.script)
-            fired, found = self._one_pass().find(views.padded, views.words)
-            hits, allowed = self._candidates(text, views, _for_language(fired, self._bit), found)
+            hits, allowed = self._candidates(text, views, self.triggers.fired(views.padded, self._bit),
+                                             self.words.find(views.words))
         else:
             seen = seen or Views(text)
             views = seen.of(self.script)
-            fired_here, found = seen.scanned(self._one_pass(), self.script, self._bit)
-            hits, allowed = self._candidates(text, views, fired_here, found)
+            hits, allowed = self._candidates(text, views, seen.triggered(self.triggers, self.script, self._bit),
+                                             seen.found(self.words, self.script))
         if self.base is not None:  # the lists' matcher, then this policy's own terms and phrases
             assert seen is not None
             base = self.base
-            fired_here, found = seen.scanned(base._one_pass(), self.script, base._bit)
-            shared, also_allowed = base._candidates(text, views, fired_here, found)
+            shared, also_allowed = base._candidates(text, views, seen.triggered(base.triggers, self.script, base._bit),
+                                                    seen.found(base.words, self.script))
             hits = [h for h in shared if h.entry.term not in self._replaced] + hits
             allowed += also_allowed
         if not hits:
@@ -438,14 +437,6 @@ class Matcher:
         hits = kept(text, hits)  # without the hits their context shows to be technical text or a name
         return _non_overlapping([_vulgar(h) for h in hits
                                  if h.entry.scope in STANDING or self._stands(text, views.words, h)])
-
-    def _one_pass(self) -> OnePass:
-        """Its script's triggers and words in one automaton, made at its first scan (the words
-        automaton is built once every language of the script has added its patterns)."""
-        found = self._pass
-        if found is None:
-            found = self._pass = OnePass(self.triggers, self.words)
-        return found
 
     def _stands(self, text: str, words: bytes, hit: Hit) -> bool:
         """Whether a hit counts: an `evaded` entry's when disguised, an `aimed` entry's when framed
@@ -715,8 +706,8 @@ class Views:
     def __init__(self, text: str) -> None:
         self.text = text
         self._made: dict[str, _Views] = {}
-        # by the id of a pass's words: where its triggers fired (for every language) and its words were found
-        self._scanned: dict[int, tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]] = {}
+        self._fired: dict[int, list[tuple[int, int, int]]] = {}
+        self._found: dict[int, list[tuple[int, int, int]]] = {}
 
     def of(self, script: str) -> _Views:
         made = self._made.get(script)
@@ -725,16 +716,19 @@ class Views:
             made = self._made[script] = _views(self.text, script, None if other is None else other.dotted)
         return made
 
-    def scanned(self, one_pass: OnePass, script: str, bit: int) -> tuple[list[tuple[int, int]],
-                                                                         list[tuple[int, int, int]]]:
-        """Where the triggers of `one_pass` fired in the view of `script` for the language of `bit`
-        (see Triggers.fire), and where its words were found (see Words.find): one pass for every
-        language of the script."""
-        scanned = self._scanned.get(id(one_pass.words))
-        if scanned is None:
-            made = self.of(script)
-            scanned = self._scanned[id(one_pass.words)] = one_pass.find(made.padded, made.words)
-        return _for_language(scanned[0], bit), scanned[1]
+    def found(self, words: Words, script: str) -> list[tuple[int, int, int]]:
+        """Where the patterns of `words` were found in the word view of `script`."""
+        found = self._found.get(id(words))
+        if found is None:
+            found = self._found[id(words)] = words.find(self.of(script).words)
+        return found
+
+    def triggered(self, triggers: Triggers, script: str, bit: int) -> list[tuple[int, int]]:
+        """Where `triggers` fired in the view of `script`, for the language of `bit`."""
+        fired = self._fired.get(id(triggers))
+        if fired is None:
+            fired = self._fired[id(triggers)] = triggers.fire(self.of(script).padded)
+        return _for_language(fired, bit)
 
 
 class Words:
@@ -819,6 +813,10 @@ class Triggers:
         """The bit of language `code` in the patterns' languages."""
         return 1 << self.codes.index(code) if code in self.codes else 0
 
+    def fired(self, padded: bytes, bit: int) -> list[tuple[int, int]]:
+        """(position, kind) of each trigger fired for the language of `bit` (see fire)."""
+        return _for_language(self.fire(padded), bit)
+
     def fire(self, padded: bytes) -> list[tuple[int, int, int]]:
         """(position in the skeleton of the character to read from, kind, the languages' bits) of
         each trigger fired."""
@@ -830,48 +828,6 @@ class Triggers:
 def _for_language(fired: list[tuple[int, int, int]], bit: int) -> list[tuple[int, int]]:
     """(position, kind) of the triggers `fired` that are for the language of `bit`."""
     return [(pos, kind) for pos, kind, bits in fired if bits & bit]
-
-
-# A view this long is scanned by each automaton alone: the call's cost is nothing beside its bytes,
-# and the joined scan's copy of both views and the matches of each set in the other's view are not
-# (the whole fortunes as one text: 288 M instructions apart, 297 M joined).
-APART_FROM = 1 << 14
-# In no view (a skeleton folds a NUL as an invisible character, \x02): no pattern matches across
-# two views joined by it, unless it holds one (a policy's phrase may).
-SEPARATOR = b"\x00"
-
-
-class OnePass:
-    """A script's triggers and words (a pair the moderator made for its languages, or a policy's
-    own) found by one automaton of both (automaton.joined) in one call over the two views joined:
-    each call costs ~1,700 instructions before it reads a byte, and a check of a comment made two.
-    Each set's patterns found in the other's view are dropped (a few: most are none in either)."""
-
-    def __init__(self, triggers: Triggers, words: Words) -> None:
-        assert words._automaton is not None, "Words.build was not called"
-        self.triggers, self.words = triggers, words
-        first, second = triggers._automaton, words._automaton
-        self._first = len(first.patterns)  # the words' patterns come after the triggers'
-        apart = SEPARATOR in b"".join(first.patterns) or SEPARATOR in b"".join(second.patterns)
-        self._joined = None if apart else joined(first, second)
-
-    def find(self, padded: bytes, words: bytes) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
-        """Where the triggers fired in `padded` (as Triggers.fire tells) and the words were found in
-        `words`, the word view of `padded` (as Words.find tells)."""
-        both = self._joined
-        if both is None or len(padded) >= APART_FROM:
-            return self.triggers.fire(padded), self.words.find(words)
-        offset, first, meta = len(padded) + 1, self._first, self.triggers._meta
-        fired: list[tuple[int, int, int]] = []
-        found: list[tuple[int, int, int]] = []
-        for index, start, end in both.find(SEPARATOR.join((padded, words))):
-            if start < offset:
-                if index < first:
-                    kind, at, bits = meta[index]
-                    fired.append((start - 1 + at, kind, bits))
-            elif index >= first:
-                found.append((index - first, start - offset, end - offset))
-        return fired, found
 
 
 Spelled = tuple[tuple[Entry, ...], dict[int, Entry], dict[int, tuple[str, int]]]
