@@ -53,7 +53,7 @@ class Automaton:
             self._scanned += len(data)
             if self._scanned >= UPGRADE_AFTER:
                 self._upgrade()
-        return self._found.find_matches_as_indexes(data, overlapping=True)
+        return self._found.find_matches_as_indexes(data, True)  # overlapping: positional, parsed for less
 
     def _upgrade(self) -> None:
         # Two threads may both build one: each finds the same with either, and one is kept.
