@@ -57,9 +57,10 @@ from moderation.engine.readings import Hit, Readings, new_hit, rank
 from moderation.engine.wordlists import Entry
 
 # The word view: what may stand right beside a whole word reads as a space.
-WORD_VIEW = bytes.maketrans(b"'*_-!", b"     ")
+WORD_VIEW_MARKS = "'*_-!"
+WORD_VIEW = bytes.maketrans(WORD_VIEW_MARKS.encode("ascii"), b" " * len(WORD_VIEW_MARKS))
 # A term with one of those marks (g-spot) cut in two holds it still, which no word view does.
-_WORD_VIEW_MARK = re.compile("[-'*_!]")
+_WORD_VIEW_MARK = re.compile(f"[{re.escape(WORD_VIEW_MARKS)}]")
 LETTERS = string.ascii_lowercase
 MASK_SYMBOLS = "*#_%"  # rare in prose beside a letter: any such token is read
 # The leet characters a reader takes for each letter (the inverse of readings.LEET).

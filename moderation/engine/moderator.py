@@ -13,8 +13,6 @@ from pathlib import Path
 from typing import TypeVar, cast
 
 from moderation.engine import policy as policy_module
-
-# Match as Match: importable from here too, as before result.py (and where older pickles name it)
 from moderation.engine.answer import Masks, answer
 from moderation.engine.collector import paused
 from moderation.engine.identify import identify, identify_many
@@ -22,7 +20,7 @@ from moderation.engine.languages import LANGUAGES
 from moderation.engine.matcher import Frames, Matcher, Triggers, Views, Words, merge, spell_entries
 from moderation.engine.policy import Config, Policy
 from moderation.engine.readings import Hit, new_hit
-from moderation.engine.result import Match as Match
+from moderation.engine.result import Match as Match  # importable from here too, where older pickles name it
 from moderation.engine.result import Result
 from moderation.engine.wordlists import BUNDLED, Entry, Wordlists, list_files, load_files, parse, walk
 from moderation.errors import ConfigError, UnknownLanguageError, UnknownPolicyError, UnsupportedContentTypeError
@@ -309,16 +307,6 @@ def _unmistakable(hit: Hit) -> bool:
     return hit.entry.scope == "inside" and all(e == "case" for e in hit.evasions)
 
 
-
-
-
-
-
-
-
-
-
-
 def _listed(texts: Iterable[T]) -> Sequence[T]:
     """The texts of a check_many as a sequence: a generator's, read once (never taken for none); one
     str is refused, not checked letter by letter."""
@@ -336,8 +324,6 @@ def _must_be_str(texts: Sequence[object]) -> None:
     for text in texts:
         if not isinstance(text, str):
             raise TypeError(f"text must be str, not {type(text).__name__}")
-
-
 
 
 def sources(path: str | Path | None = None) -> tuple[Path, ...]:

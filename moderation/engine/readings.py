@@ -194,9 +194,7 @@ class Readings:
         while end > start + 1 and text[end - 1] == "!":  # the end of a sentence (jungle b*nny!), as _read_uncached
             end -= 1
         first = skeleton[start : start + 1]
-        length = end - start
-        if skeleton.find(INVISIBLE_MARK, start, end) >= 0:  # a combining mark is of its letter
-            length -= skeleton.count(INVISIBLE_MARK, start, end)
+        length = end - start - skeleton.count(INVISIBLE_MARK, start, end)  # a combining mark is of its letter
         candidates = self._phrase_words.get((length, first))
         if not candidates or text[start + 1 : end].isalpha():
             return None
