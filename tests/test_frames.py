@@ -10,7 +10,7 @@ import pytest
 
 from moderation import Moderator
 from moderation.engine.languages import LANGUAGES
-from moderation.engine.matcher import FRAME_SLACK, Frames
+from moderation.engine.matcher import FRAME_BREAKS, FRAME_SLACK, LINE_BLANKS, Frames
 from moderation.engine.normalize import fold
 
 SPANISH = LANGUAGES["es"]
@@ -146,3 +146,18 @@ def test_a_frame_written_with_a_comma_reads_across_one() -> None:
     assert aims(plain, "calla burro", "burro")
     assert not aims(plain, "calla, dijo el burro", "burro")
     assert Frames(["eres un _"], [], SPANISH).addressing == set()
+
+
+def test_the_blanks_a_phrase_ends_across_are_str_isspace_s_but_line_breaks() -> None:
+    """What comes after an aimed word is read past the blanks of its line (lstrip(LINE_BLANKS)):
+    every character str.isspace calls blank, but the breaks that end a frame's window."""
+    blanks = {chr(c) for c in range(0x110000) if chr(c).isspace()}
+    assert set(LINE_BLANKS) == blanks - set(FRAME_BREAKS)
+    frames = Frames(["you're a _"], [], LANGUAGES["en"], ["lol"])
+    for blank in sorted(blanks):
+        phrase = f"you're a pig{blank * 3}"
+        if blank in FRAME_BREAKS:  # the phrase ends at the break
+            assert aims(frames, phrase + "farmer", "pig")
+        else:
+            assert not aims(frames, phrase + "farmer", "pig"), repr(blank)
+            assert aims(frames, phrase + "lol", "pig"), repr(blank)

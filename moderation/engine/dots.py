@@ -44,15 +44,31 @@ CYRILLIC_SKELETON = frozenset(CYRILLIC)
 
 def positions(text: str) -> list[int]:
     """The offset of the letter before each run of dots that may hide letters of a word."""
+    found = []
     at = text.find(".")
     while at >= 0:
-        # Most dots end a sentence: a blank follows. DOTS is searched for only from a dot between
-        # two word characters, or before another dot (the search was a tenth of a check of a comment).
+        # Most dots end a sentence: a blank follows. DOTS is tried only at a run of up to three
+        # dots between two letters (searched for from the first such dot on, it cost a tenth of
+        # the check of a long text), and not inside a chain of single letters (f.u.c.k), which it
+        # refuses: there it would be tried at each dot.
         after = text[at + 1 : at + 2]
-        if at and (after == "." or after == "_" or after.isalnum()) and text[at - 1].isalnum():
-            return [found.start() - 1 for found in DOTS.finditer(text, at)]
+        if (at and (_letter(after) or (after == "." and _letter(text[at + 2 : at + 4].lstrip(".")[:1])))
+                and _letter(text[at - 1]) and not _in_chain(text, at) and DOTS.match(text, at)):
+            found.append(at - 1)
         at = text.find(".", at + 1)
-    return []
+    return found
+
+
+def _letter(char: str) -> bool:
+    """Whether `char` is a LETTER: a word character but a digit or an underscore."""
+    return char.isalnum() and not char.isdecimal()
+
+
+def _in_chain(text: str, at: int) -> bool:
+    """Whether the dot at `at` is one of a chain of single letters: a letter and a dot before it,
+    or a letter, a dot and a letter after it (letters as DOTS's lookarounds read them, or fewer)."""
+    return ((at >= 2 and text[at - 2] == "." and text[at - 1].isalpha())
+            or (text[at + 2 : at + 3] == "." and text[at + 1].isalpha() and text[at + 3 : at + 4].isalpha()))
 
 
 def word_around(text: str, pos: int, reach: int) -> tuple[int, int] | None:

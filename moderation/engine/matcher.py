@@ -53,7 +53,7 @@ from moderation.engine.normalize import (
     is_odd_case,
     signs_read_two_ways,
 )
-from moderation.engine.readings import Hit, Readings, new_hit, rank
+from moderation.engine.readings import Hit, Readings, rank
 from moderation.engine.wordlists import Entry
 
 # The word view: what may stand right beside a whole word reads as a space.
@@ -91,6 +91,10 @@ WRAP_BLANKS = 64  # the blanks a line wrap may put inside a phrase, at most, whe
 # What ends the stretch a frame is looked for in: a frame never reaches across a sentence, a
 # clause or a line (eres. Un capullo de rosa...).
 FRAME_BREAKS = ".,;:!?¡¿…()[]{}\n\r"
+# The characters str.isspace calls blank but the line breaks of FRAME_BREAKS (tests/test_frames.py
+# holds them to str.isspace): lstrip skips them in C.
+LINE_BLANKS = ("\t\x0b\x0c\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+               "\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 FRAME_SLACK = 8  # characters beyond a frame's own that a window holds: a doubled space, a stray mark
 _FRAME_BREAK = re.compile(f"[{re.escape(FRAME_BREAKS)}]")
 HYPHENS = ("-", "\u2010", "\u2011")  # a hyphen glued to a word makes a compound of it
@@ -271,6 +275,12 @@ class Frames:
             if before.rstrip().endswith(","):
                 self.addressing.update(_frame_forms(before.rstrip().removesuffix(","), language))
         self.intensifiers = frozenset(f for i in intensifiers for f in _frame_forms(i, language))
+        # The words after _ of each side before it, as the pairs hold them: a hit's sides are looked
+        # up by what comes before.
+        afters: dict[bytes, set[bytes]] = {}
+        for b, a in self.pairs:
+            afters.setdefault(b, set()).add(a)
+        self.after_of = {b: frozenset(each) for b, each in afters.items()}
         # How many words of the text on each side a frame may take: the sizes its sides come in.
         self.before_sizes = sorted({len(b.split()) for b, _ in self.pairs if b})
         self.after_sizes = sorted({len(a.split()) for _, a in self.pairs if a})
@@ -294,15 +304,22 @@ class Frames:
         may come between) and right after, read in `words` (the word view: text[i] is words[i + 1])
         within reach and within the sentence. Looks at a bounded window: a hit costs O(reach)."""
         low = max(0, start - self.reach_before)
-        before = words[low + 1 : start + 1].split()
-        if before and low > 0 and words[low] != SPACE and words[low + 1] != SPACE:
-            before = before[1:]  # a word the window cut in two is no frame's first word
         high = min(len(text), end + self.reach_after)
-        after = words[end + 1 : high + 1].split()
-        if after and high < len(text) and words[high + 1] != SPACE and words[high] != SPACE:
+        # A word the window cut in two is no frame's word.
+        cut_before = low > 0 and words[low] != SPACE and words[low + 1] != SPACE
+        cut_after = high < len(text) and words[high + 1] != SPACE and words[high] != SPACE
+        # Most hits have no frame's word beside them: the word right before and right after are
+        # looked at first, without splitting the windows into all their words.
+        window_before, window_after = words[low + 1 : start + 1], words[end + 1 : high + 1]
+        last, first = window_before.rsplit(None, 1), window_after.split(None, 1)
+        if not ((len(last) == 2 or (last and not cut_before)) and last[-1] in self.last_words) and not (
+                (len(first) == 2 or (first and not cut_after)) and first[0] in self.first_words):
+            return False
+        before, after = window_before.split(), window_after.split()
+        if before and cut_before:
+            before = before[1:]
+        if after and cut_after:
             after = after[:-1]
-        if not (before and before[-1] in self.last_words) and not (after and after[0] in self.first_words):
-            return False  # most hits: no frame's word beside them
         # A frame stays within the sentence: the window ends at a break on either side, but for a
         # comma right before the word where a frame is written with one (shut up, clown).
         behind = text[low:start][::-1]
@@ -325,13 +342,18 @@ class Frames:
                 befores.append(b" ".join(before[-size - 1 : -1]))
         if addressed:  # only a frame written with its comma reads across it
             befores = [b for b in befores if not b or b in self.addressing]
-        afters = [b""] + [b" ".join(after[:size]) for size in self.after_sizes if size <= len(after)]
-        pairs = self.pairs
-        if any((b, a) in pairs for b in befores for a in afters[1:]):
-            return True  # words after it: the frame says where the phrase goes on (_ de mierda, a _ like you)
-        if not any((b, b"") in pairs for b in befores[1:]):
-            return False
-        return not self.followers or self._ends(text, words, end)
+        afters = [b" ".join(after[:size]) for size in self.after_sizes if size <= len(after)]
+        alone = False  # a frame from before it alone (you're a _)
+        for b in befores:
+            of = self.after_of.get(b)
+            if of is None:
+                continue
+            for a in afters:
+                if a in of:
+                    return True  # words after it: the frame says where the phrase goes on (_ de mierda, a _ like you)
+            if b and b"" in of:
+                alone = True
+        return alone and (not self.followers or self._ends(text, words, end))
 
     def _ends(self, text: str, words: bytes, end: int) -> bool:
         """Whether the word that ends at `end` ends its phrase: what comes next, past blanks, is no
@@ -341,9 +363,8 @@ class Frames:
         if text.startswith(HYPHENS, end) or (text.startswith(APOSTROPHES, end) and text[end + 1 : end + 2].isalpha()):
             return False
         high = min(len(text), end + self.reach_after)
-        at = end
-        while at < high and text[at].isspace() and text[at] not in FRAME_BREAKS:  # a line break ends it
-            at += 1
+        rest = text[end:high]
+        at = end + len(rest) - len(rest.lstrip(LINE_BLANKS))  # a line break ends it
         if at == high or not text[at].isalpha():
             return True
         window = words[at + 1 : high + 1]
@@ -479,9 +500,11 @@ class Matcher:
         if allowed:
             allow = _Spans(allowed)
             hits = [h for h in hits if not allow.overlaps(h.start, h.end)]
-        hits = kept(text, hits)  # without the hits their context shows to be technical text or a name
-        return _non_overlapping([_vulgar(h) for h in hits
-                                 if h.entry.scope in STANDING or self._stands(text, views.words, h)])
+        # The hits that count (an aimed word framed, an evaded one disguised), then those of them
+        # their context does not show to be technical text or a name: each judges a hit alone, and
+        # a word a frame does not aim is most hits of a text that repeats one (pig pig pig ...).
+        hits = kept(text, [h for h in hits if h.entry.scope in STANDING or self._stands(text, views.words, h)])
+        return _non_overlapping([_vulgar(h) for h in hits])
 
     def _stands(self, text: str, words: bytes, hit: Hit) -> bool:
         """Whether a hit counts: an `evaded` entry's when disguised, an `aimed` entry's when framed
@@ -543,14 +566,14 @@ class Matcher:
             roots.extend(self._camel_words(skeleton, views.joints))
         hits = self._read_triggers(text, views.folded, triggers) if triggers else []
         hits.extend(self._plain_hits(text, views.folded, plain))
-        hits.extend(new_hit(start, end, entry, ("compound", *_evasions(text[start:end], entry)))
+        hits.extend(Hit(start, end, entry, ("compound", *_evasions(text[start:end], entry)))
                     for start, end, entry in roots)
         if hits and INVISIBLE_BYTE in skeleton:  # a combining mark may end a word: пизда́, хуи + U+0306
             hits = [_through_marks(text, skeleton, h) for h in hits]
         if self._listed:
             listed = self._listed
             hits = [h if (as_listed := listed.get(id(h.entry))) is None
-                    else new_hit(h.start, h.end, as_listed, h.evasions) for h in hits]
+                    else Hit(h.start, h.end, as_listed, h.evasions) for h in hits]
         if self._distinct:
             hits = [h for h in hits if _shows_distinct(text, h, self._distinct)]
         if self.language.letters:
@@ -687,7 +710,7 @@ class Matcher:
             shown = evasions.get(key)
             if shown is None:
                 shown = evasions[key] = _evasions(key[0], self.entries[ref])
-            hits.append(new_hit(start, end, self.entries[ref], shown))
+            hits.append(Hit(start, end, self.entries[ref], shown))
         return hits
 
     def _read_triggers(self, text: str, skeleton: str, triggers: list[tuple[int, int]]) -> list[Hit]:
@@ -941,7 +964,7 @@ def _own_letters(text: str, hit: Hit, letters: str) -> Hit:
                and not (i and unicodedata.combining(c) and unicodedata.normalize("NFC", span[i - 1 : i + 1]).lower()
                         in letters)}
     kept = tuple(e for e in hit.evasions if e not in ("diacritic", "homoglyph") or e in foreign)
-    return hit if kept == hit.evasions else new_hit(hit.start, hit.end, hit.entry, kept)
+    return hit if kept == hit.evasions else Hit(hit.start, hit.end, hit.entry, kept)
 
 
 def _agrees(text: str, hit: Hit, language: Language) -> bool:
@@ -969,7 +992,7 @@ def _mixed_script(text: str, hit: Hit) -> Hit:
     sound = not hit.entry.term.isascii() and not latin.isdisjoint(LATIN_BY_SOUND)
     kinds = (["leet"] if sound else []) + (["homoglyph"] if not sound or latin - LATIN_BY_SOUND.keys() else [])
     added = tuple(kind for kind in kinds if kind not in hit.evasions)
-    return new_hit(hit.start, hit.end, hit.entry, (*hit.evasions, *added)) if added else hit
+    return Hit(hit.start, hit.end, hit.entry, (*hit.evasions, *added)) if added else hit
 
 
 def _through_marks(text: str, skeleton: bytes, hit: Hit) -> Hit:
@@ -983,7 +1006,7 @@ def _through_marks(text: str, skeleton: bytes, hit: Hit) -> Hit:
     if end == hit.end:
         return hit
     marks = [kind for c in text[hit.end : end] if (kind := evasion_of(c))]
-    return new_hit(hit.start, end, hit.entry, tuple(dict.fromkeys((*hit.evasions, *marks))))
+    return Hit(hit.start, end, hit.entry, tuple(dict.fromkeys((*hit.evasions, *marks))))
 
 
 def _as_marked(written: bytes, entry: Entry) -> bool:
@@ -998,7 +1021,7 @@ def _word_view(pattern: str) -> str:
 def _vulgar(hit: Hit) -> Hit:
     """A clinical word disguised (v*gina, p3nis) is meant as a sexual one: the disguise shows it."""
     if hit.entry.category == "anatomy" and _disguised(hit):
-        return new_hit(hit.start, hit.end, dataclasses.replace(hit.entry, category="sexual"), hit.evasions)
+        return Hit(hit.start, hit.end, dataclasses.replace(hit.entry, category="sexual"), hit.evasions)
     return hit
 
 
@@ -1110,5 +1133,8 @@ def _non_overlapping(hits: list[Hit]) -> list[Hit]:
     return kept
 
 
-_start = operator.itemgetter(0)  # Hit.start
 _severity = operator.attrgetter("severity")
+
+
+def _start(hit: Hit) -> int:
+    return hit.start

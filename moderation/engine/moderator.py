@@ -19,7 +19,7 @@ from moderation.engine.identify import identify, identify_many
 from moderation.engine.languages import LANGUAGES
 from moderation.engine.matcher import Frames, Matcher, Triggers, Views, Words, merge, spell_entries
 from moderation.engine.policy import Config, Policy
-from moderation.engine.readings import Hit, new_hit
+from moderation.engine.readings import Hit
 from moderation.engine.result import Match as Match  # importable from here too, where older pickles name it
 from moderation.engine.result import Result
 from moderation.engine.wordlists import BUNDLED, Entry, Wordlists, list_files, load_files, parse, walk
@@ -215,7 +215,7 @@ class Moderator:
         for language in chosen:
             for hit in self._matchers[name, language].scan(joined, views):
                 i = bisect.bisect_right(starts, hit.start) - 1
-                shifted = new_hit(hit.start - starts[i], hit.end - starts[i], hit.entry, hit.evasions)
+                shifted = Hit(hit.start - starts[i], hit.end - starts[i], hit.entry, hit.evasions)
                 each.setdefault(i, {}).setdefault(language, []).append(shifted)
         written: dict[int, tuple[str, ...]] = {}
         if auto and len(chosen) > 1:  # the texts with a hit identified at once, not one by one

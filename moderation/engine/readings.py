@@ -56,23 +56,24 @@ WORDS_OF_ONE_LETTER = frozenset(TO_CYRILLIC_SLOT[c] for c in "авикосуя")
 _EURO_E = EURO_READS[0]  # the letter the Cyrillic view reads the euro sign as
 
 
-class Hit(NamedTuple):
-    """A term found in the text: a half-open span of the original, and what was undone."""
+class Hit:
+    """A term found in the text: a half-open span of the original, and what was undone. (A class,
+    not a named tuple: compiled, it is made and read in a tenth of the time, and text dense with
+    matches makes one per match, several times over.)"""
 
-    start: int
-    end: int
-    entry: Entry
-    evasions: tuple[str, ...]
+    def __init__(self, start: int, end: int, entry: Entry, evasions: tuple[str, ...]) -> None:
+        self.start = start
+        self.end = end
+        self.entry = entry
+        self.evasions = evasions
+
+    def __repr__(self) -> str:
+        return f"Hit({self.start}, {self.end}, {self.entry.term!r}, {self.evasions!r})"
 
 
+# tuple.__new__ makes a named tuple without its own __new__, which runs as interpreted Python even
+# where this module is compiled (~3,000 instructions, ~500 so).
 _new_tuple = tuple.__new__
-
-
-def new_hit(start: int, end: int, entry: Entry, evasions: tuple[str, ...]) -> Hit:
-    """Hit(start, end, entry, evasions), made without the named tuple's own __new__, which runs
-    as interpreted Python even where this module is compiled (~3,000 instructions a hit, ~500
-    so): text dense with matches makes one per match, several times over."""
-    return _new_tuple(Hit, (start, end, entry, evasions))
 
 
 class Slot(NamedTuple):
@@ -85,7 +86,7 @@ class Slot(NamedTuple):
 
 
 def new_slot(letters: str, pos: int, char: str, maskable: bool) -> Slot:
-    """Slot(letters, pos, char, maskable), made as new_hit makes a Hit: a token read makes one a character."""
+    """Slot(letters, pos, char, maskable), made by _new_tuple: a token read makes one a character."""
     return _new_tuple(Slot, (letters, pos, char, maskable))
 
 
@@ -184,7 +185,7 @@ class Readings:
         found = self._read_cached(text[start:end], skeleton[start:end])
         if found is None:
             return None
-        return new_hit(found.start + start, found.end + start, found.entry, found.evasions)
+        return Hit(found.start + start, found.end + start, found.entry, found.evasions)
 
     def read_in_phrase(self, text: str, skeleton: str, start: int, end: int) -> Hit | None:
         """text[start:end], a masked or leet token that reads as no word alone, or one with
@@ -209,7 +210,7 @@ class Readings:
             high = _words_after(skeleton, end, parts[k + 1 :])
             if low >= 0 and high >= 0:
                 hit = _hit(slots, slots, hidden, entry, ["masked"] if masked else [], True)
-                return new_hit(low, high, entry, hit.evasions)
+                return Hit(low, high, entry, hit.evasions)
         return None
 
     def _read_uncached(self, token: str, skeleton: str) -> Hit | None:
@@ -288,7 +289,7 @@ class Readings:
         if end - start > MAX_TOKEN:
             return start, end, None
         hit = self._split_cached(text[start:end], skeleton[start:end], middle - start)  # as read_token
-        return start, end, None if hit is None else new_hit(hit.start + start, hit.end + start, hit.entry, hit.evasions)
+        return start, end, None if hit is None else Hit(hit.start + start, hit.end + start, hit.entry, hit.evasions)
 
     def _read_split(self, text: str, skeleton: str, middle: int) -> Hit | None:
         slots, hidden = _slots(text, skeleton, 0, len(text), self._leet)
@@ -314,7 +315,7 @@ class Readings:
             return pos, pos, None
         start, end = span
         hit = self._dotted_cached(text[start:end], skeleton[start:end])  # as read_token
-        return start, end, None if hit is None else new_hit(hit.start + start, hit.end + start, hit.entry, hit.evasions)
+        return start, end, None if hit is None else Hit(hit.start + start, hit.end + start, hit.entry, hit.evasions)
 
     def _read_dotted(self, word: str, skeleton: str) -> Hit | None:
         """Each run of dots read as the letters it may hide (dots.hidden: none, where a dot only cuts
@@ -366,7 +367,7 @@ class Readings:
         leet = self._leet
         letters = tuple([c if (c := skeleton[i]) in IS_LETTER else leet.get(c, "") for i in elements])
         read = self._chain_cached("".join([text[i] for i in elements]), letters)
-        return elements[0], elements[-1] + 1, [new_hit(elements[h.start], elements[h.end - 1] + 1, h.entry, h.evasions)
+        return elements[0], elements[-1] + 1, [Hit(elements[h.start], elements[h.end - 1] + 1, h.entry, h.evasions)
                                                for h in read]
 
     def _read_chain(self, chars: str, letters: tuple[str, ...]) -> list[Hit]:
@@ -691,7 +692,7 @@ def _hit(token: Sequence[Slot], used: Sequence[Slot], hidden: Sequence[Hidden], 
     evasions.extend(kind for i, kind in hidden if start < i < end)
     if is_odd_case(s.char for s in used if s.letters):
         evasions.append("case")
-    return new_hit(start, end, entry, tuple(dict.fromkeys(evasions)))
+    return Hit(start, end, entry, tuple(dict.fromkeys(evasions)))
 
 
 def rank(hit: Hit) -> tuple[int, bool, int, int, int]:
