@@ -736,14 +736,15 @@ class _Views:
         self.folded = folded  # the skeleton as str, for the readings
         self.joints = joints  # where camelCase joins words
         self.dotted = dotted  # where a run of dots inside a word starts (the letter before it): dots.positions
-        self.signs = signs  # where a sign that reads as two letters stands in a word (бл€ть): read as a token
+        self.signs = signs  # where a sign or letter reading as two stands in a word (бл€ть, трахnуть): read as a token
 
 
 def _views(text: str, script: str = "latin", dotted: list[int] | None = None) -> _Views:
     """The views of `text` in `script`; `dotted`, its dots.positions when another view has them."""
     if script == "cyrillic":  # Russian: no camelCase compounds are read
-        skeleton, joints = fold_cyrillic(text), []
-        signs = signs_read_two_ways(text, skeleton)
+        two_ways: list[int] = []
+        skeleton, joints = fold_cyrillic(text, two_ways), []
+        signs = signs_read_two_ways(text, skeleton) + two_ways
     else:
         skeleton, cases = fold_keeping_case(text)
         joints, signs = camel_joints(cases), []
