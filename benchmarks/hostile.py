@@ -129,6 +129,7 @@ LANGUAGE_UNITS = {
     "the euro sign glued": "а€",
     "й decomposed in a phrase": "убеи\u0306 себя ",  # normalize._composed, readings.read_in_phrase
     "a product in a formula": "(a*d + b*c)*i ",  # context.is_product
+    "a product starting a line": "b*c = 5\n",  # context.is_product, at a line's start
     "mixed scripts spaced": "xyй fuсk ",
     "every language's swearing": "puta merde Scheiße cazzo kut kurwa хуй fuck ",
     "accents and ß": "coño Scheiße ",
