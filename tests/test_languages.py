@@ -127,6 +127,8 @@ def test_latin_n_u_r_in_a_cyrillic_word_are_read_as_their_look_and_marked_to_rea
     two_ways: list[int] = []
     assert fold_cyrillic("трахnуть, нахuй, rовно", two_ways) == fold_cyrillic("трахпуть, нахий, говно")
     assert two_ways == [4, 13, 17]  # the readings read each as н, у, р too
+    capitals: list[int] = []
+    assert fold_cyrillic("ХУЙNЯ", capitals) == fold_cyrillic("хуйпя") and capitals == [3]
     latin: list[int] = []
     assert fold_cyrillic("nahuj run", latin) == b"nahuj run" and latin == []  # a Latin word is no Cyrillic one
 

@@ -776,7 +776,7 @@ def _as_sounded(text: str, skeleton: bytes, two_ways: list[int]) -> bytes:
     both ways too."""
     sounded = bytearray(b" " + skeleton + b" ")
     for at in two_ways:
-        sounded[at + 1] = ord(READ_TWO_WAYS[text[at]][1])
+        sounded[at + 1] = ord(READ_TWO_WAYS[text[at].lower()][1])
     return bytes(sounded).translate(WORD_VIEW)
 
 

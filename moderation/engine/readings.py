@@ -564,7 +564,7 @@ def _slots(text: str, skeleton: str, start: int, end: int, leet: dict[str, str])
             if f == _EURO_E and c == EURO:  # € in the Cyrillic view: е or я (бл€ть)
                 f = EURO_READS
             elif f > "z" and c < "\x80":  # a Latin letter read in a Cyrillic word: n is п or н (nидор, трахnуть)
-                f = READ_TWO_WAYS.get(c, f)
+                f = READ_TWO_WAYS.get(c.lower(), f)
             slots.append(new_slot(f, i, c, False))
         elif f == INVISIBLE_MARK:
             # a visible character the skeleton hides is one of π's digits read as пи (normalize._PI)
