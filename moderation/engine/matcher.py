@@ -760,8 +760,11 @@ def _views(text: str, script: str = "latin", dotted: list[int] | None = None) ->
     if script == "cyrillic":  # Russian: no camelCase compounds are read
         two_ways: list[int] = []
         skeleton, joints = fold_cyrillic(text, two_ways), []
-        signs = signs_read_two_ways(text, skeleton) + two_ways
-        sounded = _as_sounded(text, skeleton, two_ways) if two_ways else None
+        signs = signs_read_two_ways(text, skeleton)
+        sounded = None
+        if two_ways:  # rare: Latin n, u, r in a Cyrillic word (трахnуть)
+            signs += two_ways
+            sounded = _as_sounded(text, skeleton, two_ways)
     else:
         skeleton, cases = fold_keeping_case(text)
         joints, signs, sounded = camel_joints(cases), [], None
