@@ -123,7 +123,7 @@ LANGUAGE_UNITS = {
     "Cyrillic stress mark": "пизда\u0301 ",  # a combining mark after a word's last letter
     "mixed scripts in a word": "xyй",
     "letters read by their look or sound in a word": "муdак nидор ",  # normalize._one_script
-    "a Latin letter read by its look or its sound": "трахnуть ХУЙNЯ застраxuй ",  # normalize.READ_TWO_WAYS
+    "a Latin letter read by its look or its sound": "трахnуть ХУЙNЯ застраxuй половые гuбы ",  # normalize.READ_TWO_WAYS
     "a Latin letter read two ways, glued": "аn",
     "the euro sign for я": "бл€ть ",  # a token read both ways: normalize.signs_read_two_ways
     "the euro sign glued": "а€",

@@ -49,16 +49,6 @@ def test_case(every: Moderator, language: str, case: Case) -> None:
     assert _found(every, case, language) == expected(case)
 
 
-KNOWN_FAILURE = pytest.mark.xfail(strict=True, reason="known failure")
-
-
-@pytest.mark.parametrize("language, case", [
-    pytest.param(language, case, id=f"{case.where} {case.label}", marks=KNOWN_FAILURE)
-    for language in languages() for name in files("known_failures", language) for case in load(name)])
-def test_known_failure(every: Moderator, language: str, case: Case) -> None:
-    assert _found(every, case, language) == expected(case)
-
-
 def test_every_bundled_language_has_cases_and_a_readme() -> None:
     for language in BUNDLED_LANGUAGES:
         assert (BUNDLED / language / "README.md").is_file() or language == "en"
