@@ -123,10 +123,13 @@ LANGUAGE_UNITS = {
     "Cyrillic stress mark": "пизда\u0301 ",  # a combining mark after a word's last letter
     "mixed scripts in a word": "xyй",
     "letters read by their look or sound in a word": "муdак nидор ",  # normalize._one_script
+    "a Latin letter read by its look or its sound": "трахnуть ХУЙNЯ застраxuй половые гuбы ",  # normalize.READ_TWO_WAYS
+    "a Latin letter read two ways, glued": "аn",
     "the euro sign for я": "бл€ть ",  # a token read both ways: normalize.signs_read_two_ways
     "the euro sign glued": "а€",
     "й decomposed in a phrase": "убеи\u0306 себя ",  # normalize._composed, readings.read_in_phrase
     "a product in a formula": "(a*d + b*c)*i ",  # context.is_product
+    "a product starting a line": "b*c = 5\n",  # context.is_product, at a line's start
     "mixed scripts spaced": "xyй fuсk ",
     "every language's swearing": "puta merde Scheiße cazzo kut kurwa хуй fuck ",
     "accents and ß": "coño Scheiße ",

@@ -123,6 +123,16 @@ def test_a_cyrillic_word_reads_latin_letters_by_their_sound_and_pi_as_its_letter
         assert b"\x02" not in fold_cyrillic(honest)
 
 
+def test_latin_n_u_r_in_a_cyrillic_word_are_read_as_their_look_and_marked_to_read_by_sound() -> None:
+    two_ways: list[int] = []
+    assert fold_cyrillic("трахnуть, нахuй, rовно", two_ways) == fold_cyrillic("трахпуть, нахий, говно")
+    assert two_ways == [4, 13, 17]  # the readings read each as н, у, р too
+    capitals: list[int] = []
+    assert fold_cyrillic("ХУЙNЯ", capitals) == fold_cyrillic("хуйпя") and capitals == [3]
+    latin: list[int] = []
+    assert fold_cyrillic("nahuj run", latin) == b"nahuj run" and latin == []  # a Latin word is no Cyrillic one
+
+
 CYRILLIC_LIST = """[profanity]
 хуй: 3 inside
 пиздец: 3 word

@@ -45,6 +45,7 @@ from moderation.engine.normalize import (
     INVISIBLE_MARK,
     LATIN_BY_SOUND,
     OTHER_LETTER,
+    READ_TWO_WAYS,
     TO_CYRILLIC_SLOT,
     camel_joints,
     evasion_of,
@@ -495,6 +496,10 @@ class Matcher:
             allowed += also_allowed
         if not hits:
             return []
+        if views.sounded is not None:  # an allowed word typed with a Latin letter for its sound: застраxuй
+            allowed += self._allowed_in(self.words.find(views.sounded))
+            if self.base is not None:
+                allowed += self.base._allowed_in(self.base.words.find(views.sounded))
         if "\n" in text:  # dumb⏎       servers
             allowed += self._allowed_across_wraps(text, hits)
         if allowed:
@@ -505,6 +510,16 @@ class Matcher:
         # a word a frame does not aim is most hits of a text that repeats one (pig pig pig ...).
         hits = kept(text, [h for h in hits if h.entry.scope in STANDING or self._stands(text, views.words, h)])
         return _non_overlapping([_vulgar(h) for h in hits])
+
+    def _allowed_in(self, found: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+        """The spans of this matcher's allowed phrases among the word patterns `found`."""
+        meta = self._word_meta
+        spans: list[tuple[int, int]] = []
+        for index, start, end in found:
+            mine = meta.get(index)
+            if mine is not None and mine[0] == ALLOW:
+                spans.append((start - 1, end - 1))
+        return spans
 
     def _stands(self, text: str, words: bytes, hit: Hit) -> bool:
         """Whether a hit counts: an `evaded` entry's when disguised, an `aimed` entry's when framed
@@ -752,27 +767,43 @@ class _Views:
     class, not a named tuple: compiled, it is made at a tenth of the cost, and each check makes one.)"""
 
     def __init__(self, skeleton: bytes, padded: bytes, words: bytes, folded: str, joints: list[int],
-                 dotted: list[int], signs: list[int]) -> None:
+                 dotted: list[int], signs: list[int], sounded: bytes | None) -> None:
         self.skeleton = skeleton  # see normalize
         self.padded = padded  # the skeleton between two spaces: the triggers automaton's input
         self.words = words  # the word view of padded: the words automaton's input
         self.folded = folded  # the skeleton as str, for the readings
         self.joints = joints  # where camelCase joins words
         self.dotted = dotted  # where a run of dots inside a word starts (the letter before it): dots.positions
-        self.signs = signs  # where a sign that reads as two letters stands in a word (бл€ть): read as a token
+        self.signs = signs  # where a sign or letter reading as two stands in a word (бл€ть, трахnуть): read as a token
+        self.sounded = sounded  # the word view, those letters read by sound (застраxuй): allowed words looked for too
 
 
 def _views(text: str, script: str = "latin", dotted: list[int] | None = None) -> _Views:
     """The views of `text` in `script`; `dotted`, its dots.positions when another view has them."""
     if script == "cyrillic":  # Russian: no camelCase compounds are read
-        skeleton, joints = fold_cyrillic(text), []
+        two_ways: list[int] = []
+        skeleton, joints = fold_cyrillic(text, two_ways), []
         signs = signs_read_two_ways(text, skeleton)
+        sounded = None
+        if two_ways:  # rare: Latin n, u, r in a Cyrillic word (трахnуть)
+            signs += two_ways
+            sounded = _as_sounded(text, skeleton, two_ways)
     else:
         skeleton, cases = fold_keeping_case(text)
-        joints, signs = camel_joints(cases), []
+        joints, signs, sounded = camel_joints(cases), [], None
     padded = b" " + skeleton + b" "
     return _Views(skeleton, padded, padded.translate(WORD_VIEW), skeleton.decode("latin-1"), joints,
-                  dots.positions(text) if dotted is None else dotted, signs)
+                  dots.positions(text) if dotted is None else dotted, signs, sounded)
+
+
+def _as_sounded(text: str, skeleton: bytes, two_ways: list[int]) -> bytes:
+    """The word view of `skeleton` with each Latin letter at `two_ways` (read by its look, n as п) read
+    by its sound (н): the readings read such a word both ways, so its allowed words are looked for
+    both ways too."""
+    sounded = bytearray(b" " + skeleton + b" ")
+    for at in two_ways:
+        sounded[at + 1] = ord(READ_TWO_WAYS[text[at].lower()][1])
+    return bytes(sounded).translate(WORD_VIEW)
 
 
 class Views:

@@ -200,10 +200,16 @@ LATIN_TO_CYRILLIC = {"a": "а", "b": "в", "c": "с", "e": "е", "h": "н", "k":
 # typed on a Russian keyboard writes its і so: пiдручник is no пидр).
 LATIN_BY_SOUND = {"d": "д", "f": "ф", "g": "г", "j": "й", "l": "л", "s": "с", "v": "в", "w": "ш", "z": "з"}
 # Latin letters that look like a Cyrillic one in italics and handwriting, read as it inside a Cyrillic
-# word (nидор, xyuня, rовно): n is п, u и, r г. They sound as н, у, р too, but a writer who mixes
-# scripts picks a letter by its look, so that the word still reads (a writer of Latin by sound writes
-# the whole word so: nahuj, and the lists hold it). A word all in Latin letters is Latin (xyu is listed).
+# word (nидор, xyuня, rовно): n is п, u и, r г. The skeleton reads them so; they sound as н, у, р too,
+# and a writer who switches keyboard for one letter types it by its sound as often (трахnуть, нахuй),
+# so the readings read a token that holds one both ways (READ_TWO_WAYS, as the euro sign). A word all
+# in Latin letters is Latin (xyu, nahuj are listed).
 LATIN_BY_LOOK = {"n": "п", "u": "и", "r": "г"}
+LATIN_BY_LOOK_SOUND = {"n": "н", "u": "у", "r": "р"}  # the letters they sound as
+# What the readings read each of those letters as inside a Cyrillic word, in the Cyrillic view: its look or its sound.
+READ_TWO_WAYS = {latin: TO_CYRILLIC_SLOT[look] + TO_CYRILLIC_SLOT[LATIN_BY_LOOK_SOUND[latin]]
+                 for latin, look in LATIN_BY_LOOK.items()}
+_READ_TWO_WAYS = frozenset(map(ord, LATIN_BY_LOOK))
 _IN_CYRILLIC = {ord(latin): ord(TO_CYRILLIC_SLOT[cyrillic])
                 for latin, cyrillic in (LATIN_BY_SOUND | LATIN_BY_LOOK).items()}
 _READ_IN_CYRILLIC = re.compile(b"[%s]" % "".join(LATIN_BY_SOUND | LATIN_BY_LOOK).encode("ascii"))
@@ -225,9 +231,11 @@ _WORD_EDGE = re.compile(b"[^a-z%s]" % re.escape(CYRILLIC.encode("latin-1")))  # 
 MIXED_REACH = 64  # a word is followed this far from where its scripts meet: a text without spaces is no word
 
 
-def fold_cyrillic(text: str) -> bytes:
+def fold_cyrillic(text: str, two_ways: list[int] | None = None) -> bytes:
     """The Cyrillic view of `text`: as fold, but Cyrillic letters are CYRILLIC's bytes, and a word
-    that mixes scripts is read in one (see the module docstring)."""
+    that mixes scripts is read in one (see the module docstring). Where a Latin letter of
+    LATIN_BY_LOOK is read inside a Cyrillic word, its offset is added to `two_ways` if given: the
+    readings read its token with it as its look or its sound (READ_TWO_WAYS)."""
     skeleton = text.encode("cp1251", "moderation.fold").translate(CYRILLIC_TABLE)
     # Both searched by find, not `in`: bytes.__contains__ tries its argument as an int first, and the
     # TypeError it raises and clears cost ~2,000 instructions a check (callgrind).
@@ -249,7 +257,7 @@ def fold_cyrillic(text: str) -> bytes:
         start = edges[-1] if edges else low
         after = _WORD_EDGE.search(skeleton, at, at + MIXED_REACH)
         end = after.start() if after is not None else min(len(skeleton), at + MIXED_REACH)
-        out[start:end] = _one_script(skeleton[start:end], text[start:end])
+        out[start:end] = _one_script(skeleton[start:end], text[start:end], start, two_ways)
         done = end
     return bytes(out)
 
@@ -319,16 +327,19 @@ def _pi_read(text: str, skeleton: bytes) -> bytes:
     return skeleton if out is None else bytes(out)
 
 
-def _one_script(word: bytes, written: str) -> bytes:
+def _one_script(word: bytes, written: str, start: int, two_ways: list[int] | None) -> bytes:
     """A word of Latin and Cyrillic letters in one script: Cyrillic where it holds a letter Latin
     has no look-alike for (xyй, and its ASCII letters of LATIN_BY_SOUND and LATIN_BY_LOOK as the
     letter they stand for: пиzдец, nидор), or where the Latin letters it holds are all such letters
     and fewer than its Cyrillic ones (муdак); Latin where it holds one Cyrillic has none for (fuсk),
-    else the script most of its letters are in."""
+    else the script most of its letters are in. Read in Cyrillic, the offsets (from `start`) of its
+    letters of LATIN_BY_LOOK are added to `two_ways` if given."""
     if _ONLY_CYRILLIC.search(word) or (_cyrillic_first(word) and _ONLY_LATIN_UNREAD.search(word) is None):
         cyrillic = word.translate(_TO_CYRILLIC)
         if _READ_IN_CYRILLIC.search(cyrillic) is None:
             return cyrillic
+        if two_ways is not None:
+            two_ways.extend(start + i for i, b in enumerate(cyrillic) if b in _READ_TWO_WAYS and written[i].isascii())
         return bytes(_IN_CYRILLIC.get(b, b) if written[i].isascii() else b for i, b in enumerate(cyrillic))
     if _ONLY_LATIN.search(word):
         return word.translate(_TO_LATIN)

@@ -32,6 +32,7 @@ from moderation.engine.normalize import (
     EURO,
     EURO_READS,
     INVISIBLE_MARK,
+    READ_TWO_WAYS,
     SKELETON_LETTERS,
     TO_CYRILLIC_SLOT,
     evasion_of,
@@ -191,7 +192,7 @@ class Readings:
         first = skeleton[start : start + 1]
         length = end - start - skeleton.count(INVISIBLE_MARK, start, end)  # a combining mark is of its letter
         candidates = self._phrase_words.get((length, first))
-        if not candidates or text[start + 1 : end].isalpha():
+        if not candidates or (text[start + 1 : end].isalpha() and not _reads_two_ways(text, skeleton, start, end)):
             return None
         slots, hidden = _slots(text[start:end], skeleton[start:end], 0, end - start, self._leet)
         if len(slots) != length or not all(s.letters or s.maskable for s in slots):
@@ -557,6 +558,8 @@ def _slots(text: str, skeleton: str, start: int, end: int, leet: dict[str, str])
         if f in IS_LETTER:
             if f == _EURO_E and c == EURO:  # € in the Cyrillic view: е or я (бл€ть)
                 f = EURO_READS
+            elif f > "z" and c < "\x80":  # a Latin letter read in a Cyrillic word: n is п or н (nидор, трахnуть)
+                f = READ_TWO_WAYS.get(c.lower(), f)
             slots.append(Slot(f, i, c, False))
         elif f == INVISIBLE_MARK:
             # a visible character the skeleton hides is one of π's digits read as пи (normalize._PI)
@@ -665,6 +668,22 @@ def _words_after(skeleton: str, end: int, words: list[str]) -> int:
         if at < len(skeleton) and skeleton[at].isalpha():
             return -1  # the start of a longer word
     return at
+
+
+_TWO_WAYS_LETTER = re.compile("[%s]" % ("".join(READ_TWO_WAYS).upper() + "".join(READ_TWO_WAYS)))
+
+
+def _reads_two_ways(text: str, skeleton: str, start: int, end: int) -> bool:
+    """Whether text[start:end] holds a Latin letter that a Cyrillic word reads two ways (гuбы): a
+    letter of READ_TWO_WAYS whose skeleton is Cyrillic. A Latin word's skeleton is ASCII: no search."""
+    if skeleton[start:end].isascii():
+        return False
+    found = _TWO_WAYS_LETTER.search(text, start, end)
+    while found is not None:
+        if skeleton[found.start()] > "z":
+            return True
+        found = _TWO_WAYS_LETTER.search(text, found.start() + 1, end)
+    return False
 
 
 def _fits(term: str, slots: Sequence[Slot]) -> bool:
