@@ -68,6 +68,20 @@ block = ["frak", {term = "smeg", category = "insult", severity = 3, scope = "ins
     assert mod.check("smeg").action == "review"
 
 
+def test_an_inside_term_with_a_mark_spans_the_words_it_joins(tmp_path: Path) -> None:
+    """An inside-word term of letters lies in one word; one with a hyphen (no list holds one) may
+    start in one word and end in the next: each end takes its own word, and a word's terms are
+    read once, as for terms of letters."""
+    mod = Moderator.from_config(write(tmp_path, """
+[policies.default]
+block = [{term = "g-spot", category = "sexual", severity = 2, scope = "inside"},
+         {term = "smeg", category = "insult", severity = 2, scope = "inside"}]
+"""))
+    assert [(m.text, m.term) for m in mod.check("the big-spots, smegsmeg and g-spotless").matches] == [
+        ("big-spots", "g-spot"), ("smegsmeg", "smeg"), ("g-spotless", "g-spot")]
+    assert [m.text for m in mod.check("the g-spot").matches] == ["g-spot"]
+
+
 def test_policies_share_the_lists_matcher_and_their_own_terms_win(tmp_path: Path) -> None:
     """Each policy's own terms and phrases sit on top of the lists' matcher, built once: a block
     term replaces its listed twin, is read through evasions, and the lists' allow phrases and the

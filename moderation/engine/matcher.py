@@ -460,6 +460,11 @@ class Matcher:
         self._bit = self.triggers.bit(language.code)
         # Terms with a hyphen or an apostrophe inside, found only as written: "hard on" is no hard-on.
         self._marked = frozenset(i for i, e in enumerate(self.entries) if "-" in e.term or "'" in e.term)
+        # By entry, whether its term is found inside words; and whether one of those holds a mark (a
+        # policy's g-spot, none listed), whose start and end may lie in two words (_plain_hits).
+        self._inside = bytes(e.scope == "inside" for e in self.entries)
+        self._marked_inside = any(e.scope == "inside" and not _IN_RUN.issuperset(_word_view(e.term))
+                                  for e in self.entries)
         # The roots a compound may end with: every word-scope word of the list (shitdick).
         self._roots = {e.term: i for i, e in enumerate(self.entries)
                        if language.compounds and e.scope == "word" and e.term.isalpha()}
@@ -712,20 +717,43 @@ class Matcher:
         """A hit for each term the automaton found as written; an inside-word term spans its
         whole word (motherfucker around fuck). Every hit of one term in one word is the same
         hit, and a word's letters are looked at once, however many terms it holds."""
-        inside = [(s, e) for s, e, ref in plain if self.entries[ref].scope == "inside"]
-        if inside:
-            starts = _run_starts(skeleton, sorted({s for s, _ in inside}))
-            ends = _run_ends(skeleton, sorted({e for _, e in inside}))
-            plain = [(starts[s], ends[e], ref) if self.entries[ref].scope == "inside" else (s, e, ref)
-                     for s, e, ref in plain]
+        if self._marked_inside:
+            return self._plain_hits_across(text, skeleton, plain)
+        entries, inside = self.entries, self._inside
         evasions: dict[tuple[str, int], tuple[str, ...]] = {}  # the same word, the same hit: fuck fuck fuck
         hits = []
-        for start, end, ref in dict.fromkeys(plain):
+        # The word of the last inside-word term, and its terms: a term of letters lies in one word,
+        # and the terms come in the order they end, so those of one word come together.
+        word_start = word_end = -1
+        in_word: set[int] = set()
+        for start, end, ref in plain:
+            if inside[ref]:
+                if not (word_start <= start and end <= word_end):
+                    low = word_end if word_end <= start else 0
+                    word_start, word_end = _run_start(skeleton, start, max(low, 0)), _run_end(skeleton, end)
+                    in_word = set()
+                elif ref in in_word:
+                    continue
+                in_word.add(ref)
+                start, end = word_start, word_end
+            # (Any other term's pattern holds the spaces around it: it is found once a place.)
             key = (text[start:end], ref)
             shown = evasions.get(key)
             if shown is None:
-                shown = evasions[key] = _evasions(key[0], self.entries[ref])
-            hits.append(Hit(start, end, self.entries[ref], shown))
+                shown = evasions[key] = _evasions(key[0], entries[ref])
+            hits.append(Hit(start, end, entries[ref], shown))
+        return hits
+
+    def _plain_hits_across(self, text: str, skeleton: str, plain: list[tuple[int, int, int]]) -> list[Hit]:
+        """_plain_hits for a matcher with an inside-word term that holds a mark (g-spot): its start
+        and end may lie in two words, each position's word found once."""
+        inside = self._inside
+        starts = _run_starts(skeleton, sorted({s for s, _, ref in plain if inside[ref]}))
+        ends = _run_ends(skeleton, sorted({e for _, e, ref in plain if inside[ref]}))
+        hits = []
+        for start, end, ref in dict.fromkeys((starts[s], ends[e], ref) if inside[ref] else (s, e, ref)
+                                             for s, e, ref in plain):
+            hits.append(Hit(start, end, self.entries[ref], _evasions(text[start:end], self.entries[ref])))
         return hits
 
     def _read_triggers(self, text: str, skeleton: str, triggers: list[tuple[int, int]]) -> list[Hit]:
@@ -1074,39 +1102,48 @@ def _edge_word(pieces: list[str]) -> str:
     return pieces[-1].strip(EDGE_PUNCTUATION).lower() if pieces else ""
 
 
+def _run_start(skeleton: str, pos: int, low: int) -> int:
+    """Where the run of word letters that ends at `pos` starts (stars between letters are of it,
+    _LETTER_RUN), looked for down to `low`: `low` itself where the run goes on before it."""
+    if pos <= low or skeleton[pos - 1] not in _IN_RUN:  # most: a word's first letter
+        return pos
+    before = len(skeleton[low:pos].rstrip(WORD_LETTERS))
+    while before and skeleton[low + before - 1] == "*":
+        stars = len(skeleton[low : low + before].rstrip("*"))
+        if not stars or skeleton[low + stars - 1] not in WORD_LETTERS:
+            break
+        before = len(skeleton[low : low + stars].rstrip(WORD_LETTERS))
+    return low + before
+
+
+def _run_end(skeleton: str, pos: int) -> int:
+    """Where the run of word letters that starts at `pos` ends."""
+    if pos == len(skeleton) or skeleton[pos] not in _IN_RUN:  # most: a word's last letter before it
+        return pos
+    return _LETTER_RUN.match(skeleton, pos).end()  # type: ignore[union-attr]
+
+
 def _run_starts(skeleton: str, positions: list[int]) -> dict[int, int]:
-    """Where the run of word letters that ends at each of `positions` (ascending) starts. Each
-    character is looked at once: between two positions, or not at all."""
+    """_run_start of each of `positions` (ascending), each character looked at once: between two
+    positions, or not at all."""
     starts = {}
     at = start = 0
     for pos in positions:
-        if pos > at and skeleton[pos - 1] not in _IN_RUN:  # most: a word's first letter
-            starts[pos] = start = at = pos
-            continue
-        before = len(skeleton[at:pos].rstrip(WORD_LETTERS))
-        while before and skeleton[at + before - 1] == "*":  # stars between letters join them (_LETTER_RUN)
-            stars = len(skeleton[at : at + before].rstrip("*"))
-            if not stars or skeleton[at + stars - 1] not in WORD_LETTERS:
-                break
-            before = len(skeleton[at : at + stars].rstrip(WORD_LETTERS))
-        if before:  # a non-letter since the last position: a new run
-            start = at + before
+        found = _run_start(skeleton, pos, at)
+        if found != at:  # else the run goes on from the last position: it starts where that one's did
+            start = found
         starts[pos] = start
         at = pos
     return starts
 
 
 def _run_ends(skeleton: str, positions: list[int]) -> dict[int, int]:
-    """Where the run of word letters that starts at each of `positions` (ascending) ends; a
-    position inside the last run read ends where it does, so each letter is read once."""
+    """_run_end of each of `positions` (ascending); one inside the last run read ends where it does."""
     ends = {}
     end = -1
     for pos in positions:
         if pos > end:
-            if pos == len(skeleton) or skeleton[pos] not in _IN_RUN:  # most: a word's last letter before it
-                end = pos
-            else:
-                end = _LETTER_RUN.match(skeleton, pos).end()  # type: ignore[union-attr]
+            end = _run_end(skeleton, pos)
         ends[pos] = end
     return ends
 
