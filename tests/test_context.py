@@ -65,6 +65,8 @@ def test_a_digit_for_the_gender_vowel_is_leet_where_a_language_inflects_so(text:
     ("b*c = 5", "b*c", True), ("x\n  a*b + c", "a*b", True), ("a*d^2", "a*d", True), ("b*c < a*d", "b*c", True),
     ("f*g - go away", "f*g", False), ("F*g\nyou", "F*g", False), ("f*g/slut", "f*g", False),
     ("ty b*c = 5", "b*c", False), ("f*g = you", "f*g", False), ("F*g + idiot", "F*g", False),
+    ("b*c - a*d = 1", "b*c", True), ("b*c - 5", "b*c", True), ("  a*s - (x + 1)", "a*s", True),
+    ("B*c - a tak", "B*c", False), ("b*c - a", "b*c", False), ("F*g -- you", "F*g", False),
 ])
 def test_code_marks_are_not_masks(text: str, written: str, expected: bool) -> None:
     assert context.is_code_mask(*span(text, written)) is expected

@@ -64,9 +64,10 @@ OPERAND_BEFORE = re.compile(r"([-+*/=<>(\[]) *\Z")
 OPERAND_AFTER = re.compile(r" *([-+*/=<>)\]^])")
 OPERATORS = frozenset("-+*/=<>^")
 # What follows a formula's first product at a line's start (b*c = 5, a*b + c, b*c < a*d): a relation, a
-# sum or a power, then a number, a bracket or a one-letter variable; not a dash, which prose puts
-# after a word (F*g - go away), nor a word (f*g = you).
-LINE_START_FORMULA = re.compile(r" *[+=<>^] *(?:[\d(\[]|[^\W\d_](?![^\W\d_]))")
+# sum or a power, then a number, a bracket or a one-letter variable; or a difference with a number, a
+# bracket or another product (b*c - a*d). Not a dash before a word or a lone letter, as prose puts
+# after a word (F*g - go away, B*c - a tak), nor a word (f*g = you).
+LINE_START_FORMULA = re.compile(r" *(?:[+=<>^] *(?:[\d(\[]|[^\W\d_](?![^\W\d_]))|- *(?:[\d(\[]|[^\W\d_][*/^]))")
 LINE_START = re.compile(r"(?:\A|\n)[ \t]*\Z")  # nothing before it on its line but indentation
 DASH_LINE = re.compile(r"[A-Z|+]-{4,}(?![-a-z])|(?<![-a-z])-{4,}[A-Z|+]")  # a table's edge or an axis: |------, H----I
 # The nouns that name a kind of setting: a mild word quoted beside one is that setting's value
@@ -350,10 +351,11 @@ def is_code_mask(text: str, start: int, end: int) -> bool:
 def is_product(text: str, start: int, end: int) -> bool:
     """Whether text[start:end], a letter, a star and a letter, stands in a formula: an operator or a
     bracket on each side, and an operator on one (``(a*d + b*c)*i``, ``((b*c - a*d)/...``), or at a
-    line's start before a relation, a sum or a power and an operand (``b*c = 5``). A word of three
+    line's start before a relation, a sum or a power and an operand (``b*c = 5``), or a difference
+    with a number or another product (``b*c - a*d``). A word of three
     letters masked in prose (a b*c, the f*g) has a word or a space beside it, one in brackets alone,
-    ``(a*s)``, is prose's aside, and one that starts a line is followed by a word or a dash (``F*g -
-    go away``, ``f*g = you``)."""
+    ``(a*s)``, is prose's aside, and one that starts a line is followed by a word, or a dash and a
+    word (``F*g - go away``, ``f*g = you``)."""
     after = OPERAND_AFTER.match(text, end, end + 8)
     if after is None:
         return False
