@@ -125,6 +125,7 @@ LANGUAGE_UNITS = {
     "letters read by their look or sound in a word": "муdак nидор ",  # normalize._one_script
     "a Latin letter read by its look or its sound": "трахnуть ХУЙNЯ застраxuй половые гuбы ",  # normalize.READ_TWO_WAYS
     "a Latin letter read two ways, glued": "аn",
+    "a listed word read two ways, first of a phrase": "анальnый секс ",  # readings.read_word tries the phrase
     "the euro sign for я": "бл€ть ",  # a token read both ways: normalize.signs_read_two_ways
     "the euro sign glued": "а€",
     "й decomposed in a phrase": "убеи\u0306 себя ",  # normalize._composed, readings.read_in_phrase

@@ -781,9 +781,7 @@ class Matcher:
                     hits.append(hit)
             else:
                 start, end = readings.token(skeleton, pos)
-                hit = readings.read_token(text, skeleton, start, end)
-                if hit is None:  # a masked word of a phrase: wet b*ck
-                    hit = readings.read_in_phrase(text, skeleton, start, end)
+                hit = readings.read_word(text, skeleton, start, end)  # f**k, or a phrase's: wet b*ck
                 if hit is not None:
                     hits.append(hit)
             done_until = max(done_until, end)
