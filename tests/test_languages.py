@@ -42,8 +42,10 @@ def _found(moderator: Moderator, case: Case, language: str) -> tuple[tuple[str, 
 
 
 @pytest.mark.parametrize("language, case", [
-    pytest.param(language, case, id=f"{case.where} {case.label}")
-    for language in languages() for kind in ("positive", "evasion", "negative")
+    pytest.param(language, case, id=f"{case.where} {case.label}",
+                 # what a language's lists still get wrong: a fix shows as a failure, and the case moves
+                 marks=[pytest.mark.xfail(strict=True, reason="known failure")] if kind == "known_failures" else [])
+    for language in languages() for kind in ("positive", "evasion", "negative", "known_failures")
     for name in files(kind, language) for case in load(name)])
 def test_case(every: Moderator, language: str, case: Case) -> None:
     assert _found(every, case, language) == expected(case)
