@@ -161,7 +161,7 @@ def misread(text: str, hit: Hit) -> bool:
         if "compound" not in hit.evasions:
             return False
         start, end = token(text, hit.start, hit.end)
-        return PATH.search(text[start:end]) is not None
+        return is_path(text[start:end])
     start, end = token(text, hit.start, hit.end)
     word = text[start:end]
     if evasive:
@@ -406,7 +406,13 @@ def is_link_or_path(word: str) -> bool:
     # each pattern only where the character it needs is there: hits may be many
     return ((("://" in word or "www." in word.lower()) and URL.search(word) is not None)
             or ("@" in word and EMAIL.search(word) is not None)
-            or (("/" in word or word.startswith("*.")) and PATH.search(word) is not None))
+            or is_path(word))
+
+
+def is_path(word: str) -> bool:
+    """Whether PATH finds a path in `word`; searched only where it holds what each of PATH's shapes
+    needs, a slash or a leading glob (a compound read inside a word is judged per hit: hits may be many)."""
+    return ("/" in word or word.startswith("*.")) and PATH.search(word) is not None
 
 
 def camel_crossing(text: str, hit: Hit) -> bool:
