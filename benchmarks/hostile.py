@@ -140,6 +140,9 @@ LANGUAGE_UNITS = {
     "aimed word in a frame": "eres un puto capullo ",
     "aimed word alone": "capullo ",
     "aimed words between frames": "burro de mierda seu grande burro ",
+    # Dutch frames, whose word must end its phrase (wordlists/nl/frames.txt): a follower after it,
+    # and a word that goes on with it
+    "Dutch aimed words, ended and not": "je bent een vuile pot hoor wat een pot koffie ",
     # Spanish and Portuguese sounds respelled (languages.SPANISH_SOUNDS, PORTUGUESE_SOUNDS): read
     # as words, as a respelled aimed word in its frame, and glued into one long run
     "respelled sounds": "kulo xupapijas kuzão chereca ",
