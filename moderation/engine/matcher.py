@@ -655,9 +655,7 @@ class Matcher:
         spans = []
         for matcher in (self, self.base):
             if matcher is not None:
-                metas = matcher._word_meta
-                spans += [(origin(a - 1), origin(b - 1)) for index, a, b in matcher.words.find(words)
-                          if (meta := metas.get(index)) is not None and meta[0] == ALLOW]
+                spans += [(origin(a), origin(b)) for a, b in matcher._allowed_in(matcher.words.find(words))]
         return spans
 
     def _camel_words(self, skeleton: bytes, joints: list[int]) -> list[tuple[int, int, Entry]]:
