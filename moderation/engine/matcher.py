@@ -584,7 +584,7 @@ class Matcher:
                 triggers.append((start - 1 + left, SPLIT if padded[start + left + right] == SPACE else TOKEN))
         if views.joints and self._roots:
             roots.extend(self._camel_words(skeleton, views.joints))
-        hits = self._read_triggers(text, views.folded, triggers) if triggers else []
+        hits = self._read_triggers(text, views.folded, triggers, views.sounded is not None) if triggers else []
         hits.extend(self._plain_hits(text, views.folded, plain))
         hits.extend(Hit(start, end, entry, ("compound", *_evasions(text[start:end], entry)))
                     for start, end, entry in roots)
@@ -754,7 +754,9 @@ class Matcher:
             hits.append(Hit(start, end, self.entries[ref], _evasions(text[start:end], self.entries[ref])))
         return hits
 
-    def _read_triggers(self, text: str, skeleton: str, triggers: list[tuple[int, int]]) -> list[Hit]:
+    def _read_triggers(self, text: str, skeleton: str, triggers: list[tuple[int, int]], two_ways: bool) -> list[Hit]:
+        """The hits the readings read where `triggers` fired; `two_ways`: whether the text holds a
+        Latin letter a Cyrillic word reads two ways (the view by sound is made only then)."""
         hits: list[Hit] = []
         done_until = -1  # triggers come in order: one inside the last region read is done
         dotted_until = -1  # a dotted word read as none is done as that, its other triggers not (ok.fuuuck)
@@ -779,7 +781,7 @@ class Matcher:
                     hits.append(hit)
             else:
                 start, end = readings.token(skeleton, pos)
-                hit = readings.read_word(text, skeleton, start, end)  # f**k, or a phrase's: wet b*ck
+                hit = readings.read_word(text, skeleton, start, end, two_ways)  # f**k, or a phrase's: wet b*ck
                 if hit is not None:
                     hits.append(hit)
             done_until = max(done_until, end)

@@ -182,12 +182,14 @@ class Readings:
             return None
         return Hit(found.start + start, found.end + start, found.entry, found.evasions)
 
-    def read_word(self, text: str, skeleton: str, start: int, end: int) -> Hit | None:
+    def read_word(self, text: str, skeleton: str, start: int, end: int, two_ways: bool = True) -> Hit | None:
         """text[start:end] read alone (read_token), or as a word of a listed phrase (read_in_phrase)
         where it reads as no word alone or holds a Latin letter read two ways: a phrase whose first
-        word is listed alone (анальnый секс) is the phrase, as its look-alike spelling is."""
+        word is listed alone (анальnый секс) is the phrase, as its look-alike spelling is.
+        `two_ways`: False where the text holds no such letter (the caller's views know), so that a
+        word read is not searched for one."""
         hit = self.read_token(text, skeleton, start, end)
-        if hit is None or _reads_two_ways(text, skeleton, start, end):
+        if hit is None or (two_ways and _reads_two_ways(text, skeleton, start, end)):
             hit = _best((hit, self.read_in_phrase(text, skeleton, start, end)))
         return hit
 
