@@ -352,10 +352,10 @@ def is_product(text: str, start: int, end: int) -> bool:
     """Whether text[start:end], a letter, a star and a letter, stands in a formula: an operator or a
     bracket on each side, and an operator on one (``(a*d + b*c)*i``, ``((b*c - a*d)/...``), or at a
     line's start before a relation, a sum or a power and an operand (``b*c = 5``), or a difference
-    with a number or another product (``b*c - a*d``). A word of three
-    letters masked in prose (a b*c, the f*g) has a word or a space beside it, one in brackets alone,
-    ``(a*s)``, is prose's aside, and one that starts a line is followed by a word, or a dash and a
-    word (``F*g - go away``, ``f*g = you``)."""
+    with a number, a bracket or another product (``b*c - a*d``). A word of three letters masked in
+    prose (a b*c, the f*g) has a word or a space beside it, one in brackets alone, ``(a*s)``, is
+    prose's aside, and one that starts a line is followed by a word, or a dash and a word (``F*g - go
+    away``, ``f*g = you``)."""
     after = OPERAND_AFTER.match(text, end, end + 8)
     if after is None:
         return False

@@ -727,8 +727,8 @@ class Matcher:
         for start, end, ref in plain:
             if inside[ref]:
                 if not (word_start <= start and end <= word_end):
-                    low = word_end if word_end <= start else 0
-                    word_start, word_end = _run_start(skeleton, start, max(low, 0)), _run_end(skeleton, end)
+                    low = word_end if 0 <= word_end <= start else 0  # the last word's end, if before it
+                    word_start, word_end = _run_start(skeleton, start, low), _run_end(skeleton, end)
                     in_word = set()
                 elif ref in in_word:
                     continue
