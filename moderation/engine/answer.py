@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from moderation.engine.entry import Entry
 from moderation.engine.masking import MaskRule, mask_span, replaced
 from moderation.engine.policy import Policy
 from moderation.engine.readings import Hit
 from moderation.engine.result import Match, Result
-from moderation.engine.wordlists import Entry
 from moderation.markup.visible import Visible
 
 MASKS = 4096  # masks remembered, with the look at what each reads as
@@ -41,8 +41,8 @@ def answer(text: str, hits: Sequence[Hit], pol: Policy, content_type: str, versi
         matches = tuple(sorted([_match(text, *visible.source_span(h.start, h.end), h) for h in kept],
                                key=_start))
         cleaned = visible.masked(spans)
-    worst = max([m.severity for m in matches])
-    return Result(matches, pol.action(worst, {m.category for m in matches}), cleaned, pol.name, version,
+    worst = max([h.entry.severity for h in kept])
+    return Result(matches, pol.action(worst, {h.entry.category for h in kept}), cleaned, pol.name, version,
                   content_type)
 
 

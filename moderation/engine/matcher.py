@@ -39,6 +39,7 @@ from collections.abc import Iterable, Sequence
 from moderation.engine import dots
 from moderation.engine.automaton import Automaton, automaton
 from moderation.engine.context import kept
+from moderation.engine.entry import Entry
 from moderation.engine.languages import DEFAULT, Language, Respelling, skeleton_forms, skeleton_of
 from moderation.engine.normalize import (
     CYRILLIC,
@@ -55,7 +56,6 @@ from moderation.engine.normalize import (
     signs_read_two_ways,
 )
 from moderation.engine.readings import Hit, Readings, rank
-from moderation.engine.wordlists import Entry
 
 # The word view: what may stand right beside a whole word reads as a space.
 WORD_VIEW_MARKS = "'*_-!"

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator, Sequence
 import ahocorasick_rs
 
 from moderation.engine import dots
+from moderation.engine.entry import Entry
 from moderation.engine.languages import Sounds
 from moderation.engine.normalize import (
     EURO,
@@ -38,7 +39,6 @@ from moderation.engine.normalize import (
     evasion_of,
     is_odd_case,
 )
-from moderation.engine.wordlists import Entry
 
 LEET = {"0": "o", "1": "il", "2": "z", "3": "e", "4": "a", "5": "s", "6": "gb", "7": "t", "8": "b",
         "9": "g", "@": "a", "$": "s", "!": "il", "|": "il", "+": "t"}

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from moderation.engine.entry import Entry as Entry  # made here, named here too
 from moderation.engine.languages import LANGUAGES
 from moderation.errors import ConfigError
 
@@ -55,21 +56,6 @@ _SECTION = re.compile(r"^\[([a-z_]+)\]$")
 TERM = re.compile(r"^[^\W\d_]+(?:['\- ][^\W\d_]+)*$")  # a term of a list or a policy: letters of any script
 TERM_SHAPE = "may hold only letters, with single spaces, hyphens or apostrophes between words"  # TERM, said
 _SUFFIX = re.compile(r"^\+(?:[^\W\d_A-Z]|')+$")
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One term the engine looks for."""
-
-    term: str  # canonical lowercase spelling, what a match reports as `term`
-    category: str  # one of CATEGORIES
-    severity: int  # 1 mild, 2 strong, 3 severe
-    scope: str  # "word": only as a whole word; "inside": also inside longer words;
-    # "evaded": a whole word with an innocent reading, flagged only when disguised (cr*pple);
-    # "aimed": the same, also flagged where a frame of its language aims it (eres un capullo)
-    list: str  # the list it comes from, as "en/profanity"
-    source: str = field(default="", compare=False)  # "file:line", for error messages
-    language: str = "en"  # the language whose text it is looked for in (languages.LANGUAGES)
 
 
 @dataclass(frozen=True, slots=True)
