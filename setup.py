@@ -15,8 +15,8 @@ from setuptools import Extension, setup
 from setuptools.command.build_py import build_py
 
 # What every check runs through, character by character and token by token, and the reading of
-# markup, the entries a hit names (entry.py), and what a check's hits become (answer.py: the Match and
-# Result it makes stay Python, result.py);
+# markup, the entries a hit names (entry.py), and what a check's hits become (masking.py, answer.py: the
+# Match and Result it makes stay Python, result.py);
 # the rest (the build of a moderator, the Moderator, the faces) stays Python, and so may be patched
 # and subclassed. BENCHMARKS.md has what compiling gains.
 COMPILED = [
@@ -29,6 +29,7 @@ COMPILED = [
     "moderation/engine/automaton.py",
     "moderation/engine/answer.py",
     "moderation/engine/entry.py",
+    "moderation/engine/masking.py",
     "moderation/markup/visible.py",
     "moderation/markup/html.py",
     "moderation/markup/markdown.py",

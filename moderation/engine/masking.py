@@ -1,7 +1,8 @@
 """Masking flagged spans: the rules of DESIGN.md, applied to the text and nothing else.
 
 A mask keeps the span's length (except `replace`), so offsets after it stay valid for a CMS
-that highlights the cleaned copy. Text outside the spans is copied unchanged.
+that highlights the cleaned copy. Text outside the spans is copied unchanged. Compiled (setup.py):
+a check makes a mask a hit, and the cleaned copy a piece a hit.
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ class MaskRule:
     rule: str = "first"  # full, first, first_last, grawlix or replace
     char: str = "*"  # the mask character for full, first and first_last
     replacement: str = "[removed]"  # the text that stands for the span with `replace`
+
+    def __reduce__(self) -> tuple[type[MaskRule], tuple[str, str, str]]:
+        # Compiled and frozen, it cannot be unpickled field by field: it is made again from them.
+        return MaskRule, (self.rule, self.char, self.replacement)
 
 
 def mask_span(span: str, rule: MaskRule) -> str:
