@@ -130,7 +130,7 @@ def kept(text: str, hits: Iterable[Hit]) -> list[Hit]:
     out = []
     for hit in hits:
         start, end = hit.start, hit.end
-        if EVASIVE.isdisjoint(hit.evasions) or text[start:end].isalpha():
+        if not hit.evasions or EVASIVE.isdisjoint(hit.evasions) or text[start:end].isalpha():
             if not misread(text, hit):
                 out.append(hit)
             continue
