@@ -18,7 +18,8 @@ from setuptools.command.build_py import build_py
 # markup, the entries a hit names (entry.py), and what a check's hits become (masking.py, answer.py: the
 # Match and Result it makes stay Python, result.py);
 # the rest (the build of a moderator, the Moderator, the faces) stays Python, and so may be patched
-# and subclassed. BENCHMARKS.md has what compiling gains.
+# and subclassed. BENCHMARKS.md has what compiling gains. Their module constants are Final: compiled
+# code reads a Final where it lies, any other global by name from its module's dict at each use.
 COMPILED = [
     "moderation/engine/normalize.py",
     "moderation/engine/offsets.py",

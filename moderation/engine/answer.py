@@ -9,6 +9,7 @@ makes one of each per match, so the module is compiled (setup.py).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Final
 
 from moderation.engine.entry import Entry
 from moderation.engine.masking import MaskRule, mask_span, replaced
@@ -17,8 +18,8 @@ from moderation.engine.readings import Hit
 from moderation.engine.result import Match, Result
 from moderation.markup.visible import Visible
 
-MASKS = 4096  # masks remembered, with the look at what each reads as
-MASKED_LENGTH = 64  # the longest span whose mask is remembered (a long word is one of a kind)
+MASKS: Final = 4096  # masks remembered, with the look at what each reads as
+MASKED_LENGTH: Final = 64  # the longest span whose mask is remembered (a long word is one of a kind)
 # How a policy's matcher in a language reads a text again: (policy, language, text) -> its hits.
 Reader = Callable[[str, str, str], list[Hit]]
 

@@ -22,14 +22,15 @@ from __future__ import annotations
 import array
 import hashlib
 from collections.abc import Iterable
+from typing import Final
 
 import ahocorasick_rs
 
-DFA_LETTERS = 400_000  # the most pattern letters a DFA is built for: its tables grow with them
-UPGRADE_AFTER = 2 << 20  # bytes scanned: by then the DFA has paid for its build
+DFA_LETTERS: Final = 400_000  # the most pattern letters a DFA is built for: its tables grow with them
+UPGRADE_AFTER: Final = 2 << 20  # bytes scanned: by then the DFA has paid for its build
 # Automata kept for the process: a moderator's (two a script: its triggers and words). No more: one
 # no moderator uses any longer is memory held for nothing (the DFAs of English's lists take 10 MB).
-KEPT = 4
+KEPT: Final = 4
 
 # By a digest of the patterns. No lock (a lock held by another thread at a fork stays held in the
 # child): two threads building at once may both build one, and either's is kept.

@@ -21,92 +21,96 @@ import re
 import string
 import unicodedata
 from collections.abc import Iterable
+from typing import Final
 
 from moderation.engine.languages import LANGUAGES
 from moderation.engine.readings import LEET, MASKS, Hit
 
-EVASIVE = frozenset(("leet", "masked", "separator", "repeat"))  # readings, not the word as written
-PROSE_BEFORE = frozenset(("", " ", "\n", "\t", "(", '"', "\u201c"))  # beside which a word is only a word
-PROSE_AFTER = frozenset(("", " ", "\n", "\t", ",", ";", "!", "?", ")", '"', "\u201d"))
-OPENERS = "([{<\"'`"
-CLOSERS = ")]}>\"'`.,;:!?"
+EVASIVE: Final = frozenset(("leet", "masked", "separator", "repeat"))  # readings, not the word as written
+PROSE_BEFORE: Final = frozenset(("", " ", "\n", "\t", "(", '"', "\u201c"))  # beside which a word is only a word
+PROSE_AFTER: Final = frozenset(("", " ", "\n", "\t", ",", ";", "!", "?", ")", '"', "\u201d"))
+OPENERS: Final = "([{<\"'`"
+CLOSERS: Final = ")]}>\"'`.,;:!?"
 # How far a token is followed from a hit, each way: a path or an identifier shows what it is
 # within this, and a text without spaces (f.u.c.k.f.u.c.k...) must not be walked once per hit.
-REACH = 64
-SPACE = re.compile(r"\s")
-LAST_SPACE = re.compile(r"\s\S*\Z")  # tried from each space only: linear
+REACH: Final = 64
+SPACE: Final = re.compile(r"\s")
+LAST_SPACE: Final = re.compile(r"\s\S*\Z")  # tried from each space only: linear
 
 # A number with at most one letter of unit or prefix (900k, v49, 8000000b, B008, F46), or hex.
-NUMBER = re.compile(r"[A-Za-z]?\d{2,}|\d{2,}[A-Za-z]|0[xX][0-9A-Fa-f]+|[A-Za-z]{2,}\d")
-LETTERS_DIGIT = re.compile(r"[^\W\d_]{2,}\d")  # a word numbered by one last digit, or leet for its last letter
-SIGILS = frozenset(a + b for a in "@$%" for b in "@$")
-SNAKE = re.compile(r"[A-Za-z0-9]_[A-Za-z0-9]")  # parts of an identifier joined: buf_ck
-CONSTANT = re.compile(r"[A-Z0-9]+(?:_[A-Z0-9]+)+")  # GPG_ERR_ASS_GENERAL
+NUMBER: Final = re.compile(r"[A-Za-z]?\d{2,}|\d{2,}[A-Za-z]|0[xX][0-9A-Fa-f]+|[A-Za-z]{2,}\d")
+LETTERS_DIGIT: Final = re.compile(r"[^\W\d_]{2,}\d")  # a word numbered by one last digit, or leet for its last letter
+SIGILS: Final = frozenset(a + b for a in "@$%" for b in "@$")
+SNAKE: Final = re.compile(r"[A-Za-z0-9]_[A-Za-z0-9]")  # parts of an identifier joined: buf_ck
+CONSTANT: Final = re.compile(r"[A-Z0-9]+(?:_[A-Z0-9]+)+")  # GPG_ERR_ASS_GENERAL
 # A setting, an option or a dotted name: TERM=dumb, --dumb, dbm.dumb (a word's sentence dot is
 # no part of its token: token() strips it).
-SETTING = re.compile(r"[\w.-]*\w=\w+|--?\w[\w-]*|\w+(?:\.\w+)+")
+SETTING: Final = re.compile(r"[\w.-]*\w=\w+|--?\w[\w-]*|\w+(?:\.\w+)+")
 # Each tried once per run of its characters, not from every one (f.u.c.k.f.u.c.k... is one run).
-URL = re.compile(r"(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*://|www\.", re.IGNORECASE)
-EMAIL = re.compile(r"[^\s@]@[^\s@]+\.[A-Za-z]{2,}")
-PATH = re.compile(r"^\*\.\w|(?:^|[\s(\[\"'=:])(?:~|\.{1,2})?/[\w.-]+/\S|(?:^|[\s(\[\"'=:])(?:~|\.{1,2})/\S|\S/\S*/"
-                  r"|[\w*-]/[\w*-]+\.[A-Za-z]{1,4}\b")  # /dev/fd*, /tmp/fu*: a glob in an absolute path
-LINE_BREAK = re.compile(r"[-\u2010\u00ad]\r?\n[ \t]*[a-z]")  # a hyphen, a line break, the word's rest
-LETTER = re.compile(r"[^\W\d_]")
-DECREMENT = re.compile(r"[A-Za-z]--|--[A-Za-z]")
-OPTIONS = re.compile(r"(?:^|[\[{(|])--?[A-Za-z][\w-]*[|\]})]|\|--?[A-Za-z]")  # -f|--fqdn, |--help
-PRINTF = re.compile(r"(?<![A-Za-z%])%[-+ #0-9.]*[A-Za-z]")  # %s, %-10d after no letter: a format
-CODE_AFTER = re.compile(r" {0,8}[);\],]")  # j--; f--) a[j--]
-CODE_BEFORE = re.compile(r"[(;=\[{,] *\Z")  # (--i  x = --n
+URL: Final = re.compile(r"(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*://|www\.", re.IGNORECASE)
+EMAIL: Final = re.compile(r"[^\s@]@[^\s@]+\.[A-Za-z]{2,}")
+PATH: Final = re.compile(r"^\*\.\w|(?:^|[\s(\[\"'=:])(?:~|\.{1,2})?/[\w.-]+/\S|(?:^|[\s(\[\"'=:])(?:~|\.{1,2})/\S"
+                         r"|\S/\S*/|[\w*-]/[\w*-]+\.[A-Za-z]{1,4}\b")  # /dev/fd*, /tmp/fu*: a glob in an absolute path
+LINE_BREAK: Final = re.compile(r"[-\u2010\u00ad]\r?\n[ \t]*[a-z]")  # a hyphen, a line break, the word's rest
+LETTER: Final = re.compile(r"[^\W\d_]")
+DECREMENT: Final = re.compile(r"[A-Za-z]--|--[A-Za-z]")
+OPTIONS: Final = re.compile(r"(?:^|[\[{(|])--?[A-Za-z][\w-]*[|\]})]|\|--?[A-Za-z]")  # -f|--fqdn, |--help
+PRINTF: Final = re.compile(r"(?<![A-Za-z%])%[-+ #0-9.]*[A-Za-z]")  # %s, %-10d after no letter: a format
+CODE_AFTER: Final = re.compile(r" {0,8}[);\],]")  # j--; f--) a[j--]
+CODE_BEFORE: Final = re.compile(r"[(;=\[{,] *\Z")  # (--i  x = --n
 # A product of two one-letter variables (b*c), and the arithmetic beside one in a formula: an
 # operator or a bracket next to it (blanks between), at least one of them an operator.
-PRODUCT = re.compile(r"[^\W\d_]\*[^\W\d_]")
-OPERAND_BEFORE = re.compile(r"([-+*/=<>(\[]) *\Z")
-OPERAND_AFTER = re.compile(r" *([-+*/=<>)\]^])")
-OPERATORS = frozenset("-+*/=<>^")
+PRODUCT: Final = re.compile(r"[^\W\d_]\*[^\W\d_]")
+OPERAND_BEFORE: Final = re.compile(r"([-+*/=<>(\[]) *\Z")
+OPERAND_AFTER: Final = re.compile(r" *([-+*/=<>)\]^])")
+OPERATORS: Final = frozenset("-+*/=<>^")
 # What follows a formula's first product at a line's start (b*c = 5, a*b + c, b*c < a*d): a relation, a
 # sum or a power, then a number, a bracket or a one-letter variable; or a difference with a number, a
 # bracket or another product (b*c - a*d). Not a dash before a word or a lone letter, as prose puts
 # after a word (F*g - go away, B*c - a tak), nor a word (f*g = you).
-LINE_START_FORMULA = re.compile(r" *(?:[+=<>^] *(?:[\d(\[]|[^\W\d_](?![^\W\d_]))|- *(?:[\d(\[]|[^\W\d_][*/^]))")
-LINE_START = re.compile(r"(?:\A|\n)[ \t]*\Z")  # nothing before it on its line but indentation
-DASH_LINE = re.compile(r"[A-Z|+]-{4,}(?![-a-z])|(?<![-a-z])-{4,}[A-Z|+]")  # a table's edge or an axis: |------, H----I
+LINE_START_FORMULA: Final = re.compile(r" *(?:[+=<>^] *(?:[\d(\[]|[^\W\d_](?![^\W\d_]))|- *(?:[\d(\[]|[^\W\d_][*/^]))")
+LINE_START: Final = re.compile(r"(?:\A|\n)[ \t]*\Z")  # nothing before it on its line but indentation
+# A table's edge or an axis: |------, H----I
+DASH_LINE: Final = re.compile(r"[A-Z|+]-{4,}(?![-a-z])|(?<![-a-z])-{4,}[A-Z|+]")
 # The nouns that name a kind of setting: a mild word quoted beside one is that setting's value
 # (merge strategy "stupid"; "dumb" and "vt510" terminals), as a word quoted to name it is no insult.
-KINDS = frozenset(k + s for k in ("strategy", "mode", "option", "setting", "value", "backend", "driver",
-                                  "terminal", "level", "style", "format", "profile", "method", "algorithm",
-                                  "plugin", "module", "target", "type") for s in ("", "s")) | {"strategies"}
-QUOTES = {'"': '"', "\u201c": "\u201d", "'": "'"}
+KINDS: Final = frozenset(k + s for k in ("strategy", "mode", "option", "setting", "value", "backend", "driver",
+                                         "terminal", "level", "style", "format", "profile", "method", "algorithm",
+                                         "plugin", "module", "target", "type") for s in ("", "s")) | {"strategies"}
+QUOTES: Final = {'"': '"', "\u201c": "\u201d", "'": "'"}
 # A list of quoted values after a quoted word, then the next word; and one before it (searched in
 # a bounded window): `" and "vt510" terminals`, `strategy "`.
-QUOTED_LIST = r"""(?:(?:,|,?[ \t\n]+(?:and|or))?[ \t\n]+["'\u201c][^"'\u201d\s]{1,32}["'\u201d])"""
-VALUES_THEN_WORD = re.compile(QUOTED_LIST + r"*[ \t\n]+([A-Za-z]+)")
-WORD_THEN_VALUES = re.compile(r"([A-Za-z]+)" + QUOTED_LIST + r"*[ \t\n]+\Z")
+QUOTED_LIST: Final = r"""(?:(?:,|,?[ \t\n]+(?:and|or))?[ \t\n]+["'\u201c][^"'\u201d\s]{1,32}["'\u201d])"""
+VALUES_THEN_WORD: Final = re.compile(QUOTED_LIST + r"*[ \t\n]+([A-Za-z]+)")
+WORD_THEN_VALUES: Final = re.compile(r"([A-Za-z]+)" + QUOTED_LIST + r"*[ \t\n]+\Z")
 # A column of a table: the key at the start of its line, and its heading two spaces or more after
 # it, then the next column or the line's end (ps's `wops        WOPS      Number of writes`).
-TABLE_KEY = re.compile(r"[ \t]{2,}(\S+)(?:[ \t]{2,}|[ \t]*(?:\n|\Z))")
-KEY_FIRST = re.compile(r"[ \t]*(\S+)[ \t]{2,}")  # a line's first column, up to the next
-PADDING = frozenset(a + b for a in " \t" for b in " \t")  # two blanks: a column's padding
+TABLE_KEY: Final = re.compile(r"[ \t]{2,}(\S+)(?:[ \t]{2,}|[ \t]*(?:\n|\Z))")
+KEY_FIRST: Final = re.compile(r"[ \t]*(\S+)[ \t]{2,}")  # a line's first column, up to the next
+PADDING: Final = frozenset(a + b for a in " \t" for b in " \t")  # two blanks: a column's padding
 # A topic branch's name: initials or a remote, a slash, then three hyphenated pieces or more
 # (es/utf8-stupid-compiler-workaround); prose joins two words with a hyphen (stupid-looking).
-BRANCH = re.compile(r"[\w.]+/[\w.]+(?:-[\w.]+){2,}")
+BRANCH: Final = re.compile(r"[\w.]+/[\w.]+(?:-[\w.]+){2,}")
 # What follows a pipe or an alternation's bar in code: a closing bracket, a bar, a dotted name.
-BAR_OPERAND = re.compile(r"[)\]}|]|\.\w")
+BAR_OPERAND: Final = re.compile(r"[)\]}|]|\.\w")
 # A command line: its first word (after a prompt) followed by an option: `zip -rm foo foo/dick`.
-COMMAND_LINE = re.compile(r"[ \t]*(?:[$#>][ \t]+)?[a-z][\w.+-]*[ \t]+--?[A-Za-z]")
+COMMAND_LINE: Final = re.compile(r"[ \t]*(?:[$#>][ \t]+)?[a-z][\w.+-]*[ \t]+--?[A-Za-z]")
 # The one- or two-letter words people write before another word in camelCase or a hashtag
 # (myDick, noStupid); any other lead of so few letters is a prefix of code's names (ioWop, pWnd).
-SHORT_WORDS = frozenset(("a", "i", "u", "ur", "my", "me", "we", "he", "no", "so", "go", "do", "be", "is", "im",
-                         "oh", "ok", "to", "up", "of", "on", "in", "at", "it", "as", "an", "by", "or", "us", "ya"))
+SHORT_WORDS: Final = frozenset(("a", "i", "u", "ur", "my", "me", "we", "he", "no", "so", "go", "do", "be", "is",
+                                "im", "oh", "ok", "to", "up", "of", "on", "in", "at", "it", "as", "an", "by", "or",
+                                "us", "ya"))
 # Listed words that are also names, the only ones a name context may hide: Useful Idiots, Holy
 # Crap, Corrupt Bastards and His Royal Anus are insults in title case (SemEval's comments).
-NAME_WORDS = frozenset(("dick", "coon", "cock", "boner", "dyke", "dykes", "willy", "fanny", "randy", "peter",
-                        "wang", "dong", "hooker", "johnson", "butts", "cummings", "prat", "heeb"))
+NAME_WORDS: Final = frozenset(("dick", "coon", "cock", "boner", "dyke", "dykes", "willy", "fanny", "randy", "peter",
+                               "wang", "dong", "hooker", "johnson", "butts", "cummings", "prat", "heeb"))
 # Listed words that are also first names, and so may stand before a surname: Dick Buttlar.
-FIRST_NAMES = frozenset(("dick", "willy", "fanny", "randy", "peter", "rod", "jock"))
-PARTICLES = frozenset(("de", "van", "von", "der", "den", "da", "di", "du", "la", "le", "ter", "ten", "del", "dos"))
-TITLES = frozenset(("mr", "mrs", "ms", "mx", "dr", "prof", "sir", "rev", "fr", "st", "sr", "jr", "lord", "lady"))
+FIRST_NAMES: Final = frozenset(("dick", "willy", "fanny", "randy", "peter", "rod", "jock"))
+PARTICLES: Final = frozenset(("de", "van", "von", "der", "den", "da", "di", "du", "la", "le", "ter", "ten", "del",
+                              "dos"))
+TITLES: Final = frozenset(("mr", "mrs", "ms", "mx", "dr", "prof", "sir", "rev", "fr", "st", "sr", "jr", "lord", "lady"))
 # Capitalised words that stand before a listed word without making a name of it: "You Dick".
-NOT_NAMES = frozenset((
+NOT_NAMES: Final = frozenset((
     "a", "an", "the", "you", "your", "you're", "he", "she", "his", "her", "they", "their", "my", "our", "this",
     "that", "what", "such", "some", "no", "not", "big", "fat", "little", "old", "dirty", "stupid", "dumb",
     "fucking", "damn", "bloody", "silly", "ugly", "lazy", "total", "complete", "real", "and", "or",
@@ -119,7 +123,7 @@ NOT_NAMES = frozenset((
 
 # How far from its hit an evasive reading's judgement looks (its token, and a few characters
 # beside): a judgement is the same wherever these characters are the same.
-LOCAL = REACH + 8
+LOCAL: Final = REACH + 8
 
 
 def kept(text: str, hits: Iterable[Hit]) -> list[Hit]:

@@ -15,31 +15,32 @@ everywhere, so it is read more strictly (see `honest`, and readings.Readings.rea
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from moderation.engine.normalize import CYRILLIC, is_odd_case
 
-LETTER = r"[^\W\d_]"
+LETTER: Final = r"[^\W\d_]"
 # A run of one to three dots after a letter and before the rest of a word of at most two such
 # runs, which ends at a space or prose punctuation. Not inside a chain of single letters (f.u.c.k,
 # J.R.R.: the chain reading's). The dot comes first, so that the search skips to each dot in C,
 # then what rules out a sentence's end soonest: no letter or dot after it.
-DOTS = re.compile(
+DOTS: Final = re.compile(
     rf"\.(?=[.\w])(?<={LETTER}\.)(?<!\.{LETTER}\.)\.{{0,2}}"
     rf"(?!{LETTER}\.{LETTER})(?={LETTER}+(?:\.{{1,3}}{LETTER}+)?(?:[\s,;:!?)\]}}\"'»”’…]|\.(?!\w)|\Z))")
-DOT_RUNS = re.compile(r"(\.+)")
-WORD_END = re.compile(rf"{LETTER}+(?:\.{{1,3}}{LETTER}+)*")
-WORD_START = re.compile(rf"{LETTER}*(?:\.+{LETTER}+)*")  # read backwards from a word's letter: where it starts
-BEFORE = frozenset(" \t\n\r([{\"'«„“‘")  # beside which a dotted word is a word of prose, not a name's part
-AFTER = frozenset(" \t\n\r.,;:!?)]}\"'»”’…")
+DOT_RUNS: Final = re.compile(r"(\.+)")
+WORD_END: Final = re.compile(rf"{LETTER}+(?:\.{{1,3}}{LETTER}+)*")
+WORD_START: Final = re.compile(rf"{LETTER}*(?:\.+{LETTER}+)*")  # read backwards from a word's letter: where it starts
+BEFORE: Final = frozenset(" \t\n\r([{\"'«„“‘")  # beside which a dotted word is a word of prose, not a name's part
+AFTER: Final = frozenset(" \t\n\r.,;:!?)]}\"'»”’…")
 # Prose punctuation a Cyrillic dotted word may be glued to, its space left out (ну,с..ка; Ужас!Пи...да):
 # Cyrillic only, where code and dotted names hardly occur (if(!sh.t) and x,os.path stay unread).
-GLUED_BEFORE = frozenset(",;:!?…")
-MAX_RUNS = 2  # dot runs in a word: a.b.c.d and www.x.co.uk are names
+GLUED_BEFORE: Final = frozenset(",;:!?…")
+MAX_RUNS: Final = 2  # dot runs in a word: a.b.c.d and www.x.co.uk are names
 # Letters no Russian word starts with: after a dot, a word's hidden letter, not an abbreviation's
 # next word (х.й is хуй; ж.д. is железная дорога).
-NO_INITIAL = frozenset("йьъы")
+NO_INITIAL: Final = frozenset("йьъы")
 # Latin letters and Cyrillic ones as the Cyrillic view's skeleton writes them.
-CYRILLIC_SKELETON = frozenset(CYRILLIC)
+CYRILLIC_SKELETON: Final = frozenset(CYRILLIC)
 
 
 def positions(text: str) -> list[int]:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Final
 
-RULES = ("full", "first", "first_last", "grawlix", "replace")
+RULES: Final = ("full", "first", "first_last", "grawlix", "replace")
 # Cycled in this order, no reading of these symbols as leet (@ a, $ s, ! i) spells a word:
 # no two letter-like symbols ever stand side by side.
-GRAWLIX = "@#$%!&"
+GRAWLIX: Final = "@#$%!&"
 
 
 @dataclass(frozen=True, slots=True)

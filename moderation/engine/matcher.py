@@ -35,6 +35,7 @@ import re
 import string
 import unicodedata
 from collections.abc import Iterable, Sequence
+from typing import Final
 
 from moderation.engine import dots
 from moderation.engine.automaton import Automaton, automaton
@@ -58,50 +59,56 @@ from moderation.engine.normalize import (
 from moderation.engine.readings import Hit, Readings, rank
 
 # The word view: what may stand right beside a whole word reads as a space.
-WORD_VIEW_MARKS = "'*_-!"
-WORD_VIEW = bytes.maketrans(WORD_VIEW_MARKS.encode("ascii"), b" " * len(WORD_VIEW_MARKS))
+WORD_VIEW_MARKS: Final = "'*_-!"
+WORD_VIEW: Final = bytes.maketrans(WORD_VIEW_MARKS.encode("ascii"), b" " * len(WORD_VIEW_MARKS))
 # A term with one of those marks (g-spot) cut in two holds it still, which no word view does.
-_WORD_VIEW_MARK = re.compile(f"[{re.escape(WORD_VIEW_MARKS)}]")
-LETTERS = string.ascii_lowercase
-MASK_SYMBOLS = "*#_%"  # rare in prose beside a letter: any such token is read
+_WORD_VIEW_MARK: Final = re.compile(f"[{re.escape(WORD_VIEW_MARKS)}]")
+LETTERS: Final = string.ascii_lowercase
+MASK_SYMBOLS: Final = "*#_%"  # rare in prose beside a letter: any such token is read
 # The leet characters a reader takes for each letter (the inverse of readings.LEET).
-LEET_FOR = {"a": "4@", "b": "86", "e": "3", "g": "96", "i": "1!|", "l": "1|", "o": "0", "s": "5$",
-            "t": "7+", "z": "2"}
-WORD_LETTERS = LETTERS + CYRILLIC + OTHER_LETTER  # what a word is made of in a skeleton
+LEET_FOR: Final = {"a": "4@", "b": "86", "e": "3", "g": "96", "i": "1!|", "l": "1|", "o": "0", "s": "5$",
+                   "t": "7+", "z": "2"}
+WORD_LETTERS: Final = LETTERS + CYRILLIC + OTHER_LETTER  # what a word is made of in a skeleton
 # A word's letters, and stars between two letters are of it: the rest of a self-censored word
 # glued to a root (sh*tcunt, s****cunt) is the root's word, so that its mask covers all of it.
-_LETTER_RUN = re.compile(f"[{WORD_LETTERS}]*(?:\\*+[{WORD_LETTERS}]+)*")
-_IN_RUN = frozenset(WORD_LETTERS + "*")  # what a run of _LETTER_RUN may hold
-_BYTE_LETTER_RUN = re.compile(b"[a-z]*")
-MAX_WORD = 64  # a longer run of letters is no camelCase anyone reads
-MAX_MARKS = 64  # the combining marks after a word's last letter that its hit takes in
-INVISIBLE_BYTE = INVISIBLE_MARK.encode("latin-1")
-SINGLE_LETTERS = "bcdefghjklmnopqrstuvwxyz"  # 'a' and 'i' stand alone in ordinary prose
+_LETTER_RUN: Final = re.compile(f"[{WORD_LETTERS}]*(?:\\*+[{WORD_LETTERS}]+)*")
+_IN_RUN: Final = frozenset(WORD_LETTERS + "*")  # what a run of _LETTER_RUN may hold
+_BYTE_LETTER_RUN: Final = re.compile(b"[a-z]*")
+MAX_WORD: Final = 64  # a longer run of letters is no camelCase anyone reads
+MAX_MARKS: Final = 64  # the combining marks after a word's last letter that its hit takes in
+INVISIBLE_BYTE: Final = INVISIBLE_MARK.encode("latin-1")
+SINGLE_LETTERS: Final = "bcdefghjklmnopqrstuvwxyz"  # 'a' and 'i' stand alone in ordinary prose
 # Russian's words of one letter: в, к, с, у, о, и, а, я.
-CYRILLIC_SINGLES = "".join(TO_CYRILLIC_SLOT[c] for c in "бгдежзйлмнпртфхцчшщъыьэю")
+CYRILLIC_SINGLES: Final = "".join(TO_CYRILLIC_SLOT[c] for c in "бгдежзйлмнпртфхцчшщъыьэю")
 
 # Pattern kinds (and DOTTED, a run of dots inside a word: dots.positions). Triggers at one place
 # are read in this order: a dotted word (х.й) before the chain of its lone letters.
-TERM, ALLOW, TOKEN, DOTTED, CHAIN, SPLIT, ROOT = range(7)
+TERM: Final = 0
+ALLOW: Final = 1
+TOKEN: Final = 2
+DOTTED: Final = 3
+CHAIN: Final = 4
+SPLIT: Final = 5
+ROOT: Final = 6
 # What insults are built with after a root: shitface, dickwad, idiotbrain, dumbass.
-TAILS = frozenset(t + s for t in ("face", "head", "hole", "wad", "bag", "brain", "stain", "licker", "sucker",
-                                  "muncher", "tard", "breath", "nugget", "weasel") for s in ("", "s")) | {"ass"}
-SPACE = ord(" ")
-EDGE_PUNCTUATION = "\"'()[]{}<>,.;:!?*_"  # around a word beside a line break
-WRAP_BLANKS = 64  # the blanks a line wrap may put inside a phrase, at most, where it is looked for
+TAILS: Final = frozenset(t + s for t in ("face", "head", "hole", "wad", "bag", "brain", "stain", "licker", "sucker",
+                                         "muncher", "tard", "breath", "nugget", "weasel") for s in ("", "s")) | {"ass"}
+SPACE: Final = ord(" ")
+EDGE_PUNCTUATION: Final = "\"'()[]{}<>,.;:!?*_"  # around a word beside a line break
+WRAP_BLANKS: Final = 64  # the blanks a line wrap may put inside a phrase, at most, where it is looked for
 # What ends the stretch a frame is looked for in: a frame never reaches across a sentence, a
 # clause or a line (eres. Un capullo de rosa...).
-FRAME_BREAKS = ".,;:!?¡¿…()[]{}\n\r"
+FRAME_BREAKS: Final = ".,;:!?¡¿…()[]{}\n\r"
 # The characters str.isspace calls blank but the line breaks of FRAME_BREAKS (tests/test_frames.py
 # holds them to str.isspace): lstrip skips them in C.
-LINE_BLANKS = ("\t\x0b\x0c\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
-               "\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
-FRAME_SLACK = 8  # characters beyond a frame's own that a window holds: a doubled space, a stray mark
-_FRAME_BREAK = re.compile(f"[{re.escape(FRAME_BREAKS)}]")
-HYPHENS = ("-", "\u2010", "\u2011")  # a hyphen glued to a word makes a compound of it
-APOSTROPHES = ("'", "\u2019")  # glued to a word and followed by a letter, it goes on with it: pig's
+LINE_BLANKS: Final = ("\t\x0b\x0c\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+                      "\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+FRAME_SLACK: Final = 8  # characters beyond a frame's own that a window holds: a doubled space, a stray mark
+_FRAME_BREAK: Final = re.compile(f"[{re.escape(FRAME_BREAKS)}]")
+HYPHENS: Final = ("-", "\u2010", "\u2011")  # a hyphen glued to a word makes a compound of it
+APOSTROPHES: Final = ("'", "\u2019")  # glued to a word and followed by a letter, it goes on with it: pig's
 WordMeta = tuple[int, int, int, int]  # a word pattern's kind, ref, left, right (see Matcher)
-STANDING = frozenset({"word", "inside"})  # the scopes whose hits stand as found (see Matcher._stands)
+STANDING: Final = frozenset({"word", "inside"})  # the scopes whose hits stand as found (see Matcher._stands)
 
 
 # What a generic shape asks of the bytes around its match, beyond its own: (index from the match's
@@ -110,8 +117,8 @@ STANDING = frozenset({"word", "inside"})  # the scopes whose hits stand as found
 # of letters: the automaton grows with the alphabet, not with its square or cube (the Cyrillic
 # view's 58 letters made 24,000 such patterns, a fifth of the nine languages' automata builds).
 Needs = tuple[tuple[int, frozenset[int]], ...]
-NO_NEEDS: Needs = ()
-_SPACE_BYTE = frozenset(b" ")
+NO_NEEDS: Final[Needs] = ()
+_SPACE_BYTE: Final = frozenset(b" ")
 
 
 def _trigger_patterns(letters: str, singles: str) -> list[tuple[str, int, int, Needs]]:

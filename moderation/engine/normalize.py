@@ -27,26 +27,27 @@ import codecs
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import Final
 
 import ahocorasick_rs
 
 from moderation.engine._unicode_table import DIACRITIC_PAIRS, HOMOGLYPH_PAIRS, INVISIBLE
 
-OTHER_LETTER = "\x01"
+OTHER_LETTER: Final = "\x01"
 # The skeleton bytes of the 32 Cyrillic letters а-я (ё is е): Latin-1's small letters ß, à-ö, ø-ÿ,
 # so that a skeleton decoded as Latin-1 is still letters to str.isalpha and a regex's [^\W\d_].
-CYRILLIC_ALPHABET = "абвгдежзийклмнопрстуфхцчшщъыьэюя"
-CYRILLIC = "".join(chr(b) for b in range(0xDF, 0x100) if b != 0xF7)
-TO_CYRILLIC_SLOT = dict(zip(CYRILLIC_ALPHABET, CYRILLIC, strict=True)) | {"ё": CYRILLIC[5]}
+CYRILLIC_ALPHABET: Final = "абвгдежзийклмнопрстуфхцчшщъыьэюя"
+CYRILLIC: Final = "".join(chr(b) for b in range(0xDF, 0x100) if b != 0xF7)
+TO_CYRILLIC_SLOT: Final = dict(zip(CYRILLIC_ALPHABET, CYRILLIC, strict=True)) | {"ё": CYRILLIC[5]}
 # Every letter a skeleton holds, in either view.
-SKELETON_LETTERS = "abcdefghijklmnopqrstuvwxyz" + CYRILLIC
-INVISIBLE_MARK = "\x02"
-EVASION_CHARS = "0123456789@$!|+*#_-%"
-APOSTROPHES = "'\u2019\u2018\u02bc\u2032`"
+SKELETON_LETTERS: Final = "abcdefghijklmnopqrstuvwxyz" + CYRILLIC
+INVISIBLE_MARK: Final = "\x02"
+EVASION_CHARS: Final = "0123456789@$!|+*#_-%"
+APOSTROPHES: Final = "'\u2019\u2018\u02bc\u2032`"
 
-HOMOGLYPHS: dict[str, str] = dict(zip(HOMOGLYPH_PAIRS[::2], HOMOGLYPH_PAIRS[1::2], strict=True))
-DIACRITICS: dict[str, str] = dict(zip(DIACRITIC_PAIRS[::2], DIACRITIC_PAIRS[1::2], strict=True))
-INVISIBLES = frozenset(INVISIBLE)
+HOMOGLYPHS: Final[dict[str, str]] = dict(zip(HOMOGLYPH_PAIRS[::2], HOMOGLYPH_PAIRS[1::2], strict=True))
+DIACRITICS: Final[dict[str, str]] = dict(zip(DIACRITIC_PAIRS[::2], DIACRITIC_PAIRS[1::2], strict=True))
+INVISIBLES: Final = frozenset(INVISIBLE)
 
 
 def _ascii_fold(c: str) -> str:
@@ -61,12 +62,12 @@ def _ascii_fold(c: str) -> str:
     return " "
 
 
-ASCII_TABLE = bytes(ord(_ascii_fold(chr(i))) for i in range(128)) + bytes(range(128, 256))
+ASCII_TABLE: Final = bytes(ord(_ascii_fold(chr(i))) for i in range(128)) + bytes(range(128, 256))
 
 
 # Letters with no decomposition that stand for a Latin letter: German's ß is its s (Scheiße; the
 # languages table reads it as ss too, Scheisse).
-EXTRA_LETTERS = {"ß": "s", "ẞ": "s"}
+EXTRA_LETTERS: Final = {"ß": "s", "ẞ": "s"}
 
 
 def fold_char(c: str) -> str:
@@ -88,7 +89,7 @@ def fold_char(c: str) -> str:
 
 
 _fold_cache: dict[str, str] = {}
-_CACHE_LIMIT = 65536
+_CACHE_LIMIT: Final = 65536
 
 
 def _fold_run(error: UnicodeError) -> tuple[str, int]:
@@ -111,12 +112,13 @@ codecs.register_error("moderation.fold", _fold_run)
 # The non-ASCII characters European text is made of (Latin-1's, Polish letters, typographic
 # quotes and dashes) are encoded to a byte each by a charmap codec, in C, as cp1251 does for
 # Russian; only the others reach the error handler (a word of Polish was a call each).
-COMMON = ("".join(chr(c) for c in range(0xA0, 0x100)) + "ąĄćĆęĘłŁńŃśŚźŹżŻ" + "’‘“”„‚–—…€" + "čšžČŠŽ")
-_COMMON_MAP = codecs.charmap_build("".join(chr(c) for c in range(128)) + COMMON)
+COMMON: Final = ("".join(chr(c) for c in range(0xA0, 0x100)) + "ąĄćĆęĘłŁńŃśŚźŹżŻ" + "’‘“”„‚–—…€" + "čšžČŠŽ")
+_COMMON_MAP: Final = codecs.charmap_build("".join(chr(c) for c in range(128)) + COMMON)
 
 
 # ASCII capitals as A, small letters as a, all else a space: where camelCase joins its words.
-_ASCII_CASES = bytes(ord("A") if chr(i).isupper() else ord("a") if chr(i).islower() else ord(" ") for i in range(128))
+_ASCII_CASES: Final = bytes(ord("A") if chr(i).isupper() else ord("a") if chr(i).islower() else ord(" ")
+                            for i in range(128))
 
 
 def _tables(chars: str) -> tuple[bytes, bytes]:
@@ -128,8 +130,8 @@ def _tables(chars: str) -> tuple[bytes, bytes]:
 
 # Text of Latin-1's code points alone (most European text) is encoded by a copy; other text by
 # the charmap codec, six times slower: COMMON's characters as their index past 127.
-_LATIN1 = _tables("".join(map(chr, range(128, 256))))
-_CHARMAP = _tables(COMMON)
+_LATIN1: Final = _tables("".join(map(chr, range(128, 256))))
+_CHARMAP: Final = _tables(COMMON)
 
 
 def _encode(text: str) -> tuple[bytes, tuple[bytes, bytes]]:
@@ -162,7 +164,7 @@ def camel_joints(cases: bytes) -> list[int]:
 # An automaton of one pattern skips to each capital at memchr speed; str.find and re, which
 # stop at every small letter, are 50 times slower here, and `b"aA" in cases` costs more even on a
 # comment of 150 bytes (3,500 instructions against 2,700).
-_JOINT = ahocorasick_rs.BytesAhoCorasick([b"aA"])
+_JOINT: Final = ahocorasick_rs.BytesAhoCorasick([b"aA"])
 
 
 def is_odd_case(chars: Iterable[str]) -> bool:
@@ -177,9 +179,9 @@ def is_odd_case(chars: Iterable[str]) -> bool:
 # (бл€ть, бл€дь: the sign that stood for я where one codepage was read as another, kept since as a
 # spelling). The skeleton reads it as е; a token that holds it beside a Cyrillic letter is read both
 # ways too (signs_read_two_ways, readings._slots).
-EURO = "€"
-EURO_AS = {EURO: TO_CYRILLIC_SLOT["е"]}
-EURO_READS = TO_CYRILLIC_SLOT["е"] + TO_CYRILLIC_SLOT["я"]  # in the Cyrillic view: е or я
+EURO: Final = "€"
+EURO_AS: Final = {EURO: TO_CYRILLIC_SLOT["е"]}
+EURO_READS: Final = TO_CYRILLIC_SLOT["е"] + TO_CYRILLIC_SLOT["я"]  # in the Cyrillic view: е or я
 
 
 def _cyrillic_byte(b: int) -> int:
@@ -191,44 +193,47 @@ def _cyrillic_byte(b: int) -> int:
     return ord(ASCII_TABLE[b : b + 1].decode("latin-1")) if b < 128 else ord(fold_char(c)[0])
 
 
-CYRILLIC_TABLE = bytes(_cyrillic_byte(b) for b in range(256))
+CYRILLIC_TABLE: Final = bytes(_cyrillic_byte(b) for b in range(256))
 # Latin letters that look like Cyrillic ones, read as those inside a Cyrillic word (xyй), and back.
-LATIN_TO_CYRILLIC = {"a": "а", "b": "в", "c": "с", "e": "е", "h": "н", "k": "к", "m": "м", "o": "о", "p": "р",
-                     "t": "т", "x": "х", "y": "у"}
+LATIN_TO_CYRILLIC: Final = {"a": "а", "b": "в", "c": "с", "e": "е", "h": "н", "k": "к", "m": "м", "o": "о", "p": "р",
+                            "t": "т", "x": "х", "y": "у"}
 # Latin letters a Cyrillic word holds for the letter they sound as (пиZдец, бляdь), read as it there when
 # typed as ASCII: a Serbian ј and a Macedonian ѕ fold to j and s too, and are letters. Not i (Ukrainian
 # typed on a Russian keyboard writes its і so: пiдручник is no пидр).
-LATIN_BY_SOUND = {"d": "д", "f": "ф", "g": "г", "j": "й", "l": "л", "s": "с", "v": "в", "w": "ш", "z": "з"}
+LATIN_BY_SOUND: Final = {"d": "д", "f": "ф", "g": "г", "j": "й", "l": "л", "s": "с", "v": "в", "w": "ш", "z": "з"}
 # Latin letters that look like a Cyrillic one in italics and handwriting, read as it inside a Cyrillic
 # word (nидор, xyuня, rовно): n is п, u и, r г. The skeleton reads them so; they sound as н, у, р too,
 # and a writer who switches keyboard for one letter types it by its sound as often (трахnуть, нахuй),
 # so the readings read a token that holds one both ways (READ_TWO_WAYS, as the euro sign). A word all
 # in Latin letters is Latin (xyu, nahuj are listed).
-LATIN_BY_LOOK = {"n": "п", "u": "и", "r": "г"}
-LATIN_BY_LOOK_SOUND = {"n": "н", "u": "у", "r": "р"}  # the letters they sound as
+LATIN_BY_LOOK: Final = {"n": "п", "u": "и", "r": "г"}
+LATIN_BY_LOOK_SOUND: Final = {"n": "н", "u": "у", "r": "р"}  # the letters they sound as
 # What the readings read each of those letters as inside a Cyrillic word, in the Cyrillic view: its look or its sound.
-READ_TWO_WAYS = {latin: TO_CYRILLIC_SLOT[look] + TO_CYRILLIC_SLOT[LATIN_BY_LOOK_SOUND[latin]]
-                 for latin, look in LATIN_BY_LOOK.items()}
-_READ_TWO_WAYS = frozenset(map(ord, LATIN_BY_LOOK))
-_IN_CYRILLIC = {ord(latin): ord(TO_CYRILLIC_SLOT[cyrillic])
-                for latin, cyrillic in (LATIN_BY_SOUND | LATIN_BY_LOOK).items()}
-_READ_IN_CYRILLIC = re.compile(b"[%s]" % "".join(LATIN_BY_SOUND | LATIN_BY_LOOK).encode("ascii"))
-_TO_CYRILLIC = bytes.maketrans(bytes(map(ord, LATIN_TO_CYRILLIC)),
-                               bytes(ord(TO_CYRILLIC_SLOT[c]) for c in LATIN_TO_CYRILLIC.values()))
-_TO_LATIN = bytes.maketrans(bytes(ord(TO_CYRILLIC_SLOT[c]) for c in LATIN_TO_CYRILLIC.values()),
-                            bytes(map(ord, LATIN_TO_CYRILLIC)))
-_ONLY_CYRILLIC = re.compile(b"[%s]" % re.escape(bytes(ord(TO_CYRILLIC_SLOT[c]) for c in CYRILLIC_ALPHABET
-                                                       if c not in LATIN_TO_CYRILLIC.values())))
-_ONLY_LATIN = re.compile(b"[%s]" % bytes(c for c in b"abcdefghijklmnopqrstuvwxyz" if chr(c) not in LATIN_TO_CYRILLIC))
+READ_TWO_WAYS: Final = {latin: TO_CYRILLIC_SLOT[look] + TO_CYRILLIC_SLOT[LATIN_BY_LOOK_SOUND[latin]]
+                        for latin, look in LATIN_BY_LOOK.items()}
+_READ_TWO_WAYS: Final = frozenset(map(ord, LATIN_BY_LOOK))
+_IN_CYRILLIC: Final = {ord(latin): ord(TO_CYRILLIC_SLOT[cyrillic])
+                       for latin, cyrillic in (LATIN_BY_SOUND | LATIN_BY_LOOK).items()}
+_READ_IN_CYRILLIC: Final = re.compile(b"[%s]" % "".join(LATIN_BY_SOUND | LATIN_BY_LOOK).encode("ascii"))
+_TO_CYRILLIC: Final = bytes.maketrans(bytes(map(ord, LATIN_TO_CYRILLIC)),
+                                      bytes(ord(TO_CYRILLIC_SLOT[c]) for c in LATIN_TO_CYRILLIC.values()))
+_TO_LATIN: Final = bytes.maketrans(bytes(ord(TO_CYRILLIC_SLOT[c]) for c in LATIN_TO_CYRILLIC.values()),
+                                   bytes(map(ord, LATIN_TO_CYRILLIC)))
+_ONLY_CYRILLIC: Final = re.compile(b"[%s]" % re.escape(bytes(ord(TO_CYRILLIC_SLOT[c]) for c in CYRILLIC_ALPHABET
+                                                              if c not in LATIN_TO_CYRILLIC.values())))
+_ONLY_LATIN: Final = re.compile(b"[%s]" % bytes(c for c in b"abcdefghijklmnopqrstuvwxyz"
+                                                if chr(c) not in LATIN_TO_CYRILLIC))
 # Of those, the ones a Cyrillic word never holds for one of its letters (i, q...): a word with one is Latin.
-_ONLY_LATIN_UNREAD = re.compile(b"[%s]" % bytes(c for c in b"abcdefghijklmnopqrstuvwxyz" if chr(c) not in
-                                                LATIN_TO_CYRILLIC and chr(c) not in LATIN_BY_SOUND | LATIN_BY_LOOK))
+_ONLY_LATIN_UNREAD: Final = re.compile(b"[%s]" % bytes(c for c in b"abcdefghijklmnopqrstuvwxyz"
+                                                       if chr(c) not in LATIN_TO_CYRILLIC
+                                                       and chr(c) not in LATIN_BY_SOUND | LATIN_BY_LOOK))
 # Where a Latin letter meets a Cyrillic one, found as camel joints are: each letter's script ("L",
 # "C") searched for "LC" and "CL" by an automaton, at memchr speed (a regex stopped at every byte).
-_SCRIPTS = bytes(ord("L") if 97 <= b <= 122 else ord("C") if chr(b) in CYRILLIC else ord(" ") for b in range(256))
-_SCRIPT_JOINTS = ahocorasick_rs.BytesAhoCorasick([b"LC", b"CL"])
-_WORD_EDGE = re.compile(b"[^a-z%s]" % re.escape(CYRILLIC.encode("latin-1")))  # what is no letter of either
-MIXED_REACH = 64  # a word is followed this far from where its scripts meet: a text without spaces is no word
+_SCRIPTS: Final = bytes(ord("L") if 97 <= b <= 122 else ord("C") if chr(b) in CYRILLIC else ord(" ")
+                        for b in range(256))
+_SCRIPT_JOINTS: Final = ahocorasick_rs.BytesAhoCorasick([b"LC", b"CL"])
+_WORD_EDGE: Final = re.compile(b"[^a-z%s]" % re.escape(CYRILLIC.encode("latin-1")))  # what is no letter of either
+MIXED_REACH: Final = 64  # a word is followed this far from where its scripts meet: a text without spaces is no word
 
 
 def fold_cyrillic(text: str, two_ways: list[int] | None = None) -> bytes:
@@ -262,8 +267,8 @@ def fold_cyrillic(text: str, two_ways: list[int] | None = None) -> bytes:
     return bytes(out)
 
 
-_MARK = INVISIBLE_MARK.encode("latin-1")
-_CYRILLIC_BYTES = frozenset(CYRILLIC.encode("latin-1"))
+_MARK: Final = INVISIBLE_MARK.encode("latin-1")
+_CYRILLIC_BYTES: Final = frozenset(CYRILLIC.encode("latin-1"))
 
 
 def signs_read_two_ways(text: str, skeleton: bytes) -> list[int]:
@@ -306,9 +311,9 @@ def _composed(text: str, skeleton: bytes) -> bytes:
 # π written as its digits before the letters of a word (3.14здец, 3,14дор): п and и, the dot or comma and the
 # 4 hidden as invisible characters are, so that offsets still point at what was written. Not after a digit
 # or a letter (13.14, v3.14), nor before a space or another digit (3.14 м, 3.1415).
-_PI_READ = (TO_CYRILLIC_SLOT["п"] + INVISIBLE_MARK + TO_CYRILLIC_SLOT["и"] + INVISIBLE_MARK).encode("latin-1")
-_PI_BESIDE = frozenset(b"0123456789abcdefghijklmnopqrstuvwxyz" + CYRILLIC.encode("latin-1"))  # a word's or a number's
-_PI_BEFORE = frozenset(CYRILLIC.encode("latin-1"))
+_PI_READ: Final = (TO_CYRILLIC_SLOT["п"] + INVISIBLE_MARK + TO_CYRILLIC_SLOT["и"] + INVISIBLE_MARK).encode("latin-1")
+_PI_BESIDE: Final = frozenset(b"0123456789abcdefghijklmnopqrstuvwxyz" + CYRILLIC.encode("latin-1"))  # a word, a number
+_PI_BEFORE: Final = frozenset(CYRILLIC.encode("latin-1"))
 
 
 def _pi_read(text: str, skeleton: bytes) -> bytes:

@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Final
 
-UNITS = ("codepoints", "utf16", "bytes")
+UNITS: Final = ("codepoints", "utf16", "bytes")
 
 
 def _width(piece: str, unit: str) -> int:

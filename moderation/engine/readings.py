@@ -23,6 +23,7 @@ import itertools
 import operator
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Final
 
 import ahocorasick_rs
 
@@ -40,20 +41,20 @@ from moderation.engine.normalize import (
     is_odd_case,
 )
 
-LEET = {"0": "o", "1": "il", "2": "z", "3": "e", "4": "a", "5": "s", "6": "gb", "7": "t", "8": "b",
-        "9": "g", "@": "a", "$": "s", "!": "il", "|": "il", "+": "t"}
-MASKS = frozenset("*#_-@$%")  # stand for a hidden letter in a self-censored word (sh%t too)
-SEPARATORS = frozenset("*_-.+|~/,:")  # may split the letters of a word: f.u.c.k, s_h_i_t
-WRAPPERS = frozenset("*_#-")  # may wrap a word: *word*, _word_
-MAX_TOKEN = 64  # longer runs (hashes, base64) are not words anyone reads
-MAX_VARIANTS = 16  # leet readings tried per token (1 and | read as i or l)
-RESPELLED_VARIANTS = 4  # of those, read by sound too (ph@ggot; a token of many 1s and |s is no word)
-TOKEN_CACHE = 4096  # readings of tokens kept per wordlist
-IS_LETTER = frozenset(SKELETON_LETTERS)
+LEET: Final = {"0": "o", "1": "il", "2": "z", "3": "e", "4": "a", "5": "s", "6": "gb", "7": "t", "8": "b",
+               "9": "g", "@": "a", "$": "s", "!": "il", "|": "il", "+": "t"}
+MASKS: Final = frozenset("*#_-@$%")  # stand for a hidden letter in a self-censored word (sh%t too)
+SEPARATORS: Final = frozenset("*_-.+|~/,:")  # may split the letters of a word: f.u.c.k, s_h_i_t
+WRAPPERS: Final = frozenset("*_#-")  # may wrap a word: *word*, _word_
+MAX_TOKEN: Final = 64  # longer runs (hashes, base64) are not words anyone reads
+MAX_VARIANTS: Final = 16  # leet readings tried per token (1 and | read as i or l)
+RESPELLED_VARIANTS: Final = 4  # of those, read by sound too (ph@ggot; a token of many 1s and |s is no word)
+TOKEN_CACHE: Final = 4096  # readings of tokens kept per wordlist
+IS_LETTER: Final = frozenset(SKELETON_LETTERS)
 # Russian's words of one letter (а, в, и, к, о, с, у, я), as the Cyrillic view writes them: one may stand
 # before a word spelled out letter by letter (ну ты и с у к а), not part of it.
-WORDS_OF_ONE_LETTER = frozenset(TO_CYRILLIC_SLOT[c] for c in "авикосуя")
-_EURO_E = EURO_READS[0]  # the letter the Cyrillic view reads the euro sign as
+WORDS_OF_ONE_LETTER: Final = frozenset(TO_CYRILLIC_SLOT[c] for c in "авикосуя")
+_EURO_E: Final = EURO_READS[0]  # the letter the Cyrillic view reads the euro sign as
 
 
 class Hit:
@@ -476,8 +477,8 @@ class Readings:
         return best
 
 
-_RUNS = re.compile(r"((.)\2*)", re.DOTALL)
-_DOUBLED = re.compile(r"(.)\1", re.DOTALL)
+_RUNS: Final = re.compile(r"((.)\2*)", re.DOTALL)
+_DOUBLED: Final = re.compile(r"(.)\1", re.DOTALL)
 
 
 class Sounded:
@@ -681,7 +682,7 @@ def _words_after(skeleton: str, end: int, words: list[str]) -> int:
     return at
 
 
-_TWO_WAYS_LETTER = re.compile("[%s]" % ("".join(READ_TWO_WAYS).upper() + "".join(READ_TWO_WAYS)))
+_TWO_WAYS_LETTER: Final = re.compile("[%s]" % ("".join(READ_TWO_WAYS).upper() + "".join(READ_TWO_WAYS)))
 
 
 def _reads_two_ways(text: str, skeleton: str, start: int, end: int) -> bool:
