@@ -24,11 +24,12 @@ import re
 from collections.abc import Callable, Iterator
 from functools import partial
 from html.entities import html5
+from typing import Final
 
 from moderation.markup.visible import SEPARATOR, Pieces, Visible
 
 # Elements that start a new line or box, so their text never runs into the text around them.
-BLOCKS = frozenset((
+BLOCKS: Final = frozenset((
     "address", "article", "aside", "audio", "blockquote", "body", "br", "canvas", "caption",
     "center", "col", "colgroup", "dd", "details", "dialog", "dir", "div", "dl", "dt", "embed",
     "fieldset", "figcaption", "figure", "footer", "form", "frameset", "h1", "h2", "h3", "h4", "h5",
@@ -37,16 +38,16 @@ BLOCKS = frozenset((
     "pre", "section", "select", "summary", "table", "tbody", "td", "textarea", "tfoot", "th",
     "thead", "title", "tr", "ul", "video",
 ))
-HIDDEN = ("script", "style", "template", "iframe", "noembed", "noframes")  # contents not shown
-CODE = ("pre", "code", "kbd", "samp")  # skipped, contents and all, when a policy skips code
-SPOKEN = frozenset(("alt", "title", "aria-label", "placeholder"))
+HIDDEN: Final = ("script", "style", "template", "iframe", "noembed", "noframes")  # contents not shown
+CODE: Final = ("pre", "code", "kbd", "samp")  # skipped, contents and all, when a policy skips code
+SPOKEN: Final = frozenset(("alt", "title", "aria-label", "placeholder"))
 # A mask character `&` or `"` written back as a reference
-ESCAPE: Callable[[str], str] = partial(html.escape, quote=True)
+ESCAPE: Final[Callable[[str], str]] = partial(html.escape, quote=True)
 
 # The rest of a tag after its name: quotes count only after `=`, as in the tokenizer. Possessive
 # (`++`, `*+`): its branches cannot give back what they took, and a run with no `>` after it
 # fails at once instead of trying every way to cut the run (exponential in its length).
-_TAG_REST = r"""(?:[^>="']++|=[\t\n\f\r ]*+(?:"[^"]*+"|'[^']*+'|(?!["']))|["'])*+>"""
+_TAG_REST: Final = r"""(?:[^>="']++|=[\t\n\f\r ]*+(?:"[^"]*+"|'[^']*+'|(?!["']))|["'])*+>"""
 
 
 def _any_case(name: str) -> str:
@@ -74,17 +75,17 @@ def _token_pattern(elements: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(<(?:{markup}))", re.S)
 
 
-_REFERENCE = r"&(?:#[xX][0-9a-fA-F]+;?|#[0-9]+;?|[A-Za-z][A-Za-z0-9]*;?)"
-TOKEN = _token_pattern(HIDDEN)
-_CODE_TOKEN = _token_pattern(HIDDEN + CODE)
-_TEXT_TOKEN = re.compile(_REFERENCE)
-_REFERENCE_TOKEN = re.compile(f"({_REFERENCE})")
-_NAME = re.compile(r"</?([a-zA-Z][^\t\n\f\r />]*)")
-_ATTRIBUTE = re.compile(r"""([^\t\n\f\r />"'=][^\t\n\f\r />=]*)(?:[\t\n\f\r ]*=[\t\n\f\r ]*"""
-                        r"""(?:"([^"]*)"|'([^']*)'|([^\t\n\f\r >]+)))?""")
-_LEGACY_LONGEST = max(len(name) for name in html5 if not name.endswith(";"))
+_REFERENCE: Final = r"&(?:#[xX][0-9a-fA-F]+;?|#[0-9]+;?|[A-Za-z][A-Za-z0-9]*;?)"
+TOKEN: Final = _token_pattern(HIDDEN)
+_CODE_TOKEN: Final = _token_pattern(HIDDEN + CODE)
+_TEXT_TOKEN: Final = re.compile(_REFERENCE)
+_REFERENCE_TOKEN: Final = re.compile(f"({_REFERENCE})")
+_NAME: Final = re.compile(r"</?([a-zA-Z][^\t\n\f\r />]*)")
+_ATTRIBUTE: Final = re.compile(r"""([^\t\n\f\r />"'=][^\t\n\f\r />=]*)(?:[\t\n\f\r ]*=[\t\n\f\r ]*"""
+                               r"""(?:"([^"]*)"|'([^']*)'|([^\t\n\f\r >]+)))?""")
+_LEGACY_LONGEST: Final = max(len(name) for name in html5 if not name.endswith(";"))
 CACHE_SIZE = 50_000  # distinct tags and references remembered
-CACHED_LENGTH = 512  # the longest one remembered: a longer tag (a data: URL) is one of a kind
+CACHED_LENGTH: Final = 512  # the longest one remembered: a longer tag (a data: URL) is one of a kind
 _shown_cache: dict[str, str] = {}
 _spoken_cache: dict[str, list[tuple[int, int]]] = {}  # tag: spans of its spoken attribute values
 _speaking: set[str] = set()  # the tags in _spoken_cache

@@ -18,45 +18,48 @@ import re
 from functools import partial
 from html import unescape
 from html.entities import html5
+from typing import Final
 
 from moderation.markup import html
 from moderation.markup.visible import SEPARATOR, Builder, Visible
 
-_FRONT_MATTER = re.compile(r"(---|\+\+\+)[ \t]*\r?\n(?:.*?\n)??(?:\1|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+_FRONT_MATTER: Final = re.compile(r"(---|\+\+\+)[ \t]*\r?\n(?:.*?\n)??(?:\1|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 # A line that goes on a paragraph and can open nothing else: after the indent, none of a heading,
 # quote, setext line, HTML, table, list item, fence or thematic break starts there.
-_NO_BLOCK = r"[ \t]*(?![#>=<|]|[-+*](?:[ \t]|$)|-+[ \t]*$|[0-9]{1,9}[.)]|`{3}|~{3}|([-*_])[ \t]*\1[ \t]*\1)\S"
-_PROSE_LINE = re.compile(_NO_BLOCK, re.M)
-_PROSE_LINES = re.compile(rf"(?:{_NO_BLOCK}[^\n|]*(?:\n|\Z))*", re.M)  # such lines, none with a `|`
-_BLANK = re.compile(r"[ \t]*\Z")
-_QUOTE = re.compile(r" {0,3}>[ \t]?")
-_LIST_ITEM = re.compile(r" {0,3}(?:[-+*]|[0-9]{1,9}[.)])(?:[ \t]+|\Z)")
-_BREAK = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*\Z")
-_SETEXT = re.compile(r" {0,3}(?:=+|-+)[ \t]*\Z")
-_HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]+|\Z)")
-_CLOSING_HASHES = re.compile(r"(?:[ \t]+#+)?[ \t]*\Z")
-_FENCE = re.compile(r" {0,3}(`{3,}(?=[^`]*\Z)|~{3,})")
-_DEFINITION = re.compile(r""" {0,3}\[(?:[^\]\\]|\\.)+\]:[ \t]*(?:<[^>]*>|\S+)"""
-                         r"""(?:[ \t]+(?:"([^"]*)"|'([^']*)'|\(([^)]*)\)))?[ \t]*\Z""")
-_TABLE_DELIMITER = re.compile(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*\Z")
-_CELL_PIPE = re.compile(r"(?<!\\)\|")
-_INLINE = re.compile(r"""\\[!-/:-@\[-`{-~]|`+|<|&|\*+|_+|~+|!?\[""")
-_CANDIDATE = re.compile(r"[\\`<&*_~!\[]")  # the first characters of _INLINE
-_URL = re.compile(r"(?<![\w/.@-])(?:https?://|www\.)[^\s<]*")
-_AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9.-]+)>")
-_ENTITY = re.compile(r"&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});")
-_LINK_TAIL = re.compile(r"""\([ \t]*(?:<[^<>\n]*>|[^\s()<]*(?:\([^\s()]*\)[^\s()]*)*)"""
-                        r"""(?:[ \t]+(?:"([^"]*)"|'([^']*)'|\(([^()]*)\)))?[ \t]*\)""")
-_NAME_START = re.compile(r"</?[a-zA-Z]")
-_CLOSER = re.compile(">")
-_BRACKET = re.compile(r"\\.|[\[\]]", re.S)  # an escaped character, or a bracket
-_REFERENCE = re.compile(r"\[(?:[^\]\\]|\\.)*\]")
-_URL_TAIL = "?!.,:*_~'\""  # stripped from the end of a bare URL
-_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+_NO_BLOCK: Final = r"[ \t]*(?![#>=<|]|[-+*](?:[ \t]|$)|-+[ \t]*$|[0-9]{1,9}[.)]|`{3}|~{3}|([-*_])[ \t]*\1[ \t]*\1)\S"
+_PROSE_LINE: Final = re.compile(_NO_BLOCK, re.M)
+_PROSE_LINES: Final = re.compile(rf"(?:{_NO_BLOCK}[^\n|]*(?:\n|\Z))*", re.M)  # such lines, none with a `|`
+_BLANK: Final = re.compile(r"[ \t]*\Z")
+_QUOTE: Final = re.compile(r" {0,3}>[ \t]?")
+_LIST_ITEM: Final = re.compile(r" {0,3}(?:[-+*]|[0-9]{1,9}[.)])(?:[ \t]+|\Z)")
+_BREAK: Final = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*\Z")
+_SETEXT: Final = re.compile(r" {0,3}(?:=+|-+)[ \t]*\Z")
+_HEADING: Final = re.compile(r" {0,3}#{1,6}(?:[ \t]+|\Z)")
+_CLOSING_HASHES: Final = re.compile(r"(?:[ \t]+#+)?[ \t]*\Z")
+_FENCE: Final = re.compile(r" {0,3}(`{3,}(?=[^`]*\Z)|~{3,})")
+_DEFINITION: Final = re.compile(r""" {0,3}\[(?:[^\]\\]|\\.)+\]:[ \t]*(?:<[^>]*>|\S+)"""
+                                r"""(?:[ \t]+(?:"([^"]*)"|'([^']*)'|\(([^)]*)\)))?[ \t]*\Z""")
+_TABLE_DELIMITER: Final = re.compile(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*\Z")
+_CELL_PIPE: Final = re.compile(r"(?<!\\)\|")
+_INLINE: Final = re.compile(r"""\\[!-/:-@\[-`{-~]|`+|<|&|\*+|_+|~+|!?\[""")
+_CANDIDATE: Final = re.compile(r"[\\`<&*_~!\[]")  # the first characters of _INLINE
+_URL: Final = re.compile(r"(?<![\w/.@-])(?:https?://|www\.)[^\s<]*")
+_AUTOLINK: Final = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9.-]+)>")
+_ENTITY: Final = re.compile(r"&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});")
+_LINK_TAIL: Final = re.compile(r"""\([ \t]*(?:<[^<>\n]*>|[^\s()<]*(?:\([^\s()]*\)[^\s()]*)*)"""
+                               r"""(?:[ \t]+(?:"([^"]*)"|'([^']*)'|\(([^()]*)\)))?[ \t]*\)""")
+_NAME_START: Final = re.compile(r"</?[a-zA-Z]")
+_CLOSER: Final = re.compile(">")
+_BRACKET: Final = re.compile(r"\\.|[\[\]]", re.S)  # an escaped character, or a bracket
+_REFERENCE: Final = re.compile(r"\[(?:[^\]\\]|\\.)*\]")
+_URL_TAIL: Final = "?!.,:*_~'\""  # stripped from the end of a bare URL
+_PUNCTUATION: Final = re.compile(r"([!-/:-@\[-`{-~])")
 
 # Contexts of pieces (markup.visible): how a mask character is written back.
-PROSE, CODE, HTML = 0, 1, 2
-ESCAPES = (partial(_PUNCTUATION.sub, r"\\\1"), str, html.ESCAPE)  # `*` as `\*`; as is; `&` as `&amp;`
+PROSE: Final = 0
+CODE: Final = 1
+HTML: Final = 2
+ESCAPES: Final = (partial(_PUNCTUATION.sub, r"\\\1"), str, html.ESCAPE)  # `*` as `\*`; as is; `&` as `&amp;`
 
 
 def extract(source: str, skip_code: bool = False) -> Visible:

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 # Folds to four spaces: more than any phrase, chain of letters or split word spans (as the
 # engine's check_many separator), so nothing is read across a block boundary.
-SEPARATOR = "\n\n\n\n"
+SEPARATOR: Final = "\n\n\n\n"
 
 
 class Pieces(NamedTuple):
@@ -115,7 +115,7 @@ def _written(old: str, new: str, escape: Callable[[str], str]) -> str:
     return "".join(o if n == o or o in _KEPT else escape(n) for o, n in zip(old, new, strict=True))
 
 
-_KEPT = "\t\n\r\f"
+_KEPT: Final = "\t\n\r\f"
 
 
 class Builder:
