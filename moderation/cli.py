@@ -85,8 +85,8 @@ def _languages(value: str | None) -> list[str] | str | None:
 @click.option("--field", default="text", show_default=True,
               help="The JSONL field, CSV column or Parquet column with the text.")
 @click.option("--as", "kind", type=click.Choice(FORMATS), default=None,
-              help="Read every file as this format (default: by extension: .html, .md, .jsonl, .csv, .parquet, "
-                   "else text).")
+              help="Read every file, and - (stdin), as this format (default: by extension: .html, .md, .jsonl, "
+                   ".csv, .parquet, else text; - as text).")
 @click.option("--content-type", type=click.Choice(CONTENT_TYPES), default=None,
               help="Read every text as this (default: .html as text/html, .md as text/markdown, else "
                    "text/plain); e.g. text/html for the items of a JSONL export of HTML bodies.")

@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from prometheus_client.parser import text_string_to_metric_families
 from werkzeug.test import TestResponse
 
+from moderation import Moderator
 from moderation.errors import ConfigError
 from moderation.service import create_app, metrics
 
@@ -53,6 +54,13 @@ def test_check_answers_the_result_of_the_engine(client: FlaskClient) -> None:
                                 "category": "profanity", "severity": 3, "evasions": ["masked"],
                                 "list": "en/profanity", "language": "en"}]
 
+
+
+def test_to_dict_is_the_http_body(client: FlaskClient) -> None:
+    """DESIGN: result.to_dict() is identical to the HTTP response body, key for key."""
+    text = "<p>What the f**k</p>"
+    body = client.post("/v1/check", json={"text": text, "content_type": "text/html"}).get_json()
+    assert Moderator.from_config().check(text, content_type="text/html").to_dict() == body
 
 @pytest.mark.parametrize(("unit", "start", "end"), [("codepoints", 3, 7), ("utf16", 4, 8), ("bytes", 7, 11)])
 def test_offsets_in_the_unit_asked_for(client: FlaskClient, unit: str, start: int, end: int) -> None:

@@ -23,6 +23,27 @@ def test_check_files_and_stdin(tmp_path: Path) -> None:
     assert body[0]["path"] == "-" and body[0]["matches"][0]["term"] == "shit"
 
 
+
+def test_stdin_is_read_in_the_format_as_names() -> None:
+    """`--as jsonl` or `--as csv` reads standard input as items, each with its line and fields,
+    as a file of that format is read: not as one text of JSON or CSV."""
+    runner = CliRunner()
+    lines = '{"id": 9, "text": "fuck"}\n{"id": 10, "text": "a quiet day"}\nnot json\n'
+    r = runner.invoke(main, ["check", "-", "--as", "jsonl", "--format", "jsonl"], input=lines)
+    assert r.exit_code == 2 and "moderation: -:3: not JSON" in r.stderr
+    records = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [(x["path"], x["line"], x["fields"], x["flagged"]) for x in records] == [
+        ("-", 1, {"id": 9}, True), ("-", 2, {"id": 10}, False)]
+    assert records[0]["cleaned"] == "f***" and records[0]["matches"][0]["start"] == 0
+    r = runner.invoke(main, ["check", "-", "--as", "csv", "--format", "jsonl", "--jobs", "2"],
+                      input="id,text\n1,a quiet day\n2,sh1t\n")
+    assert r.exit_code == 1
+    records = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [(x["line"], x["fields"], x["flagged"]) for x in records] == [
+        (2, {"id": "1"}, False), (3, {"id": "2"}, True)]
+    r = runner.invoke(main, ["check", "-", "--as", "csv"], input="id\n1\n")
+    assert r.exit_code == 2 and "moderation: -: no column 'text'" in r.stderr
+
 def test_errors_exit_2_and_the_run_goes_on(tmp_path: Path) -> None:
     good, bad = tmp_path / "good.txt", tmp_path / "bad.txt"
     good.write_text("shit", encoding="utf-8")

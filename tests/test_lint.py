@@ -170,3 +170,13 @@ def test_a_comma_stands_in_a_frame_right_before_its_word_only(tmp_path: Path) ->
     assert r.exit_code == 1
     assert r.stderr.splitlines()[0].startswith(f"{frames}:3: frame 'vaya, un _' may hold only _ and words")
     assert len(r.stderr.splitlines()) == 2  # the first frame is right
+
+
+def test_a_policy_checking_a_language_not_loaded_is_named_at_its_line(tmp_path: Path) -> None:
+    """Found when the lists are built, not while the config is read: still `file:line: why`."""
+    config = written(tmp_path, "moderation.toml", '[wordlists]\nlanguages = ["en"]\n\n[policies.titles]\n'
+                     'min_severity = 2\n\n[policies.default]\nlanguages = ["en", "es"]\n')
+    r = lint(config)
+    assert r.exit_code == 1
+    assert r.stderr.splitlines()[0] == (f"{config}:8: policy 'default' checks es, whose lists are not loaded: "
+                                        "add es to [wordlists] languages (loaded: en)")

@@ -144,6 +144,16 @@ def chunks(path: Path, kind: str, field_name: str, content_type: str = "text/pla
         yield chunk
 
 
+def stream_chunks(kind: str, field_name: str, content_type: str, f: BinaryIO) -> Iterator[Chunk]:
+    """Standard input's work read as JSONL or CSV (UTF-8), streamed in chunks as a file's is."""
+    name = "-"
+    stream = _jsonl_stream(name, f, field_name) if kind == "jsonl" else \
+        _csv_rows(name, _utf8_lines(f), field_name, UTF8)
+    for chunk in _last_marked(stream, name, kind, field_name):
+        chunk.content_type = content_type
+        yield chunk
+
+
 def _chunks(path: Path, kind: str, field_name: str, spans: bool) -> Iterator[Chunk]:
     if kind in WHOLE_FILE:
         text, encoding = read_text(path, html=kind == "html")
@@ -154,13 +164,18 @@ def _chunks(path: Path, kind: str, field_name: str, spans: bool) -> Iterator[Chu
         stream = _parquet().chunks(path, field_name, "text/plain")
     else:
         stream = _csv_chunks(path, field_name)
+    return _last_marked(stream, str(path), kind, field_name)
+
+
+def _last_marked(stream: Iterator[Chunk], name: str, kind: str, field_name: str) -> Iterator[Chunk]:
+    """The stream's chunks, its last one marked (one, empty, for a stream without any)."""
     previous = None
     for chunk in stream:
         if previous is not None:
             yield previous
         previous = chunk
     if previous is None:
-        previous = Chunk(str(path), kind, 1, [], field_name)
+        previous = Chunk(name, kind, 1, [], field_name)
     previous.last = True
     yield previous
 
@@ -172,14 +187,19 @@ def _lines(path: Path, encoding: Encoding) -> Iterator[str]:
             if encoding.name != "utf-8":  # a wider encoding's line breaks are not b"\n"
                 yield from _decoded_lines(f, encoding)
                 return
-            for number, raw in enumerate(f, 1):
-                try:
-                    line = raw.decode("utf-8")
-                except UnicodeDecodeError as e:
-                    raise DocumentError(f"line {number} is not UTF-8 (byte {e.start}: {e.reason})") from None
-                yield line[1:] if number == 1 and line.startswith(BOM) else line
+            yield from _utf8_lines(f)
     except OSError as e:
         raise DocumentError(f"cannot read: {e.strerror}") from None
+
+
+def _utf8_lines(f: BinaryIO) -> Iterator[str]:
+    """The lines of a stream in UTF-8, decoded, without its byte order mark."""
+    for number, raw in enumerate(f, 1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise DocumentError(f"line {number} is not UTF-8 (byte {e.start}: {e.reason})") from None
+        yield line[1:] if number == 1 and line.startswith(BOM) else line
 
 
 def _decoded_lines(f: BinaryIO, encoding: Encoding) -> Iterator[str]:
@@ -214,6 +234,14 @@ def _jsonl_chunks(path: Path, field_name: str, spans: bool) -> Iterator[Chunk]:
         raise DocumentError(f"cannot read: {e.strerror}") from None
     except UnicodeDecodeError as e:
         raise DocumentError(f"line {first} or after is not {encoding.name.upper()} ({e.reason})") from None
+
+
+def _jsonl_stream(name: str, f: BinaryIO, field_name: str) -> Iterator[Chunk]:
+    """Blocks of whole lines of a stream, as a file's (its bytes not UTF-8 are named by line later)."""
+    first = 1
+    for block in _line_blocks(f, BLOCK):
+        yield Chunk(name, "jsonl", first, [block], field_name)
+        first += block.count(b"\n")
 
 
 class _AsUtf8:
@@ -271,7 +299,11 @@ def _file_encoding(path: Path) -> Encoding:
 
 def _csv_chunks(path: Path, field_name: str) -> Iterator[Chunk]:
     encoding = _file_encoding(path)
-    lines = _lines(path, encoding)
+    return _csv_rows(str(path), _lines(path, encoding), field_name, encoding)
+
+
+def _csv_rows(name: str, lines: Iterator[str], field_name: str, encoding: Encoding) -> Iterator[Chunk]:
+    """Chunks of CSV rows from a stream of lines, the header read first."""
     try:
         head = next(lines)
     except StopIteration:
@@ -292,13 +324,13 @@ def _csv_chunks(path: Path, field_name: str) -> Iterator[Chunk]:
         for row in rows:
             batch.append(row)
             if len(batch) == CHUNK:
-                yield Chunk(str(path), "csv", first, batch, field_name, header, ending, encoding=encoding)
+                yield Chunk(name, "csv", first, batch, field_name, header, ending, encoding=encoding)
                 first += len(batch)
                 batch = []
     except csv.Error as e:
         raise DocumentError(f"row {first + len(batch)}: not CSV: {e}") from None
     if batch or first == 2:  # a header without rows is a chunk too: its cleaned copy keeps the header
-        yield Chunk(str(path), "csv", first, batch, field_name, header, ending, encoding=encoding)
+        yield Chunk(name, "csv", first, batch, field_name, header, ending, encoding=encoding)
 
 
 def jsonl_item(line: str, field_name: str) -> tuple[dict[str, Any] | None, str | None]:

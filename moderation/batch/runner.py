@@ -17,11 +17,12 @@ import multiprocessing
 import multiprocessing.context
 import os
 import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from moderation.batch.discovery import Found, discover
 from moderation.batch.documents import (
@@ -33,6 +34,7 @@ from moderation.batch.documents import (
     content_type_of,
     format_of,
     items_of,
+    stream_chunks,
 )
 from moderation.batch.mirror import Mirror
 from moderation.batch.report import records, render
@@ -284,7 +286,8 @@ def run(paths: Sequence[str], options: Options, moderator: Moderator, config: st
 
 
 def _work(paths: Sequence[str], options: Options, found: Found, copies: Copies, mirror: Mirror | None,
-          read_stdin: Callable[[], str], fmt: str = "text", slot: Callable[[], str] | None = None) -> Iterator[Chunk]:
+          read_stdin: Callable[[], str], fmt: str = "text", slot: Callable[[], str] | None = None,
+          stdin: Callable[[], BinaryIO] = lambda: sys.stdin.buffer) -> Iterator[Chunk]:
     """The chunks of every input in order, a cleaned copy started for each file that has one; for
     a Parquet report, spans of row groups that the workers read themselves."""
     tables = Tables(fmt, bool(options.in_place or mirror))
@@ -296,6 +299,14 @@ def _work(paths: Sequence[str], options: Options, found: Found, copies: Copies, 
                            "name the file; skipped" if options.kind == "parquet" else
                            "-: a Parquet report holds the rows of Parquet files, and standard input is read as "
                            "text; report it with --format jsonl; skipped")
+                continue
+            if options.kind in ("jsonl", "csv"):  # items, streamed, as a file's
+                try:
+                    yield from stream_chunks(options.kind, options.field,
+                                             content_type_of(options.kind, options.content_type), stdin())
+                except DocumentError as e:
+                    found.skipped["unreadable"] += 1
+                    found.warn(f"-: {e}; skipped")
                 continue
             kind = options.kind if options.kind in ("html", "markdown") else "text"
             yield Chunk("-", kind, 1, [read_stdin()], options.field, last=True,

@@ -18,7 +18,7 @@ from moderation.engine.collector import paused
 from moderation.engine.identify import identify, identify_many
 from moderation.engine.languages import LANGUAGES
 from moderation.engine.matcher import Frames, Matcher, Triggers, Views, Words, merge, spell_entries
-from moderation.engine.policy import Config, Policy
+from moderation.engine.policy import Config, Policy, key_error
 from moderation.engine.readings import Hit
 from moderation.engine.result import Match as Match  # importable from here too, where older pickles name it
 from moderation.engine.result import Result
@@ -75,8 +75,9 @@ class Moderator:
         for name, pol in config.policies.items():
             missing = [language for language in pol.languages if language not in shared]
             if missing:
-                raise ConfigError(f"policy {name!r} checks {', '.join(missing)}, whose lists are not loaded: "
-                                  f"add {' and '.join(missing)} to [wordlists] languages (loaded: {', '.join(shared)})")
+                raise key_error(config, f"policies.{name}", "languages",
+                                f"policy {name!r} checks {', '.join(missing)}, whose lists are not loaded: "
+                                f"add {' and '.join(missing)} to [wordlists] languages (loaded: {', '.join(shared)})")
             for language in pol.languages:
                 block = tuple(dataclasses.replace(e, language=language) for e in pol.block)
                 self._matchers[name, language] = (

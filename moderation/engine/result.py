@@ -49,7 +49,7 @@ class Result:
         return bool(self.matches)
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON body the HTTP API answers with."""
+        """The JSON body the HTTP API answers with (whose offsets are code points unless asked)."""
         return {"flagged": self.flagged, "action": self.action, "policy": self.policy,
                 "version": self.version, "content_type": self.content_type,
-                "cleaned": self.cleaned, "matches": [m.to_dict() for m in self.matches]}
+                "cleaned": self.cleaned, "matches": [m.to_dict() for m in self.matches], "offsets": "codepoints"}
