@@ -198,7 +198,6 @@ def load(path: str | Path) -> Config:
     return config
 
 
-
 def key_error(config: Config, table: str, key: str, message: str) -> ConfigError:
     """A mistake found after the config was read (when the lists are built), located at `key`
     of `table` (`policies.titles`) in the config's file, as a mistake found while reading is."""
@@ -207,6 +206,7 @@ def key_error(config: Config, table: str, key: str, message: str) -> ConfigError
     reader = _Reader(config.raw.decode("utf-8", "replace"), str(config.source))
     with reader.within(table):
         return ConfigError(message, str(config.source), reader.line_of(key))
+
 
 def _deepest_line(text: str) -> int:
     """The line where brackets first nest past _DEEP, else the one with the most (strings and
