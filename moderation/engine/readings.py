@@ -23,7 +23,6 @@ import itertools
 import operator
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Final
 
 import ahocorasick_rs
 
@@ -43,19 +42,18 @@ from moderation.engine.wordlists import Entry
 
 LEET = {"0": "o", "1": "il", "2": "z", "3": "e", "4": "a", "5": "s", "6": "gb", "7": "t", "8": "b",
         "9": "g", "@": "a", "$": "s", "!": "il", "|": "il", "+": "t"}
-MASKS: Final = frozenset("*#_-@$%")  # stand for a hidden letter in a self-censored word (sh%t too)
+MASKS = frozenset("*#_-@$%")  # stand for a hidden letter in a self-censored word (sh%t too)
 SEPARATORS = frozenset("*_-.+|~/,:")  # may split the letters of a word: f.u.c.k, s_h_i_t
 WRAPPERS = frozenset("*_#-")  # may wrap a word: *word*, _word_
 MAX_TOKEN = 64  # longer runs (hashes, base64) are not words anyone reads
 MAX_VARIANTS = 16  # leet readings tried per token (1 and | read as i or l)
 RESPELLED_VARIANTS = 4  # of those, read by sound too (ph@ggot; a token of many 1s and |s is no word)
 TOKEN_CACHE = 4096  # readings of tokens kept per wordlist
-# Final: compiled, read as a C static, not looked up in the module's dict at each character of _slots.
-IS_LETTER: Final = frozenset(SKELETON_LETTERS)
+IS_LETTER = frozenset(SKELETON_LETTERS)
 # Russian's words of one letter (а, в, и, к, о, с, у, я), as the Cyrillic view writes them: one may stand
 # before a word spelled out letter by letter (ну ты и с у к а), not part of it.
 WORDS_OF_ONE_LETTER = frozenset(TO_CYRILLIC_SLOT[c] for c in "авикосуя")
-_EURO_E: Final = EURO_READS[0]  # the letter the Cyrillic view reads the euro sign as
+_EURO_E = EURO_READS[0]  # the letter the Cyrillic view reads the euro sign as
 
 
 class Hit:
