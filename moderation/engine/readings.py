@@ -222,7 +222,9 @@ class Readings:
 
     def _read_uncached(self, token: str, skeleton: str) -> Hit | None:
         slots, hidden = _slots(token, skeleton, 0, len(token), self._leet)
-        lead = len(slots) - len(list(itertools.dropwhile(lambda s: s.char == "*", slots)))
+        lead = 0  # the stars it starts with
+        while lead < len(slots) and slots[lead].char == "*":
+            lead += 1
         shown = len(slots) - lead
         if lead and shown >= 2 and all(s.letters for s in slots[lead:]):  # *word* (emphasis) ends with one
             hit = None
@@ -267,8 +269,7 @@ class Readings:
         # One evasion per character: a letter read from leet is not respelled too (ming32 is no
         # minges: 2 read as z, then z as s).
         leet = frozenset(i for i, s in enumerate(slots) if not s.char.isalpha())
-        for variant in itertools.islice(itertools.product(*(s.letters for s in slots)), RESPELLED_VARIANTS):
-            word = "".join(variant)
+        for word in _variants([s.letters for s in slots], RESPELLED_VARIANTS):
             canonical, source = sounds.respell(word, leet)
             if self._sounded is not None:  # the term read the same way: chereca and xereca meet in xereca
                 spellings = _spelled_in(canonical, self._sounded, self._sounded_entries)
@@ -411,12 +412,8 @@ class Readings:
         """Read slots as letters; `token`: slots are one word, so a match spans all of it;
         `whole_only`: only a term that is all of the letters counts."""
         best: Hit | None = None
-        choices = [s.letters for s in slots]
-        for n, variant in enumerate(itertools.product(*choices)):
-            if n == MAX_VARIANTS:
-                break
-            found = self._match_collapsed("".join(variant), slots, hidden, extra, token, whole_only)
-            best = _best([best, found])
+        for word in _variants([s.letters for s in slots], MAX_VARIANTS):
+            best = _best([best, self._match_collapsed(word, slots, hidden, extra, token, whole_only)])
         return best
 
     def _match_collapsed(self, word: str, slots: Sequence[Slot], hidden: Sequence[Hidden],
@@ -486,7 +483,11 @@ class Sounded:
     one pass in C finds where any applies."""
 
     def __init__(self, sounds: Sounds) -> None:
-        self._pattern = re.compile("|".join(f"({written})" for written, _ in sounds.reads))
+        # No group a rule: re skips a rule whose first letter is not the word's at a glance, and a
+        # group in front of each made it try every rule at every letter (twice the instructions).
+        # Which rule applied is asked again where one did, seldom (_rule_at).
+        self._pattern = re.compile("|".join(f"(?:{written})" for written, _ in sounds.reads))
+        self._rules = [re.compile(written) for written, _ in sounds.reads]
         self._spelled = [spelled for _, spelled in sounds.reads]
         self.both_ways = sounds.both_ways
 
@@ -501,7 +502,7 @@ class Sounded:
             i, j = sound.span()
             if fixed and not fixed.isdisjoint(range(i, j)):
                 continue
-            new = self._spelled[(sound.lastindex or 1) - 1]  # the rule whose group matched
+            new = self._spelled[self._rule_at(word, i)]
             out += (word[at:i], new)
             source += range(at, i)
             source += (min(i + k, j - 1) for k in range(len(new)))
@@ -509,6 +510,14 @@ class Sounded:
         out.append(word[at:])
         source += range(at, len(word))
         return "".join(out), source
+
+    def _rule_at(self, word: str, i: int) -> int:
+        """The index of the rule the expression applied at word[i]: the first that matches there,
+        as an alternation tries them (a rule's lookbehind sees the letters before i)."""
+        for k, rule in enumerate(self._rules):
+            if rule.match(word, i):
+                return k
+        raise ValueError(f"no rule applies at {i} of {word!r}")
 
 
 def collapse(word: str) -> tuple[str, tuple[int, ...]]:
@@ -522,7 +531,13 @@ def collapsed(word: str) -> str:
     """'fuuck' -> 'fuck': each run of a letter as one."""
     if _DOUBLED.search(word) is None:  # most words
         return word
-    return "".join(map(operator.itemgetter(0), itertools.groupby(word)))
+    # A loop, not a join of itertools.groupby: compiled, a fifth of the instructions (a group
+    # object a letter).
+    letters = [word[0]]
+    for c in word:
+        if c != letters[-1]:
+            letters.append(c)
+    return "".join(letters)
 
 
 def run_lengths(word: str) -> tuple[int, ...]:
@@ -560,6 +575,16 @@ def _repeats_fit(counts: tuple[int, ...], runs: tuple[int, ...], inside: bool) -
         if have < need or (have > need and not inside and have < 3):
             return False
     return True
+
+
+def _variants(choices: list[str], limit: int) -> list[str]:
+    """The words spelled by one letter of each of `choices`, the first `limit` in the order of
+    itertools.product. Most tokens have one letter a slot: their one word is joined at once,
+    without product's tuple a slot and its join."""
+    word = "".join(choices)
+    if len(word) == len(choices) and "" not in choices:
+        return [word]
+    return ["".join(variant) for variant in itertools.islice(itertools.product(*choices), limit)]
 
 
 def _slots(text: str, skeleton: str, start: int, end: int, leet: dict[str, str]) -> tuple[list[Slot], list[Hidden]]:
