@@ -1195,7 +1195,8 @@ def merge(found: Iterable[list[Hit]]) -> list[Hit]:
 
 def _non_overlapping(hits: list[Hit]) -> list[Hit]:
     """Keep, among overlapping hits, the one that starts first, then the best ranked (readings.rank)."""
-    hits.sort(key=_start)  # stable: among equals, the first found
+    if not _in_order(hits):  # most are: a sort's key is a call a hit
+        hits.sort(key=_start)  # stable: among equals, the first found
     kept: list[Hit] = []
     for hit in hits:
         if kept and hit.start < kept[-1].end:
@@ -1211,3 +1212,8 @@ _severity = operator.attrgetter("severity")
 
 def _start(hit: Hit) -> int:
     return hit.start
+
+
+def _in_order(hits: list[Hit]) -> bool:
+    """Whether `hits` are in order of start."""
+    return all(hits[i].start >= hits[i - 1].start for i in range(1, len(hits)))
