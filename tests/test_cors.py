@@ -29,6 +29,14 @@ def test_a_named_origin_gets_its_preflight(path: str) -> None:
     assert "access-control-allow-credentials" not in headers
 
 
+def test_googles_key_header_may_be_sent_from_a_browser() -> None:
+    client = create_app({"API_KEYS": "k", "CORS_ORIGINS": CMS}).test_client()
+    r = client.options("/v1alpha1/comments:analyze", headers={
+        "Origin": CMS, "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "x-goog-api-key, content-type"})
+    assert "x-goog-api-key" in r.headers["Access-Control-Allow-Headers"].lower()
+
+
 def test_another_origin_gets_no_cors_headers() -> None:
     assert preflight(CMS, "https://evil.example") == {}
 

@@ -148,11 +148,14 @@ def test_a_body_that_is_not_json_is_invalid_argument(client: FlaskClient) -> Non
     assert "Invalid JSON payload received" in google_error(r, 400, "INVALID_ARGUMENT")
 
 
-def test_keys_come_in_the_query_or_as_a_bearer() -> None:
+def test_keys_come_in_the_query_in_googles_header_or_as_a_bearer() -> None:
     client = create_app({"API_KEYS": "k1,k2"}).test_client()
     body = {"comment": {"text": "shit"}, "requestedAttributes": {"TOXICITY": {}}}
     assert client.post(f"{ANALYZE}?key=k2", json=body).status_code == 200
     assert client.post(ANALYZE, json=body, headers={"Authorization": "Bearer k1"}).status_code == 200
+    assert client.post(ANALYZE, json=body, headers={"X-Goog-Api-Key": "k2"}).status_code == 200  # Google's clients
+    assert "API key not valid" in google_error(client.post(ANALYZE, json=body, headers={"X-Goog-Api-Key": "k3"}),
+                                               400, "INVALID_ARGUMENT")
     assert google_error(client.post(ANALYZE, json=body), 403, "PERMISSION_DENIED") == \
         "The request is missing a valid API key."
     assert "API key not valid" in google_error(client.post(f"{ANALYZE}?key=k3", json=body), 400, "INVALID_ARGUMENT")

@@ -85,7 +85,8 @@ def _register(app: Flask, service: Service) -> None:
 def _allow_cross_origin(app: Flask, settings: Settings) -> None:
     """CORS for CMS front ends that call the API from the browser (flask-cors, on every route)."""
     CORS(app, origins=list(settings.cors_origins), supports_credentials=settings.cors_credentials,
-         methods=["GET", "POST", "OPTIONS"], allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+         methods=["GET", "POST", "OPTIONS"],
+         allow_headers=["Authorization", "Content-Type", "X-Request-ID", "X-Goog-Api-Key"],  # Google's clients' key
          expose_headers=["X-Request-ID"], max_age=600)
 
 

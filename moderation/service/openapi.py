@@ -178,7 +178,8 @@ def spec(max_text: int, max_items: int, with_keys: bool,
         "components": {
             "schemas": {**schemas(max_text, max_items, languages), **perspective_schemas(max_text)},
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
-                                "key": {"type": "apiKey", "in": "query", "name": "key"}},
+                                "key": {"type": "apiKey", "in": "query", "name": "key"},
+                                "googleKey": {"type": "apiKey", "in": "header", "name": "X-Goog-Api-Key"}},
         },
     }
 
@@ -187,7 +188,7 @@ def perspective_paths(with_keys: bool) -> dict[str, Any]:
     """Google's Perspective API routes (see docs/perspective.md); errors in Google's shape."""
     error = {"description": "Google's error shape; 403 without a key, 400 for a wrong one or a bad request.",
              "content": {"application/json": {"schema": _ref("GoogleError")}}}
-    secured: dict[str, Any] = {"security": [{"key": []}, {"bearer": []}]} if with_keys else {}
+    secured: dict[str, Any] = {"security": [{"key": []}, {"googleKey": []}, {"bearer": []}]} if with_keys else {}
 
     def post(summary: str, request: str, response: str) -> dict[str, Any]:
         codes = {"200": _json(summary, response), "400": error, **({"403": error} if with_keys else {})}

@@ -266,12 +266,15 @@ def _crash(error: Exception) -> Response:
 
 
 def _offered_key(environ: dict[str, Any]) -> str | None:
-    """The key as Perspective's clients send it (`?key=`), or as our own do (`Authorization: Bearer`);
-    read once per request (the check of keys and the choice of a policy both need it)."""
+    """The key as Perspective's clients send it (`?key=`, or the `X-Goog-Api-Key` header Google's own
+    client libraries send), or as our own do (`Authorization: Bearer`); read once per request (the
+    check of keys and the choice of a policy both need it)."""
     if OFFERED in environ:
         return cast("str | None", environ[OFFERED])
     scheme, _, bearer = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
     found = bearer.strip() if scheme.lower() == "bearer" and bearer.strip() else None
+    if found is None:
+        found = environ.get("HTTP_X_GOOG_API_KEY", "").strip() or None
     if found is None and environ.get("QUERY_STRING"):
         found = next((v for k, v in parse_qsl(environ["QUERY_STRING"], keep_blank_values=True) if k == "key"), None)
     environ[OFFERED] = found or None
