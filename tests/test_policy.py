@@ -177,6 +177,11 @@ def test_check_many_reads_a_generator_once_and_refuses_one_str(moderator: Modera
     assert [r.to_dict() for r in moderator.check_many(t for t in texts)] == [moderator.check(t).to_dict()
                                                                             for t in texts]
     assert sorted(moderator.flagged_among(iter(texts))) == [0, 2]
+    # None is no text, in both: check_many's result for it is None, and flagged_among passes it by
+    with_none = [None, *texts, None]
+    assert moderator.check_many(with_none)[0] is None
+    assert {i: r.to_dict() for i, r in moderator.flagged_among(with_none).items()} == \
+        {i + 1: moderator.check(t).to_dict() for i, t in enumerate(texts) if moderator.check(t).flagged}
     with pytest.raises(TypeError, match="not one str"):
         moderator.check_many("what the fuck")
     # languages given as an iterator are its languages, not none

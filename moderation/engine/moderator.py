@@ -160,21 +160,27 @@ class Moderator:
             return [self._result(text, hits.get(i, ()), pol, content_type, visible[i] if visible else None)
                     for i, text in enumerate(given)]
 
-    def flagged_among(self, texts: Sequence[str], policy: str | None = None,
+    def flagged_among(self, texts: Sequence[str | None], policy: str | None = None,
                       content_type: str = "text/plain", languages: Languages = None) -> dict[int, Result]:
         """The results of the flagged texts only, by index: `check_many` for a report that shows
-        nothing of the others, without building a result for each of them."""
+        nothing of the others, without building a result for each of them. None (no text, as in
+        check_many) is never flagged."""
         name, pol = self.policy_for(policy, content_type)
         texts = _listed(texts)
+        if None in texts:
+            present = [i for i, text in enumerate(texts) if text is not None]
+            found = self.flagged_among([texts[i] for i in present], policy, content_type, languages)
+            return {present[i]: result for i, result in found.items()}
         _must_be_str(texts)
-        found = {}
-        with _paused_for(texts):
-            hits, visible = self._hits_of_each(texts, name, pol, content_type, languages)
+        given = cast(Sequence[str], texts)
+        flagged = {}
+        with _paused_for(given):
+            hits, visible = self._hits_of_each(given, name, pol, content_type, languages)
             for i, text_hits in hits.items():
-                result = self._result(texts[i], text_hits, pol, content_type, visible[i] if visible else None)
+                result = self._result(given[i], text_hits, pol, content_type, visible[i] if visible else None)
                 if result.matches:
-                    found[i] = result
-        return found
+                    flagged[i] = result
+        return flagged
 
     def languages_for(self, pol: Policy, languages: Languages) -> tuple[str, ...]:
         """The languages a text is scanned in under `pol`: the policy's (with "auto" too: the
