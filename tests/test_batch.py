@@ -140,6 +140,14 @@ def test_a_bad_file_is_named_skipped_and_exit_2(tmp_path: Path) -> None:
     assert sorted(p.name for p in out.iterdir()) == ["b.txt", "c.jsonl"]
 
 
+def test_a_csv_row_is_named_by_the_line_it_starts_on(tmp_path: Path) -> None:
+    # a quoted cell holds line breaks: the rows after it start lines further down than their count
+    (tmp_path / "x.csv").write_text('id,text\n1,"a\nb\nshit"\n2,fuck\n3,"x\n\ny,\nz"\n4,damn\n', encoding="utf-8")
+    records = jsonl(run(str(tmp_path / "x.csv"), "--format", "jsonl"))
+    assert [(rec["fields"]["id"], rec["line"]) for rec in records] == [("1", 2), ("2", 5), ("3", 6), ("4", 10)]
+    assert f"{tmp_path / 'x.csv'}:5:1: " in run(str(tmp_path / "x.csv")).stdout
+
+
 def test_csv_without_the_column_is_named(tmp_path: Path) -> None:
     (tmp_path / "x.csv").write_text("id,body\n1,shit\n", encoding="utf-8")
     r = run(str(tmp_path / "x.csv"))

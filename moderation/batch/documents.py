@@ -64,6 +64,7 @@ class Chunk:
     last: bool = False  # the file's last chunk: its cleaned copy can be committed
     content_type: str = "text/plain"  # how its texts are read
     encoding: Encoding = UTF8  # the file's, for its cleaned copy
+    lines: list[int] = field(default_factory=list)  # csv: the line each row starts on (a cell may hold breaks)
 
 
 def format_of(path: Path, override: str | None) -> str:
@@ -319,18 +320,22 @@ def _csv_rows(name: str, lines: Iterator[str], field_name: str, encoding: Encodi
     if field_name not in header:
         raise DocumentError(f"no column {field_name!r} (columns: {', '.join(header)}); choose one with --field")
     batch: list[list[str]] = []
+    starts: list[int] = []
     first = 2
+    start = rows.line_num + 1  # the line the next row starts on
     try:
         for row in rows:
             batch.append(row)
+            starts.append(start)
+            start = rows.line_num + 1
             if len(batch) == CHUNK:
-                yield Chunk(name, "csv", first, batch, field_name, header, ending, encoding=encoding)
+                yield Chunk(name, "csv", first, batch, field_name, header, ending, encoding=encoding, lines=starts)
                 first += len(batch)
-                batch = []
+                batch, starts = [], []
     except csv.Error as e:
-        raise DocumentError(f"row {first + len(batch)}: not CSV: {e}") from None
+        raise DocumentError(f"line {start}: not CSV: {e}") from None
     if batch or first == 2:  # a header without rows is a chunk too: its cleaned copy keeps the header
-        yield Chunk(name, "csv", first, batch, field_name, header, ending, encoding=encoding)
+        yield Chunk(name, "csv", first, batch, field_name, header, ending, encoding=encoding, lines=starts)
 
 
 def jsonl_item(line: str, field_name: str) -> tuple[dict[str, Any] | None, str | None]:
@@ -522,7 +527,7 @@ def _csv_items(chunk: Chunk, fields: bool) -> Items:
     col = header.index(name)
     texts, numbers, others, errors, where = [], [], [], [], []
     for n, row in enumerate(chunk.units):
-        number = chunk.first + n
+        number = chunk.lines[n]  # the line it starts on, where an editor finds it
         if len(row) != len(header):
             errors.append(f"{chunk.path}:{number}: {len(row)} cells under {len(header)} columns")
             continue
